@@ -1,0 +1,19 @@
+//! The Comake OPEN API: a typed client with token caching and retries, and the wire names it assumes.
+//!
+//! - [`wire`]: every path, field and status string the guide does not state.
+//! - [`client`]: [`Comake`] (the company's admin side) and [`UserClient`] (one user).
+//! - [`token`]: cached tokens, single-flight refresh.
+//! - [`retry`]: the pure retry decision.
+//! - [`links`]: the web-page URLs that carry a clientToken.
+//! - [`error`]: the client's one error type, [`ComakeError`].
+
+pub mod client;
+pub mod error;
+pub mod links;
+pub mod retry;
+pub mod token;
+pub mod wire;
+
+pub use client::{Comake, ComakeConfig, UserClient};
+pub use error::{ComakeError, Refusal};
+pub use links::SecretUrl;

@@ -1,0 +1,344 @@
+//! The bot's configuration: read once from the environment (and `.env`), typed, and refused with the variable's name when wrong.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use url::Url;
+
+use crate::comake::ComakeConfig;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("{0} is not set; see .env.example")]
+    Missing(&'static str),
+    #[error("{var} is invalid: {reason}")]
+    Invalid { var: &'static str, reason: String },
+}
+
+/// Variables read outside [`Config`] (by libraries).
+pub const OTHER_VARIABLES: [&str; 1] = ["RUST_LOG"];
+
+/// How people may link their Discord account to Comake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registration {
+    /// `/comake register` creates a new Comake user (the default).
+    Open,
+    /// Only admins link accounts.
+    Admin,
+}
+
+/// Which way Discord delivers interactions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    Gateway,
+    Http,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Everything the bot reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub comake: ComakeConfig,
+    pub database_path: PathBuf,
+    pub discord: DiscordConfig,
+    pub registration: Registration,
+    /// Lower-case domains self-registration is limited to; empty: any.
+    pub allowed_email_domains: Vec<String>,
+    pub health_addr: Option<std::net::SocketAddr>,
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone)]
+pub struct DiscordConfig {
+    pub token: Option<SecretString>,
+    pub guild_ids: Vec<u64>,
+    pub http_proxy: Option<Url>,
+    pub transport: Transport,
+    pub interactions_addr: Option<std::net::SocketAddr>,
+    pub public_key: Option<String>,
+    pub application_id: Option<u64>,
+}
+
+impl std::fmt::Debug for DiscordConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DiscordConfig")
+            .field("token", &self.token.as_ref().map(|_| "[redacted]"))
+            .field("guild_ids", &self.guild_ids)
+            .field("http_proxy", &self.http_proxy.as_ref().map(Url::as_str))
+            .field("transport", &self.transport)
+            .field("interactions_addr", &self.interactions_addr)
+            .field("public_key", &self.public_key)
+            .field("application_id", &self.application_id)
+            .finish()
+    }
+}
+
+/// Reads variables through a lookup function and remembers which it read.
+pub struct Env<F> {
+    lookup: F,
+    read: Mutex<BTreeSet<&'static str>>,
+}
+
+impl<F: Fn(&str) -> Option<String>> Env<F> {
+    pub fn new(lookup: F) -> Self {
+        Self {
+            lookup,
+            read: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    /// The names read so far.
+    pub fn names_read(&self) -> BTreeSet<&'static str> {
+        self.read.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// The value, or `None` when unset or blank.
+    pub fn optional(&self, name: &'static str) -> Option<String> {
+        if let Ok(mut read) = self.read.lock() {
+            read.insert(name);
+        }
+        (self.lookup)(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn required(&self, name: &'static str) -> Result<String, ConfigError> {
+        self.optional(name).ok_or(ConfigError::Missing(name))
+    }
+
+    pub fn parsed<T: FromStr>(&self, name: &'static str) -> Result<Option<T>, ConfigError>
+    where
+        T::Err: std::fmt::Display,
+    {
+        self.optional(name)
+            .map(|v| {
+                v.parse().map_err(|e: T::Err| ConfigError::Invalid {
+                    var: name,
+                    reason: e.to_string(),
+                })
+            })
+            .transpose()
+    }
+
+    pub fn url_or(&self, name: &'static str, default: &str) -> Result<Url, ConfigError> {
+        let raw = self.optional(name).unwrap_or_else(|| default.to_owned());
+        let url = Url::parse(&raw).map_err(|e| ConfigError::Invalid {
+            var: name,
+            reason: e.to_string(),
+        })?;
+        if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
+            return Err(ConfigError::Invalid {
+                var: name,
+                reason: "must be an http:// or https:// URL".into(),
+            });
+        }
+        Ok(url)
+    }
+
+    pub fn secret(&self, name: &'static str) -> Result<SecretString, ConfigError> {
+        self.required(name).map(SecretString::from)
+    }
+
+    pub fn choice<T: Copy>(
+        &self,
+        name: &'static str,
+        choices: &[(&str, T)],
+        default: T,
+    ) -> Result<T, ConfigError> {
+        match self.optional(name) {
+            None => Ok(default),
+            Some(v) => choices
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(&v))
+                .map(|(_, t)| *t)
+                .ok_or_else(|| ConfigError::Invalid {
+                    var: name,
+                    reason: format!(
+                        "expected one of {}",
+                        choices
+                            .iter()
+                            .map(|(k, _)| *k)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                }),
+        }
+    }
+
+    pub fn list<T: FromStr>(&self, name: &'static str) -> Result<Vec<T>, ConfigError>
+    where
+        T::Err: std::fmt::Display,
+    {
+        self.optional(name)
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse().map_err(|e: T::Err| ConfigError::Invalid {
+                    var: name,
+                    reason: format!("{s:?}: {e}"),
+                })
+            })
+            .collect()
+    }
+}
+
+impl Config {
+    /// Load `.env` when present, then read the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        // A missing .env is normal; a malformed one is worth a warning but the
+        // variables may still come from the environment.
+        if let Err(e) = dotenvy::dotenv() {
+            if !e.not_found() {
+                eprintln!("warning: could not read .env: {e}");
+            }
+        }
+        Self::from_lookup(&Env::new(|name| std::env::var(name).ok()))
+    }
+
+    pub fn from_lookup<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
+        let timeout_secs: u64 = env.parsed("COMAKE_TIMEOUT_SECS")?.unwrap_or(10);
+        if !(1..=300).contains(&timeout_secs) {
+            return Err(ConfigError::Invalid {
+                var: "COMAKE_TIMEOUT_SECS",
+                reason: "must be 1 to 300 seconds".into(),
+            });
+        }
+        let comake = ComakeConfig {
+            api_url: env.url_or("COMAKE_API_URL", "https://comake.ai/api")?,
+            web_url: env.url_or("COMAKE_WEB_URL", "https://comake.ai")?,
+            api_key: env.secret("COMAKE_API_KEY")?,
+            api_secret: env.secret("COMAKE_API_SECRET")?,
+            timeout: Duration::from_secs(timeout_secs),
+        };
+        let http_proxy = match env.optional("DISCORD_HTTP_PROXY") {
+            None => None,
+            Some(_) => Some(env.url_or("DISCORD_HTTP_PROXY", "")?),
+        };
+        let discord = DiscordConfig {
+            token: env.optional("DISCORD_TOKEN").map(SecretString::from),
+            guild_ids: env.list("DISCORD_GUILD_IDS")?,
+            http_proxy,
+            transport: env.choice(
+                "TRANSPORT",
+                &[("gateway", Transport::Gateway), ("http", Transport::Http)],
+                Transport::Gateway,
+            )?,
+            interactions_addr: env.parsed("INTERACTIONS_ADDR")?,
+            public_key: env.optional("DISCORD_PUBLIC_KEY"),
+            application_id: env.parsed("DISCORD_APPLICATION_ID")?,
+        };
+        let allowed_email_domains = env
+            .list::<String>("ALLOWED_EMAIL_DOMAINS")?
+            .into_iter()
+            .map(|d| d.trim_start_matches('@').to_lowercase())
+            .collect();
+        Ok(Self {
+            comake,
+            database_path: env
+                .optional("DATABASE_PATH")
+                .unwrap_or_else(|| "./data/comake-bot.sled".into())
+                .into(),
+            discord,
+            registration: env.choice(
+                "REGISTRATION",
+                &[("open", Registration::Open), ("admin", Registration::Admin)],
+                Registration::Open,
+            )?,
+            allowed_email_domains,
+            health_addr: env.parsed("HEALTH_ADDR")?,
+            log_format: env.choice(
+                "LOG_FORMAT",
+                &[("text", LogFormat::Text), ("json", LogFormat::Json)],
+                LogFormat::Text,
+            )?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+    use std::collections::HashMap;
+
+    fn env(vars: &[(&str, &str)]) -> Env<impl Fn(&str) -> Option<String>> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Env::new(move |k| map.get(k).cloned())
+    }
+
+    const REQUIRED: [(&str, &str); 2] = [("COMAKE_API_KEY", "k"), ("COMAKE_API_SECRET", "s")];
+
+    #[test]
+    fn defaults_apply() {
+        let cfg = Config::from_lookup(&env(&REQUIRED)).unwrap();
+        assert_eq!(cfg.comake.api_url.as_str(), "https://comake.ai/api");
+        assert_eq!(cfg.comake.web_url.as_str(), "https://comake.ai/");
+        assert_eq!(cfg.comake.timeout, Duration::from_secs(10));
+        assert_eq!(cfg.comake.api_key.expose_secret(), "k");
+        assert_eq!(cfg.database_path, PathBuf::from("./data/comake-bot.sled"));
+        assert_eq!(cfg.registration, Registration::Open);
+        assert_eq!(cfg.discord.transport, Transport::Gateway);
+    }
+
+    #[test]
+    fn missing_and_malformed_name_the_variable() {
+        let err = Config::from_lookup(&env(&[("COMAKE_API_KEY", "k")])).unwrap_err();
+        assert_eq!(err, ConfigError::Missing("COMAKE_API_SECRET"));
+        for (var, bad) in [
+            ("COMAKE_TIMEOUT_SECS", "ten"),
+            ("COMAKE_TIMEOUT_SECS", "0"),
+            ("COMAKE_API_URL", "ftp://x"),
+            ("COMAKE_WEB_URL", "not a url"),
+            ("DISCORD_GUILD_IDS", "1,two"),
+            ("TRANSPORT", "carrier-pigeon"),
+            ("HEALTH_ADDR", "nowhere"),
+        ] {
+            let mut vars = REQUIRED.to_vec();
+            vars.push((var, bad));
+            match Config::from_lookup(&env(&vars)).unwrap_err() {
+                ConfigError::Invalid { var: v, .. } => assert_eq!(v, var),
+                other => panic!("{var}={bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        let mut vars = REQUIRED.to_vec();
+        vars.push(("DISCORD_TOKEN", "bot-token-xyz"));
+        let cfg = Config::from_lookup(&env(&vars)).unwrap();
+        let dbg = format!("{cfg:?}");
+        assert!(!dbg.contains("bot-token-xyz") && !dbg.contains("\"k\"") && !dbg.contains("\"s\""));
+    }
+
+    /// Every variable the code reads is documented in `.env.example`.
+    #[test]
+    fn env_example_documents_every_variable() {
+        let example = include_str!("../.env.example");
+        let documented: BTreeSet<&str> = example
+            .lines()
+            .map(|l| l.trim_start_matches('#').trim())
+            .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim()))
+            .collect();
+        let e = env(&REQUIRED);
+        Config::from_lookup(&e).unwrap();
+        let mut read = e.names_read();
+        read.extend(crate::config::OTHER_VARIABLES);
+        let missing: Vec<_> = read.iter().filter(|v| !documented.contains(*v)).collect();
+        assert!(missing.is_empty(), "not in .env.example: {missing:?}");
+    }
+}

@@ -1,0 +1,28 @@
+//! Shared test fixtures: a simulator on 127.0.0.1 and a client pointed at it.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use comake_bot::comake::{Comake, ComakeConfig};
+use comake_bot::sim::{ComakeSim, SimOptions};
+use secrecy::SecretString;
+
+pub async fn sim() -> ComakeSim {
+    ComakeSim::start(SimOptions::default())
+        .await
+        .expect("the simulator starts on 127.0.0.1")
+}
+
+pub fn client_config(sim: &ComakeSim, timeout: Duration) -> ComakeConfig {
+    ComakeConfig {
+        api_url: sim.api_url(),
+        web_url: sim.web_url(),
+        api_key: SecretString::from(sim.options().api_key.clone()),
+        api_secret: SecretString::from(sim.options().api_secret.clone()),
+        timeout,
+    }
+}
+
+pub fn client(sim: &ComakeSim) -> Comake {
+    Comake::new(client_config(sim, Duration::from_secs(10))).expect("client builds")
+}
