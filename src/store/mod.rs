@@ -1,0 +1,440 @@
+//! The bot's own state in sled: which Discord account is which Comake user, and the audit log. Every write is on disk before it returns.
+//!
+//! This module is the only code that knows tree names and key layouts. Its API
+//! speaks in the bot's types (Discord ids, emails, [`Account`], [`AuditEntry`])
+//! so that a shared backend could replace sled without touching handlers.
+//!
+//! Trees:
+//! - `accounts`: Discord user id (u64, big-endian) → [`Account`] record.
+//! - `emails`: normalized email → Discord user id; one Discord account per email.
+//! - `audit`: (micros since epoch, sequence) big-endian → [`AuditEntry`] record.
+//! - `audit_by_user`: (Discord user id, audit key) → empty; the per-user index.
+//! - `kv`: small named values (confirmations, notification state) owned by other modules through typed methods.
+
+mod record;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::Transactional;
+
+const ACCOUNTS: &str = "accounts";
+const EMAILS: &str = "emails";
+const AUDIT: &str = "audit";
+const AUDIT_BY_USER: &str = "audit_by_user";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the store at {path} is in use by another process (is another comake-bot running?)")]
+    Locked { path: PathBuf },
+    #[error("the store at {path} cannot be opened: {reason}")]
+    Open { path: PathBuf, reason: String },
+    #[error("the store holds a damaged record: {0}")]
+    Corrupt(String),
+    #[error("the store failed: {0}")]
+    Io(String),
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        match e {
+            sled::Error::Corruption { .. } => StoreError::Corrupt(e.to_string()),
+            other => StoreError::Io(other.to_string()),
+        }
+    }
+}
+
+/// Why a link was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    #[error("this Comake email is already linked to another Discord account")]
+    EmailTaken { owner: u64 },
+    #[error("this Discord account is already linked to a Comake user")]
+    AlreadyLinked { email: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// How an account came to be linked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkMethod {
+    /// `/comake register` created a new Comake user.
+    SelfRegistered,
+    /// An admin linked an existing Comake user.
+    Admin,
+}
+
+/// A Discord account's Comake user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub discord_id: u64,
+    /// Normalized: trimmed, lower-case.
+    pub email: String,
+    pub name: String,
+    pub comake_client_id: String,
+    pub linked_at: DateTime<Utc>,
+    /// The Discord user who made the link (the account itself when self-registered).
+    pub linked_by: u64,
+    pub method: LinkMethod,
+}
+
+/// One state-changing action, for the audit log. It holds no token, secret,
+/// signee password or phone number by construction: there is no field for one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub discord_user: u64,
+    pub guild: Option<u64>,
+    /// What was done, e.g. `contract.request_sign`.
+    pub action: String,
+    pub contract: Option<String>,
+    /// `ok`, `refused: …`, or `error: <error id>`.
+    pub outcome: String,
+}
+
+/// Normalize an email the way the index compares them.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// The store. Cheap to clone; every clone is the same database.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    db: sled::Db,
+    accounts: sled::Tree,
+    emails: sled::Tree,
+    audit: sled::Tree,
+    audit_by_user: sled::Tree,
+    kv: sled::Tree,
+}
+
+impl Store {
+    /// Open (or create) the store at `path`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let open_err = |reason: String| StoreError::Open {
+            path: path.clone(),
+            reason,
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| open_err(e.to_string()))?;
+        }
+        // sled may panic on some damaged files instead of returning an error.
+        let opened = std::panic::catch_unwind(|| sled::Config::new().path(&path).open());
+        let db = match opened {
+            Ok(Ok(db)) => db,
+            Ok(Err(e)) => {
+                let text = e.to_string();
+                return Err(if text.contains("could not acquire lock") {
+                    StoreError::Locked { path }
+                } else {
+                    open_err(text)
+                });
+            }
+            Err(_) => return Err(open_err("the files are damaged".into())),
+        };
+        let tree = |name: &str| db.open_tree(name).map_err(|e| open_err(e.to_string()));
+        let store = Self {
+            inner: Arc::new(Inner {
+                accounts: tree(ACCOUNTS)?,
+                emails: tree(EMAILS)?,
+                audit: tree(AUDIT)?,
+                audit_by_user: tree(AUDIT_BY_USER)?,
+                kv: tree("kv")?,
+                db,
+                path: path.clone(),
+            }),
+        };
+        // Read every account once: a damaged record is reported now, not
+        // when its owner next runs a command.
+        store
+            .inner
+            .accounts
+            .iter()
+            .try_for_each(|item| -> Result<(), StoreError> {
+                let (_, v) = item?;
+                record::decode::<Account>("account", &v).map(|_| ())
+            })
+            .map_err(|e| open_err(e.to_string()))?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Run blocking store work off the async threads.
+    async fn blocking<T, E>(
+        &self,
+        work: impl FnOnce(&Inner) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || work(&inner))
+            .await
+            .map_err(|e| E::from(StoreError::Io(format!("store task failed: {e}"))))?
+    }
+
+    /// Wait until everything written so far is on disk.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        self.blocking(|inner| inner.flush()).await
+    }
+
+    // ----- accounts -----
+
+    /// Link a Discord account to a Comake user. With `replace`, an existing
+    /// link of this Discord account is replaced (admins); the email must be
+    /// free either way.
+    pub async fn link(&self, account: Account, replace: bool) -> Result<Account, LinkError> {
+        self.blocking(move |inner| inner.link(account, replace))
+            .await
+    }
+
+    /// Remove the Discord account's link; returns what was removed.
+    pub async fn unlink(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
+        self.blocking(move |inner| inner.unlink(discord_id)).await
+    }
+
+    pub fn account(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
+        self.inner
+            .accounts
+            .get(discord_id.to_be_bytes())?
+            .map(|v| record::decode("account", &v))
+            .transpose()
+    }
+
+    pub fn account_by_email(&self, email: &str) -> Result<Option<Account>, StoreError> {
+        match self.inner.emails.get(normalize_email(email).as_bytes())? {
+            Some(id) => self.account(be_u64(&id)?),
+            None => Ok(None),
+        }
+    }
+
+    /// Accounts in Discord-id order, starting after `after`.
+    pub fn accounts(&self, after: Option<u64>, limit: usize) -> Result<Vec<Account>, StoreError> {
+        let start = after.map_or(0, |a| a.saturating_add(1));
+        let mut out = Vec::new();
+        if after == Some(u64::MAX) {
+            return Ok(out);
+        }
+        for item in self.inner.accounts.range(start.to_be_bytes()..).take(limit) {
+            let (_, v) = item?;
+            out.push(record::decode("account", &v)?);
+        }
+        Ok(out)
+    }
+
+    pub fn account_count(&self) -> usize {
+        self.inner.accounts.len()
+    }
+
+    // ----- audit -----
+
+    /// Append to the audit log (durably).
+    pub async fn audit(&self, entry: AuditEntry) -> Result<(), StoreError> {
+        self.blocking(move |inner| {
+            inner.append_audit(&entry)?;
+            inner.flush()
+        })
+        .await
+    }
+
+    /// The newest `n` entries, newest first; only `user`'s when given.
+    pub fn audit_newest(&self, n: usize, user: Option<u64>) -> Result<Vec<AuditEntry>, StoreError> {
+        let inner = &self.inner;
+        let mut out = Vec::with_capacity(n.min(1000));
+        match user {
+            None => {
+                for item in inner.audit.iter().rev().take(n) {
+                    let (_, v) = item?;
+                    out.push(record::decode("audit", &v)?);
+                }
+            }
+            Some(user) => {
+                for item in inner
+                    .audit_by_user
+                    .scan_prefix(user.to_be_bytes())
+                    .rev()
+                    .take(n)
+                {
+                    let (k, _) = item?;
+                    if let Some(v) = inner.audit.get(&k[8..])? {
+                        out.push(record::decode("audit", &v)?);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every audit entry, oldest first (for export).
+    pub fn audit_all(&self) -> impl Iterator<Item = Result<AuditEntry, StoreError>> + '_ {
+        self.inner.audit.iter().map(|item| {
+            let (_, v) = item?;
+            record::decode("audit", &v)
+        })
+    }
+
+    // ----- small named values -----
+
+    /// Set `key` to `value` only if it currently holds `expected`; `true` when
+    /// it did. Durable when it returns `true`. Used for one-time claims.
+    pub async fn compare_and_swap(
+        &self,
+        key: String,
+        expected: Option<Vec<u8>>,
+        value: Option<Vec<u8>>,
+    ) -> Result<bool, StoreError> {
+        self.blocking(move |inner| {
+            let swapped = inner
+                .kv
+                .compare_and_swap(key.as_bytes(), expected, value)?
+                .is_ok();
+            if swapped {
+                inner.flush()?;
+            }
+            Ok(swapped)
+        })
+        .await
+    }
+
+    pub fn get_value(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.inner.kv.get(key.as_bytes())?.map(|v| v.to_vec()))
+    }
+
+    /// Store `value` under `key`, durably.
+    pub async fn put_value(&self, key: String, value: Vec<u8>) -> Result<(), StoreError> {
+        self.blocking(move |inner| {
+            inner.kv.insert(key.as_bytes(), value)?;
+            inner.flush()
+        })
+        .await
+    }
+
+    /// Keys and values whose key starts with `prefix`.
+    pub fn scan_values(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        self.inner
+            .kv
+            .scan_prefix(prefix.as_bytes())
+            .map(|item| {
+                let (k, v) = item?;
+                Ok((String::from_utf8_lossy(&k).into_owned(), v.to_vec()))
+            })
+            .collect()
+    }
+
+    pub async fn remove_value(&self, key: String) -> Result<(), StoreError> {
+        self.blocking(move |inner| {
+            inner.kv.remove(key.as_bytes())?;
+            inner.flush()
+        })
+        .await
+    }
+}
+
+fn be_u64(bytes: &[u8]) -> Result<u64, StoreError> {
+    let arr: [u8; 8] = bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt("an index entry is not a Discord id".into()))?;
+    Ok(u64::from_be_bytes(arr))
+}
+
+type TxResult<T> = Result<T, ConflictableTransactionError<LinkError>>;
+
+fn abort<T>(e: LinkError) -> TxResult<T> {
+    Err(ConflictableTransactionError::Abort(e))
+}
+
+impl Inner {
+    fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn link(&self, mut account: Account, replace: bool) -> Result<Account, LinkError> {
+        account.email = normalize_email(&account.email);
+        let value = record::encode(&account)?;
+        let id = account.discord_id.to_be_bytes();
+        let result = (&self.accounts, &self.emails).transaction(|(accounts, emails)| {
+            if let Some(owner) = emails.get(account.email.as_bytes())? {
+                let owner =
+                    be_u64(&owner).map_err(|e| ConflictableTransactionError::Abort(e.into()))?;
+                if owner != account.discord_id {
+                    return abort(LinkError::EmailTaken { owner });
+                }
+            }
+            if let Some(old) = accounts.get(id)? {
+                let old: Account = record::decode("account", &old)
+                    .map_err(|e| ConflictableTransactionError::Abort(e.into()))?;
+                if !replace {
+                    return abort(LinkError::AlreadyLinked { email: old.email });
+                }
+                emails.remove(old.email.as_bytes())?;
+            }
+            accounts.insert(&id, value.clone())?;
+            emails.insert(account.email.as_bytes(), &id)?;
+            Ok(())
+        });
+        match result {
+            Ok(()) => {}
+            Err(TransactionError::Abort(e)) => return Err(e),
+            Err(TransactionError::Storage(e)) => return Err(StoreError::from(e).into()),
+        }
+        self.flush()?;
+        Ok(account)
+    }
+
+    fn unlink(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
+        let id = discord_id.to_be_bytes();
+        let result = (&self.accounts, &self.emails).transaction(|(accounts, emails)| {
+            let Some(old) = accounts.remove(&id)? else {
+                return Ok(None);
+            };
+            let old: Account =
+                record::decode("account", &old).map_err(ConflictableTransactionError::Abort)?;
+            emails.remove(old.email.as_bytes())?;
+            Ok(Some(old))
+        });
+        let removed = match result {
+            Ok(removed) => removed,
+            Err(TransactionError::Abort(e)) => return Err(e),
+            Err(TransactionError::Storage(e)) => return Err(e.into()),
+        };
+        self.flush()?;
+        Ok(removed)
+    }
+
+    fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        let seq = self.db.generate_id()?;
+        let micros = entry.at.timestamp_micros().max(0) as u64;
+        let mut key = [0u8; 16];
+        key[..8].copy_from_slice(&micros.to_be_bytes());
+        key[8..].copy_from_slice(&seq.to_be_bytes());
+        let mut index = [0u8; 24];
+        index[..8].copy_from_slice(&entry.discord_user.to_be_bytes());
+        index[8..].copy_from_slice(&key);
+        let value = record::encode(entry)?;
+        (&self.audit, &self.audit_by_user)
+            .transaction(|(audit, by_user)| {
+                audit.insert(&key, value.clone())?;
+                by_user.insert(&index, &[])?;
+                Ok::<_, ConflictableTransactionError<StoreError>>(())
+            })
+            .map_err(|e| match e {
+                TransactionError::Abort(e) => e,
+                TransactionError::Storage(e) => e.into(),
+            })
+    }
+}
