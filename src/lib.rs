@@ -5,11 +5,21 @@
 //!
 //! # Layout
 //! - [`config`]: the environment, parsed once into a typed [`config::Config`].
+//! - [`discord`]: command definitions, interaction conversion, the gateway transport.
+//! - [`i18n`]: English and Korean messages (Fluent files in `locales/`).
 //! - [`comake`]: the Comake OPEN API client (the one outside party we call for contracts).
+//! - [`handlers`]: the slash commands, independent of how Discord delivers them.
+//! - [`service`]: wiring: logging, start-up, transports, shutdown.
 //! - [`sim`]: a stateful Comake simulator on 127.0.0.1 for tests, benchmarks and trying the bot.
 //! - [`store`]: our own state in sled: account links and the audit log, durable on return.
+//! - [`validate`]: checks on what people type.
 
 pub mod comake;
 pub mod config;
+pub mod discord;
+pub mod handlers;
+pub mod i18n;
+pub mod service;
 pub mod sim;
 pub mod store;
+pub mod validate;

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use comake_bot::config::Config;
+use comake_bot::service;
 
 #[derive(Parser)]
 #[command(version, about = "A Discord bot for Comake e-contracts")]
@@ -14,8 +15,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Validate the configuration and log in to Comake as admin.
-    Check,
+    /// Run the bot (the default).
+    Run,
 }
 
 #[tokio::main]
@@ -28,20 +29,13 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match cli.command.unwrap_or(Command::Check) {
-        Command::Check => match comake_bot::comake::Comake::new(config.comake) {
-            Ok(comake) => match comake.check_admin().await {
-                Ok(()) => {
-                    println!("comake: OK");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    println!("comake: {e}");
-                    ExitCode::FAILURE
-                }
-            },
+    service::init_tracing(config.log_format);
+    match cli.command.unwrap_or(Command::Run) {
+        Command::Run => match service::run(config).await {
+            Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                println!("comake: {e}");
+                tracing::error!(error = %e, "comake-bot stopped with an error");
+                eprintln!("comake-bot: {e}");
                 ExitCode::FAILURE
             }
         },

@@ -101,18 +101,9 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-/// A plausible email: one `@`, something before it, a dot in the domain.
+/// The simulator applies the same email rule as the bot.
 pub fn plausible_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !email.contains(char::is_whitespace)
-        && !domain.contains('@')
-        && email.len() <= 254
+    crate::validate::email(email).is_some()
 }
 
 impl Company {

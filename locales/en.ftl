@@ -1,0 +1,146 @@
+# comake-bot replies in English. Every user-facing sentence lives here and in ko.ftl.
+
+## Errors
+error-internal = Something went wrong on our side. If it keeps happening, give your server manager this error id: `{ $id }`
+error-comake-down = Comake isn't answering right now. { $changed ->
+    [no] Nothing was changed.
+   *[maybe] It may or may not have gone through: check with `/contract show` before trying again.
+  } Please try again in a minute. (error id `{ $id }`)
+error-comake-auth = The bot can't sign in to Comake: its API key may have been changed. Please tell your server manager. (error id `{ $id }`)
+error-rate-limited = You're going a bit fast. Wait a few seconds and try again.
+error-not-linked = Your Discord account isn't linked to Comake yet. Use `/comake register` to create a Comake user, or ask a server manager to link your existing one with `/comake-admin link`.
+error-guild-not-allowed = This bot isn't enabled in this server.
+error-unknown-command = I don't know that command; the bot may have just been updated. Try again in a minute.
+error-not-admin = Only server managers (Manage Server permission) can use this command.
+error-guild-only = This command works only in a server.
+
+## Input checks
+invalid-email = That email address doesn't look right. Check it and try again.
+invalid-name = Names must be 1 to 100 characters.
+invalid-phone = Phone numbers need 8 to 15 digits; `+`, `-` and spaces are fine.
+invalid-password = Passwords can be at most 64 characters.
+invalid-message = Messages can be at most 500 characters.
+invalid-reason = Reasons can be at most 500 characters.
+invalid-kakao-needs-phone = KakaoTalk notifications need a phone number.
+invalid-contract = That isn't one of your contracts. Start typing its name and pick it from the list.
+invalid-domain = Self-registration is limited to { $domains } addresses. Ask a server manager to link you.
+invalid-page = That page doesn't exist.
+
+## Linking
+register-disabled = Self-registration is turned off in this workspace. Ask a server manager to link your Comake account with `/comake-admin link`.
+register-already-linked = You're already linked to Comake as { $email }. Use `/comake unlink` first if you want to link another account.
+register-email-exists = A Comake user with that email already exists. Nobody can claim an existing Comake account from Discord: ask a server manager to link it for you with `/comake-admin link`.
+register-email-linked = That email is already linked to another Discord account. Ask a server manager if this is a mistake.
+register-done = Done! Your Discord account is now linked to the new Comake user **{ $name }** ({ $email }). Try `/contract new` to upload your first contract.
+whoami-linked = You're linked to Comake as **{ $name }** ({ $email }) since { $since }, { $method ->
+    [admin] linked by <@{ $by }>.
+   *[self] registered by yourself.
+  }
+unlink-done = Your Discord account is no longer linked to { $email }. The Comake account and its contracts are untouched.
+unlink-none = Your Discord account wasn't linked to Comake.
+
+## Links
+link-new = Here is your private link to upload a new contract: upload the document, place the signature fields, then name and save it.
+link-edit = Here is your private link to change **{ $name }**.
+link-warning = It signs you in to Comake as { $email } for one hour. Don't share it.
+link-button-new = Upload a contract
+link-button-edit = Change the contract
+
+## States
+state-saved = Saved
+state-approving = Awaiting approval
+state-approval_cancelled = Approval withdrawn
+state-approval_rejected = Approval rejected
+state-approved = Approved
+state-signing = Out for signature
+state-sign_cancelled = Signing cancelled
+state-sign_rejected = Signing declined
+state-completed = Completed
+state-unknown = In an unknown state
+tab-all = all
+tab-preparing = preparing
+tab-signing = out for signature
+tab-completed = completed
+tab-stopped = stopped
+hint-signing = Cancel the signature requests first with `/contract cancel-sign`.
+hint-approving = Wait until the internal approval is finished.
+hint-completed = Every party has signed, so it can't change any more.
+hint-other = Open it on the Comake website to see why.
+signee-waiting = waiting
+signee-viewed = viewed
+signee-signed = signed
+signee-rejected = declined
+signee-unknown = unknown
+
+## List and show
+list-empty = You have no { $tab } contracts. Use `/contract new` to upload one.
+list-header = Your { $tab } contracts, page { $page } of { $pages } ({ $total } in all):
+list-line = **{ $name }** · { $state } · { $text } · changed { $when }
+list-received = (received)
+button-previous = Previous
+button-next = Next
+show-header = **{ $name }** · { $state }
+show-role-sender = You sent this contract.
+show-role-receiver = This contract was sent to you.
+show-parties = **Parties and signees**
+show-party = { $party }: { $signee }
+show-no-signee = no signee yet
+show-signee = { $name } ({ $email }) · { $status }
+show-history = **Recent history**
+show-event = { $when } · { $actor } · { $action }
+button-edit = Change
+button-request = Request signatures
+button-cancel-sign = Cancel signing
+button-delete = Delete
+button-confirm = Confirm
+button-send = Send
+button-never-mind = Never mind
+
+## Actions
+rename-done = Renamed to **{ $name }**. Only you see this name; the other parties keep theirs.
+delete-confirm = Move **{ $name }** to your Comake trash? You can restore it on the Comake website.
+delete-done = **{ $name }** is now in your Comake trash.
+cancel-confirm = Withdraw the signature requests for **{ $name }**? The signees will no longer be able to sign it.
+cancel-done = The signature requests for **{ $name }** were withdrawn.
+confirm-expired = This confirmation has expired or was already used. Run the command again.
+confirm-dismissed = OK, nothing was changed.
+not-owner = Only the sender of **{ $name }** can do that.
+wrong-state = **{ $name }** is { $state } now, so that isn't possible. { $hint }
+signee-done = **{ $party }** of **{ $name }** will be signed by { $signee } ({ $email }).
+signee-password-elsewhere = Another party's signee has a password that only the Comake website knows; setting signees from Discord would remove it. Use `/contract edit` to set signees on the website instead.
+signee-unknown-party = **{ $name }** has no such party. Pick one from the list.
+request-missing = These parties have no signee yet: { $parties }. Set them with `/contract signee`, or give a name and email here when exactly one is missing.
+request-inline-needs-one = You gave a signee here, but { $count } parties still lack one. Set them one by one with `/contract signee`.
+request-inline-nothing-missing = Every party already has a signee. To change one, use `/contract signee`.
+request-inline-incomplete = To set a signee here, give both a name and an email.
+request-preview = Ready to send **{ $name }** for signature to:
+request-preview-line = { $party }: { $signee } ({ $email }){ $kakao ->
+    [yes] , also by KakaoTalk
+   *[no] {""}
+  }{ $password ->
+    [yes] , with a password
+   *[no] {""}
+  }
+request-preview-footer = Press **Send** to email the signature requests. This can't be undone, only cancelled.
+request-sent = The signature requests for **{ $name }** are on their way.
+request-already-sent = **{ $name }** was already sent for signature; nothing was sent again.
+comake-refused-input = Comake refused those values. Check them and try again.
+comake-forbidden = Comake says you don't have access to that contract.
+comake-not-found = That contract doesn't exist in Comake any more.
+
+## Admin
+admin-link-done = <@{ $user }> is now linked to the Comake user **{ $name }** ({ $email }).
+admin-link-no-user = Comake has no user with that email in your company. They can create one with `/comake register`.
+admin-link-taken = That email is already linked to <@{ $owner }>. Unlink them first with `/comake-admin unlink`.
+admin-unlink-done = <@{ $user }> is no longer linked (was { $email }).
+admin-unlink-none = <@{ $user }> wasn't linked.
+admin-list-empty = No accounts are linked yet.
+admin-list-header = Linked accounts, page { $page } of { $pages } ({ $total } in all):
+admin-list-line = <@{ $user }> · { $email } · { $method ->
+    [admin] linked by an admin
+   *[self] self-registered
+  } · { $since }
+admin-audit-empty = The audit log is empty.
+admin-audit-header = Newest audit log entries:
+admin-audit-line = { $when } · <@{ $user }> · `{ $action }`{ $contract } · { $outcome }
+comake-conflict = Comake refused that in the contract's current state. Check it with `/contract show`.

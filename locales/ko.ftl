@@ -1,0 +1,146 @@
+# comake-bot 한국어 응답. 사용자에게 보이는 모든 문장은 이 파일과 en.ftl에 있습니다.
+
+## 오류
+error-internal = 처리 중에 문제가 생겼습니다. 계속 같은 문제가 생기면 서버 관리자에게 이 오류 번호를 알려 주세요: `{ $id }`
+error-comake-down = 지금 코메이크가 응답하지 않습니다. { $changed ->
+    [no] 아무것도 바뀌지 않았습니다.
+   *[maybe] 요청이 처리되었는지 알 수 없으니, 다시 시도하기 전에 `/contract show`로 확인해 주세요.
+  } 잠시 후 다시 시도해 주세요. (오류 번호 `{ $id }`)
+error-comake-auth = 봇이 코메이크에 로그인하지 못했습니다. API 키가 바뀌었을 수 있으니 서버 관리자에게 알려 주세요. (오류 번호 `{ $id }`)
+error-rate-limited = 요청이 너무 빠릅니다. 몇 초 뒤에 다시 시도해 주세요.
+error-not-linked = 디스코드 계정이 아직 코메이크에 연결되지 않았습니다. `/comake register`로 코메이크 사용자를 만들거나, 이미 계정이 있다면 서버 관리자에게 `/comake-admin link`로 연결해 달라고 요청해 주세요.
+error-guild-not-allowed = 이 서버에서는 이 봇을 쓸 수 없습니다.
+error-unknown-command = 알 수 없는 명령입니다. 봇이 방금 업데이트되었을 수 있으니 잠시 후 다시 시도해 주세요.
+error-not-admin = 서버 관리 권한이 있는 사람만 이 명령을 쓸 수 있습니다.
+error-guild-only = 이 명령은 서버 안에서만 쓸 수 있습니다.
+
+## 입력 확인
+invalid-email = 이메일 주소가 올바르지 않습니다. 확인 후 다시 입력해 주세요.
+invalid-name = 이름은 1~100자여야 합니다.
+invalid-phone = 전화번호는 숫자 8~15자리여야 합니다. `+`, `-`, 공백은 써도 됩니다.
+invalid-password = 비밀번호는 64자 이하여야 합니다.
+invalid-message = 메시지는 500자 이하여야 합니다.
+invalid-reason = 사유는 500자 이하여야 합니다.
+invalid-kakao-needs-phone = 카카오톡 알림을 보내려면 전화번호가 필요합니다.
+invalid-contract = 내 계약이 아닙니다. 계약 이름을 입력한 뒤 목록에서 골라 주세요.
+invalid-domain = 직접 가입은 { $domains } 주소만 가능합니다. 서버 관리자에게 연결을 요청해 주세요.
+invalid-page = 없는 페이지입니다.
+
+## 계정 연결
+register-disabled = 이 워크스페이스에서는 직접 가입이 꺼져 있습니다. 서버 관리자에게 `/comake-admin link`로 코메이크 계정을 연결해 달라고 요청해 주세요.
+register-already-linked = 이미 코메이크 { $email } 계정에 연결되어 있습니다. 다른 계정을 연결하려면 먼저 `/comake unlink`를 실행해 주세요.
+register-email-exists = 이 이메일로 된 코메이크 사용자가 이미 있습니다. 기존 코메이크 계정은 디스코드에서 직접 가져올 수 없으니, 서버 관리자에게 `/comake-admin link`로 연결해 달라고 요청해 주세요.
+register-email-linked = 이 이메일은 이미 다른 디스코드 계정에 연결되어 있습니다. 잘못된 것이라면 서버 관리자에게 문의해 주세요.
+register-done = 완료! 디스코드 계정이 새 코메이크 사용자 **{ $name }** ({ $email })에 연결되었습니다. `/contract new`로 첫 계약을 올려 보세요.
+whoami-linked = 코메이크 **{ $name }** ({ $email }) 계정에 { $since }부터 연결되어 있습니다. { $method ->
+    [admin] <@{ $by }>님이 연결했습니다.
+   *[self] 직접 가입했습니다.
+  }
+unlink-done = 디스코드 계정과 { $email }의 연결을 끊었습니다. 코메이크 계정과 계약은 그대로입니다.
+unlink-none = 디스코드 계정이 코메이크에 연결되어 있지 않았습니다.
+
+## 링크
+link-new = 새 계약을 올릴 비공개 링크입니다. 문서를 올리고 서명 위치를 지정한 뒤 이름을 정해 저장하세요.
+link-edit = **{ $name }**을(를) 수정할 비공개 링크입니다.
+link-warning = 이 링크는 한 시간 동안 { $email } 계정으로 코메이크에 로그인합니다. 다른 사람과 공유하지 마세요.
+link-button-new = 계약 올리기
+link-button-edit = 계약 수정하기
+
+## 상태
+state-saved = 저장됨
+state-approving = 결재중
+state-approval_cancelled = 결재요청 취소
+state-approval_rejected = 결재 반려
+state-approved = 결재됨
+state-signing = 체결중
+state-sign_cancelled = 서명요청 취소
+state-sign_rejected = 서명 반려
+state-completed = 체결됨
+state-unknown = 알 수 없는 상태
+tab-all = 전체
+tab-preparing = 작성중
+tab-signing = 체결중
+tab-completed = 체결완료
+tab-stopped = 중단
+hint-signing = 먼저 `/contract cancel-sign`으로 서명 요청을 취소해 주세요.
+hint-approving = 내부 결재가 끝날 때까지 기다려 주세요.
+hint-completed = 모든 당사자가 서명해서 더 이상 바꿀 수 없습니다.
+hint-other = 자세한 이유는 코메이크 웹사이트에서 확인해 주세요.
+signee-waiting = 대기중
+signee-viewed = 열람함
+signee-signed = 서명함
+signee-rejected = 반려함
+signee-unknown = 알 수 없음
+
+## 목록과 보기
+list-empty = { $tab } 계약이 없습니다. `/contract new`로 계약을 올려 보세요.
+list-header = 내 계약 ({ $tab }) { $pages }쪽 중 { $page }쪽 (모두 { $total }건):
+list-line = **{ $name }** · { $state } · { $text } · { $when } 변경
+list-received = (받은 계약)
+button-previous = 이전
+button-next = 다음
+show-header = **{ $name }** · { $state }
+show-role-sender = 내가 보낸 계약입니다.
+show-role-receiver = 나에게 온 계약입니다.
+show-parties = **당사자와 서명자**
+show-party = { $party }: { $signee }
+show-no-signee = 서명자 없음
+show-signee = { $name } ({ $email }) · { $status }
+show-history = **최근 기록**
+show-event = { $when } · { $actor } · { $action }
+button-edit = 수정
+button-request = 서명 요청
+button-cancel-sign = 서명요청 취소
+button-delete = 삭제
+button-confirm = 확인
+button-send = 보내기
+button-never-mind = 그만두기
+
+## 작업
+rename-done = 이름을 **{ $name }**(으)로 바꿨습니다. 이 이름은 나에게만 보이며, 다른 당사자의 이름은 그대로입니다.
+delete-confirm = **{ $name }**을(를) 코메이크 휴지통으로 옮길까요? 코메이크 웹사이트에서 되살릴 수 있습니다.
+delete-done = **{ $name }**을(를) 코메이크 휴지통으로 옮겼습니다.
+cancel-confirm = **{ $name }**의 서명 요청을 취소할까요? 서명자는 더 이상 서명할 수 없습니다.
+cancel-done = **{ $name }**의 서명 요청을 취소했습니다.
+confirm-expired = 이 확인 요청은 만료되었거나 이미 처리되었습니다. 명령을 다시 실행해 주세요.
+confirm-dismissed = 알겠습니다. 아무것도 바꾸지 않았습니다.
+not-owner = **{ $name }**을(를) 보낸 사람만 할 수 있습니다.
+wrong-state = **{ $name }**은(는) 지금 { $state } 상태라서 할 수 없습니다. { $hint }
+signee-done = **{ $name }**의 **{ $party }** 서명자를 { $signee } ({ $email })(으)로 정했습니다.
+signee-password-elsewhere = 다른 당사자의 서명자에게 코메이크 웹사이트에서만 알 수 있는 비밀번호가 설정되어 있어, 디스코드에서 서명자를 바꾸면 그 비밀번호가 지워집니다. `/contract edit`으로 웹사이트에서 서명자를 정해 주세요.
+signee-unknown-party = **{ $name }**에 그런 당사자가 없습니다. 목록에서 골라 주세요.
+request-missing = 아직 서명자가 없는 당사자: { $parties }. `/contract signee`로 정하거나, 하나만 비어 있다면 여기서 이름과 이메일을 입력해 주세요.
+request-inline-needs-one = 여기서 서명자를 입력했지만 서명자가 없는 당사자가 { $count }곳입니다. `/contract signee`로 하나씩 정해 주세요.
+request-inline-nothing-missing = 모든 당사자에게 이미 서명자가 있습니다. 바꾸려면 `/contract signee`를 써 주세요.
+request-inline-incomplete = 여기서 서명자를 정하려면 이름과 이메일을 모두 입력해 주세요.
+request-preview = **{ $name }** 서명 요청을 다음 사람들에게 보냅니다:
+request-preview-line = { $party }: { $signee } ({ $email }){ $kakao ->
+    [yes] , 카카오톡으로도 알림
+   *[no] {""}
+  }{ $password ->
+    [yes] , 비밀번호 설정됨
+   *[no] {""}
+  }
+request-preview-footer = **보내기**를 누르면 서명 요청 이메일이 발송됩니다. 보낸 뒤에는 되돌릴 수 없고 취소만 할 수 있습니다.
+request-sent = **{ $name }**의 서명 요청을 보냈습니다.
+request-already-sent = **{ $name }**은(는) 이미 서명 요청을 보냈습니다. 다시 보내지 않았습니다.
+comake-refused-input = 코메이크가 입력값을 받아들이지 않았습니다. 확인 후 다시 시도해 주세요.
+comake-forbidden = 코메이크에서 이 계약에 접근할 권한이 없다고 합니다.
+comake-not-found = 이 계약은 이제 코메이크에 없습니다.
+
+## 관리
+admin-link-done = <@{ $user }>님을 코메이크 사용자 **{ $name }** ({ $email })에 연결했습니다.
+admin-link-no-user = 이 회사의 코메이크에 그 이메일을 쓰는 사용자가 없습니다. 본인이 `/comake register`로 만들 수 있습니다.
+admin-link-taken = 이 이메일은 이미 <@{ $owner }>님에게 연결되어 있습니다. 먼저 `/comake-admin unlink`로 연결을 끊어 주세요.
+admin-unlink-done = <@{ $user }>님의 연결을 끊었습니다 (이전: { $email }).
+admin-unlink-none = <@{ $user }>님은 연결되어 있지 않았습니다.
+admin-list-empty = 아직 연결된 계정이 없습니다.
+admin-list-header = 연결된 계정 { $pages }쪽 중 { $page }쪽 (모두 { $total }명):
+admin-list-line = <@{ $user }> · { $email } · { $method ->
+    [admin] 관리자가 연결
+   *[self] 직접 가입
+  } · { $since }
+admin-audit-empty = 감사 기록이 없습니다.
+admin-audit-header = 최근 감사 기록:
+admin-audit-line = { $when } · <@{ $user }> · `{ $action }`{ $contract } · { $outcome }
+comake-conflict = 계약의 현재 상태에서는 코메이크가 그 작업을 받아들이지 않았습니다. `/contract show`로 확인해 주세요.

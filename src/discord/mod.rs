@@ -1,0 +1,229 @@
+//! Discord, the other outside party: the command definitions in `commands/`, turning Discord's interactions into [`Invocation`]s, and delivering answers over its REST API.
+//!
+//! - [`gateway`]: the websocket transport (serenity's client).
+
+pub mod gateway;
+
+use std::sync::Arc;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+use serenity::all::{
+    CommandDataOption, CommandDataOptionValue, CommandInteraction, ComponentInteraction, GuildId,
+    Http, HttpBuilder, Interaction, InteractionId,
+};
+
+use crate::config::DiscordConfig;
+use crate::handlers::{DeliveryError, Invocation, Kind, OptValue, Responder};
+
+/// The command definitions, one file per top-level command: the single
+/// source of truth for the command surface.
+pub const COMMAND_FILES: [(&str, &str); 3] = [
+    ("comake", include_str!("../../commands/comake.json")),
+    ("contract", include_str!("../../commands/contract.json")),
+    (
+        "comake-admin",
+        include_str!("../../commands/comake-admin.json"),
+    ),
+];
+
+/// The definitions as JSON, ready for a bulk overwrite.
+pub fn command_definitions() -> Result<Vec<Value>, serde_json::Error> {
+    COMMAND_FILES
+        .iter()
+        .map(|(_, text)| serde_json::from_str(text))
+        .collect()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscordError {
+    #[error("DISCORD_TOKEN is not set; see .env.example")]
+    NoToken,
+    #[error("the command definitions in commands/ are invalid: {0}")]
+    Definitions(#[from] serde_json::Error),
+    #[error("Discord refused the request: {0}")]
+    Api(String),
+}
+
+/// Serenity's REST client, sent to `DISCORD_HTTP_PROXY` when set.
+pub fn http(config: &DiscordConfig) -> Result<Http, DiscordError> {
+    let token = config.token.as_ref().ok_or(DiscordError::NoToken)?;
+    let mut builder = HttpBuilder::new(token.expose_secret());
+    if let Some(proxy) = &config.http_proxy {
+        builder = builder.proxy(proxy.as_str().trim_end_matches('/'));
+    }
+    if let Some(id) = config.application_id {
+        builder = builder.application_id(id.into());
+    }
+    Ok(builder.build())
+}
+
+/// Replace the application's commands with those of `commands/`: in each of
+/// `guilds` when given (instant, for development), else globally.
+pub async fn register_commands(http: &Http, guilds: &[u64]) -> Result<(), DiscordError> {
+    let definitions = command_definitions()?;
+    let api = |e: serenity::Error| DiscordError::Api(e.to_string());
+    if guilds.is_empty() {
+        http.create_global_commands(&definitions)
+            .await
+            .map_err(api)?;
+        tracing::info!(
+            commands = definitions.len(),
+            "registered the commands globally"
+        );
+    } else {
+        for guild in guilds {
+            http.create_guild_commands(GuildId::new(*guild), &definitions)
+                .await
+                .map_err(api)?;
+        }
+        tracing::info!(
+            commands = definitions.len(),
+            guilds = guilds.len(),
+            "registered the commands per guild"
+        );
+    }
+    Ok(())
+}
+
+fn flatten(
+    options: &[CommandDataOption],
+    path: &mut Vec<String>,
+    out: &mut Vec<(String, OptValue)>,
+    focused: &mut Option<String>,
+) {
+    for o in options {
+        let value = match &o.value {
+            CommandDataOptionValue::SubCommand(inner)
+            | CommandDataOptionValue::SubCommandGroup(inner) => {
+                path.push(o.name.clone());
+                flatten(inner, path, out, focused);
+                continue;
+            }
+            CommandDataOptionValue::String(s) => OptValue::Str(s.clone()),
+            CommandDataOptionValue::Integer(i) => OptValue::Int(*i),
+            CommandDataOptionValue::Boolean(b) => OptValue::Bool(*b),
+            CommandDataOptionValue::User(u) => OptValue::User(u.get()),
+            CommandDataOptionValue::Autocomplete { value, .. } => {
+                *focused = Some(o.name.clone());
+                OptValue::Str(value.clone())
+            }
+            // Our commands have no other option types.
+            _ => continue,
+        };
+        out.push((o.name.clone(), value));
+    }
+}
+
+fn from_command(c: &CommandInteraction, kind: Kind) -> Invocation {
+    let mut path = vec![c.data.name.clone()];
+    let mut options = Vec::new();
+    let mut focused = None;
+    flatten(&c.data.options, &mut path, &mut options, &mut focused);
+    Invocation {
+        kind,
+        id: c.id.get(),
+        token: SecretString::from(c.token.clone()),
+        application_id: c.application_id.get(),
+        user: c.user.id.get(),
+        guild: c.guild_id.map(GuildId::get),
+        locale: c.locale.clone(),
+        permissions: c
+            .member
+            .as_ref()
+            .and_then(|m| m.permissions)
+            .map(|p| p.bits()),
+        command: path.join(" "),
+        options,
+        focused,
+        custom_id: String::new(),
+    }
+}
+
+fn from_component(c: &ComponentInteraction) -> Invocation {
+    Invocation {
+        kind: Kind::Component,
+        id: c.id.get(),
+        token: SecretString::from(c.token.clone()),
+        application_id: c.application_id.get(),
+        user: c.user.id.get(),
+        guild: c.guild_id.map(GuildId::get),
+        locale: c.locale.clone(),
+        permissions: c
+            .member
+            .as_ref()
+            .and_then(|m| m.permissions)
+            .map(|p| p.bits()),
+        command: String::new(),
+        options: Vec::new(),
+        focused: None,
+        custom_id: c.data.custom_id.clone(),
+    }
+}
+
+/// The handlers' view of an interaction; `None` for kinds we do not serve
+/// (PING is answered by the transport, modals are not used).
+pub fn invocation(interaction: &Interaction) -> Option<Invocation> {
+    match interaction {
+        Interaction::Command(c) => Some(from_command(c, Kind::Command)),
+        Interaction::Autocomplete(c) => Some(from_command(c, Kind::Autocomplete)),
+        Interaction::Component(c) => Some(from_component(c)),
+        _ => None,
+    }
+}
+
+/// Delivers answers with Discord's REST API: the interaction callback, then
+/// edits of the original response.
+pub struct RestResponder {
+    http: Arc<Http>,
+    interaction: InteractionId,
+    token: SecretString,
+}
+
+impl RestResponder {
+    pub fn new(http: Arc<Http>, invocation: &Invocation) -> Self {
+        Self {
+            http,
+            interaction: InteractionId::new(invocation.id.max(1)),
+            token: invocation.token.clone(),
+        }
+    }
+}
+
+/// serenity's errors can hold the request URL, and an interaction URL holds
+/// the interaction token: keep only what is safe to log.
+fn delivery_error(e: serenity::Error) -> DeliveryError {
+    let text = match &e {
+        serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)) => {
+            format!(
+                "{} {} (code {})",
+                r.status_code, r.error.message, r.error.code
+            )
+        }
+        serenity::Error::Http(_) => "HTTP request failed".to_owned(),
+        other => other.to_string(),
+    };
+    DeliveryError(text)
+}
+
+impl Responder for RestResponder {
+    async fn callback(&self, body: Value) -> Result<(), DeliveryError> {
+        self.http
+            .create_interaction_response(
+                self.interaction,
+                self.token.expose_secret(),
+                &body,
+                Vec::new(),
+            )
+            .await
+            .map_err(delivery_error)
+    }
+
+    async fn edit_original(&self, body: Value) -> Result<(), DeliveryError> {
+        self.http
+            .edit_original_interaction_response(self.token.expose_secret(), &body, Vec::new())
+            .await
+            .map(|_| ())
+            .map_err(delivery_error)
+    }
+}

@@ -1,0 +1,192 @@
+//! `/comake-admin`: server managers link members to existing Comake users, unlink them, list links and read the audit log.
+
+use chrono::Utc;
+
+use crate::args;
+use crate::comake::ComakeError;
+use crate::store::{Account, LinkError, LinkMethod};
+use crate::validate;
+
+use super::{discord_time, page_count, plain, Ctx, Failure, HandlerResult, Reply};
+
+/// Discord permission bits that make someone an admin here.
+const ADMINISTRATOR: u64 = 1 << 3;
+const MANAGE_GUILD: u64 = 1 << 5;
+/// Accounts on one page of `/comake-admin list`.
+const PAGE_SIZE: usize = 10;
+/// Entries shown by `/comake-admin audit`.
+const AUDIT_ENTRIES: usize = 15;
+
+/// The command's default permissions can be overridden per server, so the
+/// member's permissions in the interaction are checked every time.
+fn require_admin(ctx: &Ctx<'_>) -> Result<(), Failure> {
+    if ctx.inv.guild.is_none() {
+        return Err(ctx.refuse("error-guild-only", &[]));
+    }
+    let perms = ctx.inv.permissions.unwrap_or(0);
+    if perms & (ADMINISTRATOR | MANAGE_GUILD) == 0 {
+        return Err(ctx.refuse("error-not-admin", &[]));
+    }
+    Ok(())
+}
+
+/// `/comake-admin link`: prove the Comake user exists (a login succeeds),
+/// then link. A member already linked is moved to the new email.
+pub async fn link(ctx: &Ctx<'_>) -> HandlerResult {
+    require_admin(ctx)?;
+    let member = ctx
+        .inv
+        .user_opt("user")
+        .ok_or_else(|| ctx.refuse("error-unknown-command", &[]))?;
+    let email = validate::email(ctx.inv.str("email").unwrap_or_default())
+        .ok_or_else(|| ctx.refuse("invalid-email", &[]))?;
+    if let Some(owner) = ctx
+        .app
+        .store
+        .account_by_email(&email)
+        .map_err(|e| ctx.store_failure(e))?
+    {
+        if owner.discord_id != member {
+            return Err(ctx.refuse(
+                "admin-link-taken",
+                &args!["owner" => owner.discord_id.to_string()],
+            ));
+        }
+    }
+    match ctx.app.comake.user(&email).fresh_token().await {
+        Ok(_) => {}
+        Err(ComakeError::NotFound(_)) => return Err(ctx.refuse("admin-link-no-user", &[])),
+        Err(e) => return Err(ctx.comake_failure(e)),
+    }
+    let name = email.split('@').next().unwrap_or_default().to_owned();
+    let account = Account {
+        discord_id: member,
+        email: email.clone(),
+        name: name.clone(),
+        comake_client_id: String::new(),
+        linked_at: Utc::now(),
+        linked_by: ctx.inv.user,
+        method: LinkMethod::Admin,
+    };
+    match ctx.app.store.link(account, true).await {
+        Ok(_) => {}
+        Err(LinkError::EmailTaken { owner }) => {
+            return Err(ctx.refuse("admin-link-taken", &args!["owner" => owner.to_string()]))
+        }
+        Err(LinkError::AlreadyLinked { .. }) => return Err(ctx.internal("replace refused")),
+        Err(LinkError::Store(e)) => return Err(ctx.store_failure(e)),
+    }
+    ctx.app.contracts.forget(member);
+    ctx.audit(&format!("admin.link <@{member}>"), None, "ok")
+        .await;
+    Ok(Reply::text(ctx.t(
+        "admin-link-done",
+        &args!["user" => member.to_string(), "name" => plain(&name), "email" => plain(&email)],
+    )))
+}
+
+/// `/comake-admin unlink`.
+pub async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
+    require_admin(ctx)?;
+    let member = ctx
+        .inv
+        .user_opt("user")
+        .ok_or_else(|| ctx.refuse("error-unknown-command", &[]))?;
+    let removed = ctx
+        .app
+        .store
+        .unlink(member)
+        .await
+        .map_err(|e| ctx.store_failure(e))?;
+    ctx.app.contracts.forget(member);
+    match removed {
+        Some(account) => {
+            ctx.audit(&format!("admin.unlink <@{member}>"), None, "ok")
+                .await;
+            Ok(Reply::text(ctx.t(
+                "admin-unlink-done",
+                &args!["user" => member.to_string(), "email" => plain(&account.email)],
+            )))
+        }
+        None => Ok(Reply::text(
+            ctx.t("admin-unlink-none", &args!["user" => member.to_string()]),
+        )),
+    }
+}
+
+/// `/comake-admin list`.
+pub async fn list(ctx: &Ctx<'_>) -> HandlerResult {
+    require_admin(ctx)?;
+    let store = &ctx.app.store;
+    let total = store.account_count() as u64;
+    if total == 0 {
+        return Ok(Reply::text(ctx.t("admin-list-empty", &[])));
+    }
+    let pages = page_count(total, PAGE_SIZE as u64);
+    let page = ctx.inv.int("page").unwrap_or(1);
+    if page < 1 || page as u64 > pages {
+        return Err(ctx.refuse("invalid-page", &[]));
+    }
+    let skip = (page as usize - 1) * PAGE_SIZE;
+    let accounts = store
+        .accounts(None, skip + PAGE_SIZE)
+        .map_err(|e| ctx.store_failure(e))?;
+    let mut lines = vec![ctx.t(
+        "admin-list-header",
+        &args!["page" => page, "pages" => pages, "total" => total],
+    )];
+    for a in accounts.iter().skip(skip) {
+        let method = match a.method {
+            LinkMethod::Admin => "admin",
+            LinkMethod::SelfRegistered => "self",
+        };
+        lines.push(format!(
+            "• {}",
+            ctx.t(
+                "admin-list-line",
+                &args![
+                    "user" => a.discord_id.to_string(),
+                    "email" => plain(&a.email),
+                    "method" => method,
+                    "since" => discord_time(a.linked_at, 'D'),
+                ],
+            )
+        ));
+    }
+    Ok(Reply::text(lines.join("\n")))
+}
+
+/// `/comake-admin audit`.
+pub async fn audit(ctx: &Ctx<'_>) -> HandlerResult {
+    require_admin(ctx)?;
+    let entries = ctx
+        .app
+        .store
+        .audit_newest(AUDIT_ENTRIES, ctx.inv.user_opt("user"))
+        .map_err(|e| ctx.store_failure(e))?;
+    if entries.is_empty() {
+        return Ok(Reply::text(ctx.t("admin-audit-empty", &[])));
+    }
+    let mut lines = vec![ctx.t("admin-audit-header", &[])];
+    for e in &entries {
+        let contract = e
+            .contract
+            .as_deref()
+            .map(|c| format!(" `{}`", plain(c)))
+            .unwrap_or_default();
+        lines.push(format!(
+            "• {}",
+            ctx.t(
+                "admin-audit-line",
+                &args![
+                    "when" => discord_time(e.at, 'f'),
+                    "user" => e.discord_user.to_string(),
+                    "action" => e.action.clone(),
+                    "contract" => contract,
+                    "outcome" => plain(&e.outcome),
+                ],
+            )
+        ));
+    }
+    Ok(Reply::text(lines.join("\n")))
+}

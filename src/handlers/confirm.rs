@@ -1,0 +1,99 @@
+//! Actions waiting for their Confirm or Send button: each can be taken once, by the person who asked, within 15 minutes.
+//!
+//! They live in memory on purpose: a pending signature request may hold a
+//! signee password, which must not be written to disk. After a restart the
+//! buttons answer "expired", which is safe: nothing is ever sent twice.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::comake::wire::{ContractId, SigneeInput};
+
+/// How long a confirmation stays valid.
+pub const TTL: Duration = Duration::from_secs(15 * 60);
+
+#[derive(Debug, Clone)]
+pub enum Pending {
+    Delete {
+        id: ContractId,
+    },
+    CancelSign {
+        id: ContractId,
+        reason: Option<String>,
+    },
+    /// Send signature requests, first setting this signee list when given.
+    RequestSign {
+        id: ContractId,
+        signees: Option<Vec<SigneeInput>>,
+    },
+}
+
+struct Entry {
+    user: u64,
+    created: Instant,
+    action: Pending,
+}
+
+#[derive(Default)]
+pub struct Confirmations {
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+impl Confirmations {
+    /// Remember `action` for `user`; returns the nonce for the buttons.
+    pub fn add(&self, user: u64, action: Pending) -> String {
+        let nonce = format!("{:016x}", rand::random::<u64>());
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.retain(|_, e| e.created.elapsed() < TTL);
+        entries.insert(
+            nonce.clone(),
+            Entry {
+                user,
+                created: Instant::now(),
+                action,
+            },
+        );
+        nonce
+    }
+
+    /// Take the action for `nonce` if `user` asked for it and it has not
+    /// expired. Only the first caller gets it.
+    pub fn take(&self, nonce: &str, user: u64) -> Option<Pending> {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        match entries.get(nonce) {
+            Some(e) if e.user == user && e.created.elapsed() < TTL => {
+                entries.remove(nonce).map(|e| e.action)
+            }
+            Some(e) if e.created.elapsed() >= TTL => {
+                entries.remove(nonce);
+                None
+            }
+            _ => None,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.lock().map(|e| e.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn taken_once_by_its_owner_only() {
+        let c = Confirmations::default();
+        let id = ContractId::parse("abc").unwrap();
+        let nonce = c.add(1, Pending::Delete { id });
+        assert!(c.take(&nonce, 2).is_none(), "someone else");
+        assert!(c.take(&nonce, 1).is_some());
+        assert!(c.take(&nonce, 1).is_none(), "twice");
+        assert!(c.take("nonsense", 1).is_none());
+    }
+}

@@ -1,0 +1,764 @@
+//! `/contract`: links to upload or change a contract, list, show, rename, delete, signees, and sending or withdrawing signature requests; and their buttons.
+
+use secrecy::SecretString;
+
+use crate::args;
+use crate::comake::wire::{
+    BoxTab, Contract, ContractId, ContractStatus, Role, SigneeInput, SigneeStatus,
+};
+use crate::comake::{ComakeError, UserClient};
+use crate::store::Account;
+use crate::validate;
+
+use super::confirm::Pending;
+use super::{
+    discord_time, fv, page_count, plain, Component, Ctx, Failure, HandlerResult, Reply, Style,
+};
+
+/// Contracts on one page of `/contract list`.
+pub const PAGE_SIZE: u32 = 10;
+/// Timeline events shown by `/contract show`.
+const HISTORY: usize = 5;
+
+fn action(label: String, custom_id: String, style: Style) -> Component {
+    Component::Button {
+        label,
+        custom_id,
+        style,
+    }
+}
+
+/// The contract named by the `contract` option, if it is one of the user's.
+async fn resolve(ctx: &Ctx<'_>, user: &UserClient, raw: Option<&str>) -> Result<Contract, Failure> {
+    let id = raw
+        .and_then(ContractId::parse)
+        .ok_or_else(|| ctx.refuse("invalid-contract", &[]))?;
+    match user.get_contract(&id).await {
+        Ok(c) => Ok(c),
+        Err(ComakeError::NotFound(_) | ComakeError::Forbidden(_)) => {
+            Err(ctx.refuse("invalid-contract", &[]))
+        }
+        Err(e) => Err(ctx.comake_failure(e)),
+    }
+}
+
+fn name_of(c: &Contract) -> String {
+    plain(&c.summary.name)
+}
+
+fn require_sender(ctx: &Ctx<'_>, c: &Contract) -> Result<(), Failure> {
+    if c.summary.role == Role::Sender {
+        Ok(())
+    } else {
+        Err(ctx.refuse("not-owner", &args!["name" => name_of(c)]))
+    }
+}
+
+/// "This contract is out for signature; cancel the signing first."
+fn wrong_state(ctx: &Ctx<'_>, c: &Contract) -> Failure {
+    let hint = match c.summary.status {
+        ContractStatus::Signing => "hint-signing",
+        ContractStatus::Approving => "hint-approving",
+        ContractStatus::Completed => "hint-completed",
+        _ => "hint-other",
+    };
+    ctx.refuse(
+        "wrong-state",
+        &args![
+            "name" => name_of(c),
+            "state" => ctx.state_label(c.summary.status),
+            "hint" => ctx.t(hint, &[]),
+        ],
+    )
+}
+
+/// Everything that needs a linked account and its Comake client.
+fn linked(ctx: &Ctx<'_>) -> Result<(Account, UserClient), Failure> {
+    let account = ctx.account()?;
+    let user = ctx.comake_user(&account);
+    Ok((account, user))
+}
+
+fn link_reply(
+    ctx: &Ctx<'_>,
+    text: String,
+    label: &str,
+    url: crate::comake::SecretUrl,
+    email: &str,
+) -> Reply {
+    let warning = ctx.t("link-warning", &args!["email" => plain(email)]);
+    let content = format!("{text}\n{warning}\n{}", url.expose());
+    Reply {
+        content,
+        rows: vec![vec![Component::Link {
+            label: ctx.t(label, &[]),
+            url,
+        }]],
+        credential: true,
+    }
+}
+
+/// `/contract new`: a private link with a freshly issued token.
+pub async fn new(ctx: &Ctx<'_>) -> HandlerResult {
+    let (account, user) = linked(ctx)?;
+    let url = user
+        .new_contract_link()
+        .await
+        .map_err(|e| ctx.comake_failure(e))?;
+    ctx.audit("contract.link_new", None, "ok").await;
+    Ok(link_reply(
+        ctx,
+        ctx.t("link-new", &[]),
+        "link-button-new",
+        url,
+        &account.email,
+    ))
+}
+
+/// `/contract edit`: the same, for one of the user's contracts that can change.
+pub async fn edit(ctx: &Ctx<'_>) -> HandlerResult {
+    let (account, user) = linked(ctx)?;
+    let contract = resolve(ctx, &user, ctx.inv.str("contract")).await?;
+    edit_link(ctx, &account, &user, &contract).await
+}
+
+async fn edit_link(
+    ctx: &Ctx<'_>,
+    account: &Account,
+    user: &UserClient,
+    c: &Contract,
+) -> HandlerResult {
+    require_sender(ctx, c)?;
+    if !c.summary.status.can_edit() {
+        return Err(wrong_state(ctx, c));
+    }
+    let url = user
+        .edit_contract_link(&c.summary.id)
+        .await
+        .map_err(|e| ctx.comake_failure(e))?;
+    ctx.audit("contract.link_edit", Some(c.summary.id.as_str()), "ok")
+        .await;
+    let text = ctx.t("link-edit", &args!["name" => name_of(c)]);
+    Ok(link_reply(
+        ctx,
+        text,
+        "link-button-edit",
+        url,
+        &account.email,
+    ))
+}
+
+/// `/contract list`, and its Previous / Next buttons.
+pub async fn list(ctx: &Ctx<'_>) -> HandlerResult {
+    let tab = ctx
+        .inv
+        .str("status")
+        .and_then(BoxTab::parse)
+        .unwrap_or_default();
+    let page = ctx.inv.int("page").unwrap_or(1);
+    list_page(ctx, tab, page).await
+}
+
+async fn list_page(ctx: &Ctx<'_>, tab: BoxTab, page: i64) -> HandlerResult {
+    let (_, user) = linked(ctx)?;
+    let page = u32::try_from(page)
+        .ok()
+        .filter(|p| *p >= 1)
+        .ok_or_else(|| ctx.refuse("invalid-page", &[]))?;
+    let list = user
+        .list_contracts(tab, page, PAGE_SIZE)
+        .await
+        .map_err(|e| ctx.comake_failure(e))?;
+    let tab_label = ctx.t(&format!("tab-{}", tab.as_str()), &[]);
+    if list.total == 0 {
+        return Ok(Reply::text(ctx.t("list-empty", &args!["tab" => tab_label])));
+    }
+    let pages = page_count(list.total, u64::from(PAGE_SIZE));
+    if u64::from(page) > pages {
+        return Err(ctx.refuse("invalid-page", &[]));
+    }
+    let mut lines = vec![ctx.t(
+        "list-header",
+        &args!["tab" => tab_label, "page" => page, "pages" => pages, "total" => list.total],
+    )];
+    for c in &list.contracts {
+        let mut line = ctx.t(
+            "list-line",
+            &args![
+                "name" => plain(&c.name),
+                "state" => ctx.state_label(c.status),
+                "text" => plain(&c.status_text),
+                "when" => discord_time(c.updated_at, 'R'),
+            ],
+        );
+        if c.role == Role::Receiver {
+            line.push(' ');
+            line.push_str(&ctx.t("list-received", &[]));
+        }
+        lines.push(format!("• {line}"));
+    }
+    let mut row = Vec::new();
+    if page > 1 {
+        row.push(action(
+            ctx.t("button-previous", &[]),
+            format!("l:{}:{}", tab.as_str(), page - 1),
+            Style::Secondary,
+        ));
+    }
+    if u64::from(page) < pages {
+        row.push(action(
+            ctx.t("button-next", &[]),
+            format!("l:{}:{}", tab.as_str(), page + 1),
+            Style::Secondary,
+        ));
+    }
+    Ok(Reply::text(lines.join("\n")).row(row))
+}
+
+/// `/contract show`: parties, signees, recent history, and the actions the
+/// state allows as buttons.
+pub async fn show(ctx: &Ctx<'_>) -> HandlerResult {
+    let (_, user) = linked(ctx)?;
+    let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
+    Ok(render(ctx, &c))
+}
+
+fn signee_status(ctx: &Ctx<'_>, s: SigneeStatus) -> String {
+    let id = match s {
+        SigneeStatus::Waiting => "signee-waiting",
+        SigneeStatus::Viewed => "signee-viewed",
+        SigneeStatus::Signed => "signee-signed",
+        SigneeStatus::Rejected => "signee-rejected",
+        SigneeStatus::Unknown => "signee-unknown",
+    };
+    ctx.t(id, &[])
+}
+
+fn render(ctx: &Ctx<'_>, c: &Contract) -> Reply {
+    let s = &c.summary;
+    let mut lines = vec![ctx.t(
+        "show-header",
+        &args!["name" => name_of(c), "state" => ctx.state_label(s.status)],
+    )];
+    if !s.status_text.is_empty() {
+        lines.push(plain(&s.status_text));
+    }
+    lines.push(ctx.t(
+        if s.role == Role::Sender {
+            "show-role-sender"
+        } else {
+            "show-role-receiver"
+        },
+        &[],
+    ));
+    lines.push(String::new());
+    lines.push(ctx.t("show-parties", &[]));
+    for p in &c.parties {
+        let signee = match c.signees.iter().find(|x| x.party == p.index) {
+            Some(x) => ctx.t(
+                "show-signee",
+                &args![
+                    "name" => plain(&x.name),
+                    "email" => plain(&x.email),
+                    "status" => signee_status(ctx, x.status),
+                ],
+            ),
+            None => ctx.t("show-no-signee", &[]),
+        };
+        lines.push(format!(
+            "• {}",
+            ctx.t(
+                "show-party",
+                &args!["party" => plain(&p.name), "signee" => signee]
+            )
+        ));
+    }
+    if !c.timeline.is_empty() {
+        lines.push(String::new());
+        lines.push(ctx.t("show-history", &[]));
+        for e in c.timeline.iter().rev().take(HISTORY) {
+            lines.push(format!(
+                "• {}",
+                ctx.t(
+                    "show-event",
+                    &args![
+                        "when" => discord_time(e.at, 'R'),
+                        "actor" => plain(&e.actor),
+                        "action" => plain(&e.action),
+                    ],
+                )
+            ));
+        }
+    }
+    let id = s.id.as_str();
+    let mut row = Vec::new();
+    if s.role == Role::Sender {
+        if s.status.can_edit() {
+            row.push(action(
+                ctx.t("button-edit", &[]),
+                format!("a:edit:{id}"),
+                Style::Secondary,
+            ));
+        }
+        if s.status.can_request_sign() {
+            row.push(action(
+                ctx.t("button-request", &[]),
+                format!("a:request:{id}"),
+                Style::Primary,
+            ));
+        }
+        if s.status.can_cancel_sign() {
+            row.push(action(
+                ctx.t("button-cancel-sign", &[]),
+                format!("a:cancel:{id}"),
+                Style::Danger,
+            ));
+        }
+    }
+    if s.status.can_delete() {
+        row.push(action(
+            ctx.t("button-delete", &[]),
+            format!("a:delete:{id}"),
+            Style::Danger,
+        ));
+    }
+    Reply::text(lines.join("\n")).row(row)
+}
+
+/// `/contract rename`: the user's own label.
+pub async fn rename(ctx: &Ctx<'_>) -> HandlerResult {
+    let new_name = validate::name(ctx.inv.str("name").unwrap_or_default())
+        .ok_or_else(|| ctx.refuse("invalid-name", &[]))?;
+    let (_, user) = linked(ctx)?;
+    let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
+    let id = c.summary.id.clone();
+    match user.rename_contract(&id, &new_name).await {
+        Ok(_) => {
+            ctx.app.contracts.forget(ctx.inv.user);
+            ctx.audit("contract.rename", Some(id.as_str()), "ok").await;
+            Ok(Reply::text(
+                ctx.t("rename-done", &args!["name" => plain(&new_name)]),
+            ))
+        }
+        Err(e) => Err(acted(ctx, "contract.rename", &id, e).await),
+    }
+}
+
+/// Audit a failed action and turn its error into what the person sees.
+async fn acted(ctx: &Ctx<'_>, action: &str, id: &ContractId, e: ComakeError) -> Failure {
+    let failure = ctx.comake_failure(e);
+    let outcome = match &failure {
+        Failure::User(_) => "refused".to_owned(),
+        Failure::Internal { id, .. } => format!("error: {id}"),
+    };
+    ctx.audit(action, Some(id.as_str()), &outcome).await;
+    failure
+}
+
+/// `/contract delete`: confirm first.
+pub async fn delete(ctx: &Ctx<'_>) -> HandlerResult {
+    let (_, user) = linked(ctx)?;
+    let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
+    ask_delete(ctx, &c)
+}
+
+fn ask_delete(ctx: &Ctx<'_>, c: &Contract) -> HandlerResult {
+    if !c.summary.status.can_delete() {
+        return Err(wrong_state(ctx, c));
+    }
+    let nonce = ctx.app.confirmations.add(
+        ctx.inv.user,
+        Pending::Delete {
+            id: c.summary.id.clone(),
+        },
+    );
+    Ok(confirm_dialog(
+        ctx,
+        ctx.t("delete-confirm", &args!["name" => name_of(c)]),
+        &nonce,
+        "button-confirm",
+    ))
+}
+
+fn confirm_dialog(ctx: &Ctx<'_>, text: String, nonce: &str, confirm_label: &str) -> Reply {
+    let style = if confirm_label == "button-send" {
+        Style::Success
+    } else {
+        Style::Danger
+    };
+    Reply::text(text).row(vec![
+        action(ctx.t(confirm_label, &[]), format!("c:ok:{nonce}"), style),
+        action(
+            ctx.t("button-never-mind", &[]),
+            format!("c:no:{nonce}"),
+            Style::Secondary,
+        ),
+    ])
+}
+
+/// `/contract cancel-sign`: confirm first.
+pub async fn cancel_sign(ctx: &Ctx<'_>) -> HandlerResult {
+    let reason = match ctx.inv.str("reason") {
+        None => None,
+        Some(raw) => Some(
+            validate::text(raw, validate::MAX_MESSAGE)
+                .ok_or_else(|| ctx.refuse("invalid-reason", &[]))?,
+        ),
+    };
+    let (_, user) = linked(ctx)?;
+    let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
+    ask_cancel(ctx, &c, reason)
+}
+
+fn ask_cancel(ctx: &Ctx<'_>, c: &Contract, reason: Option<String>) -> HandlerResult {
+    require_sender(ctx, c)?;
+    if !c.summary.status.can_cancel_sign() {
+        return Err(wrong_state(ctx, c));
+    }
+    let nonce = ctx.app.confirmations.add(
+        ctx.inv.user,
+        Pending::CancelSign {
+            id: c.summary.id.clone(),
+            reason,
+        },
+    );
+    Ok(confirm_dialog(
+        ctx,
+        ctx.t("cancel-confirm", &args!["name" => name_of(c)]),
+        &nonce,
+        "button-confirm",
+    ))
+}
+
+/// A signee from the command's options, checked. `None` when none was given.
+fn signee_from_options(
+    ctx: &Ctx<'_>,
+    party: u32,
+    required: bool,
+) -> Result<Option<SigneeInput>, Failure> {
+    let inv = ctx.inv;
+    let given = super::inline_signee_options()
+        .iter()
+        .any(|o| inv.opt(o).is_some());
+    if !given && !required {
+        return Ok(None);
+    }
+    let (Some(raw_name), Some(raw_email)) = (inv.str("name"), inv.str("email")) else {
+        return Err(ctx.refuse("request-inline-incomplete", &[]));
+    };
+    let name = validate::name(raw_name).ok_or_else(|| ctx.refuse("invalid-name", &[]))?;
+    let email = validate::email(raw_email).ok_or_else(|| ctx.refuse("invalid-email", &[]))?;
+    let phone = match inv.str("phone") {
+        None => None,
+        Some(raw) => Some(validate::phone(raw).ok_or_else(|| ctx.refuse("invalid-phone", &[]))?),
+    };
+    let kakao = inv.bool("kakao").unwrap_or(false);
+    if kakao && phone.is_none() {
+        return Err(ctx.refuse("invalid-kakao-needs-phone", &[]));
+    }
+    let password = match inv.str("password") {
+        None => None,
+        Some(raw) if !raw.is_empty() && raw.chars().count() <= validate::MAX_PASSWORD => {
+            Some(SecretString::from(raw.to_owned()))
+        }
+        Some(_) => return Err(ctx.refuse("invalid-password", &[])),
+    };
+    let message = match inv.str("message") {
+        None => None,
+        Some(raw) => Some(
+            validate::text(raw, validate::MAX_MESSAGE)
+                .ok_or_else(|| ctx.refuse("invalid-message", &[]))?,
+        ),
+    };
+    Ok(Some(SigneeInput {
+        party,
+        name,
+        email,
+        phone,
+        kakao,
+        password,
+        message,
+    }))
+}
+
+/// The contract's signee list with `new` in its party's place. The others
+/// are kept as Comake reports them; a password set on the website cannot be
+/// read back, so a list that would lose one is refused.
+fn signees_with(
+    ctx: &Ctx<'_>,
+    c: &Contract,
+    new: SigneeInput,
+) -> Result<Vec<SigneeInput>, Failure> {
+    let mut list = Vec::new();
+    for s in c.signees.iter().filter(|s| s.party != new.party) {
+        if s.has_password {
+            return Err(ctx.refuse("signee-password-elsewhere", &[]));
+        }
+        list.push(SigneeInput {
+            party: s.party,
+            name: s.name.clone(),
+            email: s.email.clone(),
+            phone: s.phone.clone(),
+            kakao: s.kakao,
+            password: None,
+            message: None,
+        });
+    }
+    list.push(new);
+    list.sort_by_key(|s| s.party);
+    Ok(list)
+}
+
+/// `/contract signee`: set one party's signee, keeping the others.
+pub async fn signee(ctx: &Ctx<'_>) -> HandlerResult {
+    let (_, user) = linked(ctx)?;
+    let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
+    require_sender(ctx, &c)?;
+    if !c.summary.status.can_request_sign() {
+        return Err(wrong_state(ctx, &c));
+    }
+    let raw_party = ctx.inv.str("party").unwrap_or_default().trim();
+    // Autocomplete sends the index; accept the party's name typed by hand too.
+    let party = c
+        .parties
+        .iter()
+        .find(|p| raw_party.parse::<u32>().ok() == Some(p.index) || p.name == raw_party)
+        .ok_or_else(|| ctx.refuse("signee-unknown-party", &args!["name" => name_of(&c)]))?
+        .clone();
+    let new = signee_from_options(ctx, party.index, true)?
+        .ok_or_else(|| ctx.refuse("request-inline-incomplete", &[]))?;
+    let (signee_name, signee_email) = (new.name.clone(), new.email.clone());
+    let list = signees_with(ctx, &c, new)?;
+    let id = c.summary.id.clone();
+    match user.set_signees(&id, list).await {
+        Ok(_) => {
+            ctx.app.contracts.forget(ctx.inv.user);
+            ctx.audit("contract.set_signee", Some(id.as_str()), "ok")
+                .await;
+            Ok(Reply::text(ctx.t(
+                "signee-done",
+                &args![
+                    "party" => plain(&party.name),
+                    "name" => name_of(&c),
+                    "signee" => plain(&signee_name),
+                    "email" => plain(&signee_email),
+                ],
+            )))
+        }
+        Err(e) => Err(acted(ctx, "contract.set_signee", &id, e).await),
+    }
+}
+
+/// `/contract request-sign`: optionally set the one missing signee, then
+/// preview every party's signee with a Send button.
+pub async fn request_sign(ctx: &Ctx<'_>) -> HandlerResult {
+    let (_, user) = linked(ctx)?;
+    let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
+    preview(ctx, &c, true)
+}
+
+fn preview(ctx: &Ctx<'_>, c: &Contract, from_options: bool) -> HandlerResult {
+    require_sender(ctx, c)?;
+    if !c.summary.status.can_request_sign() {
+        return Err(wrong_state(ctx, c));
+    }
+    let missing: Vec<_> = c
+        .parties
+        .iter()
+        .filter(|p| !c.signees.iter().any(|s| s.party == p.index))
+        .collect();
+    let inline = if from_options {
+        signee_from_options(ctx, missing.first().map_or(0, |p| p.index), false)?
+    } else {
+        None
+    };
+    let set = match inline {
+        Some(new) => match missing.len() {
+            1 => Some(signees_with(ctx, c, new)?),
+            0 => return Err(ctx.refuse("request-inline-nothing-missing", &[])),
+            n => return Err(ctx.refuse("request-inline-needs-one", &args!["count" => n as i64])),
+        },
+        None if !missing.is_empty() => {
+            let names = missing
+                .iter()
+                .map(|p| plain(&p.name))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(ctx.refuse("request-missing", &args!["parties" => names]));
+        }
+        None => None,
+    };
+    // What will be sent: the list to set, or the signees as they are.
+    let lines: Vec<String> = match &set {
+        Some(list) => list
+            .iter()
+            .map(|s| {
+                preview_line(
+                    ctx,
+                    c,
+                    s.party,
+                    &s.name,
+                    &s.email,
+                    s.kakao,
+                    s.password.is_some(),
+                )
+            })
+            .collect(),
+        None => c
+            .signees
+            .iter()
+            .map(|s| preview_line(ctx, c, s.party, &s.name, &s.email, s.kakao, s.has_password))
+            .collect(),
+    };
+    let nonce = ctx.app.confirmations.add(
+        ctx.inv.user,
+        Pending::RequestSign {
+            id: c.summary.id.clone(),
+            signees: set,
+        },
+    );
+    let text = format!(
+        "{}\n{}\n{}",
+        ctx.t("request-preview", &args!["name" => name_of(c)]),
+        lines
+            .iter()
+            .map(|l| format!("• {l}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        ctx.t("request-preview-footer", &[]),
+    );
+    Ok(confirm_dialog(ctx, text, &nonce, "button-send"))
+}
+
+fn preview_line(
+    ctx: &Ctx<'_>,
+    c: &Contract,
+    party: u32,
+    name: &str,
+    email: &str,
+    kakao: bool,
+    password: bool,
+) -> String {
+    let party_name = c
+        .parties
+        .iter()
+        .find(|p| p.index == party)
+        .map(|p| plain(&p.name))
+        .unwrap_or_else(|| party.to_string());
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    ctx.t(
+        "request-preview-line",
+        &[
+            ("party", fv(party_name)),
+            ("signee", fv(plain(name))),
+            ("email", fv(plain(email))),
+            ("kakao", fv(yes_no(kakao))),
+            ("password", fv(yes_no(password))),
+        ],
+    )
+}
+
+/// Every button: `c:ok|no:<nonce>` confirmations, `a:<action>:<id>` from
+/// `/contract show`, `l:<tab>:<page>` list paging.
+pub async fn on_button(ctx: &Ctx<'_>) -> HandlerResult {
+    let mut parts = ctx.inv.custom_id.splitn(3, ':');
+    let (kind, verb, rest) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
+    match kind {
+        "c" => confirmed(ctx, verb == "ok", rest).await,
+        "a" => {
+            let (account, user) = linked(ctx)?;
+            let c = resolve(ctx, &user, Some(rest)).await?;
+            match verb {
+                "edit" => edit_link(ctx, &account, &user, &c).await,
+                "request" => preview(ctx, &c, false),
+                "cancel" => ask_cancel(ctx, &c, None),
+                "delete" => ask_delete(ctx, &c),
+                _ => Err(ctx.refuse("error-unknown-command", &[])),
+            }
+        }
+        "l" => {
+            let tab = BoxTab::parse(verb).unwrap_or_default();
+            list_page(ctx, tab, rest.parse().unwrap_or(1)).await
+        }
+        _ => Err(ctx.refuse("error-unknown-command", &[])),
+    }
+}
+
+/// Confirm or Never mind. The action is taken once; the contract is read
+/// again and the action happens only if its state still allows it.
+async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerResult {
+    let Some(pending) = ctx.app.confirmations.take(nonce, ctx.inv.user) else {
+        return Ok(Reply::text(ctx.t("confirm-expired", &[])));
+    };
+    if !ok {
+        return Ok(Reply::text(ctx.t("confirm-dismissed", &[])));
+    }
+    let (_, user) = linked(ctx)?;
+    let id = match &pending {
+        Pending::Delete { id }
+        | Pending::CancelSign { id, .. }
+        | Pending::RequestSign { id, .. } => id.clone(),
+    };
+    let c = resolve(ctx, &user, Some(id.as_str())).await?;
+    let name = name_of(&c);
+    ctx.app.contracts.forget(ctx.inv.user);
+    match pending {
+        Pending::Delete { .. } => {
+            if !c.summary.status.can_delete() {
+                return Err(wrong_state(ctx, &c));
+            }
+            match user.delete_contract(&id).await {
+                Ok(()) => {
+                    ctx.audit("contract.delete", Some(id.as_str()), "ok").await;
+                    Ok(Reply::text(ctx.t("delete-done", &args!["name" => name])))
+                }
+                Err(e) => Err(acted(ctx, "contract.delete", &id, e).await),
+            }
+        }
+        Pending::CancelSign { reason, .. } => {
+            if !c.summary.status.can_cancel_sign() {
+                return Err(wrong_state(ctx, &c));
+            }
+            match user.cancel_sign(&id, reason.as_deref()).await {
+                Ok(_) => {
+                    ctx.audit("contract.cancel_sign", Some(id.as_str()), "ok")
+                        .await;
+                    Ok(Reply::text(ctx.t("cancel-done", &args!["name" => name])))
+                }
+                Err(e) => Err(acted(ctx, "contract.cancel_sign", &id, e).await),
+            }
+        }
+        Pending::RequestSign { signees, .. } => {
+            if matches!(
+                c.summary.status,
+                ContractStatus::Signing | ContractStatus::Completed
+            ) {
+                return Ok(Reply::text(
+                    ctx.t("request-already-sent", &args!["name" => name]),
+                ));
+            }
+            if !c.summary.status.can_request_sign() {
+                return Err(wrong_state(ctx, &c));
+            }
+            if let Some(list) = signees {
+                if let Err(e) = user.set_signees(&id, list).await {
+                    return Err(acted(ctx, "contract.set_signee", &id, e).await);
+                }
+                ctx.audit("contract.set_signee", Some(id.as_str()), "ok")
+                    .await;
+            }
+            match user.request_sign(&id).await {
+                Ok(_) => {
+                    ctx.audit("contract.request_sign", Some(id.as_str()), "ok")
+                        .await;
+                    Ok(Reply::text(ctx.t("request-sent", &args!["name" => name])))
+                }
+                Err(e) => Err(acted(ctx, "contract.request_sign", &id, e).await),
+            }
+        }
+    }
+}

@@ -1,0 +1,661 @@
+//! The command handlers: transport-independent. A handler takes an [`Invocation`] and the shared [`App`] and returns a [`Reply`]; [`dispatch`] delivers it through a [`Responder`].
+//!
+//! `commands/<group>.json` pairs with `<group>.rs` here; [`ROUTES`] is the one
+//! registry from command names to handlers, with an "unknown" fallback, and a
+//! test proves it serves exactly the commands and options of the JSON.
+
+pub mod autocomplete;
+pub mod comake;
+pub mod comake_admin;
+pub mod confirm;
+pub mod contract;
+pub mod reply;
+
+use std::future::Future;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fluent_bundle::FluentValue;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use secrecy::SecretString;
+use serde_json::Value;
+
+use crate::comake::{Comake, ComakeError, UserClient};
+use crate::config::Config;
+use crate::i18n::{Args, I18n, Lang};
+use crate::store::{Account, AuditEntry, Store, StoreError};
+pub use reply::{Component, Reply, Style};
+
+/// Commands a person may run a minute before being told to slow down.
+pub const COMMANDS_PER_MINUTE: u32 = 20;
+
+/// Everything a handler may use, built once at start and shared.
+pub struct App {
+    pub config: Config,
+    pub comake: Comake,
+    pub store: Store,
+    pub i18n: I18n,
+    pub confirmations: confirm::Confirmations,
+    pub contracts: autocomplete::ContractCache,
+    /// The transport is connected (gateway) or listening (HTTP).
+    pub transport_up: AtomicBool,
+    limiter: DefaultKeyedRateLimiter<u64>,
+    in_flight: AtomicUsize,
+}
+
+/// Counts an interaction as in flight while it lives.
+pub struct InFlight<'a>(&'a AtomicUsize);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl App {
+    pub fn new(
+        config: Config,
+        comake: Comake,
+        store: Store,
+    ) -> Result<Arc<Self>, crate::i18n::I18nError> {
+        let quota =
+            Quota::per_minute(NonZeroU32::new(COMMANDS_PER_MINUTE).unwrap_or(NonZeroU32::MIN));
+        Ok(Arc::new(Self {
+            config,
+            comake,
+            store,
+            i18n: I18n::load()?,
+            confirmations: confirm::Confirmations::default(),
+            contracts: autocomplete::ContractCache::default(),
+            transport_up: AtomicBool::new(false),
+            limiter: RateLimiter::keyed(quota),
+            in_flight: AtomicUsize::new(0),
+        }))
+    }
+
+    /// Mark an interaction as in flight until the guard drops.
+    pub fn in_flight(&self) -> InFlight<'_> {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        InFlight(&self.in_flight)
+    }
+
+    pub fn interactions_in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::SeqCst)
+    }
+
+    /// Wait until no interaction is in flight, or `limit` has passed.
+    pub async fn drain(&self, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        while self.interactions_in_flight() > 0 {
+            if Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        true
+    }
+}
+
+/// What kind of interaction arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Command,
+    Autocomplete,
+    Component,
+}
+
+/// An option's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OptValue {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+    User(u64),
+}
+
+/// One interaction, as the handlers see it, whichever transport carried it.
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    pub kind: Kind,
+    pub id: u64,
+    /// The interaction's token: lets whoever holds it answer for 15 minutes.
+    pub token: SecretString,
+    pub application_id: u64,
+    pub user: u64,
+    pub guild: Option<u64>,
+    pub locale: String,
+    /// The member's permissions in this channel, in a guild.
+    pub permissions: Option<u64>,
+    /// `group subcommand`, for commands and autocomplete.
+    pub command: String,
+    pub options: Vec<(String, OptValue)>,
+    /// The option being typed, for autocomplete.
+    pub focused: Option<String>,
+    /// The button's id, for components.
+    pub custom_id: String,
+}
+
+impl Invocation {
+    pub fn opt(&self, name: &str) -> Option<&OptValue> {
+        self.options.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    pub fn str(&self, name: &str) -> Option<&str> {
+        match self.opt(name) {
+            Some(OptValue::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn int(&self, name: &str) -> Option<i64> {
+        match self.opt(name) {
+            Some(OptValue::Int(i)) => Some(*i),
+            _ => None,
+        }
+    }
+
+    pub fn bool(&self, name: &str) -> Option<bool> {
+        match self.opt(name) {
+            Some(OptValue::Bool(b)) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn user_opt(&self, name: &str) -> Option<u64> {
+        match self.opt(name) {
+            Some(OptValue::User(u)) => Some(*u),
+            _ => None,
+        }
+    }
+}
+
+/// Why delivering a response failed.
+#[derive(Debug, thiserror::Error)]
+#[error("could not deliver the response to Discord: {0}")]
+pub struct DeliveryError(pub String);
+
+/// How a transport delivers what a handler answered.
+pub trait Responder: Send + Sync {
+    /// The interaction callback: the first and required response.
+    fn callback(&self, body: Value) -> impl Future<Output = Result<(), DeliveryError>> + Send;
+    /// Edit the original response, after a deferral.
+    fn edit_original(&self, body: Value) -> impl Future<Output = Result<(), DeliveryError>> + Send;
+}
+
+/// A short id the user can quote and the log holds with the full error.
+pub fn error_id() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    (0..8)
+        .map(|_| ALPHABET[rand::random::<usize>() % ALPHABET.len()] as char)
+        .collect()
+}
+
+/// How a handler failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// The person can fix it: a sentence in their language.
+    User(String),
+    /// Something broke: the sentence (with the id) for the person; the
+    /// cause for the log.
+    Internal {
+        id: String,
+        message: String,
+        cause: String,
+    },
+}
+
+pub type HandlerResult = Result<Reply, Failure>;
+
+/// What a handler gets: the app, the interaction, and its language.
+pub struct Ctx<'a> {
+    pub app: &'a App,
+    pub inv: &'a Invocation,
+    pub lang: Lang,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(app: &'a App, inv: &'a Invocation) -> Self {
+        Self {
+            app,
+            inv,
+            lang: Lang::from_locale(&inv.locale),
+        }
+    }
+
+    /// A message in the person's language.
+    pub fn t(&self, id: &str, args: &Args<'_>) -> String {
+        self.app.i18n.t(self.lang, id, args)
+    }
+
+    /// A refusal the person can act on.
+    pub fn refuse(&self, id: &str, args: &Args<'_>) -> Failure {
+        Failure::User(self.t(id, args))
+    }
+
+    pub fn internal(&self, cause: impl std::fmt::Display) -> Failure {
+        let id = error_id();
+        Failure::Internal {
+            message: self.t("error-internal", &crate::args!["id" => id.clone()]),
+            cause: cause.to_string(),
+            id,
+        }
+    }
+
+    pub fn store_failure(&self, e: StoreError) -> Failure {
+        self.internal(e)
+    }
+
+    /// What to tell the person about a Comake error that the handler did not
+    /// handle itself.
+    pub fn comake_failure(&self, e: ComakeError) -> Failure {
+        match &e {
+            ComakeError::InvalidInput(_) => self.refuse("comake-refused-input", &[]),
+            ComakeError::Forbidden(_) => self.refuse("comake-forbidden", &[]),
+            ComakeError::NotFound(_) => self.refuse("comake-not-found", &[]),
+            ComakeError::Conflict(_) => self.refuse("comake-conflict", &[]),
+            ComakeError::Unauthorized(_) => {
+                let id = error_id();
+                Failure::Internal {
+                    message: self.t("error-comake-auth", &crate::args!["id" => id.clone()]),
+                    cause: e.to_string(),
+                    id,
+                }
+            }
+            ComakeError::Unavailable { .. }
+            | ComakeError::Timeout { .. }
+            | ComakeError::RateLimited { .. } => {
+                let id = error_id();
+                let changed = if e.changed_nothing() { "no" } else { "maybe" };
+                Failure::Internal {
+                    message: self.t(
+                        "error-comake-down",
+                        &crate::args!["changed" => changed, "id" => id.clone()],
+                    ),
+                    cause: e.to_string(),
+                    id,
+                }
+            }
+            ComakeError::UnexpectedResponse { .. } | ComakeError::Config(_) => self.internal(e),
+        }
+    }
+
+    /// The caller's linked account, or the refusal that explains how to link.
+    pub fn account(&self) -> Result<Account, Failure> {
+        match self.app.store.account(self.inv.user) {
+            Ok(Some(account)) => Ok(account),
+            Ok(None) => Err(self.refuse("error-not-linked", &[])),
+            Err(e) => Err(self.store_failure(e)),
+        }
+    }
+
+    pub fn comake_user(&self, account: &Account) -> UserClient {
+        self.app.comake.user(&account.email)
+    }
+
+    /// Write an audit entry. A failure to write is logged; the action
+    /// itself already happened and is reported as it went.
+    pub async fn audit(&self, action: &str, contract: Option<&str>, outcome: &str) {
+        let entry = AuditEntry {
+            at: chrono::Utc::now(),
+            discord_user: self.inv.user,
+            guild: self.inv.guild,
+            action: action.to_owned(),
+            contract: contract.map(str::to_owned),
+            outcome: outcome.to_owned(),
+        };
+        if let Err(e) = self.app.store.audit(entry).await {
+            tracing::error!(error = %e, action, "could not write the audit log");
+        }
+    }
+
+    /// A localized label for a state.
+    pub fn state_label(&self, status: crate::comake::wire::ContractStatus) -> String {
+        self.t(&format!("state-{}", status.as_str()), &[])
+    }
+}
+
+/// Discord's `<t:…:R>` timestamp, shown in each reader's own time zone.
+pub fn discord_time(at: chrono::DateTime<chrono::Utc>, style: char) -> String {
+    format!("<t:{}:{style}>", at.timestamp())
+}
+
+/// Text from a user or Comake, made safe to put in a message: no markdown
+/// tricks, no mentions, no line breaks.
+pub fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            '*' | '_' | '`' | '~' | '|' | '>' | '[' | ']' | '(' | ')' | '<' | '#' | '@' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Handlers, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handler {
+    Register,
+    Whoami,
+    Unlink,
+    New,
+    Edit,
+    List,
+    Show,
+    Rename,
+    Delete,
+    Signee,
+    RequestSign,
+    CancelSign,
+    AdminLink,
+    AdminUnlink,
+    AdminList,
+    AdminAudit,
+}
+
+/// One command of the surface: its name, the options it reads, whether it
+/// calls Comake (and so defers first), and its handler.
+pub struct Route {
+    pub command: &'static str,
+    pub options: &'static [&'static str],
+    pub defer: bool,
+    pub handler: Handler,
+}
+
+const CONTRACT_SIGNEE: &[&str] = &["name", "email", "phone", "kakao", "password", "message"];
+
+/// The registry: every command the handlers serve.
+pub const ROUTES: &[Route] = &[
+    Route {
+        command: "comake register",
+        options: &["email", "name", "phone"],
+        defer: true,
+        handler: Handler::Register,
+    },
+    Route {
+        command: "comake whoami",
+        options: &[],
+        defer: false,
+        handler: Handler::Whoami,
+    },
+    Route {
+        command: "comake unlink",
+        options: &[],
+        defer: false,
+        handler: Handler::Unlink,
+    },
+    Route {
+        command: "contract new",
+        options: &[],
+        defer: true,
+        handler: Handler::New,
+    },
+    Route {
+        command: "contract edit",
+        options: &["contract"],
+        defer: true,
+        handler: Handler::Edit,
+    },
+    Route {
+        command: "contract list",
+        options: &["status", "page"],
+        defer: true,
+        handler: Handler::List,
+    },
+    Route {
+        command: "contract show",
+        options: &["contract"],
+        defer: true,
+        handler: Handler::Show,
+    },
+    Route {
+        command: "contract rename",
+        options: &["contract", "name"],
+        defer: true,
+        handler: Handler::Rename,
+    },
+    Route {
+        command: "contract delete",
+        options: &["contract"],
+        defer: true,
+        handler: Handler::Delete,
+    },
+    Route {
+        command: "contract signee",
+        options: &[
+            "contract", "party", "name", "email", "phone", "kakao", "password", "message",
+        ],
+        defer: true,
+        handler: Handler::Signee,
+    },
+    Route {
+        command: "contract request-sign",
+        options: &[
+            "contract", "name", "email", "phone", "kakao", "password", "message",
+        ],
+        defer: true,
+        handler: Handler::RequestSign,
+    },
+    Route {
+        command: "contract cancel-sign",
+        options: &["contract", "reason"],
+        defer: true,
+        handler: Handler::CancelSign,
+    },
+    Route {
+        command: "comake-admin link",
+        options: &["user", "email"],
+        defer: true,
+        handler: Handler::AdminLink,
+    },
+    Route {
+        command: "comake-admin unlink",
+        options: &["user"],
+        defer: false,
+        handler: Handler::AdminUnlink,
+    },
+    Route {
+        command: "comake-admin list",
+        options: &["page"],
+        defer: false,
+        handler: Handler::AdminList,
+    },
+    Route {
+        command: "comake-admin audit",
+        options: &["user"],
+        defer: false,
+        handler: Handler::AdminAudit,
+    },
+];
+
+/// The options `/contract request-sign` takes for an inline signee.
+pub fn inline_signee_options() -> &'static [&'static str] {
+    CONTRACT_SIGNEE
+}
+
+pub fn route(command: &str) -> Option<&'static Route> {
+    ROUTES.iter().find(|r| r.command == command)
+}
+
+async fn run(ctx: &Ctx<'_>, handler: Handler) -> HandlerResult {
+    match handler {
+        Handler::Register => comake::register(ctx).await,
+        Handler::Whoami => comake::whoami(ctx).await,
+        Handler::Unlink => comake::unlink(ctx).await,
+        Handler::New => contract::new(ctx).await,
+        Handler::Edit => contract::edit(ctx).await,
+        Handler::List => contract::list(ctx).await,
+        Handler::Show => contract::show(ctx).await,
+        Handler::Rename => contract::rename(ctx).await,
+        Handler::Delete => contract::delete(ctx).await,
+        Handler::Signee => contract::signee(ctx).await,
+        Handler::RequestSign => contract::request_sign(ctx).await,
+        Handler::CancelSign => contract::cancel_sign(ctx).await,
+        Handler::AdminLink => comake_admin::link(ctx).await,
+        Handler::AdminUnlink => comake_admin::unlink(ctx).await,
+        Handler::AdminList => comake_admin::list(ctx).await,
+        Handler::AdminAudit => comake_admin::audit(ctx).await,
+    }
+}
+
+/// How handling an interaction ended, for logs and metrics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub name: String,
+    /// `ok`, `refused` or `error`.
+    pub result: &'static str,
+    pub error_id: Option<String>,
+    pub latency: Duration,
+}
+
+/// Handle one interaction and deliver the answer through `responder`.
+pub async fn dispatch<R: Responder>(app: &App, inv: &Invocation, responder: &R) -> Outcome {
+    let started = Instant::now();
+    let ctx = Ctx::new(app, inv);
+    let name = match inv.kind {
+        Kind::Command => inv.command.clone(),
+        Kind::Autocomplete => format!("{} (autocomplete)", inv.command),
+        Kind::Component => format!(
+            "button {}",
+            inv.custom_id.split(':').next().unwrap_or_default()
+        ),
+    };
+    let (result, error_id) = match inv.kind {
+        Kind::Autocomplete => {
+            let choices = autocomplete::complete(&ctx).await;
+            deliver(responder.callback(reply::choices(&choices)).await, &name);
+            ("ok", None)
+        }
+        Kind::Command | Kind::Component => handle(&ctx, responder, &name).await,
+    };
+    let outcome = Outcome {
+        name,
+        result,
+        error_id,
+        latency: started.elapsed(),
+    };
+    tracing::info!(
+        command = %outcome.name,
+        outcome = outcome.result,
+        latency_ms = outcome.latency.as_millis() as u64,
+        error_id = outcome.error_id.as_deref().unwrap_or(""),
+        "interaction handled"
+    );
+    outcome
+}
+
+fn deliver(result: Result<(), DeliveryError>, name: &str) {
+    if let Err(e) = result {
+        tracing::warn!(command = name, error = %e, "response not delivered");
+    }
+}
+
+/// Checks that apply before any command, then the command with its deferral.
+async fn handle<R: Responder>(
+    ctx: &Ctx<'_>,
+    responder: &R,
+    name: &str,
+) -> (&'static str, Option<String>) {
+    let inv = ctx.inv;
+    let component = inv.kind == Kind::Component;
+    // The immediate answer, for refusals before any work.
+    let refuse_now = |text: String| async move {
+        let r = Reply::text(text);
+        let body = if component {
+            reply::update(&r)
+        } else {
+            reply::message(&r)
+        };
+        deliver(responder.callback(body).await, name);
+    };
+    let guilds = &ctx.app.config.discord.guild_ids;
+    if !guilds.is_empty() && !inv.guild.is_some_and(|g| guilds.contains(&g)) {
+        refuse_now(ctx.t("error-guild-not-allowed", &[])).await;
+        return ("refused", None);
+    }
+    if ctx.app.limiter.check_key(&inv.user).is_err() {
+        refuse_now(ctx.t("error-rate-limited", &[])).await;
+        return ("refused", None);
+    }
+    let (defer, work): (
+        bool,
+        std::pin::Pin<Box<dyn Future<Output = HandlerResult> + Send + '_>>,
+    ) = if component {
+        (true, Box::pin(contract::on_button(ctx)))
+    } else {
+        match route(&inv.command) {
+            Some(route) => (route.defer, Box::pin(run(ctx, route.handler))),
+            None => {
+                refuse_now(ctx.t("error-unknown-command", &[])).await;
+                return ("refused", None);
+            }
+        }
+    };
+    if defer {
+        let ack = if component {
+            reply::deferred_update()
+        } else {
+            reply::deferred()
+        };
+        if let Err(e) = responder.callback(ack).await {
+            // Without the acknowledgement the token cannot be used to edit.
+            tracing::warn!(command = name, error = %e, "could not acknowledge the interaction");
+            return ("error", None);
+        }
+    }
+    let result = work.await;
+    let (reply, status, error_id) = match result {
+        Ok(reply) => (reply, "ok", None),
+        Err(Failure::User(text)) => (Reply::text(text), "refused", None),
+        Err(Failure::Internal { id, message, cause }) => {
+            tracing::error!(command = name, error_id = %id, error = %cause, "command failed");
+            (Reply::text(message), "error", Some(id))
+        }
+    };
+    let delivered = if defer {
+        responder.edit_original(reply::edit(&reply)).await
+    } else if component {
+        responder.callback(reply::update(&reply)).await
+    } else {
+        responder.callback(reply::message(&reply)).await
+    };
+    deliver(delivered, name);
+    (status, error_id)
+}
+
+/// A number of items as pages of `per_page`.
+pub fn page_count(total: u64, per_page: u64) -> u64 {
+    total.div_ceil(per_page.max(1)).max(1)
+}
+
+/// `FluentValue` of an owned string (message arguments).
+pub fn fv(s: impl Into<String>) -> FluentValue<'static> {
+    FluentValue::from(s.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_cannot_mention_or_format() {
+        assert_eq!(
+            plain("**x** @everyone <@1>\nhi"),
+            "\\*\\*x\\*\\* \\@everyone \\<\\@1\\> hi"
+        );
+    }
+
+    #[test]
+    fn error_ids_are_short_and_distinct() {
+        let a = error_id();
+        assert_eq!(a.len(), 8);
+        assert_ne!(a, error_id());
+    }
+}

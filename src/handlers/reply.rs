@@ -1,0 +1,190 @@
+//! What a handler answers with, and the Discord interaction-response JSON it becomes.
+//!
+//! Every message the bot sends in reply is ephemeral (only the person who
+//! ran the command sees it); a reply that holds a credential also has embeds
+//! suppressed, so no link preview fetches the URL.
+
+use serde_json::{json, Value};
+
+use crate::comake::SecretUrl;
+
+/// Discord's message flags.
+pub const FLAG_SUPPRESS_EMBEDS: u64 = 1 << 2;
+pub const FLAG_EPHEMERAL: u64 = 1 << 6;
+/// Discord's limit on message content.
+pub const MAX_CONTENT: usize = 2000;
+/// Discord's limit on a button's label.
+const MAX_LABEL: usize = 80;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Primary = 1,
+    Secondary = 2,
+    Success = 3,
+    Danger = 4,
+}
+
+#[derive(Debug, Clone)]
+pub enum Component {
+    /// A button that runs one of our actions.
+    Button {
+        label: String,
+        custom_id: String,
+        style: Style,
+    },
+    /// A button that opens a URL holding a credential.
+    Link { label: String, url: SecretUrl },
+}
+
+/// A message for the person who ran the command.
+#[derive(Debug, Clone, Default)]
+pub struct Reply {
+    pub content: String,
+    pub rows: Vec<Vec<Component>>,
+    /// True when the message holds a link with a token.
+    pub credential: bool,
+}
+
+impl Reply {
+    pub fn text(content: impl Into<String>) -> Self {
+        Self {
+            content: content.into(),
+            ..Self::default()
+        }
+    }
+
+    pub fn row(mut self, row: Vec<Component>) -> Self {
+        if !row.is_empty() {
+            self.rows.push(row);
+        }
+        self
+    }
+
+    fn flags(&self, ephemeral: bool) -> u64 {
+        let mut flags = 0;
+        if ephemeral {
+            flags |= FLAG_EPHEMERAL;
+        }
+        if self.credential {
+            flags |= FLAG_SUPPRESS_EMBEDS;
+        }
+        flags
+    }
+
+    /// The message object. `ephemeral` is only set on creation: an edit
+    /// keeps the visibility its message was created with.
+    fn data(&self, ephemeral: bool) -> Value {
+        let components: Vec<Value> = self
+            .rows
+            .iter()
+            .take(5)
+            .map(|row| {
+                let buttons: Vec<Value> = row.iter().take(5).map(component_json).collect();
+                json!({"type": 1, "components": buttons})
+            })
+            .collect();
+        json!({
+            "content": truncate(&self.content, MAX_CONTENT),
+            "flags": self.flags(ephemeral),
+            "components": components,
+            "allowed_mentions": {"parse": []},
+        })
+    }
+}
+
+fn component_json(c: &Component) -> Value {
+    match c {
+        Component::Button {
+            label,
+            custom_id,
+            style,
+        } => json!({
+            "type": 2,
+            "style": *style as u8,
+            "label": truncate(label, MAX_LABEL),
+            "custom_id": custom_id,
+        }),
+        Component::Link { label, url } => json!({
+            "type": 2,
+            "style": 5,
+            "label": truncate(label, MAX_LABEL),
+            "url": url.expose(),
+        }),
+    }
+}
+
+/// Cut `text` to at most `max` characters, marking the cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Interaction callback: PONG.
+pub fn pong() -> Value {
+    json!({"type": 1})
+}
+
+/// Interaction callback: an ephemeral message.
+pub fn message(reply: &Reply) -> Value {
+    json!({"type": 4, "data": reply.data(true)})
+}
+
+/// Interaction callback: "thinking…", privately; the answer comes as an edit.
+pub fn deferred() -> Value {
+    json!({"type": 5, "data": {"flags": FLAG_EPHEMERAL}})
+}
+
+/// Interaction callback for a button: acknowledged; the message is edited later.
+pub fn deferred_update() -> Value {
+    json!({"type": 6})
+}
+
+/// Interaction callback for a button: replace the message the button is on.
+pub fn update(reply: &Reply) -> Value {
+    json!({"type": 7, "data": reply.data(false)})
+}
+
+/// The body of an edit of the original response.
+pub fn edit(reply: &Reply) -> Value {
+    reply.data(false)
+}
+
+/// Interaction callback: autocomplete choices.
+pub fn choices(choices: &[(String, String)]) -> Value {
+    let list: Vec<Value> = choices
+        .iter()
+        .take(25)
+        .map(|(name, value)| json!({"name": truncate(name, 100), "value": truncate(value, 100)}))
+        .collect();
+    json!({"type": 8, "data": {"choices": list}})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_replies_suppress_embeds_and_are_ephemeral() {
+        let r = Reply {
+            credential: true,
+            ..Reply::text("x")
+        };
+        assert_eq!(message(&r)["data"]["flags"], 68);
+        assert_eq!(edit(&r)["flags"], 4);
+        assert_eq!(message(&Reply::text("x"))["data"]["flags"], 64);
+    }
+
+    #[test]
+    fn content_is_capped() {
+        let long = "가".repeat(3000);
+        let body = message(&Reply::text(long));
+        assert_eq!(
+            body["data"]["content"].as_str().unwrap().chars().count(),
+            MAX_CONTENT
+        );
+    }
+}
