@@ -132,9 +132,29 @@ impl ComakeError {
         )
     }
 
-    /// Whether the request certainly changed nothing at Comake. A write that
-    /// failed on a timeout or a 5xx may have landed.
+    /// The endpoint the failed request was for.
+    pub fn endpoint(&self) -> Option<Endpoint> {
+        let name = match self {
+            ComakeError::InvalidInput(r)
+            | ComakeError::Unauthorized(r)
+            | ComakeError::Forbidden(r)
+            | ComakeError::NotFound(r)
+            | ComakeError::Conflict(r)
+            | ComakeError::RateLimited { refusal: r, .. } => r.endpoint,
+            ComakeError::Unavailable { endpoint, .. }
+            | ComakeError::Timeout { endpoint, .. }
+            | ComakeError::UnexpectedResponse { endpoint, .. } => endpoint,
+            ComakeError::Config(_) => return None,
+        };
+        Endpoint::from_name(name)
+    }
+
+    /// Whether the request certainly changed nothing at Comake. A read never
+    /// does; a write that failed on a timeout or a 5xx may have landed.
     pub fn changed_nothing(&self) -> bool {
+        if self.endpoint().is_some_and(|e| !e.is_write()) {
+            return true;
+        }
         match self {
             ComakeError::InvalidInput(_)
             | ComakeError::Unauthorized(_)

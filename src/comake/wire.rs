@@ -107,6 +107,24 @@ impl Endpoint {
         })
     }
 
+    /// Whether the request changes anything at Comake.
+    pub fn is_write(self) -> bool {
+        matches!(
+            self,
+            Endpoint::RegisterClient
+                | Endpoint::RenameContract
+                | Endpoint::DeleteContract
+                | Endpoint::SetSignees
+                | Endpoint::RequestSign
+                | Endpoint::CancelSign
+        )
+    }
+
+    /// The endpoint of a [`name`](Self::name).
+    pub fn from_name(name: &str) -> Option<Endpoint> {
+        Self::ALL.into_iter().find(|e| e.name() == name)
+    }
+
     pub fn idempotent(self) -> bool {
         matches!(
             self,

@@ -26,3 +26,4 @@ pub fn client_config(sim: &ComakeSim, timeout: Duration) -> ComakeConfig {
 pub fn client(sim: &ComakeSim) -> Comake {
     Comake::new(client_config(sim, Duration::from_secs(10))).expect("client builds")
 }
+pub mod discord;

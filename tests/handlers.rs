@@ -1,0 +1,1151 @@
+//! Every command through a recording responder, against the Comake simulator and a temporary sled store. Every body sent is checked against Discord's spec as it is recorded.
+
+mod common;
+
+use std::time::Duration;
+
+use comake_bot::comake::wire::{ContractId, ContractStatus, Endpoint};
+use comake_bot::sim::{Failure, SigneeAction};
+use common::discord::{Actor, Harness};
+use serde_json::json;
+
+const KIM: u64 = 111_111_111_111_111_111;
+const LEE: u64 = 222_222_222_222_222_222;
+const BOSS: u64 = 333_333_333_333_333_333;
+
+fn has_hangul(s: &str) -> bool {
+    s.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+}
+
+/// Tokens the simulator issued that appear in `text`.
+fn tokens_in(h: &Harness, text: &str) -> Vec<String> {
+    h.sim
+        .issued_tokens()
+        .into_iter()
+        .filter(|t| text.contains(t.as_str()))
+        .collect()
+}
+
+// ----- linking -----
+
+#[tokio::test]
+async fn register_creates_and_links_a_new_comake_user() {
+    let h = Harness::new().await;
+    let kim = Actor::user(KIM);
+    let a = h
+        .command(
+            &kim,
+            "comake register",
+            &[
+                ("email", json!("Kim@Example.com")),
+                ("name", json!("김철수")),
+                ("phone", json!("010-1234-5678")),
+            ],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    assert!(a.ephemeral());
+    assert!(a.text().contains("김철수"), "{}", a.text());
+    let account = h.app.store.account(KIM).unwrap().unwrap();
+    assert_eq!(account.email, "kim@example.com");
+    assert!(h.sim.count(Endpoint::RegisterClient) == 1);
+    let audit = h.app.store.audit_newest(1, Some(KIM)).unwrap();
+    assert_eq!(audit[0].action, "account.register");
+    // Nothing in the audit log holds the phone number.
+    assert!(!format!("{audit:?}").contains("1234"));
+
+    let again = h
+        .command(
+            &kim,
+            "comake register",
+            &[
+                ("email", json!("other@example.com")),
+                ("name", json!("Kim")),
+            ],
+        )
+        .await;
+    assert_eq!(again.outcome.result, "refused");
+    assert!(again.text().contains("already linked"), "{}", again.text());
+}
+
+#[tokio::test]
+async fn nobody_claims_an_existing_comake_account() {
+    let h = Harness::new().await;
+    h.sim.add_user("ceo@example.com", "CEO").unwrap();
+    let a = h
+        .command(
+            &Actor::user(KIM),
+            "comake register",
+            &[("email", json!("ceo@example.com")), ("name", json!("Me"))],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "refused");
+    assert!(a.text().contains("/comake-admin link"), "{}", a.text());
+    assert!(h.app.store.account(KIM).unwrap().is_none());
+    // An email linked to another Discord account is refused before Comake is asked.
+    h.linked(LEE, "lee@example.com").await;
+    h.sim.clear_log();
+    let a = h
+        .command(
+            &Actor::user(KIM),
+            "comake register",
+            &[("email", json!("LEE@example.com")), ("name", json!("Me"))],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "refused");
+    assert!(h.sim.requests().is_empty());
+}
+
+#[tokio::test]
+async fn register_refuses_bad_input_without_calling_comake() {
+    let h = Harness::with_env(&[("ALLOWED_EMAIL_DOMAINS", "example.com")]).await;
+    let kim = Actor::user(KIM);
+    for (options, expect) in [
+        (
+            vec![("email", json!("not-an-email")), ("name", json!("Kim"))],
+            "email address",
+        ),
+        (
+            vec![
+                ("email", json!("kim@example.com")),
+                ("name", json!("x".repeat(101))),
+            ],
+            "1 to 100",
+        ),
+        (
+            vec![
+                ("email", json!("kim@example.com")),
+                ("name", json!("Kim")),
+                ("phone", json!("12ab")),
+            ],
+            "8 to 15 digits",
+        ),
+        (
+            vec![("email", json!("kim@gmail.com")), ("name", json!("Kim"))],
+            "@example.com",
+        ),
+    ] {
+        let a = h.command(&kim, "comake register", &options).await;
+        assert_eq!(a.outcome.result, "refused");
+        assert!(a.text().contains(expect), "{expect}: {}", a.text());
+    }
+    assert!(
+        h.sim.requests().is_empty(),
+        "Comake was called: {:?}",
+        h.sim.requests()
+    );
+    assert!(h.app.store.account(KIM).unwrap().is_none());
+}
+
+#[tokio::test]
+async fn admin_only_registration_turns_self_service_off() {
+    let h = Harness::with_env(&[("REGISTRATION", "admin")]).await;
+    let a = h
+        .command(
+            &Actor::user(KIM).ko(),
+            "comake register",
+            &[("email", json!("kim@example.com")), ("name", json!("Kim"))],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "refused");
+    assert!(
+        has_hangul(&a.text()) && a.text().contains("/comake-admin link"),
+        "{}",
+        a.text()
+    );
+    assert!(h.sim.requests().is_empty());
+}
+
+#[tokio::test]
+async fn whoami_and_unlink() {
+    let h = Harness::new().await;
+    let kim = Actor::user(KIM);
+    let a = h.command(&kim, "comake whoami", &[]).await;
+    assert!(
+        a.text().contains("/comake register"),
+        "unlinked: {}",
+        a.text()
+    );
+    h.linked(KIM, "kim@example.com").await;
+    let a = h.command(&kim, "comake whoami", &[]).await;
+    assert!(a.text().contains("kim\\@example.com"), "{}", a.text());
+    assert!(a.ephemeral());
+    let a = h.command(&kim.clone().ko(), "comake unlink", &[]).await;
+    assert!(has_hangul(&a.text()));
+    assert!(h.app.store.account(KIM).unwrap().is_none());
+    // Comake was never asked to delete anything.
+    assert!(h.sim.requests().is_empty());
+}
+
+#[tokio::test]
+async fn an_unlinked_user_is_told_how_to_link() {
+    let h = Harness::new().await;
+    for cmd in ["contract new", "contract list"] {
+        let a = h.command(&Actor::user(KIM), cmd, &[]).await;
+        assert_eq!(a.outcome.result, "refused");
+        assert!(
+            a.text().contains("/comake register") && a.text().contains("/comake-admin link"),
+            "{}",
+            a.text()
+        );
+    }
+    let a = h.command(&Actor::user(KIM).ko(), "contract new", &[]).await;
+    assert!(has_hangul(&a.text()));
+}
+
+// ----- links -----
+
+#[tokio::test]
+async fn new_gives_a_private_link_with_a_fresh_token() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let kim = Actor::user(KIM);
+    h.command(&kim, "contract list", &[]).await; // caches a clientToken
+    let before = h.sim.issued_tokens().len();
+    let a = h.command(&kim, "contract new", &[]).await;
+    assert_eq!(a.outcome.result, "ok");
+    // Deferred privately, then edited with embeds suppressed.
+    assert_eq!(a.first()["type"], 5);
+    assert_eq!(a.first()["data"]["flags"], 64);
+    let msg = a.message();
+    assert_eq!(
+        msg["flags"].as_u64().unwrap() & 4,
+        4,
+        "embeds are suppressed"
+    );
+    let text = a.text();
+    let found = tokens_in(&h, &text);
+    assert_eq!(found.len(), 1, "{text}");
+    let pos = h
+        .sim
+        .issued_tokens()
+        .iter()
+        .position(|t| *t == found[0])
+        .unwrap();
+    assert!(pos >= before, "the link reused a cached token");
+    let (_, url) = a.buttons().into_iter().next().unwrap();
+    assert!(url.starts_with(&format!("{}contract/upload?token=", h.sim.web_url())));
+    // The audit log says a link was issued, without the token.
+    let audit = h.app.store.audit_newest(1, Some(KIM)).unwrap();
+    assert_eq!(audit[0].action, "contract.link_new");
+    assert!(tokens_in(&h, &format!("{audit:?}")).is_empty());
+}
+
+#[tokio::test]
+async fn edit_refuses_a_contract_out_for_signature() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let signing = h
+        .sim
+        .seed_contract("kim@example.com", "Lease", &["갑"], ContractStatus::Signing)
+        .unwrap();
+    let saved = h
+        .sim
+        .seed_contract("kim@example.com", "NDA", &["갑"], ContractStatus::Saved)
+        .unwrap();
+    let kim = Actor::user(KIM);
+    let a = h
+        .command(
+            &kim,
+            "contract edit",
+            &[("contract", json!(signing.as_str()))],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "refused");
+    assert!(
+        a.text().contains("Out for signature") && a.text().contains("/contract cancel-sign"),
+        "{}",
+        a.text()
+    );
+    let a = h
+        .command(
+            &kim.clone().ko(),
+            "contract edit",
+            &[("contract", json!(signing.as_str()))],
+        )
+        .await;
+    assert!(a.text().contains("체결중"), "{}", a.text());
+    let a = h
+        .command(
+            &kim,
+            "contract edit",
+            &[("contract", json!(saved.as_str()))],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "ok");
+    assert!(a.text().contains(&format!("contractId={saved}")));
+    assert_eq!(tokens_in(&h, &a.text()).len(), 1);
+    assert!(a.ephemeral() && a.message()["flags"].as_u64().unwrap() & 4 == 4);
+}
+
+#[tokio::test]
+async fn a_contract_id_must_be_one_of_the_users_own() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    h.linked(LEE, "lee@example.com").await;
+    let lees = h
+        .sim
+        .seed_contract("lee@example.com", "Secret", &["갑"], ContractStatus::Saved)
+        .unwrap();
+    let kim = Actor::user(KIM);
+    for bad in [
+        lees.as_str(),
+        "ffffffffffffffffffffffff",
+        "../../etc",
+        "x".repeat(200).as_str(),
+    ] {
+        let a = h
+            .command(&kim, "contract edit", &[("contract", json!(bad))])
+            .await;
+        assert_eq!(a.outcome.result, "refused", "{bad}");
+        assert!(
+            a.text().contains("isn't one of your contracts"),
+            "{}",
+            a.text()
+        );
+        assert!(tokens_in(&h, &a.all_text()).is_empty());
+    }
+    // No login was made for Kim's link: only reads happened.
+    assert!(h
+        .sim
+        .requests()
+        .iter()
+        .all(|r| r.endpoint != Some("login_client") || r.status == 200));
+}
+
+// ----- list and show -----
+
+#[tokio::test]
+async fn list_pages_through_contracts() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    for i in 0..12 {
+        h.sim
+            .seed_contract(
+                "kim@example.com",
+                &format!("Contract {i:02}"),
+                &["갑"],
+                ContractStatus::Saved,
+            )
+            .unwrap();
+    }
+    h.sim
+        .seed_contract(
+            "kim@example.com",
+            "Done deal",
+            &["갑"],
+            ContractStatus::Completed,
+        )
+        .unwrap();
+    let kim = Actor::user(KIM);
+    let a = h.command(&kim, "contract list", &[]).await;
+    let text = a.text();
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with('•')).count(),
+        10,
+        "{text}"
+    );
+    assert!(text.contains("Done deal") && text.contains("<t:"), "{text}");
+    assert!(text.contains("page 1 of 2"), "{text}");
+    let next = a.button("l:");
+    assert_eq!(next, "l:all:2");
+    let b = h.press(&kim, &next).await;
+    assert_eq!(b.first()["type"], 6, "a deferred update");
+    assert_eq!(b.text().lines().filter(|l| l.starts_with('•')).count(), 3);
+    assert!(b.buttons().iter().any(|(_, id)| id == "l:all:1"));
+    let c = h
+        .command(&kim, "contract list", &[("status", json!("completed"))])
+        .await;
+    assert!(
+        c.text().contains("Done deal") && !c.text().contains("Contract 01"),
+        "{}",
+        c.text()
+    );
+    let k = h
+        .command(
+            &kim.clone().ko(),
+            "contract list",
+            &[("status", json!("signing"))],
+        )
+        .await;
+    assert!(has_hangul(&k.text()), "{}", k.text());
+    let far = h
+        .command(&kim, "contract list", &[("page", json!(9))])
+        .await;
+    assert_eq!(far.outcome.result, "refused");
+}
+
+#[tokio::test]
+async fn show_lists_parties_signees_history_and_allowed_actions() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let id = h
+        .sim
+        .seed_contract(
+            "kim@example.com",
+            "NDA",
+            &["갑", "을"],
+            ContractStatus::Saved,
+        )
+        .unwrap();
+    let kim = Actor::user(KIM);
+    h.command(
+        &kim,
+        "contract signee",
+        &[
+            ("contract", json!(id.as_str())),
+            ("party", json!("0")),
+            ("name", json!("Kim")),
+            ("email", json!("kim@example.com")),
+        ],
+    )
+    .await;
+    let a = h
+        .command(&kim, "contract show", &[("contract", json!(id.as_str()))])
+        .await;
+    let text = a.text();
+    assert!(
+        text.contains("갑: Kim") && text.contains("을: no signee yet"),
+        "{text}"
+    );
+    assert!(text.contains("signees\\_set"), "{text}");
+    let ids: Vec<String> = a.buttons().into_iter().map(|(_, id)| id).collect();
+    assert!(
+        ids.contains(&format!("a:edit:{id}"))
+            && ids.contains(&format!("a:request:{id}"))
+            && ids.contains(&format!("a:delete:{id}"))
+    );
+    assert!(!ids.iter().any(|i| i.starts_with("a:cancel")));
+    // Out for signature: only cancelling is offered.
+    let signing = h
+        .sim
+        .seed_contract("kim@example.com", "Lease", &["갑"], ContractStatus::Signing)
+        .unwrap();
+    let a = h
+        .command(
+            &kim,
+            "contract show",
+            &[("contract", json!(signing.as_str()))],
+        )
+        .await;
+    let ids: Vec<String> = a.buttons().into_iter().map(|(_, id)| id).collect();
+    assert_eq!(ids, [format!("a:cancel:{signing}")]);
+}
+
+// ----- rename and delete -----
+
+#[tokio::test]
+async fn rename_checks_the_name_and_renames() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let id = h
+        .sim
+        .seed_contract("kim@example.com", "NDA", &["갑"], ContractStatus::Saved)
+        .unwrap();
+    let kim = Actor::user(KIM);
+    h.sim.clear_log();
+    let a = h
+        .command(
+            &kim,
+            "contract rename",
+            &[
+                ("contract", json!(id.as_str())),
+                ("name", json!("가".repeat(101))),
+            ],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "refused");
+    assert!(h.sim.requests().is_empty());
+    let a = h
+        .command(
+            &kim,
+            "contract rename",
+            &[
+                ("contract", json!(id.as_str())),
+                ("name", json!("NDA 2026")),
+            ],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "ok");
+    assert_eq!(h.sim.contract(&id).unwrap().summary.name, "NDA 2026");
+    assert_eq!(
+        h.app.store.audit_newest(1, None).unwrap()[0].action,
+        "contract.rename"
+    );
+}
+
+#[tokio::test]
+async fn delete_asks_first_and_acts_once() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let id = h
+        .sim
+        .seed_contract("kim@example.com", "NDA", &["갑"], ContractStatus::Saved)
+        .unwrap();
+    let kim = Actor::user(KIM);
+    let a = h
+        .command(&kim, "contract delete", &[("contract", json!(id.as_str()))])
+        .await;
+    assert!(a.text().contains("trash"), "{}", a.text());
+    assert_eq!(
+        h.sim.count(Endpoint::DeleteContract),
+        0,
+        "nothing before Confirm"
+    );
+    // Never mind changes nothing.
+    let no = h.press(&kim, &a.button("c:no:")).await;
+    assert!(no.text().contains("nothing was changed"), "{}", no.text());
+    assert_eq!(h.sim.count(Endpoint::DeleteContract), 0);
+    let a = h
+        .command(&kim, "contract delete", &[("contract", json!(id.as_str()))])
+        .await;
+    let ok = a.button("c:ok:");
+    // Someone else cannot press it.
+    let other = h.press(&Actor::user(LEE), &ok).await;
+    assert!(other.text().contains("expired"), "{}", other.text());
+    let done = h.press(&kim, &ok).await;
+    assert_eq!(done.outcome.result, "ok", "{}", done.text());
+    assert_eq!(h.sim.count(Endpoint::DeleteContract), 1);
+    let again = h.press(&kim, &ok).await;
+    assert!(again.text().contains("expired"), "{}", again.text());
+    assert_eq!(h.sim.count(Endpoint::DeleteContract), 1);
+}
+
+#[tokio::test]
+async fn confirm_rechecks_the_state() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let id = h
+        .sim
+        .seed_contract("kim@example.com", "NDA", &["갑"], ContractStatus::Saved)
+        .unwrap();
+    let kim = Actor::user(KIM);
+    let a = h
+        .command(&kim, "contract delete", &[("contract", json!(id.as_str()))])
+        .await;
+    // Meanwhile, on the website, it was sent for signature.
+    h.command(
+        &kim,
+        "contract signee",
+        &[
+            ("contract", json!(id.as_str())),
+            ("party", json!("0")),
+            ("name", json!("Kim")),
+            ("email", json!("kim@example.com")),
+        ],
+    )
+    .await;
+    let user = h.app.comake.user("kim@example.com");
+    user.request_sign(&id).await.unwrap();
+    let b = h.press(&kim, &a.button("c:ok:")).await;
+    assert_eq!(b.outcome.result, "refused");
+    assert!(b.text().contains("Out for signature"), "{}", b.text());
+    assert_eq!(h.sim.count(Endpoint::DeleteContract), 0);
+}
+
+// ----- signees and signing -----
+
+#[tokio::test]
+async fn signee_sets_one_party_and_keeps_the_others() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let id = h
+        .sim
+        .seed_contract(
+            "kim@example.com",
+            "NDA",
+            &["갑", "을"],
+            ContractStatus::Saved,
+        )
+        .unwrap();
+    let kim = Actor::user(KIM);
+    let set = |party: &'static str, name: &'static str, email: &'static str| {
+        vec![
+            ("contract", json!(id.as_str())),
+            ("party", json!(party)),
+            ("name", json!(name)),
+            ("email", json!(email)),
+        ]
+    };
+    let a = h
+        .command(&kim, "contract signee", &set("0", "Kim", "kim@example.com"))
+        .await;
+    assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    let mut opts = set("1", "Lee", "lee@example.com");
+    opts.push(("phone", json!("+82 10-9876-5432")));
+    opts.push(("kakao", json!(true)));
+    let a = h.command(&kim, "contract signee", &opts).await;
+    assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    let c = h.sim.contract(&id).unwrap();
+    assert_eq!(c.signees.len(), 2);
+    assert_eq!(c.signees[0].email, "kim@example.com");
+    assert!(c.signees[1].kakao);
+    // The reply does not echo the phone number.
+    assert!(!a.all_text().contains("9876"));
+    h.sim.clear_log();
+    for (bad, expect) in [
+        (vec![("email", json!("nope"))], "email"),
+        (vec![("phone", json!("12"))], "digits"),
+        (vec![("password", json!("p".repeat(65)))], "64"),
+        (vec![("message", json!("m".repeat(501)))], "500"),
+        (vec![("kakao", json!(true))], "phone number"),
+    ] {
+        let mut opts = set("1", "Lee", "lee@example.com");
+        for (k, v) in bad {
+            opts.retain(|(n, _)| *n != k);
+            opts.push((k, v));
+        }
+        let a = h.command(&kim, "contract signee", &opts).await;
+        assert_eq!(a.outcome.result, "refused", "{expect}");
+        assert!(a.text().contains(expect), "{expect}: {}", a.text());
+    }
+    assert_eq!(
+        h.sim.count(Endpoint::SetSignees),
+        0,
+        "refused input reached Comake"
+    );
+    let a = h
+        .command(&kim, "contract signee", &set("7", "X", "x@example.com"))
+        .await;
+    assert!(a.text().contains("no such party"), "{}", a.text());
+}
+
+#[tokio::test]
+async fn request_sign_previews_then_sends_exactly_once() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let id = h
+        .sim
+        .seed_contract(
+            "kim@example.com",
+            "NDA",
+            &["갑", "을"],
+            ContractStatus::Saved,
+        )
+        .unwrap();
+    let kim = Actor::user(KIM);
+    // Two parties lack a signee: an inline one is not enough.
+    let a = h
+        .command(
+            &kim,
+            "contract request-sign",
+            &[("contract", json!(id.as_str()))],
+        )
+        .await;
+    assert!(a.text().contains("갑, 을"), "{}", a.text());
+    h.command(
+        &kim,
+        "contract signee",
+        &[
+            ("contract", json!(id.as_str())),
+            ("party", json!("0")),
+            ("name", json!("Kim")),
+            ("email", json!("kim@example.com")),
+        ],
+    )
+    .await;
+    let a = h
+        .command(
+            &kim,
+            "contract request-sign",
+            &[
+                ("contract", json!(id.as_str())),
+                ("name", json!("Lee")),
+                ("email", json!("lee@example.com")),
+                ("password", json!("s3cret-pw")),
+            ],
+        )
+        .await;
+    let text = a.text();
+    assert!(
+        text.contains("Kim") && text.contains("Lee") && text.contains("with a password"),
+        "{text}"
+    );
+    assert!(
+        !a.all_text().contains("s3cret-pw"),
+        "the password was echoed"
+    );
+    assert_eq!(
+        h.sim.count(Endpoint::RequestSign),
+        0,
+        "nothing sent before Send"
+    );
+    let send = a.button("c:ok:");
+    // A double click: two presses at once.
+    let (x, y) = tokio::join!(h.press(&kim, &send), h.press(&kim, &send));
+    assert_eq!(h.sim.count(Endpoint::RequestSign), 1, "sent twice");
+    assert_eq!(
+        h.sim.count(Endpoint::SetSignees),
+        2,
+        "the inline signee was set once (plus the earlier /contract signee)"
+    );
+    let texts = [x.text(), y.text()];
+    assert!(
+        texts.iter().any(|t| t.contains("on their way")),
+        "{texts:?}"
+    );
+    assert_eq!(
+        h.sim.contract(&id).unwrap().summary.status,
+        ContractStatus::Signing
+    );
+    // A retry of the whole command now finds it out for signature.
+    let again = h
+        .command(
+            &kim,
+            "contract request-sign",
+            &[("contract", json!(id.as_str()))],
+        )
+        .await;
+    assert_eq!(again.outcome.result, "refused");
+    assert_eq!(h.sim.count(Endpoint::RequestSign), 1);
+    let audit = h.app.store.audit_newest(10, Some(KIM)).unwrap();
+    assert!(audit.iter().any(|e| e.action == "contract.request_sign"));
+    assert!(!format!("{audit:?}").contains("s3cret-pw"));
+}
+
+#[tokio::test]
+async fn cancel_sign_confirms_then_withdraws() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let id = h
+        .sim
+        .seed_contract("kim@example.com", "NDA", &["갑"], ContractStatus::Saved)
+        .unwrap();
+    let kim = Actor::user(KIM);
+    let a = h
+        .command(
+            &kim,
+            "contract cancel-sign",
+            &[("contract", json!(id.as_str()))],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "refused", "not out for signature yet");
+    h.command(
+        &kim,
+        "contract signee",
+        &[
+            ("contract", json!(id.as_str())),
+            ("party", json!("0")),
+            ("name", json!("Kim")),
+            ("email", json!("kim@example.com")),
+        ],
+    )
+    .await;
+    let p = h
+        .command(
+            &kim,
+            "contract request-sign",
+            &[("contract", json!(id.as_str()))],
+        )
+        .await;
+    h.press(&kim, &p.button("c:ok:")).await;
+    let a = h
+        .command(
+            &kim.clone().ko(),
+            "contract cancel-sign",
+            &[
+                ("contract", json!(id.as_str())),
+                ("reason", json!("wrong version")),
+            ],
+        )
+        .await;
+    assert!(has_hangul(&a.text()));
+    let b = h.press(&kim, &a.button("c:ok:")).await;
+    assert_eq!(b.outcome.result, "ok", "{}", b.text());
+    let c = h.sim.contract(&id).unwrap();
+    assert_eq!(c.summary.status, ContractStatus::SignCancelled);
+    assert_eq!(
+        c.timeline.last().unwrap().message.as_deref(),
+        Some("wrong version")
+    );
+}
+
+#[tokio::test]
+async fn only_the_sender_may_act_on_a_received_contract() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    h.linked(LEE, "lee@example.com").await;
+    let id = h
+        .sim
+        .seed_contract(
+            "kim@example.com",
+            "NDA",
+            &["갑", "을"],
+            ContractStatus::Saved,
+        )
+        .unwrap();
+    let kim = Actor::user(KIM);
+    h.command(
+        &kim,
+        "contract signee",
+        &[
+            ("contract", json!(id.as_str())),
+            ("party", json!("0")),
+            ("name", json!("Kim")),
+            ("email", json!("kim@example.com")),
+        ],
+    )
+    .await;
+    h.command(
+        &kim,
+        "contract signee",
+        &[
+            ("contract", json!(id.as_str())),
+            ("party", json!("1")),
+            ("name", json!("Lee")),
+            ("email", json!("lee@example.com")),
+        ],
+    )
+    .await;
+    let p = h
+        .command(
+            &kim,
+            "contract request-sign",
+            &[("contract", json!(id.as_str()))],
+        )
+        .await;
+    h.press(&kim, &p.button("c:ok:")).await;
+    let lee = Actor::user(LEE);
+    let a = h
+        .command(&lee, "contract show", &[("contract", json!(id.as_str()))])
+        .await;
+    assert!(a.text().contains("sent to you"), "{}", a.text());
+    let a = h
+        .command(
+            &lee,
+            "contract cancel-sign",
+            &[("contract", json!(id.as_str()))],
+        )
+        .await;
+    assert!(a.text().contains("Only the sender"), "{}", a.text());
+}
+
+// ----- Comake trouble -----
+
+#[tokio::test]
+async fn comake_down_is_explained_with_an_error_id() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let id = h
+        .sim
+        .seed_contract("kim@example.com", "NDA", &["갑"], ContractStatus::Saved)
+        .unwrap();
+    let kim = Actor::user(KIM);
+    h.command(&kim, "contract list", &[]).await;
+    h.sim.fail_next(None, 10, Failure::Status(503));
+    let a = h.command(&kim, "contract list", &[]).await;
+    assert_eq!(a.outcome.result, "error");
+    let error_id = a.outcome.error_id.clone().unwrap();
+    assert!(
+        a.text().contains("isn't answering") && a.text().contains(&error_id),
+        "{}",
+        a.text()
+    );
+    assert!(
+        a.text().contains("Nothing was changed"),
+        "a read changed nothing: {}",
+        a.text()
+    );
+    // A write that may have landed says so.
+    h.sim.fail_next(None, 0, Failure::Status(503));
+    let b = h
+        .command(
+            &kim.clone().ko(),
+            "contract rename",
+            &[("contract", json!(id.as_str())), ("name", json!("x"))],
+        )
+        .await;
+    assert!(has_hangul(&b.text()));
+    // A hang answers within the budget with the deferral already sent.
+    let h2 = Harness::new().await;
+    h2.linked(KIM, "kim@example.com").await;
+    h2.sim.fail_next(None, 100, Failure::Hang);
+    let started = std::time::Instant::now();
+    let c = h2.command(&kim, "contract new", &[]).await;
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(c.first()["type"], 5);
+    assert_eq!(c.outcome.result, "error");
+    assert!(tokens_in(&h2, &c.all_text()).is_empty());
+}
+
+// ----- admins -----
+
+#[tokio::test]
+async fn admin_commands_need_manage_server() {
+    let h = Harness::new().await;
+    h.sim.add_user("lee@example.com", "Lee").unwrap();
+    let member = Actor::user(KIM);
+    for (cmd, options) in [
+        (
+            "comake-admin link",
+            vec![
+                ("user", json!({"user": LEE})),
+                ("email", json!("lee@example.com")),
+            ],
+        ),
+        ("comake-admin unlink", vec![("user", json!({"user": LEE}))]),
+        ("comake-admin list", vec![]),
+        ("comake-admin audit", vec![]),
+    ] {
+        let a = h.command(&member, cmd, &options).await;
+        assert_eq!(a.outcome.result, "refused", "{cmd}");
+        assert!(a.text().contains("Manage Server"), "{cmd}: {}", a.text());
+    }
+    assert!(h.app.store.account(LEE).unwrap().is_none());
+    assert_eq!(h.sim.count(Endpoint::LoginClient), 0);
+}
+
+#[tokio::test]
+async fn admins_link_list_audit_and_unlink() {
+    let h = Harness::new().await;
+    h.sim.add_user("lee@example.com", "Lee").unwrap();
+    let boss = Actor::user(BOSS).admin();
+    let a = h
+        .command(
+            &boss,
+            "comake-admin link",
+            &[
+                ("user", json!({"user": LEE})),
+                ("email", json!("nobody@example.com")),
+            ],
+        )
+        .await;
+    assert!(a.text().contains("no user with that email"), "{}", a.text());
+    let a = h
+        .command(
+            &boss,
+            "comake-admin link",
+            &[
+                ("user", json!({"user": LEE})),
+                ("email", json!("Lee@Example.com")),
+            ],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    assert_eq!(
+        h.app.store.account(LEE).unwrap().unwrap().email,
+        "lee@example.com"
+    );
+    // The link proved the user exists with a login; that token went nowhere.
+    assert!(tokens_in(&h, &a.all_text()).is_empty());
+    let a = h
+        .command(
+            &boss,
+            "comake-admin link",
+            &[
+                ("user", json!({"user": KIM})),
+                ("email", json!("lee@example.com")),
+            ],
+        )
+        .await;
+    assert!(
+        a.text().contains(&format!("<@{LEE}>")),
+        "taken: {}",
+        a.text()
+    );
+    let a = h.command(&boss, "comake-admin list", &[]).await;
+    assert!(a.text().contains(&format!("<@{LEE}>")), "{}", a.text());
+    assert_eq!(
+        a.message()["allowed_mentions"],
+        json!({"parse": []}),
+        "listing people pings nobody"
+    );
+    let a = h
+        .command(&boss.clone().ko(), "comake-admin audit", &[])
+        .await;
+    assert!(a.text().contains("admin.link"), "{}", a.text());
+    let a = h
+        .command(
+            &boss,
+            "comake-admin unlink",
+            &[("user", json!({"user": LEE}))],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "ok");
+    assert!(h.app.store.account(LEE).unwrap().is_none());
+    let a = h
+        .command(
+            &boss,
+            "comake-admin audit",
+            &[("user", json!({"user": BOSS}))],
+        )
+        .await;
+    assert!(a.text().contains("admin.unlink"), "{}", a.text());
+}
+
+// ----- autocomplete -----
+
+#[tokio::test]
+async fn autocomplete_offers_only_contracts_the_command_can_act_on() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let saved = h
+        .sim
+        .seed_contract(
+            "kim@example.com",
+            "Office lease",
+            &["갑", "을"],
+            ContractStatus::Saved,
+        )
+        .unwrap();
+    let signing = h
+        .sim
+        .seed_contract(
+            "kim@example.com",
+            "Lease renewal",
+            &["갑"],
+            ContractStatus::Signing,
+        )
+        .unwrap();
+    h.sim
+        .seed_contract("kim@example.com", "NDA", &["갑"], ContractStatus::Completed)
+        .unwrap();
+    let kim = Actor::user(KIM);
+    let a = h
+        .autocomplete(
+            &kim,
+            "contract edit",
+            &[("contract", json!("LEASE"))],
+            "contract",
+        )
+        .await;
+    assert_eq!(a.first()["type"], 8);
+    let values: Vec<String> = a.choices().into_iter().map(|(_, v)| v).collect();
+    assert_eq!(values, [saved.to_string()]);
+    let a = h
+        .autocomplete(
+            &kim,
+            "contract cancel-sign",
+            &[("contract", json!(""))],
+            "contract",
+        )
+        .await;
+    let values: Vec<String> = a.choices().into_iter().map(|(_, v)| v).collect();
+    assert_eq!(values, [signing.to_string()]);
+    let a = h
+        .autocomplete(
+            &kim,
+            "contract show",
+            &[("contract", json!(""))],
+            "contract",
+        )
+        .await;
+    assert_eq!(a.choices().len(), 3);
+    // Typing does not call Comake on every key: the list is cached.
+    let lists = h.sim.count(Endpoint::ListContracts);
+    assert_eq!(lists, 1);
+    let a = h
+        .autocomplete(
+            &kim,
+            "contract signee",
+            &[("contract", json!(saved.as_str())), ("party", json!("을"))],
+            "party",
+        )
+        .await;
+    assert_eq!(a.choices(), [("을".to_owned(), "1".to_owned())]);
+}
+
+#[tokio::test]
+async fn autocomplete_answers_in_time_when_comake_is_slow() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    h.sim
+        .seed_contract("kim@example.com", "NDA", &["갑"], ContractStatus::Saved)
+        .unwrap();
+    h.sim.set_latency(Duration::from_secs(4));
+    let started = std::time::Instant::now();
+    let a = h
+        .autocomplete(
+            &Actor::user(KIM),
+            "contract show",
+            &[("contract", json!(""))],
+            "contract",
+        )
+        .await;
+    assert!(
+        started.elapsed() < Duration::from_millis(2900),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(a.choices().is_empty());
+}
+
+// ----- limits and guards -----
+
+#[tokio::test]
+async fn a_flood_of_commands_is_slowed_down() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let kim = Actor::user(KIM);
+    let mut refused = 0;
+    for _ in 0..25 {
+        let a = h.command(&kim, "comake whoami", &[]).await;
+        if a.outcome.result == "refused" {
+            assert!(a.text().contains("bit fast"), "{}", a.text());
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 5);
+    // Others are not affected.
+    h.linked(LEE, "lee@example.com").await;
+    assert_eq!(
+        h.command(&Actor::user(LEE), "comake whoami", &[])
+            .await
+            .outcome
+            .result,
+        "ok"
+    );
+}
+
+#[tokio::test]
+async fn other_guilds_are_refused_when_guilds_are_configured() {
+    let h = Harness::with_env(&[("DISCORD_GUILD_IDS", "12345")]).await;
+    h.linked(KIM, "kim@example.com").await;
+    let a = h.command(&Actor::user(KIM), "comake whoami", &[]).await;
+    assert_eq!(a.outcome.result, "refused");
+    assert!(a.text().contains("isn't enabled"), "{}", a.text());
+}
+
+#[tokio::test]
+async fn a_signee_acting_shows_in_show() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let id = h
+        .sim
+        .seed_contract("kim@example.com", "NDA", &["갑"], ContractStatus::Saved)
+        .unwrap();
+    let kim = Actor::user(KIM);
+    h.command(
+        &kim,
+        "contract signee",
+        &[
+            ("contract", json!(id.as_str())),
+            ("party", json!("0")),
+            ("name", json!("Kim")),
+            ("email", json!("kim@example.com")),
+        ],
+    )
+    .await;
+    let p = h
+        .command(
+            &kim,
+            "contract request-sign",
+            &[("contract", json!(id.as_str()))],
+        )
+        .await;
+    h.press(&kim, &p.button("c:ok:")).await;
+    h.sim.signee_acts(&id, 0, SigneeAction::Sign).unwrap();
+    let a = h
+        .command(
+            &kim.clone().ko(),
+            "contract show",
+            &[("contract", json!(id.as_str()))],
+        )
+        .await;
+    assert!(
+        a.text().contains("체결됨") && a.text().contains("서명함"),
+        "{}",
+        a.text()
+    );
+    let _ = ContractId::parse(id.as_str()).unwrap();
+}
