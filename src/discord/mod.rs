@@ -45,12 +45,17 @@ pub enum DiscordError {
     Api(String),
 }
 
-/// Serenity's REST client, sent to `DISCORD_HTTP_PROXY` when set.
+/// Serenity's REST client, sent to `DISCORD_HTTP_PROXY` when set (which
+/// then does the rate limiting).
 pub fn http(config: &DiscordConfig) -> Result<Http, DiscordError> {
     let token = config.token.as_ref().ok_or(DiscordError::NoToken)?;
     let mut builder = HttpBuilder::new(token.expose_secret());
     if let Some(proxy) = &config.http_proxy {
-        builder = builder.proxy(proxy.as_str().trim_end_matches('/'));
+        // serenity's own rate limiter would bypass the proxy, and a
+        // rate-limit proxy is there to do that job for every process.
+        builder = builder
+            .proxy(proxy.as_str().trim_end_matches('/'))
+            .ratelimiter_disabled(true);
     }
     if let Some(id) = config.application_id {
         builder = builder.application_id(id.into());

@@ -27,3 +27,4 @@ pub fn client(sim: &ComakeSim) -> Comake {
     Comake::new(client_config(sim, Duration::from_secs(10))).expect("client builds")
 }
 pub mod discord;
+pub mod fake_discord;

@@ -1,0 +1,256 @@
+//! A fake Discord on 127.0.0.1: the REST routes the bot uses (with a request log) and a gateway websocket that sends READY and whatever the test pushes.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, State};
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::IntoResponse;
+use axum::routing::{get, patch, post, put};
+use axum::{Json, Router};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+
+pub const APP_ID: &str = "424242424242424242";
+
+#[derive(Debug, Clone)]
+pub struct RestCall {
+    pub method: String,
+    pub path: String,
+    pub body: Value,
+}
+
+#[derive(Clone, Default)]
+struct Shared {
+    calls: Arc<Mutex<Vec<RestCall>>>,
+    ws_url: Arc<Mutex<String>>,
+    /// DM channel creation fails with this Discord error code when set.
+    dm_error: Arc<Mutex<Option<u64>>>,
+}
+
+pub struct FakeDiscord {
+    pub rest_addr: SocketAddr,
+    shared: Shared,
+    push: mpsc::UnboundedSender<Value>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for FakeDiscord {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+fn message_json(content: &Value) -> Value {
+    json!({
+        "id": "800000000000000001",
+        "channel_id": "700000000000000001",
+        "author": {"id": APP_ID, "username": "comake-bot", "discriminator": "0", "global_name": null, "avatar": null, "bot": true},
+        "content": content.get("content").cloned().unwrap_or(json!("")),
+        "timestamp": "2024-01-01T00:00:00.000000+00:00",
+        "edited_timestamp": null,
+        "tts": false,
+        "mention_everyone": false,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "pinned": false,
+        "type": 0,
+        "flags": 0,
+        "components": [],
+    })
+}
+
+async fn record(s: &Shared, method: Method, uri: &Uri, body: &[u8]) {
+    let body = serde_json::from_slice(body).unwrap_or(Value::Null);
+    s.calls.lock().unwrap().push(RestCall {
+        method: method.to_string(),
+        path: uri.path().to_owned(),
+        body,
+    });
+}
+
+impl FakeDiscord {
+    pub async fn start() -> Self {
+        let shared = Shared::default();
+        let (push, mut pushed) = mpsc::unbounded_channel::<Value>();
+
+        // The gateway: one connection at a time.
+        let ws = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let ws_addr = ws.local_addr().unwrap();
+        *shared.ws_url.lock().unwrap() = format!("ws://{ws_addr}");
+        let gateway = tokio::spawn(async move {
+            while let Ok((stream, _)) = ws.accept().await {
+                let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else {
+                    continue;
+                };
+                let hello = json!({"op": 10, "d": {"heartbeat_interval": 41250}});
+                if socket.send(Message::Text(hello.to_string())).await.is_err() {
+                    continue;
+                }
+                let mut seq = 0u64;
+                loop {
+                    tokio::select! {
+                        frame = socket.next() => {
+                            let Some(Ok(Message::Text(text))) = frame else { break };
+                            let Ok(v) = serde_json::from_str::<Value>(&text) else { continue };
+                            match v["op"].as_u64() {
+                                Some(1) => {
+                                    let _ = socket.send(Message::Text(json!({"op": 11}).to_string())).await;
+                                }
+                                Some(2) => {
+                                    seq += 1;
+                                    let ready = json!({"op": 0, "t": "READY", "s": seq, "d": {
+                                        "v": 10,
+                                        "user": {"id": APP_ID, "username": "comake-bot", "discriminator": "0", "global_name": null, "avatar": null, "bot": true, "verified": true, "mfa_enabled": false, "flags": 0},
+                                        "guilds": [],
+                                        "session_id": "fake-session",
+                                        "resume_gateway_url": format!("ws://{ws_addr}"),
+                                        "shard": [0, 1],
+                                        "application": {"id": APP_ID, "flags": 0},
+                                    }});
+                                    let _ = socket.send(Message::Text(ready.to_string())).await;
+                                }
+                                _ => {}
+                            }
+                        }
+                        Some(event) = pushed.recv() => {
+                            seq += 1;
+                            let dispatch = json!({"op": 0, "t": "INTERACTION_CREATE", "s": seq, "d": event});
+                            let _ = socket.send(Message::Text(dispatch.to_string())).await;
+                        }
+                    }
+                }
+            }
+        });
+
+        let app = Router::new()
+            .route(
+                "/api/v10/gateway",
+                get(|State(s): State<Shared>| async move {
+                    let url = s.ws_url.lock().unwrap().clone();
+                    Json(json!({"url": url}))
+                }),
+            )
+            .route(
+                "/api/v10/applications/{app}/commands",
+                put(|State(s): State<Shared>, m: Method, u: Uri, b: axum::body::Bytes| async move {
+                    record(&s, m, &u, &b).await;
+                    Json(json!([]))
+                }),
+            )
+            .route(
+                "/api/v10/applications/{app}/guilds/{guild}/commands",
+                put(|State(s): State<Shared>, m: Method, u: Uri, b: axum::body::Bytes| async move {
+                    record(&s, m, &u, &b).await;
+                    Json(json!([]))
+                }),
+            )
+            .route(
+                "/api/v10/interactions/{id}/{token}/callback",
+                post(|State(s): State<Shared>, m: Method, u: Uri, b: axum::body::Bytes| async move {
+                    record(&s, m, &u, &b).await;
+                    StatusCode::NO_CONTENT
+                }),
+            )
+            .route(
+                "/api/v10/webhooks/{app}/{token}/messages/@original",
+                patch(|State(s): State<Shared>, m: Method, u: Uri, b: axum::body::Bytes| async move {
+                    record(&s, m, &u, &b).await;
+                    let body: Value = serde_json::from_slice(&b).unwrap_or(Value::Null);
+                    Json(message_json(&body))
+                }),
+            )
+            .route(
+                "/api/v10/applications/@me",
+                get(|State(s): State<Shared>, m: Method, u: Uri| async move {
+                    record(&s, m, &u, b"").await;
+                    Json(json!({"id": APP_ID, "name": "comake-bot", "icon": null, "description": "", "bot_public": true, "bot_require_code_grant": false, "verify_key": "00", "flags": 0, "team": null}))
+                }),
+            )
+            .route(
+                "/api/v10/oauth2/applications/@me",
+                get(|State(s): State<Shared>, m: Method, u: Uri| async move {
+                    record(&s, m, &u, b"").await;
+                    Json(json!({"id": APP_ID, "name": "comake-bot", "icon": null, "description": "", "bot_public": true, "bot_require_code_grant": false, "verify_key": "00", "flags": 0, "team": null}))
+                }),
+            )
+            .route(
+                "/api/v10/users/@me/channels",
+                post(|State(s): State<Shared>, m: Method, u: Uri, b: axum::body::Bytes| async move {
+                    record(&s, m, &u, &b).await;
+                    if let Some(code) = *s.dm_error.lock().unwrap() {
+                        return (StatusCode::FORBIDDEN, Json(json!({"code": code, "message": "Cannot send messages to this user"}))).into_response();
+                    }
+                    let body: Value = serde_json::from_slice(&b).unwrap_or(Value::Null);
+                    let recipient = body["recipient_id"].as_str().unwrap_or("1").to_owned();
+                    Json(json!({"id": format!("9{}", &recipient[1..]), "type": 1, "last_message_id": null, "recipients": [{"id": recipient, "username": "someone", "discriminator": "0", "global_name": null, "avatar": null}]})).into_response()
+                }),
+            )
+            .route(
+                "/api/v10/channels/{channel}/messages",
+                post(|State(s): State<Shared>, m: Method, u: Uri, Path(_c): Path<String>, b: axum::body::Bytes| async move {
+                    record(&s, m, &u, &b).await;
+                    let body: Value = serde_json::from_slice(&b).unwrap_or(Value::Null);
+                    Json(message_json(&body))
+                }),
+            )
+            .fallback(|State(s): State<Shared>, m: Method, u: Uri, b: axum::body::Bytes| async move {
+                record(&s, m, &u, &b).await;
+                (StatusCode::NOT_FOUND, Json(json!({"code": 0, "message": "the fake Discord has no such route"})))
+            })
+            .with_state(shared.clone());
+        let rest = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let rest_addr = rest.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(rest, app).await;
+        });
+        Self {
+            rest_addr,
+            shared,
+            push,
+            tasks: vec![gateway, server],
+        }
+    }
+
+    /// The base URL for `DISCORD_HTTP_PROXY`.
+    pub fn proxy_url(&self) -> String {
+        format!("http://{}", self.rest_addr)
+    }
+
+    /// Send an INTERACTION_CREATE over the gateway.
+    pub fn push_interaction(&self, payload: Value) {
+        self.push.send(payload).unwrap();
+    }
+
+    pub fn calls(&self) -> Vec<RestCall> {
+        self.shared.calls.lock().unwrap().clone()
+    }
+
+    pub fn fail_dms_with(&self, code: Option<u64>) {
+        *self.shared.dm_error.lock().unwrap() = code;
+    }
+
+    /// Wait until `pred` holds for the call log, at most `limit`.
+    pub async fn wait_for(
+        &self,
+        limit: Duration,
+        pred: impl Fn(&[RestCall]) -> bool,
+    ) -> Vec<RestCall> {
+        let deadline = Instant::now() + limit;
+        loop {
+            let calls = self.calls();
+            if pred(&calls) || Instant::now() >= deadline {
+                return calls;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
