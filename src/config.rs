@@ -238,6 +238,25 @@ impl Config {
             public_key: env.optional("DISCORD_PUBLIC_KEY"),
             application_id: env.parsed("DISCORD_APPLICATION_ID")?,
         };
+        if let Some(key) = &discord.public_key {
+            if key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(ConfigError::Invalid {
+                    var: "DISCORD_PUBLIC_KEY",
+                    reason: "must be the 64 hex digits shown in the developer portal".into(),
+                });
+            }
+        }
+        if discord.transport == Transport::Http {
+            if discord.interactions_addr.is_none() {
+                return Err(ConfigError::Missing("INTERACTIONS_ADDR"));
+            }
+            if discord.public_key.is_none() {
+                return Err(ConfigError::Missing("DISCORD_PUBLIC_KEY"));
+            }
+            if discord.application_id.is_none() {
+                return Err(ConfigError::Missing("DISCORD_APPLICATION_ID"));
+            }
+        }
         let allowed_email_domains = env
             .list::<String>("ALLOWED_EMAIL_DOMAINS")?
             .into_iter()
@@ -306,6 +325,7 @@ mod tests {
             ("DISCORD_GUILD_IDS", "1,two"),
             ("TRANSPORT", "carrier-pigeon"),
             ("HEALTH_ADDR", "nowhere"),
+            ("DISCORD_PUBLIC_KEY", "abc"),
         ] {
             let mut vars = REQUIRED.to_vec();
             vars.push((var, bad));
@@ -314,6 +334,30 @@ mod tests {
                 other => panic!("{var}={bad}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn http_transport_needs_its_variables() {
+        let mut vars = REQUIRED.to_vec();
+        vars.push(("TRANSPORT", "http"));
+        assert_eq!(
+            Config::from_lookup(&env(&vars)).unwrap_err(),
+            ConfigError::Missing("INTERACTIONS_ADDR")
+        );
+        vars.push(("INTERACTIONS_ADDR", "127.0.0.1:8080"));
+        assert_eq!(
+            Config::from_lookup(&env(&vars)).unwrap_err(),
+            ConfigError::Missing("DISCORD_PUBLIC_KEY")
+        );
+        let key = "ab".repeat(32);
+        vars.push(("DISCORD_PUBLIC_KEY", &key));
+        assert_eq!(
+            Config::from_lookup(&env(&vars)).unwrap_err(),
+            ConfigError::Missing("DISCORD_APPLICATION_ID")
+        );
+        vars.push(("DISCORD_APPLICATION_ID", "42"));
+        let cfg = Config::from_lookup(&env(&vars)).unwrap();
+        assert_eq!(cfg.discord.transport, Transport::Http);
     }
 
     #[test]

@@ -82,9 +82,12 @@ pub async fn run(config: Config) -> Result<(), ServiceError> {
     match transport {
         Transport::Gateway => discord::gateway::run(app.clone(), http, shutdown_signal()).await?,
         Transport::Http => {
-            return Err(ServiceError::Other(
-                "TRANSPORT=http is not available in this build".into(),
-            ))
+            let addr = app
+                .config
+                .discord
+                .interactions_addr
+                .ok_or_else(|| ServiceError::Other("INTERACTIONS_ADDR is not set".into()))?;
+            discord::interactions::run(app.clone(), http, addr, shutdown_signal()).await?
         }
     }
     stop(&app).await

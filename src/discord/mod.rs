@@ -1,8 +1,10 @@
 //! Discord, the other outside party: the command definitions in `commands/`, turning Discord's interactions into [`Invocation`]s, and delivering answers over its REST API.
 //!
 //! - [`gateway`]: the websocket transport (serenity's client).
+//! - [`interactions`]: the HTTP transport (`POST /interactions`).
 
 pub mod gateway;
+pub mod interactions;
 
 use std::sync::Arc;
 

@@ -1,0 +1,319 @@
+//! The HTTP interactions endpoint: signature checks before anything is read, and the same handlers end to end, in-process and as the real binary.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use comake_bot::comake::wire::ContractStatus;
+use comake_bot::discord::{self, interactions};
+use common::discord::{command_payload, validate_callback, validate_edit, Actor, Harness};
+use common::fake_discord::{FakeDiscord, APP_ID};
+use ed25519_dalek::{Signer, SigningKey};
+use serde_json::{json, Value};
+
+fn key() -> SigningKey {
+    SigningKey::from_bytes(&[7u8; 32])
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn public_key_hex() -> String {
+    hex(key().verifying_key().as_bytes())
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// POST a body with the given signature headers (None: leave one out).
+async fn post(
+    addr: SocketAddr,
+    body: &[u8],
+    timestamp: Option<i64>,
+    sign_with: Option<&SigningKey>,
+) -> (u16, Value) {
+    let client = reqwest::Client::new();
+    let mut req = client
+        .post(format!("http://{addr}/interactions"))
+        .header("content-type", "application/json")
+        .body(body.to_vec());
+    if let Some(ts) = timestamp {
+        req = req.header("x-signature-timestamp", ts.to_string());
+        if let Some(k) = sign_with {
+            let mut msg = ts.to_string().into_bytes();
+            msg.extend_from_slice(body);
+            req = req.header("x-signature-ed25519", hex(&k.sign(&msg).to_bytes()));
+        }
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    let body = resp.json::<Value>().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+struct Endpoint {
+    h: Harness,
+    fake: FakeDiscord,
+    addr: SocketAddr,
+}
+
+async fn endpoint() -> Endpoint {
+    let fake = FakeDiscord::start().await;
+    let proxy = fake.proxy_url();
+    let pk = public_key_hex();
+    let h = Harness::with_env(&[
+        ("DISCORD_TOKEN", "fake-bot-token"),
+        ("DISCORD_HTTP_PROXY", &proxy),
+        ("DISCORD_APPLICATION_ID", APP_ID),
+        ("DISCORD_PUBLIC_KEY", &pk),
+    ])
+    .await;
+    let http = Arc::new(discord::http(&h.app.config.discord).unwrap());
+    let verifier = interactions::verifier(&pk).unwrap();
+    let router = interactions::router(h.app.clone(), http, verifier);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Endpoint { h, fake, addr }
+}
+
+#[tokio::test]
+async fn a_signed_ping_gets_a_pong() {
+    let e = endpoint().await;
+    let body = json!({"id": "1", "application_id": APP_ID, "type": 1, "token": "t", "version": 1})
+        .to_string();
+    let (status, reply) = post(e.addr, body.as_bytes(), Some(now()), Some(&key())).await;
+    assert_eq!((status, reply), (200, json!({"type": 1})));
+}
+
+#[tokio::test]
+async fn forged_stale_and_oversized_requests_are_refused_before_anything_runs() {
+    let e = endpoint().await;
+    e.h.linked(111, "kim@example.com").await;
+    let body = command_payload(&Actor::user(111), "contract new", &[], None).to_string();
+    let body = body.as_bytes();
+    let stranger = SigningKey::from_bytes(&[9u8; 32]);
+    assert_eq!(post(e.addr, body, None, None).await.0, 401, "unsigned");
+    assert_eq!(
+        post(e.addr, body, Some(now()), None).await.0,
+        401,
+        "no signature header"
+    );
+    assert_eq!(
+        post(e.addr, body, Some(now()), Some(&stranger)).await.0,
+        401,
+        "wrongly signed"
+    );
+    assert_eq!(
+        post(e.addr, body, Some(now() - 6 * 60), Some(&key()))
+            .await
+            .0,
+        401,
+        "six minutes old"
+    );
+    assert_eq!(
+        post(e.addr, body, Some(now() + 6 * 60), Some(&key()))
+            .await
+            .0,
+        401,
+        "from the future"
+    );
+    // A valid signature over a different body does not carry over.
+    let mut tampered = body.to_vec();
+    tampered.extend_from_slice(b" ");
+    let ts = now();
+    let mut msg = ts.to_string().into_bytes();
+    msg.extend_from_slice(body);
+    let sig = hex(&key().sign(&msg).to_bytes());
+    let resp = reqwest::Client::new()
+        .post(format!("http://{}/interactions", e.addr))
+        .header("x-signature-timestamp", ts.to_string())
+        .header("x-signature-ed25519", sig)
+        .body(tampered)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 401, "tampered body");
+    let huge = vec![b' '; interactions::MAX_BODY + 1];
+    assert_eq!(
+        post(e.addr, &huge, Some(now()), Some(&key())).await.0,
+        413,
+        "over 1 MiB"
+    );
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        e.h.sim.requests().is_empty(),
+        "Comake was called: {:?}",
+        e.h.sim.requests()
+    );
+    assert!(
+        e.fake.calls().is_empty(),
+        "Discord was called: {:?}",
+        e.fake.calls()
+    );
+    assert!(e.h.app.store.audit_newest(10, None).unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn contract_new_and_list_over_http() {
+    let e = endpoint().await;
+    e.h.linked(111, "kim@example.com").await;
+    e.h.sim
+        .seed_contract(
+            "kim@example.com",
+            "Office lease",
+            &["갑"],
+            ContractStatus::Saved,
+        )
+        .unwrap();
+    let kim = Actor::user(111);
+
+    let body = command_payload(&kim, "contract new", &[], None).to_string();
+    let (status, first) = post(e.addr, body.as_bytes(), Some(now()), Some(&key())).await;
+    assert_eq!(status, 200);
+    validate_callback(&first);
+    assert_eq!(first, json!({"type": 5, "data": {"flags": 64}}));
+    let calls = e
+        .fake
+        .wait_for(Duration::from_secs(10), |c| {
+            c.iter().any(|c| c.method == "PATCH")
+        })
+        .await;
+    let edit = calls
+        .iter()
+        .find(|c| c.method == "PATCH")
+        .expect("the link arrives as an edit");
+    validate_edit(&edit.body);
+    let content = edit.body["content"].as_str().unwrap();
+    let tokens: Vec<String> =
+        e.h.sim
+            .issued_tokens()
+            .into_iter()
+            .filter(|t| content.contains(t.as_str()))
+            .collect();
+    assert_eq!(tokens.len(), 1, "{content}");
+    assert_eq!(edit.body["flags"].as_u64().unwrap() & 4, 4);
+
+    let body = command_payload(&kim, "contract list", &[], None).to_string();
+    let (status, first) = post(e.addr, body.as_bytes(), Some(now()), Some(&key())).await;
+    assert_eq!((status, first["type"].as_u64()), (200, Some(5)));
+    let calls = e
+        .fake
+        .wait_for(Duration::from_secs(10), |c| {
+            c.iter().filter(|c| c.method == "PATCH").count() == 2
+        })
+        .await;
+    let edit = calls
+        .iter()
+        .filter(|c| c.method == "PATCH")
+        .nth(1)
+        .expect("the list arrives as an edit");
+    validate_edit(&edit.body);
+    assert!(
+        edit.body["content"]
+            .as_str()
+            .unwrap()
+            .contains("Office lease"),
+        "{}",
+        edit.body
+    );
+    // Only the first response went back as the HTTP body: no callback over REST.
+    assert!(!calls.iter().any(|c| c.path.ends_with("/callback")));
+}
+
+#[tokio::test]
+async fn a_quick_command_answers_in_the_http_body() {
+    let e = endpoint().await;
+    let body = command_payload(&Actor::user(111).ko(), "comake whoami", &[], None).to_string();
+    let (status, first) = post(e.addr, body.as_bytes(), Some(now()), Some(&key())).await;
+    assert_eq!(status, 200);
+    validate_callback(&first);
+    assert_eq!(first["type"], 4);
+    assert_eq!(first["data"]["flags"], 64);
+    assert!(first["data"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("/comake register"));
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_binary_serves_a_command_end_to_end() {
+    let sim = common::sim().await;
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_comake-bot"))
+        .current_dir(dir.path())
+        .env_clear()
+        .env("COMAKE_API_URL", sim.api_url().as_str())
+        .env("COMAKE_WEB_URL", sim.web_url().as_str())
+        .env("COMAKE_API_KEY", &sim.options().api_key)
+        .env("COMAKE_API_SECRET", &sim.options().api_secret)
+        .env("DISCORD_TOKEN", "fake-bot-token")
+        .env("DISCORD_HTTP_PROXY", fake.proxy_url())
+        .env("TRANSPORT", "http")
+        .env("INTERACTIONS_ADDR", addr.to_string())
+        .env("DISCORD_PUBLIC_KEY", public_key_hex())
+        .env("DISCORD_APPLICATION_ID", APP_ID)
+        .env("DATABASE_PATH", dir.path().join("store"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    // Wait (bounded) until it listens.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while tokio::net::TcpStream::connect(addr).await.is_err() {
+        assert!(Instant::now() < deadline, "the bot never listened");
+        assert!(child.try_wait().unwrap().is_none(), "the bot exited");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // It registered the commands at start.
+    assert!(fake
+        .calls()
+        .iter()
+        .any(|c| c.method == "PUT" && c.path.ends_with("/commands")));
+    let body = command_payload(
+        &Actor::user(111),
+        "comake register",
+        &[
+            ("email", json!("new@example.com")),
+            ("name", json!("New Person")),
+        ],
+        None,
+    )
+    .to_string();
+    let (status, first) = post(addr, body.as_bytes(), Some(now()), Some(&key())).await;
+    assert_eq!((status, first["type"].as_u64()), (200, Some(5)));
+    let calls = fake
+        .wait_for(Duration::from_secs(10), |c| {
+            c.iter().any(|c| c.method == "PATCH")
+        })
+        .await;
+    let edit = calls.iter().find(|c| c.method == "PATCH").expect("an edit");
+    assert!(
+        edit.body["content"]
+            .as_str()
+            .unwrap()
+            .contains("New Person"),
+        "{}",
+        edit.body
+    );
+    assert_eq!(
+        sim.count(comake_bot::comake::wire::Endpoint::RegisterClient),
+        1
+    );
+    child.kill().await.unwrap();
+}
