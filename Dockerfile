@@ -1,16 +1,28 @@
-# syntax=docker/dockerfile:1
-FROM rust:1.85-bookworm AS build
+# comake-bot: build with the Rust toolchain, run on slim Debian as a non-root user.
+FROM rust:1.95-bookworm AS build
 WORKDIR /src
-COPY . .
+COPY Cargo.toml Cargo.lock ./
+COPY src ./src
+COPY commands ./commands
+COPY locales ./locales
 RUN cargo build --release --locked --bin comake-bot
 
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates=20230311* \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --home-dir /data comake
+ && useradd --system --uid 10001 --user-group --home-dir /data --no-create-home comake \
+ && mkdir -p /data \
+ && chown comake:comake /data
 COPY --from=build /src/target/release/comake-bot /usr/local/bin/comake-bot
-USER comake
-ENV DATABASE_PATH=/data/comake-bot.sled
+ENV DATABASE_PATH=/data/comake-bot.sled \
+    HEALTH_ADDR=0.0.0.0:9090 \
+    LOG_FORMAT=json
 VOLUME ["/data"]
+WORKDIR /data
+USER 10001:10001
+EXPOSE 8080 9090
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["/usr/local/bin/comake-bot", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/comake-bot"]
+CMD ["run"]

@@ -193,17 +193,34 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
     }
 }
 
+/// Load `.env` when present (variables already set win).
+pub fn load_dotenv() {
+    // A missing .env is normal; a malformed one is worth a warning but the
+    // variables may still come from the environment.
+    if let Err(e) = dotenvy::dotenv() {
+        if !e.not_found() {
+            eprintln!("warning: could not read .env: {e}");
+        }
+    }
+}
+
+/// The process environment as an [`Env`].
+pub fn process_env() -> Env<fn(&str) -> Option<String>> {
+    Env::new(|name| std::env::var(name).ok())
+}
+
+/// `DATABASE_PATH`, for the commands that only need the store.
+pub fn database_path<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> PathBuf {
+    env.optional("DATABASE_PATH")
+        .unwrap_or_else(|| "./data/comake-bot.sled".into())
+        .into()
+}
+
 impl Config {
     /// Load `.env` when present, then read the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
-        // A missing .env is normal; a malformed one is worth a warning but the
-        // variables may still come from the environment.
-        if let Err(e) = dotenvy::dotenv() {
-            if !e.not_found() {
-                eprintln!("warning: could not read .env: {e}");
-            }
-        }
-        Self::from_lookup(&Env::new(|name| std::env::var(name).ok()))
+        load_dotenv();
+        Self::from_lookup(&process_env())
     }
 
     pub fn from_lookup<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
@@ -264,10 +281,7 @@ impl Config {
             .collect();
         Ok(Self {
             comake,
-            database_path: env
-                .optional("DATABASE_PATH")
-                .unwrap_or_else(|| "./data/comake-bot.sled".into())
-                .into(),
+            database_path: database_path(env),
             discord,
             registration: env.choice(
                 "REGISTRATION",

@@ -9,9 +9,11 @@
 //! - [`i18n`]: English and Korean messages (Fluent files in `locales/`).
 //! - [`comake`]: the Comake OPEN API client (the one outside party we call for contracts).
 //! - [`handlers`]: the slash commands, independent of how Discord delivers them.
+//! - [`observe`]: metrics, `/healthz` and `/metrics`.
 //! - [`service`]: wiring: logging, start-up, transports, shutdown.
 //! - [`sim`]: a stateful Comake simulator on 127.0.0.1 for tests, benchmarks and trying the bot.
 //! - [`store`]: our own state in sled: account links and the audit log, durable on return.
+//! - [`tasks`]: the one-shot commands: check, register-commands, export, import.
 //! - [`validate`]: checks on what people type.
 
 pub mod comake;
@@ -19,7 +21,9 @@ pub mod config;
 pub mod discord;
 pub mod handlers;
 pub mod i18n;
+pub mod observe;
 pub mod service;
 pub mod sim;
 pub mod store;
+pub mod tasks;
 pub mod validate;

@@ -1,13 +1,14 @@
 //! The comake-bot binary: parses the command line and hands over to the library.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use comake_bot::config::Config;
-use comake_bot::service;
+use comake_bot::config::{self, Config};
+use comake_bot::{observe, service, store::Store, tasks};
 
 #[derive(Parser)]
-#[command(version, about = "A Discord bot for Comake e-contracts")]
+#[command(version, about = "A Discord bot for Comake e-contracts", long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -17,27 +18,115 @@ struct Cli {
 enum Command {
     /// Run the bot (the default).
     Run,
+    /// Check the configuration, the store, the Comake login and the Discord token.
+    Check,
+    /// Push the commands in commands/ to Discord and exit.
+    RegisterCommands,
+    /// Write the accounts and the audit log as JSON Lines (to FILE, or stdout).
+    Export { file: Option<PathBuf> },
+    /// Restore accounts and audit entries from an export.
+    Import { file: PathBuf },
+    /// Exit 0 when the local /healthz says healthy (for container health checks).
+    Healthcheck,
+}
+
+fn full_config() -> Result<Config, ExitCode> {
+    Config::from_env().map_err(|e| {
+        eprintln!("config: FAILED: {e}");
+        ExitCode::from(2)
+    })
+}
+
+fn open_store() -> Result<Store, ExitCode> {
+    config::load_dotenv();
+    let path = config::database_path(&config::process_env());
+    Store::open(&path).map_err(|e| {
+        eprintln!("{e}");
+        ExitCode::FAILURE
+    })
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let config = match Config::from_env() {
-        Ok(config) => config,
-        Err(e) => {
-            eprintln!("configuration: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    service::init_tracing(config.log_format);
-    match cli.command.unwrap_or(Command::Run) {
-        Command::Run => match service::run(config).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
+    match run(Cli::parse().command.unwrap_or(Command::Run)).await {
+        Ok(code) | Err(code) => code,
+    }
+}
+
+async fn run(command: Command) -> Result<ExitCode, ExitCode> {
+    match command {
+        Command::Run => {
+            let config = full_config()?;
+            service::init_tracing(config.log_format);
+            if let Err(e) = service::run(config).await {
                 tracing::error!(error = %e, "comake-bot stopped with an error");
                 eprintln!("comake-bot: {e}");
-                ExitCode::FAILURE
+                return Err(ExitCode::FAILURE);
             }
-        },
+        }
+        Command::Check => {
+            let config = full_config()?;
+            if !tasks::check(&config, &mut std::io::stdout()).await {
+                return Err(ExitCode::FAILURE);
+            }
+        }
+        Command::RegisterCommands => {
+            let config = full_config()?;
+            tasks::register_commands(&config).await.map_err(|e| {
+                eprintln!("register-commands: {e}");
+                ExitCode::FAILURE
+            })?;
+            println!("registered the commands in commands/");
+        }
+        Command::Export { file } => {
+            let store = open_store()?;
+            let counts = match file {
+                Some(path) => std::fs::File::create(&path)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))
+                    .and_then(|f| tasks::export(&store, &mut std::io::BufWriter::new(f))),
+                None => tasks::export(&store, &mut std::io::stdout().lock()),
+            };
+            let (accounts, audit) = counts.map_err(|e| {
+                eprintln!("export: {e}");
+                ExitCode::FAILURE
+            })?;
+            eprintln!("exported {accounts} accounts and {audit} audit entries");
+        }
+        Command::Import { file } => {
+            let store = open_store()?;
+            let done = tasks::import(&store, &file).await.map_err(|e| {
+                eprintln!("import: {e}");
+                ExitCode::FAILURE
+            })?;
+            eprintln!(
+                "imported {} accounts and {} audit entries",
+                done.accounts, done.audit
+            );
+            for refusal in &done.refused {
+                eprintln!("refused: {refusal}");
+            }
+            if !done.refused.is_empty() {
+                return Err(ExitCode::FAILURE);
+            }
+        }
+        Command::Healthcheck => {
+            config::load_dotenv();
+            let addr = config::process_env()
+                .parsed::<std::net::SocketAddr>("HEALTH_ADDR")
+                .map_err(|e| {
+                    eprintln!("healthcheck: {e}");
+                    ExitCode::FAILURE
+                })?
+                .ok_or_else(|| {
+                    eprintln!("healthcheck: HEALTH_ADDR is not set");
+                    ExitCode::FAILURE
+                })?;
+            if let Err(why) = observe::probe(addr).await {
+                eprintln!("unhealthy: {why}");
+                return Err(ExitCode::FAILURE);
+            }
+            println!("healthy");
+        }
     }
+    Ok(ExitCode::SUCCESS)
 }

@@ -3,10 +3,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::watch;
+
 use crate::comake::Comake;
 use crate::config::{Config, LogFormat, Transport};
 use crate::discord;
 use crate::handlers::App;
+use crate::observe;
 use crate::store::Store;
 
 /// How long interactions in flight may take to finish at shutdown.
@@ -30,6 +33,12 @@ pub enum ServiceError {
 pub fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // serenity records requests (with interaction tokens and bodies) and
+    // gateway events in its spans; it may only ever log warnings.
+    let filter = match "serenity=warn".parse() {
+        Ok(directive) => filter.add_directive(directive),
+        Err(_) => filter,
+    };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -69,28 +78,56 @@ pub fn build(config: Config) -> Result<Arc<App>, ServiceError> {
     Ok(App::new(config, comake, store)?)
 }
 
-/// Run the bot until SIGINT or SIGTERM.
+/// Completes once `stop` is set.
+async fn stopped(mut stop: watch::Receiver<bool>) {
+    let _ = stop.wait_for(|v| *v).await;
+}
+
+/// Run the bot until SIGINT or SIGTERM: then stop taking interactions, let
+/// those in flight finish (bounded), flush the store.
 pub async fn run(config: Config) -> Result<(), ServiceError> {
     let transport = config.discord.transport;
     let http = discord::http(&config.discord)?;
     let app = build(config)?;
+    observe::metrics();
     tracing::info!(
         accounts = app.store.account_count(),
         ?transport,
         "comake-bot starting"
     );
-    match transport {
-        Transport::Gateway => discord::gateway::run(app.clone(), http, shutdown_signal()).await?,
-        Transport::Http => {
-            let addr = app
-                .config
-                .discord
-                .interactions_addr
-                .ok_or_else(|| ServiceError::Other("INTERACTIONS_ADDR is not set".into()))?;
-            discord::interactions::run(app.clone(), http, addr, shutdown_signal()).await?
+    let (stop_tx, stop_rx) = watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutdown requested");
+        let _ = stop_tx.send(true);
+    });
+    let health = app.config.health_addr.map(|addr| {
+        let (app, stop) = (app.clone(), stopped(stop_rx.clone()));
+        tokio::spawn(async move {
+            if let Err(e) = observe::serve(app, addr, stop).await {
+                tracing::error!(error = %e, %addr, "the health endpoint failed");
+            }
+        })
+    });
+    let served = match transport {
+        Transport::Gateway => {
+            discord::gateway::run(app.clone(), http, stopped(stop_rx.clone())).await
         }
+        Transport::Http => match app.config.discord.interactions_addr {
+            Some(addr) => {
+                discord::interactions::run(app.clone(), http, addr, stopped(stop_rx.clone())).await
+            }
+            None => Err(discord::DiscordError::Api(
+                "INTERACTIONS_ADDR is not set".into(),
+            )),
+        },
+    };
+    let stopping = stop(&app).await;
+    if let Some(health) = health {
+        health.abort();
     }
-    stop(&app).await
+    served?;
+    stopping
 }
 
 /// Let interactions in flight finish (bounded), then flush the store.

@@ -4,26 +4,17 @@ mod common;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use comake_bot::comake::wire::ContractStatus;
 use comake_bot::discord::{self, interactions};
 use common::discord::{command_payload, validate_callback, validate_edit, Actor, Harness};
 use common::fake_discord::{FakeDiscord, APP_ID};
 use ed25519_dalek::{Signer, SigningKey};
+
 use serde_json::{json, Value};
 
-fn key() -> SigningKey {
-    SigningKey::from_bytes(&[7u8; 32])
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn public_key_hex() -> String {
-    hex(key().verifying_key().as_bytes())
-}
+use common::bot::{hex, key, public_key_hex};
 
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
@@ -240,46 +231,13 @@ async fn a_quick_command_answers_in_the_http_body() {
         .contains("/comake register"));
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_real_binary_serves_a_command_end_to_end() {
     let sim = common::sim().await;
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_comake-bot"))
-        .current_dir(dir.path())
-        .env_clear()
-        .env("COMAKE_API_URL", sim.api_url().as_str())
-        .env("COMAKE_WEB_URL", sim.web_url().as_str())
-        .env("COMAKE_API_KEY", &sim.options().api_key)
-        .env("COMAKE_API_SECRET", &sim.options().api_secret)
-        .env("DISCORD_TOKEN", "fake-bot-token")
-        .env("DISCORD_HTTP_PROXY", fake.proxy_url())
-        .env("TRANSPORT", "http")
-        .env("INTERACTIONS_ADDR", addr.to_string())
-        .env("DISCORD_PUBLIC_KEY", public_key_hex())
-        .env("DISCORD_APPLICATION_ID", APP_ID)
-        .env("DATABASE_PATH", dir.path().join("store"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    // Wait (bounded) until it listens.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while tokio::net::TcpStream::connect(addr).await.is_err() {
-        assert!(Instant::now() < deadline, "the bot never listened");
-        assert!(child.try_wait().unwrap().is_none(), "the bot exited");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let mut bot =
+        common::bot::Bot::start(&common::bot::env(&sim, &fake, dir.path()), dir.path()).await;
     // It registered the commands at start.
     assert!(fake
         .calls()
@@ -293,9 +251,8 @@ async fn the_real_binary_serves_a_command_end_to_end() {
             ("name", json!("New Person")),
         ],
         None,
-    )
-    .to_string();
-    let (status, first) = post(addr, body.as_bytes(), Some(now()), Some(&key())).await;
+    );
+    let (status, first) = common::bot::post_signed(bot.addr, &body).await;
     assert_eq!((status, first["type"].as_u64()), (200, Some(5)));
     let calls = fake
         .wait_for(Duration::from_secs(10), |c| {
@@ -303,6 +260,7 @@ async fn the_real_binary_serves_a_command_end_to_end() {
         })
         .await;
     let edit = calls.iter().find(|c| c.method == "PATCH").expect("an edit");
+    validate_edit(&edit.body);
     assert!(
         edit.body["content"]
             .as_str()
@@ -315,5 +273,6 @@ async fn the_real_binary_serves_a_command_end_to_end() {
         sim.count(comake_bot::comake::wire::Endpoint::RegisterClient),
         1
     );
-    child.kill().await.unwrap();
+    bot.terminate();
+    assert!(bot.wait(Duration::from_secs(20)).await.success());
 }

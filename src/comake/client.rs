@@ -191,6 +191,7 @@ impl Comake {
             secret: self.inner.cfg.api_secret.clone(),
         })?;
         let raw = self.send(&call, &self.inner.cfg.api_key).await?;
+        metrics::counter!(crate::observe::LOGINS, "kind" => "admin").increment(1);
         tracing::info!(endpoint = ep.name(), "logged in to Comake as admin");
         Ok(decode::<LoginAdminResponse>(ep, raw)?.admin_token)
     }
@@ -201,6 +202,7 @@ impl Comake {
             email: email.to_owned(),
         })?;
         let raw = self.as_admin(call).await?;
+        metrics::counter!(crate::observe::LOGINS, "kind" => "client").increment(1);
         tracing::debug!(endpoint = ep.name(), "logged a user in to Comake");
         Ok(decode::<LoginClientResponse>(ep, raw)?.client_token)
     }
@@ -303,7 +305,16 @@ impl Comake {
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
-        let mut response = request.send().await.map_err(|e| transport_error(ep, e))?;
+        let started = Instant::now();
+        let sent = request.send().await;
+        let status_label = match &sent {
+            Ok(r) => r.status().as_str().to_owned(),
+            Err(_) => "error".to_owned(),
+        };
+        metrics::counter!(crate::observe::COMAKE_REQUESTS, "endpoint" => ep.name(), "status" => status_label).increment(1);
+        metrics::histogram!(crate::observe::COMAKE_SECONDS, "endpoint" => ep.name())
+            .record(started.elapsed().as_secs_f64());
+        let mut response = sent.map_err(|e| transport_error(ep, e))?;
         let status = response.status().as_u16();
         let retry_after = retry::parse_retry_after(
             response

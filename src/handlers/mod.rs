@@ -541,6 +541,15 @@ pub async fn dispatch<R: Responder>(app: &App, inv: &Invocation, responder: &R) 
         error_id,
         latency: started.elapsed(),
     };
+    let label = match inv.kind {
+        Kind::Command => route(&inv.command).map_or("unknown", |r| r.command),
+        Kind::Autocomplete => "autocomplete",
+        Kind::Component => "button",
+    };
+    metrics::counter!(crate::observe::COMMANDS, "command" => label, "outcome" => outcome.result)
+        .increment(1);
+    metrics::histogram!(crate::observe::COMMAND_SECONDS, "command" => label)
+        .record(outcome.latency.as_secs_f64());
     tracing::info!(
         command = %outcome.name,
         outcome = outcome.result,
@@ -581,6 +590,7 @@ async fn handle<R: Responder>(
         return ("refused", None);
     }
     if ctx.app.limiter.check_key(&inv.user).is_err() {
+        metrics::counter!(crate::observe::RATE_LIMITED).increment(1);
         refuse_now(ctx.t("error-rate-limited", &[])).await;
         return ("refused", None);
     }

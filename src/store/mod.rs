@@ -287,6 +287,46 @@ impl Store {
         })
     }
 
+    /// Import accounts and audit entries (a restore from `export`). Accounts
+    /// whose email or Discord id is already linked elsewhere are refused and
+    /// returned; an identical account is accepted as already there. Durable
+    /// when it returns.
+    pub async fn import(
+        &self,
+        accounts: Vec<Account>,
+        audit: Vec<AuditEntry>,
+    ) -> Result<Vec<(Account, LinkError)>, StoreError> {
+        self.blocking(move |inner| {
+            let mut refused = Vec::new();
+            for account in accounts {
+                let existing = inner
+                    .accounts
+                    .get(account.discord_id.to_be_bytes())?
+                    .map(|v| record::decode::<Account>("account", &v))
+                    .transpose()?;
+                if existing.as_ref() == Some(&account) {
+                    continue;
+                }
+                match inner.link(account.clone(), false) {
+                    Ok(_) => {}
+                    Err(LinkError::Store(e)) => return Err(e),
+                    Err(e) => refused.push((account, e)),
+                }
+            }
+            for entry in &audit {
+                inner.append_audit(entry)?;
+            }
+            inner.flush()?;
+            Ok(refused)
+        })
+        .await
+    }
+
+    /// Whether the store answers a read.
+    pub fn is_healthy(&self) -> bool {
+        self.inner.kv.get(b"health").is_ok()
+    }
+
     // ----- small named values -----
 
     /// Set `key` to `value` only if it currently holds `expected`; `true` when

@@ -26,5 +26,6 @@ pub fn client_config(sim: &ComakeSim, timeout: Duration) -> ComakeConfig {
 pub fn client(sim: &ComakeSim) -> Comake {
     Comake::new(client_config(sim, Duration::from_secs(10))).expect("client builds")
 }
+pub mod bot;
 pub mod discord;
 pub mod fake_discord;

@@ -1,0 +1,119 @@
+//! What operators watch: Prometheus metrics through the `metrics` crate, and the `/healthz` and `/metrics` endpoints on `HEALTH_ADDR`.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, OnceLock};
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use crate::handlers::App;
+
+pub const COMMANDS: &str = "comake_bot_commands_total";
+pub const COMMAND_SECONDS: &str = "comake_bot_command_duration_seconds";
+pub const COMAKE_REQUESTS: &str = "comake_bot_comake_requests_total";
+pub const COMAKE_SECONDS: &str = "comake_bot_comake_request_duration_seconds";
+pub const LOGINS: &str = "comake_bot_comake_logins_total";
+pub const RATE_LIMITED: &str = "comake_bot_rate_limited_total";
+pub const LINKED_ACCOUNTS: &str = "comake_bot_linked_accounts";
+pub const NOTIFICATIONS: &str = "comake_bot_notifications_total";
+pub const NOTIFY_READS: &str = "comake_bot_notify_reads_per_cycle";
+pub const NOTIFY_CYCLE_SECONDS: &str = "comake_bot_notify_cycle_duration_seconds";
+
+const LATENCY_BUCKETS: &[f64] = &[
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+];
+
+/// The process's Prometheus recorder, installed on first use.
+pub fn metrics() -> Option<&'static PrometheusHandle> {
+    static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new()
+                .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), LATENCY_BUCKETS)
+                .ok()?
+                .build_recorder();
+            let handle = recorder.handle();
+            metrics::set_global_recorder(recorder).ok()?;
+            Some(handle)
+        })
+        .as_ref()
+}
+
+/// Why the service is not healthy, if it is not.
+pub fn health(app: &App) -> Result<(), &'static str> {
+    if !app.store.is_healthy() {
+        return Err("the store does not answer");
+    }
+    if !app.transport_up.load(Ordering::SeqCst) {
+        return Err("the Discord transport is not up");
+    }
+    Ok(())
+}
+
+async fn healthz(State(app): State<Arc<App>>) -> impl IntoResponse {
+    match health(&app) {
+        Ok(()) => (StatusCode::OK, "ok\n".to_owned()),
+        Err(why) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("unhealthy: {why}\n"),
+        ),
+    }
+}
+
+async fn prometheus(State(app): State<Arc<App>>) -> impl IntoResponse {
+    metrics::gauge!(LINKED_ACCOUNTS).set(app.store.account_count() as f64);
+    let body = metrics().map(PrometheusHandle::render).unwrap_or_default();
+    ([("content-type", "text/plain; version=0.0.4")], body)
+}
+
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(prometheus))
+        .with_state(app)
+}
+
+/// Serve `/healthz` and `/metrics` until `shutdown` completes.
+pub async fn serve(
+    app: Arc<App>,
+    addr: SocketAddr,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    metrics();
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(%addr, "serving /healthz and /metrics");
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// `comake-bot healthcheck`: ask the local health endpoint. A wildcard
+/// listen address is reached on loopback.
+pub async fn probe(addr: SocketAddr) -> Result<(), String> {
+    let mut target = addr;
+    if target.ip().is_unspecified() {
+        target.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(3))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let resp = client
+        .get(format!("http://{target}/healthz"))
+        .send()
+        .await
+        .map_err(|e| format!("no answer from {target}: {}", e.without_url()))?;
+    let status = resp.status();
+    let text = resp.text().await.unwrap_or_default();
+    if status.is_success() {
+        Ok(())
+    } else {
+        Err(format!("{status}: {}", text.trim()))
+    }
+}

@@ -1,0 +1,149 @@
+//! The binary's one-shot commands: `check`, `register-commands`, `export`, `import` and `healthcheck`.
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::comake::Comake;
+use crate::config::Config;
+use crate::discord;
+use crate::store::{Account, AuditEntry, Store};
+
+/// One line of an export: an account or an audit entry.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "record", rename_all = "snake_case")]
+pub enum Line {
+    Account(Account),
+    Audit(AuditEntry),
+}
+
+/// `comake-bot check`: one line per check, OK or why not; `true` when all pass.
+pub async fn check(config: &Config, out: &mut impl Write) -> bool {
+    let mut ok = true;
+    let mut line = |name: &str, result: Result<String, String>| {
+        let text = match &result {
+            Ok(detail) => format!("{name}: OK ({detail})"),
+            Err(why) => format!("{name}: FAILED: {why}"),
+        };
+        let _ = writeln!(out, "{text}");
+        ok &= result.is_ok();
+    };
+    line("config", Ok("every variable parsed".into()));
+    line(
+        "store",
+        Store::open(&config.database_path)
+            .map(|s| {
+                format!(
+                    "{} linked accounts at {}",
+                    s.account_count(),
+                    config.database_path.display()
+                )
+            })
+            .map_err(|e| e.to_string()),
+    );
+    let comake = match Comake::new(config.comake.clone()) {
+        Ok(c) => c.check_admin().await.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    line(
+        "comake",
+        comake.map(|()| format!("logged in as admin at {}", config.comake.api_url)),
+    );
+    let discord = match discord::http(&config.discord) {
+        Ok(http) => http
+            .get_current_application_info()
+            .await
+            .map(|app| format!("application {} ({})", app.name, app.id))
+            .map_err(|e| match e {
+                serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)) => {
+                    format!("Discord answered {}: {}", r.status_code, r.error.message)
+                }
+                _ => "Discord could not be reached".to_owned(),
+            }),
+        Err(e) => Err(e.to_string()),
+    };
+    line("discord", discord);
+    ok
+}
+
+/// `comake-bot register-commands`: push `commands/` to Discord.
+pub async fn register_commands(config: &Config) -> Result<(), discord::DiscordError> {
+    let http = discord::http(&config.discord)?;
+    if http.application_id().is_none() {
+        let app = http
+            .get_current_application_info()
+            .await
+            .map_err(|e| discord::DiscordError::Api(e.to_string()))?;
+        http.set_application_id(app.id);
+    }
+    discord::register_commands(&http, &config.discord.guild_ids).await
+}
+
+/// `comake-bot export`: every account, then every audit entry, as JSON Lines.
+pub fn export(store: &Store, out: &mut impl Write) -> Result<(usize, usize), String> {
+    let mut accounts = 0;
+    let mut after = None;
+    loop {
+        let page = store.accounts(after, 1000).map_err(|e| e.to_string())?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.discord_id);
+        for account in page {
+            write_line(out, &Line::Account(account))?;
+            accounts += 1;
+        }
+    }
+    let mut audit = 0;
+    for entry in store.audit_all() {
+        write_line(out, &Line::Audit(entry.map_err(|e| e.to_string())?))?;
+        audit += 1;
+    }
+    out.flush().map_err(|e| e.to_string())?;
+    Ok((accounts, audit))
+}
+
+fn write_line(out: &mut impl Write, line: &Line) -> Result<(), String> {
+    serde_json::to_writer(&mut *out, line).map_err(|e| e.to_string())?;
+    out.write_all(b"\n").map_err(|e| e.to_string())
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct Imported {
+    pub accounts: usize,
+    pub audit: usize,
+    /// Accounts refused, with why (the email or Discord id is taken).
+    pub refused: Vec<String>,
+}
+
+/// `comake-bot import FILE`: restore an export.
+pub async fn import(store: &Store, file: &Path) -> Result<Imported, String> {
+    let reader = std::io::BufReader::new(
+        std::fs::File::open(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?,
+    );
+    let (mut accounts, mut audit) = (Vec::new(), Vec::new());
+    for (n, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| format!("line {}: {e}", n + 1))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Line>(&line).map_err(|e| format!("line {}: {e}", n + 1))? {
+            Line::Account(a) => accounts.push(a),
+            Line::Audit(e) => audit.push(e),
+        }
+    }
+    let total = accounts.len();
+    let audit_count = audit.len();
+    let refused = store
+        .import(accounts, audit)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(Imported {
+        accounts: total - refused.len(),
+        audit: audit_count,
+        refused: refused
+            .into_iter()
+            .map(|(a, e)| format!("<@{}> {}: {e}", a.discord_id, a.email))
+            .collect(),
+    })
+}

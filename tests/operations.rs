@@ -1,0 +1,382 @@
+//! Running the bot: `check`, export and import, health and metrics, SIGTERM, and logs that leak nothing.
+
+mod common;
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use comake_bot::comake::wire::{ContractStatus, Endpoint};
+use comake_bot::store::{AuditEntry, Store};
+use comake_bot::{discord, observe, tasks};
+use common::bot::{env, post_signed, run_once, Bot};
+use common::discord::{command_payload, Actor, Harness};
+use common::fake_discord::FakeDiscord;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn check_reports_each_part_and_fails_on_a_wrong_key() {
+    let sim = common::sim().await;
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let vars = env(&sim, &fake, dir.path());
+    let (ok, out, err) = run_once(&["check"], &vars, dir.path()).await;
+    assert!(ok, "{out}{err}");
+    for part in ["config: OK", "store: OK", "comake: OK", "discord: OK"] {
+        assert!(out.contains(part), "{part} missing from:\n{out}");
+    }
+    let mut wrong = vars.clone();
+    wrong.retain(|(k, _)| k != "COMAKE_API_KEY");
+    wrong.push(("COMAKE_API_KEY".into(), "not-our-key".into()));
+    let (ok, out, _) = run_once(&["check"], &wrong, dir.path()).await;
+    assert!(!ok);
+    assert!(out.contains("comake: FAILED"), "{out}");
+    assert!(
+        out.contains("discord: OK"),
+        "the other checks still run: {out}"
+    );
+    assert!(!out.contains("not-our-key"), "the key was printed");
+    let (ok, out, err) = run_once(&["check"], &[], dir.path()).await;
+    assert!(!ok);
+    assert!(
+        format!("{out}{err}").contains("COMAKE_API_KEY"),
+        "names the variable: {out}{err}"
+    );
+}
+
+#[tokio::test]
+async fn export_then_import_restores_accounts_and_audit() {
+    let h = Harness::new().await;
+    for (id, email) in [(1u64, "a@x.com"), (2, "b@x.com"), (3, "c@x.com")] {
+        h.linked(id, email).await;
+    }
+    let base = chrono::Utc::now();
+    for i in 0..5 {
+        h.app
+            .store
+            .audit(AuditEntry {
+                at: base + chrono::Duration::milliseconds(i),
+                discord_user: 1 + (i as u64 % 3),
+                guild: Some(9),
+                action: format!("contract.rename {i}"),
+                contract: Some("abc".into()),
+                outcome: "ok".into(),
+            })
+            .await
+            .unwrap();
+    }
+    let mut buf = Vec::new();
+    assert_eq!(tasks::export(&h.app.store, &mut buf).unwrap(), (3, 5));
+    let text = String::from_utf8(buf).unwrap();
+    assert_eq!(text.lines().count(), 8);
+    let file = h.dir.path().join("backup.jsonl");
+    std::fs::write(&file, &text).unwrap();
+
+    let other = tempfile::tempdir().unwrap();
+    let restored = Store::open(other.path().join("s")).unwrap();
+    let done = tasks::import(&restored, &file).await.unwrap();
+    assert_eq!((done.accounts, done.audit, done.refused.len()), (3, 5, 0));
+    assert_eq!(
+        restored.accounts(None, 10).unwrap(),
+        h.app.store.accounts(None, 10).unwrap()
+    );
+    assert_eq!(
+        restored.audit_newest(10, None).unwrap(),
+        h.app.store.audit_newest(10, None).unwrap()
+    );
+    assert_eq!(
+        restored.audit_newest(10, Some(2)).unwrap(),
+        h.app.store.audit_newest(10, Some(2)).unwrap()
+    );
+
+    // A second store where b@x.com belongs to someone else: that line is refused.
+    let third = tempfile::tempdir().unwrap();
+    let clash = Store::open(third.path().join("s")).unwrap();
+    let mut taken = h.app.store.account(2).unwrap().unwrap();
+    taken.discord_id = 99;
+    clash.link(taken, false).await.unwrap();
+    let done = tasks::import(&clash, &file).await.unwrap();
+    assert_eq!(done.accounts, 2);
+    assert_eq!(done.refused.len(), 1);
+    assert!(done.refused[0].contains("b@x.com"), "{:?}", done.refused);
+    assert_eq!(
+        clash
+            .account_by_email("b@x.com")
+            .unwrap()
+            .unwrap()
+            .discord_id,
+        99
+    );
+}
+
+/// A metrics line: `name{labels} value`, or `name value`.
+fn parse_metric(line: &str) -> Option<(String, f64)> {
+    let (series, value) = line.rsplit_once(' ')?;
+    let value: f64 = value.parse().ok()?;
+    let name_end = series.find('{').unwrap_or(series.len());
+    let name = &series[..name_end];
+    let valid_name = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    let valid_labels =
+        name_end == series.len() || (series.ends_with('}') && series[name_end..].contains('='));
+    (valid_name && valid_labels).then(|| (series.to_owned(), value))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthz_follows_the_transport_and_metrics_count_commands() {
+    observe::metrics();
+    let fake = FakeDiscord::start().await;
+    let proxy = fake.proxy_url();
+    let pk = common::bot::public_key_hex();
+    let port = common::bot::free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let h = Harness::with_env(&[
+        ("DISCORD_TOKEN", "fake"),
+        ("DISCORD_HTTP_PROXY", &proxy),
+        ("DISCORD_APPLICATION_ID", common::fake_discord::APP_ID),
+        ("DISCORD_PUBLIC_KEY", &pk),
+        ("TRANSPORT", "http"),
+        ("INTERACTIONS_ADDR", &addr),
+    ])
+    .await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let health = listener.local_addr().unwrap();
+    let router = observe::router(h.app.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let get = |path: &'static str| async move {
+        let r = reqwest::get(format!("http://{health}{path}"))
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    };
+    let (status, body) = get("/healthz").await;
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("transport"), "{body}");
+    assert!(observe::probe(health).await.is_err());
+
+    // The real HTTP transport comes up.
+    let http = discord::http(&h.app.config.discord).unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let app = h.app.clone();
+    let served = tokio::spawn(async move {
+        discord::interactions::run(app, http, addr.parse().unwrap(), async {
+            let _ = stopped.await;
+        })
+        .await
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !h.app.transport_up.load(Ordering::SeqCst) {
+        assert!(std::time::Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(get("/healthz").await.0, 200);
+    observe::probe(health).await.unwrap();
+
+    h.linked(5, "e@x.com").await;
+    let (status, _) = post_signed(
+        format!("127.0.0.1:{port}").parse().unwrap(),
+        &command_payload(&Actor::user(5), "comake whoami", &[], None),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, text) = get("/metrics").await;
+    assert_eq!(status, 200);
+    let mut series = Vec::new();
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        if line.starts_with('#') {
+            assert!(
+                line.starts_with("# TYPE ") || line.starts_with("# HELP "),
+                "{line}"
+            );
+            continue;
+        }
+        series.push(parse_metric(line).unwrap_or_else(|| panic!("not Prometheus text: {line:?}")));
+    }
+    let count = |name: &str| series.iter().find(|(s, _)| s == name).map(|(_, v)| *v);
+    assert!(
+        count(r#"comake_bot_commands_total{command="comake whoami",outcome="ok"}"#).unwrap_or(0.0)
+            >= 1.0,
+        "{text}"
+    );
+    assert!(
+        count("comake_bot_linked_accounts").unwrap_or(0.0) >= 1.0,
+        "{text}"
+    );
+    assert!(
+        text.contains("comake_bot_command_duration_seconds_bucket"),
+        "{text}"
+    );
+    stop.send(()).unwrap();
+    served.await.unwrap().unwrap();
+    assert_eq!(get("/healthz").await.0, 503);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_a_slow_command_finish_then_exits_cleanly() {
+    let sim = common::sim().await;
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let vars = env(&sim, &fake, dir.path());
+    let mut bot = Bot::start(&vars, dir.path()).await;
+    let register = command_payload(
+        &Actor::user(7),
+        "comake register",
+        &[
+            ("email", json!("slow@example.com")),
+            ("name", json!("Slow")),
+        ],
+        None,
+    );
+    assert_eq!(post_signed(bot.addr, &register).await.0, 200);
+    fake.wait_for(Duration::from_secs(10), |c| {
+        c.iter().any(|c| c.method == "PATCH")
+    })
+    .await;
+    sim.seed_contract(
+        "slow@example.com",
+        "Slow deal",
+        &["갑"],
+        ContractStatus::Saved,
+    )
+    .unwrap();
+    sim.set_latency(Duration::from_millis(1500));
+    let (status, first) = post_signed(
+        bot.addr,
+        &command_payload(&Actor::user(7), "contract list", &[], None),
+    )
+    .await;
+    assert_eq!((status, first["type"].as_u64()), (200, Some(5)));
+    bot.terminate();
+    let exit = bot.wait(Duration::from_secs(20)).await;
+    assert!(exit.success(), "exit {exit:?}: {}", bot.log());
+    let edits: Vec<Value> = fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "PATCH")
+        .map(|c| c.body)
+        .collect();
+    assert_eq!(edits.len(), 2, "the slow command was not finished");
+    assert!(edits[1]["content"].as_str().unwrap().contains("Slow deal"));
+    // The store reopens cleanly with the account in it.
+    let store = Store::open(dir.path().join("store")).unwrap();
+    assert_eq!(store.account(7).unwrap().unwrap().email, "slow@example.com");
+    assert!(bot.log().contains("comake-bot stopped"), "{}", bot.log());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trace_json_logs_of_a_full_scenario_leak_nothing() {
+    let sim = common::sim().await;
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut vars = env(&sim, &fake, dir.path());
+    vars.push(("RUST_LOG".into(), "trace".into()));
+    vars.push(("LOG_FORMAT".into(), "json".into()));
+    let mut bot = Bot::start(&vars, dir.path()).await;
+    let kim = Actor::user(8);
+    let phone = "010-5555-7777";
+    let password = "pw-Very-Secret-77";
+    let steps = [
+        command_payload(
+            &kim,
+            "comake register",
+            &[
+                ("email", json!("kim@example.com")),
+                ("name", json!("Kim")),
+                ("phone", json!(phone)),
+            ],
+            None,
+        ),
+        command_payload(&kim, "contract new", &[], None),
+        command_payload(&kim, "contract list", &[], None),
+    ];
+    let mut interaction_tokens = Vec::new();
+    for (done, step) in steps.iter().enumerate() {
+        let patches = done + 1;
+        interaction_tokens.push(step["token"].as_str().unwrap().to_owned());
+        assert_eq!(post_signed(bot.addr, step).await.0, 200);
+        fake.wait_for(Duration::from_secs(10), |c| {
+            c.iter().filter(|c| c.method == "PATCH").count() >= patches
+        })
+        .await;
+    }
+    let id = sim
+        .seed_contract(
+            "kim@example.com",
+            "NDA",
+            &["갑", "을"],
+            ContractStatus::Saved,
+        )
+        .unwrap();
+    let signee = command_payload(
+        &kim,
+        "contract signee",
+        &[
+            ("contract", json!(id.as_str())),
+            ("party", json!("0")),
+            ("name", json!("Kim")),
+            ("email", json!("kim@example.com")),
+            ("phone", json!(phone)),
+            ("password", json!(password)),
+        ],
+        None,
+    );
+    interaction_tokens.push(signee["token"].as_str().unwrap().to_owned());
+    assert_eq!(post_signed(bot.addr, &signee).await.0, 200);
+    fake.wait_for(Duration::from_secs(10), |c| {
+        c.iter().filter(|c| c.method == "PATCH").count() >= 4
+    })
+    .await;
+    let request = command_payload(
+        &kim,
+        "contract request-sign",
+        &[
+            ("contract", json!(id.as_str())),
+            ("name", json!("Lee")),
+            ("email", json!("lee@example.com")),
+            ("password", json!(password)),
+        ],
+        None,
+    );
+    interaction_tokens.push(request["token"].as_str().unwrap().to_owned());
+    assert_eq!(post_signed(bot.addr, &request).await.0, 200);
+    fake.wait_for(Duration::from_secs(10), |c| {
+        c.iter().filter(|c| c.method == "PATCH").count() >= 5
+    })
+    .await;
+    assert!(sim.count(Endpoint::SetSignees) >= 1);
+    bot.terminate();
+    assert!(bot.wait(Duration::from_secs(20)).await.success());
+
+    let log = bot.log();
+    assert!(
+        log.lines().count() > 20,
+        "trace logging produced little: {log}"
+    );
+    for line in log.lines() {
+        serde_json::from_str::<Value>(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+    }
+    assert!(log.contains("interaction handled"));
+    let mut secrets: Vec<String> = vec![
+        sim.options().api_key.clone(),
+        sim.options().api_secret.clone(),
+        "fake-bot-token-0123456789".into(),
+        password.into(),
+        phone.into(),
+        "01055557777".into(),
+    ];
+    secrets.extend(sim.issued_tokens());
+    secrets.extend(interaction_tokens);
+    assert!(
+        sim.issued_tokens().len() >= 2,
+        "an admin and a client token"
+    );
+    for secret in &secrets {
+        assert!(
+            !log.contains(secret.as_str()),
+            "the log holds a secret ({} chars)",
+            secret.len()
+        );
+    }
+}
