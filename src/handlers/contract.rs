@@ -325,20 +325,26 @@ fn render(ctx: &Ctx<'_>, c: &Contract) -> Reply {
     Reply::text(lines.join("\n")).row(row)
 }
 
-/// `/contract rename`: the user's own label.
+/// `/contract rename`: the user's own label. One round trip: Comake itself
+/// refuses a contract that is not the user's.
 pub async fn rename(ctx: &Ctx<'_>) -> HandlerResult {
     let new_name = validate::name(ctx.inv.str("name").unwrap_or_default())
         .ok_or_else(|| ctx.refuse("invalid-name", &[]))?;
     let (_, user) = linked(ctx)?;
-    let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
-    let id = c.summary.id.clone();
+    let id = ctx
+        .inv
+        .str("contract")
+        .and_then(ContractId::parse)
+        .ok_or_else(|| ctx.refuse("invalid-contract", &[]))?;
     match user.rename_contract(&id, &new_name).await {
         Ok(_) => {
             ctx.app.contracts.forget(ctx.inv.user);
             ctx.audit("contract.rename", Some(id.as_str()), "ok").await;
-            Ok(Reply::text(
-                ctx.t("rename-done", &args!["name" => plain(&new_name)]),
-            ))
+            Ok(Reply::text(ctx.t("rename-done", &args!["name" => plain(&new_name)])))
+        }
+        Err(ComakeError::NotFound(_) | ComakeError::Forbidden(_)) => {
+            ctx.audit("contract.rename", Some(id.as_str()), "refused: not theirs").await;
+            Err(ctx.refuse("invalid-contract", &[]))
         }
         Err(e) => Err(acted(ctx, "contract.rename", &id, e).await),
     }

@@ -21,6 +21,9 @@ use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 
+/// sled's page cache (its default is 1 GiB): the working set is small.
+const CACHE_BYTES: u64 = 16 * 1024 * 1024;
+
 const ACCOUNTS: &str = "accounts";
 const EMAILS: &str = "emails";
 const AUDIT: &str = "audit";
@@ -129,7 +132,12 @@ impl Store {
             std::fs::create_dir_all(parent).map_err(|e| open_err(e.to_string()))?;
         }
         // sled may panic on some damaged files instead of returning an error.
-        let opened = std::panic::catch_unwind(|| sled::Config::new().path(&path).open());
+        let opened = std::panic::catch_unwind(|| {
+            sled::Config::new()
+                .path(&path)
+                .cache_capacity(CACHE_BYTES)
+                .open()
+        });
         let db = match opened {
             Ok(Ok(db)) => db,
             Ok(Err(e)) => {
@@ -198,7 +206,7 @@ impl Store {
     /// link of this Discord account is replaced (admins); the email must be
     /// free either way.
     pub async fn link(&self, account: Account, replace: bool) -> Result<Account, LinkError> {
-        self.blocking(move |inner| inner.link(account, replace))
+        self.blocking(move |inner| inner.link(account, replace, true))
             .await
     }
 
@@ -307,7 +315,7 @@ impl Store {
                 if existing.as_ref() == Some(&account) {
                     continue;
                 }
-                match inner.link(account.clone(), false) {
+                match inner.link(account.clone(), false, false) {
                     Ok(_) => {}
                     Err(LinkError::Store(e)) => return Err(e),
                     Err(e) => refused.push((account, e)),
@@ -403,7 +411,9 @@ impl Inner {
         Ok(())
     }
 
-    fn link(&self, mut account: Account, replace: bool) -> Result<Account, LinkError> {
+    /// Link in one transaction; `flush` makes it durable before returning
+    /// (a batch flushes once at its end instead).
+    fn link(&self, mut account: Account, replace: bool, flush: bool) -> Result<Account, LinkError> {
         account.email = normalize_email(&account.email);
         let value = record::encode(&account)?;
         let id = account.discord_id.to_be_bytes();
@@ -432,7 +442,9 @@ impl Inner {
             Err(TransactionError::Abort(e)) => return Err(e),
             Err(TransactionError::Storage(e)) => return Err(StoreError::from(e).into()),
         }
-        self.flush()?;
+        if flush {
+            self.flush()?;
+        }
         Ok(account)
     }
 
