@@ -55,6 +55,8 @@ pub struct Config {
     pub allowed_email_domains: Vec<String>,
     pub health_addr: Option<std::net::SocketAddr>,
     pub log_format: LogFormat,
+    /// Commands one person may run a minute.
+    pub commands_per_minute: u32,
 }
 
 #[derive(Clone)]
@@ -290,6 +292,16 @@ impl Config {
             )?,
             allowed_email_domains,
             health_addr: env.parsed("HEALTH_ADDR")?,
+            commands_per_minute: match env.parsed::<u32>("COMMANDS_PER_MINUTE")? {
+                None => 20,
+                Some(0) => {
+                    return Err(ConfigError::Invalid {
+                        var: "COMMANDS_PER_MINUTE",
+                        reason: "must be at least 1".into(),
+                    })
+                }
+                Some(n) => n,
+            },
             log_format: env.choice(
                 "LOG_FORMAT",
                 &[("text", LogFormat::Text), ("json", LogFormat::Json)],

@@ -59,8 +59,7 @@ pub async fn register(ctx: &Ctx<'_>) -> HandlerResult {
     let client = match app.comake.register_client(&request).await {
         Ok(client) => client,
         Err(ComakeError::Conflict(_)) => {
-            ctx.audit("account.register", None, "refused: email exists in Comake")
-                .await;
+            ctx.audit("account.register", None, "refused: email exists in Comake");
             return Err(ctx.refuse("register-email-exists", &[]));
         }
         Err(ComakeError::InvalidInput(_)) => return Err(ctx.refuse("invalid-email", &[])),
@@ -83,7 +82,7 @@ pub async fn register(ctx: &Ctx<'_>) -> HandlerResult {
         }
         Err(LinkError::Store(e)) => return Err(ctx.store_failure(e)),
     }
-    ctx.audit("account.register", None, "ok").await;
+    ctx.audit("account.register", None, "ok");
     Ok(Reply::text(ctx.t(
         "register-done",
         &args!["name" => plain(&client.name), "email" => plain(&client.email)],
@@ -120,7 +119,7 @@ pub async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
     ctx.app.contracts.forget(ctx.inv.user);
     match removed {
         Some(account) => {
-            ctx.audit("account.unlink", None, "ok").await;
+            ctx.audit("account.unlink", None, "ok");
             Ok(Reply::text(ctx.t(
                 "unlink-done",
                 &args!["email" => plain(&account.email)],

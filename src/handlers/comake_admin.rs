@@ -77,8 +77,7 @@ pub async fn link(ctx: &Ctx<'_>) -> HandlerResult {
         Err(LinkError::Store(e)) => return Err(ctx.store_failure(e)),
     }
     ctx.app.contracts.forget(member);
-    ctx.audit(&format!("admin.link <@{member}>"), None, "ok")
-        .await;
+    ctx.audit(&format!("admin.link <@{member}>"), None, "ok");
     Ok(Reply::text(ctx.t(
         "admin-link-done",
         &args!["user" => member.to_string(), "name" => plain(&name), "email" => plain(&email)],
@@ -101,8 +100,7 @@ pub async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
     ctx.app.contracts.forget(member);
     match removed {
         Some(account) => {
-            ctx.audit(&format!("admin.unlink <@{member}>"), None, "ok")
-                .await;
+            ctx.audit(&format!("admin.unlink <@{member}>"), None, "ok");
             Ok(Reply::text(ctx.t(
                 "admin-unlink-done",
                 &args!["user" => member.to_string(), "email" => plain(&account.email)],

@@ -105,7 +105,7 @@ pub async fn new(ctx: &Ctx<'_>) -> HandlerResult {
         .new_contract_link()
         .await
         .map_err(|e| ctx.comake_failure(e))?;
-    ctx.audit("contract.link_new", None, "ok").await;
+    ctx.audit("contract.link_new", None, "ok");
     Ok(link_reply(
         ctx,
         ctx.t("link-new", &[]),
@@ -136,8 +136,7 @@ async fn edit_link(
         .edit_contract_link(&c.summary.id)
         .await
         .map_err(|e| ctx.comake_failure(e))?;
-    ctx.audit("contract.link_edit", Some(c.summary.id.as_str()), "ok")
-        .await;
+    ctx.audit("contract.link_edit", Some(c.summary.id.as_str()), "ok");
     let text = ctx.t("link-edit", &args!["name" => name_of(c)]);
     Ok(link_reply(
         ctx,
@@ -339,11 +338,13 @@ pub async fn rename(ctx: &Ctx<'_>) -> HandlerResult {
     match user.rename_contract(&id, &new_name).await {
         Ok(_) => {
             ctx.app.contracts.forget(ctx.inv.user);
-            ctx.audit("contract.rename", Some(id.as_str()), "ok").await;
-            Ok(Reply::text(ctx.t("rename-done", &args!["name" => plain(&new_name)])))
+            ctx.audit("contract.rename", Some(id.as_str()), "ok");
+            Ok(Reply::text(
+                ctx.t("rename-done", &args!["name" => plain(&new_name)]),
+            ))
         }
         Err(ComakeError::NotFound(_) | ComakeError::Forbidden(_)) => {
-            ctx.audit("contract.rename", Some(id.as_str()), "refused: not theirs").await;
+            ctx.audit("contract.rename", Some(id.as_str()), "refused: not theirs");
             Err(ctx.refuse("invalid-contract", &[]))
         }
         Err(e) => Err(acted(ctx, "contract.rename", &id, e).await),
@@ -357,7 +358,7 @@ async fn acted(ctx: &Ctx<'_>, action: &str, id: &ContractId, e: ComakeError) -> 
         Failure::User(_) => "refused".to_owned(),
         Failure::Internal { id, .. } => format!("error: {id}"),
     };
-    ctx.audit(action, Some(id.as_str()), &outcome).await;
+    ctx.audit(action, Some(id.as_str()), &outcome);
     failure
 }
 
@@ -539,8 +540,7 @@ pub async fn signee(ctx: &Ctx<'_>) -> HandlerResult {
     match user.set_signees(&id, list).await {
         Ok(_) => {
             ctx.app.contracts.forget(ctx.inv.user);
-            ctx.audit("contract.set_signee", Some(id.as_str()), "ok")
-                .await;
+            ctx.audit("contract.set_signee", Some(id.as_str()), "ok");
             Ok(Reply::text(ctx.t(
                 "signee-done",
                 &args![
@@ -719,7 +719,7 @@ async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerResult {
             }
             match user.delete_contract(&id).await {
                 Ok(()) => {
-                    ctx.audit("contract.delete", Some(id.as_str()), "ok").await;
+                    ctx.audit("contract.delete", Some(id.as_str()), "ok");
                     Ok(Reply::text(ctx.t("delete-done", &args!["name" => name])))
                 }
                 Err(e) => Err(acted(ctx, "contract.delete", &id, e).await),
@@ -731,8 +731,7 @@ async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerResult {
             }
             match user.cancel_sign(&id, reason.as_deref()).await {
                 Ok(_) => {
-                    ctx.audit("contract.cancel_sign", Some(id.as_str()), "ok")
-                        .await;
+                    ctx.audit("contract.cancel_sign", Some(id.as_str()), "ok");
                     Ok(Reply::text(ctx.t("cancel-done", &args!["name" => name])))
                 }
                 Err(e) => Err(acted(ctx, "contract.cancel_sign", &id, e).await),
@@ -754,13 +753,11 @@ async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerResult {
                 if let Err(e) = user.set_signees(&id, list).await {
                     return Err(acted(ctx, "contract.set_signee", &id, e).await);
                 }
-                ctx.audit("contract.set_signee", Some(id.as_str()), "ok")
-                    .await;
+                ctx.audit("contract.set_signee", Some(id.as_str()), "ok");
             }
             match user.request_sign(&id).await {
                 Ok(_) => {
-                    ctx.audit("contract.request_sign", Some(id.as_str()), "ok")
-                        .await;
+                    ctx.audit("contract.request_sign", Some(id.as_str()), "ok");
                     Ok(Reply::text(ctx.t("request-sent", &args!["name" => name])))
                 }
                 Err(e) => Err(acted(ctx, "contract.request_sign", &id, e).await),

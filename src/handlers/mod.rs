@@ -28,9 +28,6 @@ use crate::i18n::{Args, I18n, Lang};
 use crate::store::{Account, AuditEntry, Store, StoreError};
 pub use reply::{Component, Reply, Style};
 
-/// Commands a person may run a minute before being told to slow down.
-pub const COMMANDS_PER_MINUTE: u32 = 20;
-
 /// Everything a handler may use, built once at start and shared.
 pub struct App {
     pub config: Config,
@@ -60,8 +57,9 @@ impl App {
         comake: Comake,
         store: Store,
     ) -> Result<Arc<Self>, crate::i18n::I18nError> {
-        let quota =
-            Quota::per_minute(NonZeroU32::new(COMMANDS_PER_MINUTE).unwrap_or(NonZeroU32::MIN));
+        let quota = Quota::per_minute(
+            NonZeroU32::new(config.commands_per_minute).unwrap_or(NonZeroU32::MIN),
+        );
         Ok(Arc::new(Self {
             config,
             comake,
@@ -213,6 +211,7 @@ pub struct Ctx<'a> {
     pub app: &'a App,
     pub inv: &'a Invocation,
     pub lang: Lang,
+    audit: std::sync::Mutex<Vec<AuditEntry>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -221,6 +220,7 @@ impl<'a> Ctx<'a> {
             app,
             inv,
             lang: Lang::from_locale(&inv.locale),
+            audit: std::sync::Mutex::new(Vec::new()),
         }
     }
 
@@ -294,9 +294,10 @@ impl<'a> Ctx<'a> {
         self.app.comake.user(&account.email)
     }
 
-    /// Write an audit entry. A failure to write is logged; the action
-    /// itself already happened and is reported as it went.
-    pub async fn audit(&self, action: &str, contract: Option<&str>, outcome: &str) {
+    /// Record an audit entry. Entries are written (durably, in one flush)
+    /// right after the answer is delivered, so the person does not wait for
+    /// the disk; the action they record has already happened at Comake.
+    pub fn audit(&self, action: &str, contract: Option<&str>, outcome: &str) {
         let entry = AuditEntry {
             at: chrono::Utc::now(),
             discord_user: self.inv.user,
@@ -305,8 +306,23 @@ impl<'a> Ctx<'a> {
             contract: contract.map(str::to_owned),
             outcome: outcome.to_owned(),
         };
-        if let Err(e) = self.app.store.audit(entry).await {
-            tracing::error!(error = %e, action, "could not write the audit log");
+        if let Ok(mut pending) = self.audit.lock() {
+            pending.push(entry);
+        }
+    }
+
+    /// Write the recorded audit entries.
+    async fn write_audit(&self) {
+        let entries = self
+            .audit
+            .lock()
+            .map(|mut p| std::mem::take(&mut *p))
+            .unwrap_or_default();
+        if entries.is_empty() {
+            return;
+        }
+        if let Err(e) = self.app.store.audit_batch(entries).await {
+            tracing::error!(error = %e, "could not write the audit log");
         }
     }
 
@@ -535,6 +551,7 @@ pub async fn dispatch<R: Responder>(app: &App, inv: &Invocation, responder: &R) 
         }
         Kind::Command | Kind::Component => handle(&ctx, responder, &name).await,
     };
+    ctx.write_audit().await;
     let outcome = Outcome {
         name,
         result,

@@ -464,7 +464,13 @@ async fn faults_and_log(
         (c.latency, failure)
     };
     if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
+        // tokio's timer has millisecond steps; sleep to just short of the
+        // latency, then yield until it has passed, so the delay is exact.
+        let until = arrived + latency;
+        tokio::time::sleep_until((until - Duration::from_millis(2).min(latency)).into()).await;
+        while Instant::now() < until {
+            tokio::task::yield_now().await;
+        }
     }
     let response = match failure {
         None => next.run(request).await,

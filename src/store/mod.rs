@@ -259,6 +259,17 @@ impl Store {
         .await
     }
 
+    /// Append several entries to the audit log, durably, with one flush.
+    pub async fn audit_batch(&self, entries: Vec<AuditEntry>) -> Result<(), StoreError> {
+        self.blocking(move |inner| {
+            for entry in &entries {
+                inner.append_audit(entry)?;
+            }
+            inner.flush()
+        })
+        .await
+    }
+
     /// The newest `n` entries, newest first; only `user`'s when given.
     pub fn audit_newest(&self, n: usize, user: Option<u64>) -> Result<Vec<AuditEntry>, StoreError> {
         let inner = &self.inner;
