@@ -144,3 +144,17 @@ admin-audit-empty = The audit log is empty.
 admin-audit-header = Newest audit log entries:
 admin-audit-line = { $when } · <@{ $user }> · `{ $action }`{ $contract } · { $outcome }
 comake-conflict = Comake refused that in the contract's current state. Check it with `/contract show`.
+
+## Notifications
+notify-enabled = Notifications are on: I'll send you a DM when a contract you sent is opened, signed or declined, when everyone has signed, and when a contract is waiting for your signature. DMs never contain sign-in links.
+notify-disabled = Notifications are off. Turn them back on with `/comake notifications enabled:True`.
+dm-header = News about your Comake contracts:
+dm-viewed = **{ $signee }** opened **{ $name }**.
+dm-signed = **{ $signee }** signed **{ $name }**.
+dm-rejected = **{ $signee }** declined to sign **{ $name }**.
+dm-completed = Everyone has signed **{ $name }**: it is complete.
+dm-cancelled = The signature requests for **{ $name }** were withdrawn.
+dm-waiting = **{ $name }** is waiting for your signature.
+dm-button-how = How do I sign { $name }?
+dm-footer = Turn these messages off with `/comake notifications enabled:False`.
+dm-how-to-sign = To sign **{ $name }**, open the signing link Comake sent you by email (or KakaoTalk). For your safety this bot never sends sign-in links in messages. `/contract show` shows how far the contract has got.

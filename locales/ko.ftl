@@ -144,3 +144,17 @@ admin-audit-empty = 감사 기록이 없습니다.
 admin-audit-header = 최근 감사 기록:
 admin-audit-line = { $when } · <@{ $user }> · `{ $action }`{ $contract } · { $outcome }
 comake-conflict = 계약의 현재 상태에서는 코메이크가 그 작업을 받아들이지 않았습니다. `/contract show`로 확인해 주세요.
+
+## 알림
+notify-enabled = 알림을 켰습니다. 내가 보낸 계약을 서명자가 열람·서명·반려하거나, 모두 서명을 마치거나, 계약이 내 서명을 기다리면 DM으로 알려 드립니다. DM에는 로그인 링크를 절대 넣지 않습니다.
+notify-disabled = 알림을 껐습니다. 다시 켜려면 `/comake notifications enabled:True`를 실행해 주세요.
+dm-header = 코메이크 계약 소식입니다:
+dm-viewed = **{ $signee }**님이 **{ $name }**을(를) 열람했습니다.
+dm-signed = **{ $signee }**님이 **{ $name }**에 서명했습니다.
+dm-rejected = **{ $signee }**님이 **{ $name }** 서명을 반려했습니다.
+dm-completed = **{ $name }**에 모두 서명해 계약이 체결되었습니다.
+dm-cancelled = **{ $name }**의 서명 요청이 취소되었습니다.
+dm-waiting = **{ $name }**이(가) 내 서명을 기다리고 있습니다.
+dm-button-how = { $name } 서명 방법
+dm-footer = 이 알림을 끄려면 `/comake notifications enabled:False`를 실행해 주세요.
+dm-how-to-sign = **{ $name }**에 서명하려면 코메이크가 이메일(또는 카카오톡)로 보낸 서명 링크를 열어 주세요. 안전을 위해 이 봇은 메시지로 로그인 링크를 보내지 않습니다. `/contract show`로 계약 진행 상황을 볼 수 있습니다.

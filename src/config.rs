@@ -57,6 +57,10 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Commands one person may run a minute.
     pub commands_per_minute: u32,
+    /// How often each opted-in user's contracts are read; zero: never.
+    pub notify_interval: Duration,
+    /// The most Comake requests a second the watcher makes.
+    pub notify_max_rps: u32,
 }
 
 #[derive(Clone)]
@@ -297,6 +301,19 @@ impl Config {
                 Some(0) => {
                     return Err(ConfigError::Invalid {
                         var: "COMMANDS_PER_MINUTE",
+                        reason: "must be at least 1".into(),
+                    })
+                }
+                Some(n) => n,
+            },
+            notify_interval: Duration::from_secs(
+                env.parsed("NOTIFY_INTERVAL_SECS")?.unwrap_or(300),
+            ),
+            notify_max_rps: match env.parsed::<u32>("NOTIFY_MAX_RPS")? {
+                None => 5,
+                Some(0) => {
+                    return Err(ConfigError::Invalid {
+                        var: "NOTIFY_MAX_RPS",
                         reason: "must be at least 1".into(),
                     })
                 }

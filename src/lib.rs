@@ -9,6 +9,7 @@
 //! - [`i18n`]: English and Korean messages (Fluent files in `locales/`).
 //! - [`comake`]: the Comake OPEN API client (the one outside party we call for contracts).
 //! - [`handlers`]: the slash commands, independent of how Discord delivers them.
+//! - [`notify`]: the watcher that DMs people when their contracts move.
 //! - [`observe`]: metrics, `/healthz` and `/metrics`.
 //! - [`service`]: wiring: logging, start-up, transports, shutdown.
 //! - [`sim`]: a stateful Comake simulator on 127.0.0.1 for tests, benchmarks and trying the bot.
@@ -21,6 +22,7 @@ pub mod config;
 pub mod discord;
 pub mod handlers;
 pub mod i18n;
+pub mod notify;
 pub mod observe;
 pub mod service;
 pub mod sim;

@@ -109,6 +109,13 @@ pub async fn run(config: Config) -> Result<(), ServiceError> {
             }
         })
     });
+    let watcher = if app.config.notify_interval.is_zero() {
+        None
+    } else {
+        let watcher_http = Arc::new(discord::http(&app.config.discord)?);
+        let watcher = crate::notify::Watcher::new(app.clone(), watcher_http);
+        Some(tokio::spawn(watcher.run(stopped(stop_rx.clone()))))
+    };
     let served = match transport {
         Transport::Gateway => {
             discord::gateway::run(app.clone(), http, stopped(stop_rx.clone())).await
@@ -122,6 +129,11 @@ pub async fn run(config: Config) -> Result<(), ServiceError> {
             )),
         },
     };
+    if let Some(watcher) = watcher {
+        // It stops at the signal; a read in progress is dropped and done
+        // again next time (nothing is recorded before its DM is sent).
+        let _ = tokio::time::timeout(Duration::from_secs(5), watcher).await;
+    }
     let stopping = stop(&app).await;
     if let Some(health) = health {
         health.abort();

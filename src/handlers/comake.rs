@@ -128,3 +128,46 @@ pub async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
         None => Ok(Reply::text(ctx.t("unlink-none", &[]))),
     }
 }
+
+/// `/comake notifications`: DMs about the user's contracts, on or off.
+pub async fn notifications(ctx: &Ctx<'_>) -> HandlerResult {
+    ctx.account()?;
+    let enabled = ctx.inv.bool("enabled").unwrap_or(true);
+    crate::notify::set_enabled(ctx.app, ctx.inv.user, enabled)
+        .await
+        .map_err(|e| ctx.store_failure(e))?;
+    ctx.audit(
+        if enabled {
+            "notifications.on"
+        } else {
+            "notifications.off"
+        },
+        None,
+        "ok",
+    );
+    Ok(Reply::text(ctx.t(
+        if enabled {
+            "notify-enabled"
+        } else {
+            "notify-disabled"
+        },
+        &[],
+    )))
+}
+
+/// The "how do I sign" button on a DM about a contract waiting for the
+/// user's signature. It explains; it never hands out a link.
+pub async fn how_to_sign(ctx: &Ctx<'_>) -> HandlerResult {
+    let id = ctx.inv.custom_id.rsplit(':').next().unwrap_or_default();
+    let name = ctx
+        .app
+        .store
+        .notify_state(ctx.inv.user)
+        .ok()
+        .flatten()
+        .and_then(|s| s.contracts.get(id).map(|c| c.name.clone()))
+        .unwrap_or_default();
+    Ok(Reply::text(
+        ctx.t("dm-how-to-sign", &args!["name" => plain(&name)]),
+    ))
+}

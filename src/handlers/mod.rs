@@ -361,6 +361,7 @@ pub enum Handler {
     Register,
     Whoami,
     Unlink,
+    Notifications,
     New,
     Edit,
     List,
@@ -406,6 +407,12 @@ pub const ROUTES: &[Route] = &[
         options: &[],
         defer: false,
         handler: Handler::Unlink,
+    },
+    Route {
+        command: "comake notifications",
+        options: &["enabled"],
+        defer: false,
+        handler: Handler::Notifications,
     },
     Route {
         command: "contract new",
@@ -505,6 +512,7 @@ async fn run(ctx: &Ctx<'_>, handler: Handler) -> HandlerResult {
         Handler::Register => comake::register(ctx).await,
         Handler::Whoami => comake::whoami(ctx).await,
         Handler::Unlink => comake::unlink(ctx).await,
+        Handler::Notifications => comake::notifications(ctx).await,
         Handler::New => contract::new(ctx).await,
         Handler::Edit => contract::edit(ctx).await,
         Handler::List => contract::list(ctx).await,
@@ -552,6 +560,9 @@ pub async fn dispatch<R: Responder>(app: &App, inv: &Invocation, responder: &R) 
         Kind::Command | Kind::Component => handle(&ctx, responder, &name).await,
     };
     ctx.write_audit().await;
+    if inv.kind != Kind::Autocomplete {
+        crate::notify::touch(app, inv.user, &inv.locale).await;
+    }
     let outcome = Outcome {
         name,
         result,
@@ -590,7 +601,10 @@ async fn handle<R: Responder>(
     name: &str,
 ) -> (&'static str, Option<String>) {
     let inv = ctx.inv;
-    let component = inv.kind == Kind::Component;
+    // Buttons on our DMs come from outside any guild and answer with a new
+    // private message instead of changing the DM.
+    let dm_button = inv.kind == Kind::Component && inv.custom_id.starts_with("n:");
+    let component = inv.kind == Kind::Component && !dm_button;
     // The immediate answer, for refusals before any work.
     let refuse_now = |text: String| async move {
         let r = Reply::text(text);
@@ -602,7 +616,7 @@ async fn handle<R: Responder>(
         deliver(responder.callback(body).await, name);
     };
     let guilds = &ctx.app.config.discord.guild_ids;
-    if !guilds.is_empty() && !inv.guild.is_some_and(|g| guilds.contains(&g)) {
+    if !dm_button && !guilds.is_empty() && !inv.guild.is_some_and(|g| guilds.contains(&g)) {
         refuse_now(ctx.t("error-guild-not-allowed", &[])).await;
         return ("refused", None);
     }
@@ -614,7 +628,9 @@ async fn handle<R: Responder>(
     let (defer, work): (
         bool,
         std::pin::Pin<Box<dyn Future<Output = HandlerResult> + Send + '_>>,
-    ) = if component {
+    ) = if dm_button {
+        (false, Box::pin(comake::how_to_sign(ctx)))
+    } else if component {
         (true, Box::pin(contract::on_button(ctx)))
     } else {
         match route(&inv.command) {

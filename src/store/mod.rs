@@ -9,9 +9,12 @@
 //! - `emails`: normalized email → Discord user id; one Discord account per email.
 //! - `audit`: (micros since epoch, sequence) big-endian → [`AuditEntry`] record.
 //! - `audit_by_user`: (Discord user id, audit key) → empty; the per-user index.
-//! - `kv`: small named values (confirmations, notification state) owned by other modules through typed methods.
+//! - `kv`: `notify/<Discord id>` → [`NotifyState`], what the notification watcher last saw.
 
+mod notify;
 mod record;
+
+pub use notify::{NotifyState, SeenContract, SeenSignee};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -346,57 +349,32 @@ impl Store {
         self.inner.kv.get(b"health").is_ok()
     }
 
-    // ----- small named values -----
+    // ----- notification state -----
 
-    /// Set `key` to `value` only if it currently holds `expected`; `true` when
-    /// it did. Durable when it returns `true`. Used for one-time claims.
-    pub async fn compare_and_swap(
-        &self,
-        key: String,
-        expected: Option<Vec<u8>>,
-        value: Option<Vec<u8>>,
-    ) -> Result<bool, StoreError> {
-        self.blocking(move |inner| {
-            let swapped = inner
-                .kv
-                .compare_and_swap(key.as_bytes(), expected, value)?
-                .is_ok();
-            if swapped {
-                inner.flush()?;
-            }
-            Ok(swapped)
-        })
-        .await
+    fn notify_key(discord_id: u64) -> Vec<u8> {
+        let mut key = b"notify/".to_vec();
+        key.extend_from_slice(&discord_id.to_be_bytes());
+        key
     }
 
-    pub fn get_value(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self.inner.kv.get(key.as_bytes())?.map(|v| v.to_vec()))
-    }
-
-    /// Store `value` under `key`, durably.
-    pub async fn put_value(&self, key: String, value: Vec<u8>) -> Result<(), StoreError> {
-        self.blocking(move |inner| {
-            inner.kv.insert(key.as_bytes(), value)?;
-            inner.flush()
-        })
-        .await
-    }
-
-    /// Keys and values whose key starts with `prefix`.
-    pub fn scan_values(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    /// The user's notification state (`None` before the first read).
+    pub fn notify_state(&self, discord_id: u64) -> Result<Option<NotifyState>, StoreError> {
         self.inner
             .kv
-            .scan_prefix(prefix.as_bytes())
-            .map(|item| {
-                let (k, v) = item?;
-                Ok((String::from_utf8_lossy(&k).into_owned(), v.to_vec()))
-            })
-            .collect()
+            .get(Self::notify_key(discord_id))?
+            .map(|v| record::decode("notification state", &v))
+            .transpose()
     }
 
-    pub async fn remove_value(&self, key: String) -> Result<(), StoreError> {
+    /// Replace the user's notification state, durably.
+    pub async fn put_notify_state(
+        &self,
+        discord_id: u64,
+        state: NotifyState,
+    ) -> Result<(), StoreError> {
+        let value = record::encode(&state)?;
         self.blocking(move |inner| {
-            inner.kv.remove(key.as_bytes())?;
+            inner.kv.insert(Self::notify_key(discord_id), value)?;
             inner.flush()
         })
         .await
@@ -475,6 +453,7 @@ impl Inner {
             Err(TransactionError::Abort(e)) => return Err(e),
             Err(TransactionError::Storage(e)) => return Err(e.into()),
         };
+        self.kv.remove(Store::notify_key(discord_id))?;
         self.flush()?;
         Ok(removed)
     }

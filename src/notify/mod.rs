@@ -1,0 +1,624 @@
+//! Notifications: a background watcher reads each opted-in user's contract box now and then and DMs them when their contracts move.
+//!
+//! Comake documents no webhook, so the watcher polls: every user once per
+//! `NOTIFY_INTERVAL_SECS`, spread over the interval, a few at a time, and
+//! never more than `NOTIFY_MAX_RPS` Comake requests a second in all. What it
+//! saw is kept in the store: a user's first read is a silent baseline, and
+//! after a restart nothing is announced twice or lost. A DM never holds a
+//! token or a link that holds one.
+
+use std::collections::BTreeMap;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use serde_json::{json, Value};
+use serenity::all::{ChannelId, Http, UserId};
+use tokio::sync::Semaphore;
+
+use crate::args;
+use crate::comake::wire::{BoxTab, Contract, ContractStatus, ContractSummary, Role, SigneeStatus};
+use crate::comake::ComakeError;
+use crate::handlers::{fv, plain, App, Component, Reply, Style};
+use crate::i18n::Lang;
+use crate::observe;
+use crate::store::{Account, NotifyState, SeenContract, SeenSignee, StoreError};
+
+/// Users read at once.
+const CONCURRENCY: usize = 8;
+/// Contracts read per user (the newest; Comake's largest page).
+const LIST_LIMIT: u32 = 100;
+/// Discord's "Cannot send messages to this user".
+pub const CANNOT_DM: isize = 50007;
+
+/// Something to tell a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Viewed {
+        contract: String,
+        signee: String,
+    },
+    Signed {
+        contract: String,
+        signee: String,
+    },
+    Rejected {
+        contract: String,
+        signee: String,
+    },
+    Completed {
+        contract: String,
+    },
+    Cancelled {
+        contract: String,
+    },
+    /// A contract sent to the user is waiting for their signature.
+    Waiting {
+        id: String,
+        contract: String,
+    },
+}
+
+impl Event {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Viewed { .. } => "viewed",
+            Event::Signed { .. } => "signed",
+            Event::Rejected { .. } => "rejected",
+            Event::Completed { .. } => "completed",
+            Event::Cancelled { .. } => "cancelled",
+            Event::Waiting { .. } => "waiting",
+        }
+    }
+}
+
+/// What is worth remembering of a contract, from the list and (for
+/// contracts out for signature that the user sent) its details.
+pub fn seen(
+    summary: &ContractSummary,
+    detail: Option<&Contract>,
+    old: Option<&SeenContract>,
+) -> SeenContract {
+    let signees = match detail {
+        Some(c) => c
+            .signees
+            .iter()
+            .map(|s| SeenSignee {
+                party: s.party,
+                name: s.name.clone(),
+                status: s.status,
+            })
+            .collect(),
+        None => old.map(|o| o.signees.clone()).unwrap_or_default(),
+    };
+    SeenContract {
+        name: summary.name.clone(),
+        status: summary.status,
+        role: summary.role,
+        updated_at: summary.updated_at,
+        signees,
+    }
+}
+
+/// Whether a contract's details are needed to tell what changed: it was
+/// sent by the user, is or just was out for signature, and changed.
+pub fn needs_detail(summary: &ContractSummary, old: Option<&SeenContract>) -> bool {
+    let changed = old.is_none_or(|o| o.updated_at != summary.updated_at);
+    let relevant = summary.status == ContractStatus::Signing
+        || old.is_some_and(|o| o.status == ContractStatus::Signing && o.status != summary.status);
+    summary.role == Role::Sender && relevant && changed
+}
+
+/// What changed between `old` and `new` for one contract.
+pub fn changes(id: &str, old: Option<&SeenContract>, new: &SeenContract) -> Vec<Event> {
+    let name = new.name.clone();
+    let was = old.map(|o| o.status);
+    if new.role == Role::Receiver {
+        return if new.status == ContractStatus::Signing && was != Some(ContractStatus::Signing) {
+            vec![Event::Waiting {
+                id: id.to_owned(),
+                contract: name,
+            }]
+        } else {
+            Vec::new()
+        };
+    }
+    if was == Some(new.status) || old.is_none() {
+        // Same state: only signees can have moved. A contract seen for the
+        // first time (sent from the website) is announced once it moves.
+        if new.status != ContractStatus::Signing || old.is_none() {
+            return Vec::new();
+        }
+    } else {
+        match new.status {
+            ContractStatus::Completed => return vec![Event::Completed { contract: name }],
+            ContractStatus::SignCancelled => return vec![Event::Cancelled { contract: name }],
+            ContractStatus::SignRejected => {
+                let signee = new
+                    .signees
+                    .iter()
+                    .find(|s| s.status == SigneeStatus::Rejected)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default();
+                return vec![Event::Rejected {
+                    contract: name,
+                    signee,
+                }];
+            }
+            ContractStatus::Signing => {}
+            _ => return Vec::new(),
+        }
+    }
+    let before = |party: u32| {
+        old.and_then(|o| o.signees.iter().find(|s| s.party == party))
+            .map(|s| s.status)
+            .unwrap_or(SigneeStatus::Waiting)
+    };
+    let mut events = Vec::new();
+    for s in &new.signees {
+        let prev = before(s.party);
+        if prev == s.status {
+            continue;
+        }
+        let (contract, signee) = (name.clone(), s.name.clone());
+        match s.status {
+            SigneeStatus::Viewed if prev == SigneeStatus::Waiting => {
+                events.push(Event::Viewed { contract, signee })
+            }
+            SigneeStatus::Signed => events.push(Event::Signed { contract, signee }),
+            SigneeStatus::Rejected => events.push(Event::Rejected { contract, signee }),
+            _ => {}
+        }
+    }
+    events
+}
+
+/// The DM for `events`, in the user's language: text and, for contracts
+/// waiting for their signature, a button that explains how to sign.
+pub fn direct_message(app: &App, lang: Lang, events: &[Event]) -> Reply {
+    let t =
+        |id: &str, args: &[(&str, fluent_bundle::FluentValue<'static>)]| app.i18n.t(lang, id, args);
+    let mut lines = vec![t("dm-header", &[])];
+    let mut buttons = Vec::new();
+    for e in events {
+        let line = match e {
+            Event::Viewed { contract, signee } => t(
+                "dm-viewed",
+                &args!["name" => plain(contract), "signee" => plain(signee)],
+            ),
+            Event::Signed { contract, signee } => t(
+                "dm-signed",
+                &args!["name" => plain(contract), "signee" => plain(signee)],
+            ),
+            Event::Rejected { contract, signee } => t(
+                "dm-rejected",
+                &args!["name" => plain(contract), "signee" => plain(signee)],
+            ),
+            Event::Completed { contract } => t("dm-completed", &args!["name" => plain(contract)]),
+            Event::Cancelled { contract } => t("dm-cancelled", &args!["name" => plain(contract)]),
+            Event::Waiting { id, contract } => {
+                if buttons.len() < 25 {
+                    buttons.push(Component::Button {
+                        label: t("dm-button-how", &[("name", fv(contract.clone()))]),
+                        custom_id: format!("n:sign:{id}"),
+                        style: Style::Primary,
+                    });
+                }
+                t("dm-waiting", &args!["name" => plain(contract)])
+            }
+        };
+        lines.push(format!("• {line}"));
+    }
+    lines.push(t("dm-footer", &[]));
+    let mut reply = Reply::text(lines.join("\n"));
+    for row in buttons.chunks(5) {
+        reply = reply.row(row.to_vec());
+    }
+    reply
+}
+
+/// The JSON of a DM (a channel message, not an interaction response).
+pub fn dm_body(reply: &Reply) -> Value {
+    let mut body = crate::handlers::reply::edit(reply);
+    if let Some(obj) = body.as_object_mut() {
+        obj.remove("flags");
+    }
+    body
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    #[error(transparent)]
+    Comake(#[from] ComakeError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("Discord refused the DM: {0}")]
+    Discord(String),
+}
+
+/// What one cycle did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CycleStats {
+    pub users: usize,
+    pub reads: usize,
+    pub dms: usize,
+    pub failures: usize,
+}
+
+/// The watcher.
+pub struct Watcher {
+    app: Arc<App>,
+    http: Arc<Http>,
+    limiter: DefaultDirectRateLimiter,
+    slots: Arc<Semaphore>,
+}
+
+enum Sent {
+    Delivered,
+    Unreachable,
+}
+
+impl Watcher {
+    pub fn new(app: Arc<App>, http: Arc<Http>) -> Arc<Self> {
+        let rps = app.config.notify_max_rps.max(1);
+        // Evenly spaced, with no burst, and a hair slower than the cap so
+        // network jitter cannot squeeze more than `rps` into any second.
+        let period = Duration::from_secs_f64(1.02 / f64::from(rps));
+        let quota = Quota::with_period(period)
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::MIN);
+        Arc::new(Self {
+            app,
+            http,
+            limiter: RateLimiter::direct(quota),
+            slots: Arc::new(Semaphore::new(CONCURRENCY)),
+        })
+    }
+
+    /// Run cycles every `NOTIFY_INTERVAL_SECS` until `shutdown`.
+    pub async fn run(self: Arc<Self>, shutdown: impl std::future::Future<Output = ()>) {
+        let interval = self.app.config.notify_interval;
+        if interval.is_zero() {
+            return;
+        }
+        tracing::info!(
+            interval_secs = interval.as_secs(),
+            max_rps = self.app.config.notify_max_rps,
+            "notification watcher started"
+        );
+        tokio::pin!(shutdown);
+        loop {
+            let started = Instant::now();
+            tokio::select! {
+                stats = self.clone().cycle(interval) => {
+                    tracing::info!(users = stats.users, reads = stats.reads, dms = stats.dms, failures = stats.failures, "notification cycle done");
+                }
+                () = &mut shutdown => return,
+            }
+            let next = started + interval;
+            tokio::select! {
+                () = tokio::time::sleep_until(next.into()) => {}
+                () = &mut shutdown => return,
+            }
+        }
+    }
+
+    /// Read every opted-in, reachable user once, spread over `spread`.
+    pub async fn cycle(self: Arc<Self>, spread: Duration) -> CycleStats {
+        let started = Instant::now();
+        let mut users = Vec::new();
+        let mut after = None;
+        loop {
+            let page = match self.app.store.accounts(after, 1000) {
+                Ok(page) => page,
+                Err(e) => {
+                    tracing::error!(error = %e, "notifications: cannot list accounts");
+                    break;
+                }
+            };
+            let Some(last) = page.last() else { break };
+            after = Some(last.discord_id);
+            for account in page {
+                let state = self
+                    .app
+                    .store
+                    .notify_state(account.discord_id)
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default();
+                if state.enabled && !state.unreachable {
+                    users.push(account);
+                }
+            }
+        }
+        let n = users.len();
+        let mut tasks = tokio::task::JoinSet::new();
+        for (i, account) in users.into_iter().enumerate() {
+            let at = started + spread.mul_f64(i as f64 / n.max(1) as f64);
+            tokio::time::sleep_until(at.into()).await;
+            let Ok(permit) = self.slots.clone().acquire_owned().await else {
+                break;
+            };
+            let watcher = self.clone();
+            tasks.spawn(async move {
+                let _permit = permit;
+                watcher.read_user(&account).await
+            });
+        }
+        let mut stats = CycleStats {
+            users: n,
+            ..CycleStats::default()
+        };
+        while let Some(result) = tasks.join_next().await {
+            match result {
+                Ok(Ok(dms)) => {
+                    stats.reads += 1;
+                    stats.dms += dms;
+                }
+                Ok(Err(e)) => {
+                    stats.failures += 1;
+                    tracing::warn!(error = %e, "notifications: a read failed; it is retried next cycle");
+                }
+                Err(e) => {
+                    stats.failures += 1;
+                    tracing::error!(error = %e, "notifications: a read task failed");
+                }
+            }
+        }
+        metrics::gauge!(observe::NOTIFY_READS).set(stats.reads as f64);
+        metrics::histogram!(observe::NOTIFY_CYCLE_SECONDS).record(started.elapsed().as_secs_f64());
+        stats
+    }
+
+    /// Read one user's contracts, DM them what changed, remember what was
+    /// seen. Returns the number of DMs sent.
+    pub async fn read_user(&self, account: &Account) -> Result<usize, NotifyError> {
+        let store = &self.app.store;
+        let mut state: NotifyState = store.notify_state(account.discord_id)?.unwrap_or_default();
+        if !state.enabled || state.unreachable {
+            return Ok(0);
+        }
+        let user = self.app.comake.user(&account.email);
+        self.limiter.until_ready().await;
+        let list = user.list_contracts(BoxTab::All, 1, LIST_LIMIT).await?;
+        let mut seen_now = BTreeMap::new();
+        let mut events = Vec::new();
+        for summary in &list.contracts {
+            let id = summary.id.to_string();
+            let old = state.contracts.get(&id);
+            let detail = if needs_detail(summary, old) {
+                self.limiter.until_ready().await;
+                Some(user.get_contract(&summary.id).await?)
+            } else {
+                None
+            };
+            let new = seen(summary, detail.as_ref(), old);
+            if state.baseline {
+                events.extend(changes(&id, old, &new));
+            }
+            seen_now.insert(id, new);
+        }
+        let mut sent = 0;
+        if !events.is_empty() {
+            match self
+                .send(
+                    account.discord_id,
+                    Lang::from_locale(&state.locale),
+                    &events,
+                )
+                .await?
+            {
+                Sent::Delivered => {
+                    sent = 1;
+                    for e in &events {
+                        metrics::counter!(observe::NOTIFICATIONS, "kind" => e.kind()).increment(1);
+                    }
+                }
+                Sent::Unreachable => {
+                    tracing::info!(
+                        user = account.discord_id,
+                        "DMs are closed; not notifying until they use a command"
+                    );
+                    state.unreachable = true;
+                }
+            }
+        }
+        state.baseline = true;
+        state.contracts = seen_now;
+        store.put_notify_state(account.discord_id, state).await?;
+        Ok(sent)
+    }
+
+    async fn send(&self, user: u64, lang: Lang, events: &[Event]) -> Result<Sent, NotifyError> {
+        let reply = direct_message(&self.app, lang, events);
+        let body = dm_body(&reply);
+        for attempt in 0..2 {
+            let result = async {
+                let channel = self
+                    .http
+                    .create_private_channel(
+                        &json!({"recipient_id": UserId::new(user.max(1)).to_string()}),
+                    )
+                    .await?;
+                self.http
+                    .send_message(ChannelId::new(channel.id.get()), Vec::new(), &body)
+                    .await
+            }
+            .await;
+            match result {
+                Ok(_) => return Ok(Sent::Delivered),
+                Err(serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r))) => {
+                    if r.error.code == CANNOT_DM {
+                        return Ok(Sent::Unreachable);
+                    }
+                    if r.status_code.as_u16() == 429 && attempt == 0 {
+                        // Honour Discord's rate limit once, then give up
+                        // until the next cycle.
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        continue;
+                    }
+                    return Err(NotifyError::Discord(format!(
+                        "{} (code {})",
+                        r.status_code, r.error.code
+                    )));
+                }
+                Err(_) => return Err(NotifyError::Discord("Discord could not be reached".into())),
+            }
+        }
+        Err(NotifyError::Discord("rate limited".into()))
+    }
+}
+
+/// A user ran a command: remember their language for DMs and make them
+/// reachable again. Writes only when something changed.
+pub async fn touch(app: &App, user: u64, locale: &str) {
+    let Ok(Some(mut state)) = app.store.notify_state(user) else {
+        // No state yet: the first read creates it. Keep the locale anyway.
+        if app.store.account(user).ok().flatten().is_some() {
+            let state = NotifyState {
+                locale: locale.to_owned(),
+                ..NotifyState::default()
+            };
+            let _ = app.store.put_notify_state(user, state).await;
+        }
+        return;
+    };
+    if state.locale == locale && !state.unreachable {
+        return;
+    }
+    state.locale = locale.to_owned();
+    state.unreachable = false;
+    if let Err(e) = app.store.put_notify_state(user, state).await {
+        tracing::warn!(error = %e, "could not update the notification state");
+    }
+}
+
+/// `/comake notifications enabled:…`: turning them on starts from a fresh
+/// baseline, so nothing old is announced.
+pub async fn set_enabled(app: &App, user: u64, enabled: bool) -> Result<(), StoreError> {
+    let mut state = app.store.notify_state(user)?.unwrap_or_default();
+    state.enabled = enabled;
+    if enabled {
+        state.unreachable = false;
+        state.baseline = false;
+        state.contracts.clear();
+    }
+    app.store.put_notify_state(user, state).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    fn contract(
+        status: ContractStatus,
+        role: Role,
+        signees: &[(u32, SigneeStatus)],
+        at: i64,
+    ) -> SeenContract {
+        SeenContract {
+            name: "NDA".into(),
+            status,
+            role,
+            updated_at: Utc::now() + chrono::Duration::seconds(at),
+            signees: signees
+                .iter()
+                .map(|(p, s)| SeenSignee {
+                    party: *p,
+                    name: format!("P{p}"),
+                    status: *s,
+                })
+                .collect(),
+        }
+    }
+
+    use ContractStatus::*;
+    use SigneeStatus::*;
+
+    #[test]
+    fn signee_moves_are_events() {
+        let old = contract(Signing, Role::Sender, &[(0, Waiting), (1, Waiting)], 0);
+        let new = contract(Signing, Role::Sender, &[(0, Viewed), (1, Signed)], 1);
+        assert_eq!(
+            changes("x", Some(&old), &new),
+            vec![
+                Event::Viewed {
+                    contract: "NDA".into(),
+                    signee: "P0".into()
+                },
+                Event::Signed {
+                    contract: "NDA".into(),
+                    signee: "P1".into()
+                },
+            ]
+        );
+        assert!(changes("x", Some(&new), &new).is_empty());
+    }
+
+    #[test]
+    fn final_states_are_one_event_each() {
+        let old = contract(Signing, Role::Sender, &[(0, Signed), (1, Waiting)], 0);
+        let done = contract(Completed, Role::Sender, &[(0, Signed), (1, Signed)], 1);
+        assert_eq!(
+            changes("x", Some(&old), &done),
+            vec![Event::Completed {
+                contract: "NDA".into()
+            }]
+        );
+        let rejected = contract(SignRejected, Role::Sender, &[(0, Signed), (1, Rejected)], 1);
+        assert_eq!(
+            changes("x", Some(&old), &rejected),
+            vec![Event::Rejected {
+                contract: "NDA".into(),
+                signee: "P1".into()
+            }]
+        );
+        let cancelled = contract(SignCancelled, Role::Sender, &[], 1);
+        assert_eq!(
+            changes("x", Some(&old), &cancelled),
+            vec![Event::Cancelled {
+                contract: "NDA".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn receivers_hear_when_it_waits_for_them() {
+        let new = contract(Signing, Role::Receiver, &[], 0);
+        assert_eq!(
+            changes("x", None, &new),
+            vec![Event::Waiting {
+                id: "x".into(),
+                contract: "NDA".into()
+            }]
+        );
+        assert!(changes("x", Some(&new), &new).is_empty());
+        let done = contract(Completed, Role::Receiver, &[], 1);
+        assert!(changes("x", Some(&new), &done).is_empty());
+    }
+
+    #[test]
+    fn details_are_read_only_when_they_can_tell_something() {
+        let summary = |status, role, at: i64| ContractSummary {
+            id: crate::comake::wire::ContractId::parse("abc").unwrap(),
+            name: "NDA".into(),
+            status,
+            status_text: String::new(),
+            role,
+            created_at: Utc::now(),
+            updated_at: Utc::now() + chrono::Duration::seconds(at),
+        };
+        let s = summary(Signing, Role::Sender, 5);
+        assert!(needs_detail(&s, None));
+        let old = seen(&s, None, None);
+        assert!(!needs_detail(&s, Some(&old)), "unchanged");
+        assert!(!needs_detail(&summary(Saved, Role::Sender, 9), None));
+        assert!(!needs_detail(&summary(Signing, Role::Receiver, 9), None));
+        assert!(
+            needs_detail(&summary(Completed, Role::Sender, 9), Some(&old)),
+            "just finished"
+        );
+    }
+}

@@ -1,0 +1,367 @@
+//! Notifications: the watcher against the simulator and a fake Discord REST on 127.0.0.1.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use comake_bot::comake::wire::{ContractId, ContractStatus, Endpoint, SigneeInput};
+use comake_bot::comake::Comake;
+use comake_bot::discord;
+use comake_bot::handlers::App;
+use comake_bot::notify::Watcher;
+use comake_bot::sim::SigneeAction;
+use comake_bot::store::Account;
+use common::discord::{assert_valid, request_schema, validator, Actor, Harness};
+use common::fake_discord::FakeDiscord;
+use serde_json::{json, Value};
+
+const KIM: u64 = 111_111_111_111_111_111;
+const LEE: u64 = 222_222_222_222_222_222;
+
+struct Setup {
+    h: Harness,
+    fake: FakeDiscord,
+}
+
+async fn setup(extra: &[(&str, &str)]) -> Setup {
+    let fake = FakeDiscord::start().await;
+    let proxy = fake.proxy_url();
+    let mut env = vec![
+        ("DISCORD_TOKEN", "fake-bot-token"),
+        ("DISCORD_HTTP_PROXY", proxy.as_str()),
+    ];
+    env.extend_from_slice(extra);
+    let h = Harness::with_env(&env).await;
+    Setup { h, fake }
+}
+
+impl Setup {
+    fn watcher(&self) -> Arc<Watcher> {
+        self.watcher_for(self.h.app.clone())
+    }
+
+    fn watcher_for(&self, app: Arc<App>) -> Arc<Watcher> {
+        let http = Arc::new(discord::http(&app.config.discord).unwrap());
+        Watcher::new(app, http)
+    }
+
+    /// DM bodies sent so far to `user`.
+    fn dms(&self, user: u64) -> Vec<Value> {
+        let channel = format!("/api/v10/channels/9{}/messages", &user.to_string()[1..]);
+        self.fake
+            .calls()
+            .into_iter()
+            .filter(|c| c.path == channel)
+            .map(|c| c.body)
+            .collect()
+    }
+
+    fn account(&self, id: u64) -> Account {
+        self.h.app.store.account(id).unwrap().unwrap()
+    }
+
+    /// A contract of Kim's out for signature to Kim (party 0) and Lee (party 1).
+    async fn sent_contract(&self, name: &str) -> ContractId {
+        let id = self
+            .h
+            .sim
+            .seed_contract(
+                "kim@example.com",
+                name,
+                &["갑", "을"],
+                ContractStatus::Saved,
+            )
+            .unwrap();
+        let kim = self.h.app.comake.user("kim@example.com");
+        let signee = |party, name: &str, email: &str| SigneeInput {
+            party,
+            name: name.into(),
+            email: email.into(),
+            phone: None,
+            kakao: false,
+            password: None,
+            message: None,
+        };
+        kim.set_signees(
+            &id,
+            vec![
+                signee(0, "Kim", "kim@example.com"),
+                signee(1, "Lee", "lee@example.com"),
+            ],
+        )
+        .await
+        .unwrap();
+        kim.request_sign(&id).await.unwrap();
+        id
+    }
+}
+
+fn check_dm(s: &Setup, body: &Value) {
+    let v = validator(request_schema("/channels/{channel_id}/messages", "post"));
+    assert_valid(&v, body, "a DM");
+    let text = body.to_string();
+    for token in s.h.sim.issued_tokens() {
+        assert!(!text.contains(&token), "a DM holds a token");
+    }
+    assert!(!text.contains("token="), "a DM holds a link with a token");
+}
+
+#[tokio::test]
+async fn the_owner_hears_once_about_each_move() {
+    let s = setup(&[]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    let w = s.watcher();
+    let nda = s.sent_contract("NDA").await;
+    let lease = s.sent_contract("Lease").await;
+    let kim = s.account(KIM);
+
+    assert_eq!(
+        w.read_user(&kim).await.unwrap(),
+        0,
+        "the first read is a silent baseline"
+    );
+    assert!(s.dms(KIM).is_empty());
+
+    s.h.sim.signee_acts(&nda, 0, SigneeAction::Sign).unwrap();
+    assert_eq!(w.read_user(&kim).await.unwrap(), 1);
+    assert_eq!(w.read_user(&kim).await.unwrap(), 0, "nothing new");
+    let dms = s.dms(KIM);
+    assert_eq!(dms.len(), 1);
+    assert!(
+        dms[0]["content"]
+            .as_str()
+            .unwrap()
+            .contains("**Kim** signed **NDA**"),
+        "{}",
+        dms[0]
+    );
+    check_dm(&s, &dms[0]);
+
+    s.h.sim
+        .signee_acts(&lease, 1, SigneeAction::Reject)
+        .unwrap();
+    w.read_user(&kim).await.unwrap();
+    let dms = s.dms(KIM);
+    assert_eq!(dms.len(), 2);
+    assert!(
+        dms[1]["content"]
+            .as_str()
+            .unwrap()
+            .contains("**Lee** declined to sign **Lease**"),
+        "{}",
+        dms[1]
+    );
+
+    s.h.sim.signee_acts(&nda, 1, SigneeAction::Sign).unwrap();
+    w.read_user(&kim).await.unwrap();
+    w.read_user(&kim).await.unwrap();
+    let dms = s.dms(KIM);
+    assert_eq!(dms.len(), 3, "completing is one DM");
+    let text = dms[2]["content"].as_str().unwrap();
+    assert!(
+        text.contains("Everyone has signed **NDA**") && !text.contains("signed **NDA**.\n"),
+        "{text}"
+    );
+    for dm in &dms {
+        check_dm(&s, dm);
+    }
+}
+
+#[tokio::test]
+async fn opted_out_users_hear_nothing_and_opting_in_starts_afresh() {
+    let s = setup(&[]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    let w = s.watcher();
+    let nda = s.sent_contract("NDA").await;
+    let kim = s.account(KIM);
+    w.read_user(&kim).await.unwrap();
+    let a =
+        s.h.command(
+            &Actor::user(KIM),
+            "comake notifications",
+            &[("enabled", json!(false))],
+        )
+        .await;
+    assert!(a.text().contains("off"), "{}", a.text());
+    s.h.sim.clear_log();
+    s.h.sim.signee_acts(&nda, 0, SigneeAction::Sign).unwrap();
+    assert_eq!(w.clone().cycle(Duration::ZERO).await.users, 0);
+    assert_eq!(w.read_user(&kim).await.unwrap(), 0);
+    assert!(s.dms(KIM).is_empty());
+    assert!(
+        s.h.sim.requests().is_empty(),
+        "an opted-out user's box was read"
+    );
+    let a =
+        s.h.command(
+            &Actor::user(KIM).ko(),
+            "comake notifications",
+            &[("enabled", json!(true))],
+        )
+        .await;
+    assert!(a.text().contains("켰습니다"), "{}", a.text());
+    assert_eq!(
+        w.read_user(&kim).await.unwrap(),
+        0,
+        "old changes are not announced"
+    );
+    s.h.sim.signee_acts(&nda, 1, SigneeAction::View).unwrap();
+    w.read_user(&kim).await.unwrap();
+    let dms = s.dms(KIM);
+    assert_eq!(dms.len(), 1);
+    // In Korean: the last command came from a Korean client.
+    assert!(
+        dms[0]["content"].as_str().unwrap().contains("열람했습니다"),
+        "{}",
+        dms[0]
+    );
+}
+
+#[tokio::test]
+async fn a_receiver_hears_a_contract_is_waiting_and_the_button_explains() {
+    let s = setup(&[]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    s.h.linked(LEE, "lee@example.com").await;
+    let w = s.watcher();
+    let lee = s.account(LEE);
+    w.read_user(&lee).await.unwrap();
+    let id = s.sent_contract("Office lease").await;
+    assert_eq!(w.read_user(&lee).await.unwrap(), 1);
+    assert_eq!(w.read_user(&lee).await.unwrap(), 0);
+    let dms = s.dms(LEE);
+    assert_eq!(dms.len(), 1);
+    assert!(
+        dms[0]["content"]
+            .as_str()
+            .unwrap()
+            .contains("**Office lease** is waiting for your signature"),
+        "{}",
+        dms[0]
+    );
+    check_dm(&s, &dms[0]);
+    let button = dms[0]["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(button, format!("n:sign:{id}"));
+    let dm_actor = Actor {
+        guild: None,
+        ..Actor::user(LEE)
+    };
+    let a = s.h.press(&dm_actor, &button).await;
+    assert_eq!(a.first()["type"], 4, "a new private message, the DM stays");
+    assert!(a.ephemeral());
+    let text = a.text();
+    assert!(
+        text.contains("Office lease") && text.contains("email"),
+        "{text}"
+    );
+    assert!(s
+        .h
+        .sim
+        .issued_tokens()
+        .iter()
+        .all(|t| !a.all_text().contains(t.as_str())));
+}
+
+#[tokio::test]
+async fn a_restart_neither_repeats_nor_loses_anything() {
+    let s = setup(&[]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    let nda = s.sent_contract("NDA").await;
+    let kim = s.account(KIM);
+    let fresh_app = || {
+        App::new(
+            s.h.app.config.clone(),
+            Comake::new(s.h.app.config.comake.clone()).unwrap(),
+            s.h.app.store.clone(),
+        )
+        .unwrap()
+    };
+    s.watcher_for(fresh_app()).read_user(&kim).await.unwrap();
+    s.h.sim.signee_acts(&nda, 0, SigneeAction::Sign).unwrap();
+    s.watcher_for(fresh_app()).read_user(&kim).await.unwrap();
+    assert_eq!(s.dms(KIM).len(), 1);
+    // The bot restarts: nothing is announced again...
+    assert_eq!(s.watcher_for(fresh_app()).read_user(&kim).await.unwrap(), 0);
+    // ...and what happened while it was down is announced once.
+    s.h.sim.signee_acts(&nda, 1, SigneeAction::View).unwrap();
+    let after = s.watcher_for(fresh_app());
+    assert_eq!(after.read_user(&kim).await.unwrap(), 1);
+    assert_eq!(after.read_user(&kim).await.unwrap(), 0);
+    assert_eq!(s.dms(KIM).len(), 2);
+}
+
+#[tokio::test]
+async fn closed_dms_stop_notifications_until_the_user_comes_back() {
+    let s = setup(&[]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    let w = s.watcher();
+    let nda = s.sent_contract("NDA").await;
+    let kim = s.account(KIM);
+    w.read_user(&kim).await.unwrap();
+    s.fake.fail_dms_with(Some(50007));
+    s.h.sim.signee_acts(&nda, 0, SigneeAction::View).unwrap();
+    assert_eq!(w.read_user(&kim).await.unwrap(), 0);
+    let attempts = || {
+        s.fake
+            .calls()
+            .iter()
+            .filter(|c| c.path.ends_with("/users/@me/channels"))
+            .count()
+    };
+    assert_eq!(attempts(), 1);
+    s.h.sim.signee_acts(&nda, 0, SigneeAction::Sign).unwrap();
+    let stats = w.clone().cycle(Duration::ZERO).await;
+    assert_eq!(stats.users, 0, "an unreachable user is not read");
+    assert_eq!(attempts(), 1, "no further DM attempts");
+    // They use a command: reachable again.
+    s.fake.fail_dms_with(None);
+    s.h.command(&Actor::user(KIM), "comake whoami", &[]).await;
+    s.h.sim.signee_acts(&nda, 1, SigneeAction::Sign).unwrap();
+    assert_eq!(w.clone().cycle(Duration::ZERO).await.dms, 1);
+    assert_eq!(s.dms(KIM).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_users_never_burst_past_the_cap() {
+    let s = setup(&[("NOTIFY_MAX_RPS", "50")]).await;
+    let users = 1000u64;
+    let mut accounts = Vec::new();
+    for i in 0..users {
+        let email = format!("user{i}@example.com");
+        s.h.sim.add_user(&email, "U").unwrap();
+        accounts.push(Account {
+            discord_id: 10_000 + i,
+            email,
+            name: "U".into(),
+            comake_client_id: String::new(),
+            linked_at: chrono::Utc::now(),
+            linked_by: 0,
+            method: comake_bot::store::LinkMethod::Admin,
+        });
+    }
+    s.h.app.store.import(accounts, Vec::new()).await.unwrap();
+    let stats = s.watcher().cycle(Duration::ZERO).await;
+    assert_eq!((stats.users, stats.reads, stats.failures), (1000, 1000, 0));
+    let mut at: Vec<u64> =
+        s.h.sim
+            .requests()
+            .iter()
+            .filter(|r| r.endpoint == Some(Endpoint::ListContracts.name()))
+            .map(|r| r.at_ms)
+            .collect();
+    at.sort_unstable();
+    assert_eq!(at.len(), 1000);
+    let mut worst = 0;
+    for (i, start) in at.iter().enumerate() {
+        let in_window = at[i..].iter().take_while(|t| **t < start + 1000).count();
+        worst = worst.max(in_window);
+    }
+    assert!(worst <= 50, "{worst} list requests in one second");
+    assert!(
+        worst >= 40,
+        "the cap is not used ({worst}/s): the cycle is needlessly slow"
+    );
+}
