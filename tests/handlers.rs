@@ -389,17 +389,8 @@ async fn show_lists_parties_signees_history_and_allowed_actions() {
         )
         .unwrap();
     let kim = Actor::user(KIM);
-    h.command(
-        &kim,
-        "contract signee",
-        &[
-            ("contract", json!(id.as_str())),
-            ("party", json!("0")),
-            ("name", json!("Kim")),
-            ("email", json!("kim@example.com")),
-        ],
-    )
-    .await;
+    h.set_signee(&kim, id.as_str(), "0", "Kim", "kim@example.com")
+        .await;
     let a = h
         .command(&kim, "contract show", &[("contract", json!(id.as_str()))])
         .await;
@@ -524,17 +515,8 @@ async fn confirm_rechecks_the_state() {
         .command(&kim, "contract delete", &[("contract", json!(id.as_str()))])
         .await;
     // Meanwhile, on the website, it was sent for signature.
-    h.command(
-        &kim,
-        "contract signee",
-        &[
-            ("contract", json!(id.as_str())),
-            ("party", json!("0")),
-            ("name", json!("Kim")),
-            ("email", json!("kim@example.com")),
-        ],
-    )
-    .await;
+    h.set_signee(&kim, id.as_str(), "0", "Kim", "kim@example.com")
+        .await;
     let user = h.app.comake.user("kim@example.com");
     user.request_sign(&id).await.unwrap();
     let b = h.press(&kim, &a.button("c:ok:")).await;
@@ -633,17 +615,8 @@ async fn request_sign_previews_then_sends_exactly_once() {
         )
         .await;
     assert!(a.text().contains("갑, 을"), "{}", a.text());
-    h.command(
-        &kim,
-        "contract signee",
-        &[
-            ("contract", json!(id.as_str())),
-            ("party", json!("0")),
-            ("name", json!("Kim")),
-            ("email", json!("kim@example.com")),
-        ],
-    )
-    .await;
+    h.set_signee(&kim, id.as_str(), "0", "Kim", "kim@example.com")
+        .await;
     let a = h
         .command(
             &kim,
@@ -720,25 +693,9 @@ async fn cancel_sign_confirms_then_withdraws() {
         )
         .await;
     assert_eq!(a.outcome.result, "refused", "not out for signature yet");
-    h.command(
-        &kim,
-        "contract signee",
-        &[
-            ("contract", json!(id.as_str())),
-            ("party", json!("0")),
-            ("name", json!("Kim")),
-            ("email", json!("kim@example.com")),
-        ],
-    )
-    .await;
-    let p = h
-        .command(
-            &kim,
-            "contract request-sign",
-            &[("contract", json!(id.as_str()))],
-        )
+    h.set_signee(&kim, id.as_str(), "0", "Kim", "kim@example.com")
         .await;
-    h.press(&kim, &p.button("c:ok:")).await;
+    h.send_for_signature(&kim, id.as_str()).await;
     let a = h
         .command(
             &kim.clone().ko(),
@@ -775,36 +732,11 @@ async fn only_the_sender_may_act_on_a_received_contract() {
         )
         .unwrap();
     let kim = Actor::user(KIM);
-    h.command(
-        &kim,
-        "contract signee",
-        &[
-            ("contract", json!(id.as_str())),
-            ("party", json!("0")),
-            ("name", json!("Kim")),
-            ("email", json!("kim@example.com")),
-        ],
-    )
-    .await;
-    h.command(
-        &kim,
-        "contract signee",
-        &[
-            ("contract", json!(id.as_str())),
-            ("party", json!("1")),
-            ("name", json!("Lee")),
-            ("email", json!("lee@example.com")),
-        ],
-    )
-    .await;
-    let p = h
-        .command(
-            &kim,
-            "contract request-sign",
-            &[("contract", json!(id.as_str()))],
-        )
+    h.set_signee(&kim, id.as_str(), "0", "Kim", "kim@example.com")
         .await;
-    h.press(&kim, &p.button("c:ok:")).await;
+    h.set_signee(&kim, id.as_str(), "1", "Lee", "lee@example.com")
+        .await;
+    h.send_for_signature(&kim, id.as_str()).await;
     let lee = Actor::user(LEE);
     let a = h
         .command(&lee, "contract show", &[("contract", json!(id.as_str()))])
@@ -1115,25 +1047,9 @@ async fn a_signee_acting_shows_in_show() {
         .seed_contract("kim@example.com", "NDA", &["갑"], ContractStatus::Saved)
         .unwrap();
     let kim = Actor::user(KIM);
-    h.command(
-        &kim,
-        "contract signee",
-        &[
-            ("contract", json!(id.as_str())),
-            ("party", json!("0")),
-            ("name", json!("Kim")),
-            ("email", json!("kim@example.com")),
-        ],
-    )
-    .await;
-    let p = h
-        .command(
-            &kim,
-            "contract request-sign",
-            &[("contract", json!(id.as_str()))],
-        )
+    h.set_signee(&kim, id.as_str(), "0", "Kim", "kim@example.com")
         .await;
-    h.press(&kim, &p.button("c:ok:")).await;
+    h.send_for_signature(&kim, id.as_str()).await;
     h.sim.signee_acts(&id, 0, SigneeAction::Sign).unwrap();
     let a = h
         .command(

@@ -122,49 +122,71 @@ fn flatten(
     }
 }
 
+/// The fields every interaction has, whatever its kind.
+struct Common<'a> {
+    id: serenity::all::InteractionId,
+    token: &'a str,
+    application_id: serenity::all::ApplicationId,
+    user: &'a serenity::all::User,
+    guild: Option<GuildId>,
+    locale: &'a str,
+    member: Option<&'a serenity::all::Member>,
+}
+
+impl Common<'_> {
+    fn invocation(self, kind: Kind) -> Invocation {
+        Invocation {
+            kind,
+            id: self.id.get(),
+            token: SecretString::from(self.token.to_owned()),
+            application_id: self.application_id.get(),
+            user: self.user.id.get(),
+            guild: self.guild.map(GuildId::get),
+            locale: self.locale.to_owned(),
+            permissions: self.member.and_then(|m| m.permissions).map(|p| p.bits()),
+            command: String::new(),
+            options: Vec::new(),
+            focused: None,
+            custom_id: String::new(),
+        }
+    }
+}
+
 fn from_command(c: &CommandInteraction, kind: Kind) -> Invocation {
     let mut path = vec![c.data.name.clone()];
     let mut options = Vec::new();
     let mut focused = None;
     flatten(&c.data.options, &mut path, &mut options, &mut focused);
+    let common = Common {
+        id: c.id,
+        token: &c.token,
+        application_id: c.application_id,
+        user: &c.user,
+        guild: c.guild_id,
+        locale: &c.locale,
+        member: c.member.as_deref(),
+    };
     Invocation {
-        kind,
-        id: c.id.get(),
-        token: SecretString::from(c.token.clone()),
-        application_id: c.application_id.get(),
-        user: c.user.id.get(),
-        guild: c.guild_id.map(GuildId::get),
-        locale: c.locale.clone(),
-        permissions: c
-            .member
-            .as_ref()
-            .and_then(|m| m.permissions)
-            .map(|p| p.bits()),
         command: path.join(" "),
         options,
         focused,
-        custom_id: String::new(),
+        ..common.invocation(kind)
     }
 }
 
 fn from_component(c: &ComponentInteraction) -> Invocation {
+    let common = Common {
+        id: c.id,
+        token: &c.token,
+        application_id: c.application_id,
+        user: &c.user,
+        guild: c.guild_id,
+        locale: &c.locale,
+        member: c.member.as_ref(),
+    };
     Invocation {
-        kind: Kind::Component,
-        id: c.id.get(),
-        token: SecretString::from(c.token.clone()),
-        application_id: c.application_id.get(),
-        user: c.user.id.get(),
-        guild: c.guild_id.map(GuildId::get),
-        locale: c.locale.clone(),
-        permissions: c
-            .member
-            .as_ref()
-            .and_then(|m| m.permissions)
-            .map(|p| p.bits()),
-        command: String::new(),
-        options: Vec::new(),
-        focused: None,
         custom_id: c.data.custom_id.clone(),
+        ..common.invocation(Kind::Component)
     }
 }
 

@@ -292,7 +292,10 @@ impl Store {
                     .take(n)
                 {
                     let (k, _) = item?;
-                    if let Some(v) = inner.audit.get(&k[8..])? {
+                    let Some(audit_key) = k.get(8..) else {
+                        continue;
+                    };
+                    if let Some(v) = inner.audit.get(audit_key)? {
                         out.push(record::decode("audit", &v)?);
                     }
                 }

@@ -336,24 +336,10 @@ pub fn command_payload(
 pub fn button_payload(actor: &Actor, custom_id: &str) -> Value {
     let mut v = base(actor, 3);
     v["data"] = json!({"custom_id": custom_id, "component_type": 2});
-    v["message"] = json!({
-        "id": next_id().to_string(),
-        "channel_id": "700000000000000001",
-        "author": user_json(424242424242424242),
-        "content": "",
-        "timestamp": "2024-01-01T00:00:00.000000+00:00",
-        "edited_timestamp": null,
-        "tts": false,
-        "mention_everyone": false,
-        "mentions": [],
-        "mention_roles": [],
-        "attachments": [],
-        "embeds": [],
-        "pinned": false,
-        "type": 0,
-        "flags": 64,
-        "components": [],
-    });
+    let mut message = super::fake_discord::message_json(&json!({"content": ""}));
+    message["id"] = json!(next_id().to_string());
+    message["flags"] = json!(64);
+    v["message"] = message;
     v
 }
 
@@ -441,5 +427,35 @@ impl Harness {
 
     pub async fn press(&self, actor: &Actor, custom_id: &str) -> Answer {
         self.run_payload(button_payload(actor, custom_id)).await
+    }
+
+    /// `/contract signee` for one party.
+    pub async fn set_signee(
+        &self,
+        actor: &Actor,
+        contract: &str,
+        party: &str,
+        name: &str,
+        email: &str,
+    ) -> Answer {
+        let options = [
+            ("contract", json!(contract)),
+            ("party", json!(party)),
+            ("name", json!(name)),
+            ("email", json!(email)),
+        ];
+        self.command(actor, "contract signee", &options).await
+    }
+
+    /// `/contract request-sign`, then Send.
+    pub async fn send_for_signature(&self, actor: &Actor, contract: &str) -> Answer {
+        let preview = self
+            .command(
+                actor,
+                "contract request-sign",
+                &[("contract", json!(contract))],
+            )
+            .await;
+        self.press(actor, &preview.button("c:ok:")).await
     }
 }

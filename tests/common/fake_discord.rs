@@ -47,7 +47,8 @@ impl Drop for FakeDiscord {
     }
 }
 
-fn message_json(content: &Value) -> Value {
+/// A message object as Discord returns it, with `body`'s content.
+pub fn message_json(content: &Value) -> Value {
     json!({
         "id": "800000000000000001",
         "channel_id": "700000000000000001",
