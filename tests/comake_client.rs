@@ -439,6 +439,27 @@ async fn a_hanging_comake_times_out_within_the_budget() {
 }
 
 #[tokio::test]
+async fn an_oversized_response_is_cut_off() {
+    let sim = common::sim().await;
+    let comake = common::client(&sim);
+    sim.add_user("kim@example.com", "Kim").unwrap();
+    let user = comake.user("kim@example.com");
+    user.list_contracts(BoxTab::All, 1, 10).await.unwrap();
+    sim.fail_next(
+        Some(Endpoint::ListContracts),
+        1,
+        Failure::Oversized(comake_bot::comake::client::MAX_BODY_BYTES + 1),
+    );
+    let err = user.list_contracts(BoxTab::All, 1, 10).await.unwrap_err();
+    match &err {
+        ComakeError::UnexpectedResponse { detail, .. } => {
+            assert!(detail.contains("larger"), "{detail}")
+        }
+        other => panic!("{other}"),
+    }
+}
+
+#[tokio::test]
 async fn a_dead_comake_is_reported_as_unavailable() {
     let sim = common::sim().await;
     let cfg = common::client_config(&sim, Duration::from_secs(3));

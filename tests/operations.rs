@@ -248,6 +248,11 @@ async fn sigterm_lets_a_slow_command_finish_then_exits_cleanly() {
     )
     .await;
     assert_eq!((status, first["type"].as_u64()), (200, Some(5)));
+    // The image's health check: the bot is up and serving.
+    let mut health_env = vars.clone();
+    health_env.push(("HEALTH_ADDR".into(), bot.health.to_string()));
+    let (healthy, out, err) = run_once(&["healthcheck"], &health_env, dir.path()).await;
+    assert!(healthy, "{out}{err}");
     bot.terminate();
     let exit = bot.wait(Duration::from_secs(20)).await;
     assert!(exit.success(), "exit {exit:?}: {}", bot.log());

@@ -257,7 +257,9 @@ impl Comake {
                     connect_failed: true,
                     ..
                 }) => Outcome::ConnectFailed,
-                Err(_) => Outcome::TransportFailed,
+                Err(ComakeError::Unavailable { .. }) => Outcome::TransportFailed,
+                // An answer we cannot use (too large) would be the same again.
+                Err(_) => return result,
             };
             tracing::debug!(
                 endpoint = ep.name(),

@@ -58,6 +58,8 @@ pub enum Failure {
     TooManyRequests { retry_after_secs: u64 },
     /// Never answer.
     Hang,
+    /// Answer 200 with a body of this many bytes.
+    Oversized(usize),
 }
 
 /// One request the API received.
@@ -484,6 +486,7 @@ async fn faults_and_log(
             }
             r
         }
+        Some(Failure::Oversized(bytes)) => (StatusCode::OK, " ".repeat(bytes)).into_response(),
         Some(Failure::Hang) => {
             // Log the request as it arrives, then never answer.
             record(&shared, &method, &path, query.clone(), 0, endpoint, arrived);
