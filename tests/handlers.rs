@@ -13,6 +13,16 @@ const KIM: u64 = 111_111_111_111_111_111;
 const LEE: u64 = 222_222_222_222_222_222;
 const BOSS: u64 = 333_333_333_333_333_333;
 
+/// Kim, linked, with a saved contract of these parties.
+async fn kim_with(h: &Harness, name: &str, parties: &[&str]) -> (ContractId, Actor) {
+    h.linked(KIM, "kim@example.com").await;
+    let id = h
+        .sim
+        .seed_contract("kim@example.com", name, parties, ContractStatus::Saved)
+        .unwrap();
+    (id, Actor::user(KIM))
+}
+
 fn has_hangul(s: &str) -> bool {
     s.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
 }
@@ -378,17 +388,7 @@ async fn list_pages_through_contracts() {
 #[tokio::test]
 async fn show_lists_parties_signees_history_and_allowed_actions() {
     let h = Harness::new().await;
-    h.linked(KIM, "kim@example.com").await;
-    let id = h
-        .sim
-        .seed_contract(
-            "kim@example.com",
-            "NDA",
-            &["갑", "을"],
-            ContractStatus::Saved,
-        )
-        .unwrap();
-    let kim = Actor::user(KIM);
+    let (id, kim) = kim_with(&h, "NDA", &["갑", "을"]).await;
     h.set_signee(&kim, id.as_str(), "0", "Kim", "kim@example.com")
         .await;
     let a = h
@@ -428,12 +428,7 @@ async fn show_lists_parties_signees_history_and_allowed_actions() {
 #[tokio::test]
 async fn rename_checks_the_name_and_renames() {
     let h = Harness::new().await;
-    h.linked(KIM, "kim@example.com").await;
-    let id = h
-        .sim
-        .seed_contract("kim@example.com", "NDA", &["갑"], ContractStatus::Saved)
-        .unwrap();
-    let kim = Actor::user(KIM);
+    let (id, kim) = kim_with(&h, "NDA", &["갑"]).await;
     h.sim.clear_log();
     let a = h
         .command(
@@ -468,12 +463,7 @@ async fn rename_checks_the_name_and_renames() {
 #[tokio::test]
 async fn delete_asks_first_and_acts_once() {
     let h = Harness::new().await;
-    h.linked(KIM, "kim@example.com").await;
-    let id = h
-        .sim
-        .seed_contract("kim@example.com", "NDA", &["갑"], ContractStatus::Saved)
-        .unwrap();
-    let kim = Actor::user(KIM);
+    let (id, kim) = kim_with(&h, "NDA", &["갑"]).await;
     let a = h
         .command(&kim, "contract delete", &[("contract", json!(id.as_str()))])
         .await;
@@ -505,12 +495,7 @@ async fn delete_asks_first_and_acts_once() {
 #[tokio::test]
 async fn confirm_rechecks_the_state() {
     let h = Harness::new().await;
-    h.linked(KIM, "kim@example.com").await;
-    let id = h
-        .sim
-        .seed_contract("kim@example.com", "NDA", &["갑"], ContractStatus::Saved)
-        .unwrap();
-    let kim = Actor::user(KIM);
+    let (id, kim) = kim_with(&h, "NDA", &["갑"]).await;
     let a = h
         .command(&kim, "contract delete", &[("contract", json!(id.as_str()))])
         .await;
@@ -530,17 +515,7 @@ async fn confirm_rechecks_the_state() {
 #[tokio::test]
 async fn signee_sets_one_party_and_keeps_the_others() {
     let h = Harness::new().await;
-    h.linked(KIM, "kim@example.com").await;
-    let id = h
-        .sim
-        .seed_contract(
-            "kim@example.com",
-            "NDA",
-            &["갑", "을"],
-            ContractStatus::Saved,
-        )
-        .unwrap();
-    let kim = Actor::user(KIM);
+    let (id, kim) = kim_with(&h, "NDA", &["갑", "을"]).await;
     let set = |party: &'static str, name: &'static str, email: &'static str| {
         vec![
             ("contract", json!(id.as_str())),
@@ -595,17 +570,7 @@ async fn signee_sets_one_party_and_keeps_the_others() {
 #[tokio::test]
 async fn request_sign_previews_then_sends_exactly_once() {
     let h = Harness::new().await;
-    h.linked(KIM, "kim@example.com").await;
-    let id = h
-        .sim
-        .seed_contract(
-            "kim@example.com",
-            "NDA",
-            &["갑", "을"],
-            ContractStatus::Saved,
-        )
-        .unwrap();
-    let kim = Actor::user(KIM);
+    let (id, kim) = kim_with(&h, "NDA", &["갑", "을"]).await;
     // Two parties lack a signee: an inline one is not enough.
     let a = h
         .command(
@@ -679,12 +644,7 @@ async fn request_sign_previews_then_sends_exactly_once() {
 #[tokio::test]
 async fn cancel_sign_confirms_then_withdraws() {
     let h = Harness::new().await;
-    h.linked(KIM, "kim@example.com").await;
-    let id = h
-        .sim
-        .seed_contract("kim@example.com", "NDA", &["갑"], ContractStatus::Saved)
-        .unwrap();
-    let kim = Actor::user(KIM);
+    let (id, kim) = kim_with(&h, "NDA", &["갑"]).await;
     let a = h
         .command(
             &kim,
@@ -757,12 +717,7 @@ async fn only_the_sender_may_act_on_a_received_contract() {
 #[tokio::test]
 async fn comake_down_is_explained_with_an_error_id() {
     let h = Harness::new().await;
-    h.linked(KIM, "kim@example.com").await;
-    let id = h
-        .sim
-        .seed_contract("kim@example.com", "NDA", &["갑"], ContractStatus::Saved)
-        .unwrap();
-    let kim = Actor::user(KIM);
+    let (id, kim) = kim_with(&h, "NDA", &["갑"]).await;
     h.command(&kim, "contract list", &[]).await;
     h.sim.fail_next(None, 10, Failure::Status(503));
     let a = h.command(&kim, "contract list", &[]).await;
@@ -1041,12 +996,7 @@ async fn other_guilds_are_refused_when_guilds_are_configured() {
 #[tokio::test]
 async fn a_signee_acting_shows_in_show() {
     let h = Harness::new().await;
-    h.linked(KIM, "kim@example.com").await;
-    let id = h
-        .sim
-        .seed_contract("kim@example.com", "NDA", &["갑"], ContractStatus::Saved)
-        .unwrap();
-    let kim = Actor::user(KIM);
+    let (id, kim) = kim_with(&h, "NDA", &["갑"]).await;
     h.set_signee(&kim, id.as_str(), "0", "Kim", "kim@example.com")
         .await;
     h.send_for_signature(&kim, id.as_str()).await;

@@ -57,6 +57,20 @@ impl Setup {
             .collect()
     }
 
+    /// Kim, linked, with "NDA" out for signature, after a first (silent) read.
+    async fn kim_after_baseline(&self) -> (Arc<Watcher>, ContractId, Account) {
+        self.h.linked(KIM, "kim@example.com").await;
+        let w = self.watcher();
+        let nda = self.sent_contract("NDA").await;
+        let kim = self.account(KIM);
+        assert_eq!(
+            w.read_user(&kim).await.unwrap(),
+            0,
+            "the first read is silent"
+        );
+        (w, nda, kim)
+    }
+
     fn account(&self, id: u64) -> Account {
         self.h.app.store.account(id).unwrap().unwrap()
     }
@@ -171,11 +185,7 @@ async fn the_owner_hears_once_about_each_move() {
 #[tokio::test]
 async fn opted_out_users_hear_nothing_and_opting_in_starts_afresh() {
     let s = setup(&[]).await;
-    s.h.linked(KIM, "kim@example.com").await;
-    let w = s.watcher();
-    let nda = s.sent_contract("NDA").await;
-    let kim = s.account(KIM);
-    w.read_user(&kim).await.unwrap();
+    let (w, nda, kim) = s.kim_after_baseline().await;
     let a =
         s.h.command(
             &Actor::user(KIM),
@@ -296,11 +306,7 @@ async fn a_restart_neither_repeats_nor_loses_anything() {
 #[tokio::test]
 async fn closed_dms_stop_notifications_until_the_user_comes_back() {
     let s = setup(&[]).await;
-    s.h.linked(KIM, "kim@example.com").await;
-    let w = s.watcher();
-    let nda = s.sent_contract("NDA").await;
-    let kim = s.account(KIM);
-    w.read_user(&kim).await.unwrap();
+    let (w, nda, kim) = s.kim_after_baseline().await;
     s.fake.fail_dms_with(Some(50007));
     s.h.sim.signee_acts(&nda, 0, SigneeAction::View).unwrap();
     assert_eq!(w.read_user(&kim).await.unwrap(), 0);
