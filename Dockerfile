@@ -5,6 +5,7 @@ COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY commands ./commands
 COPY locales ./locales
+COPY benches ./benches
 RUN cargo build --release --locked --bin comake-bot
 
 FROM debian:bookworm-slim
