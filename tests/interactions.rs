@@ -168,18 +168,10 @@ async fn contract_new_and_list_over_http() {
     assert_eq!(status, 200);
     validate_callback(&first);
     assert_eq!(first, json!({"type": 5, "data": {"flags": 64}}));
-    let calls = e
-        .fake
-        .wait_for(Duration::from_secs(10), |c| {
-            c.iter().any(|c| c.method == "PATCH")
-        })
-        .await;
-    let edit = calls
-        .iter()
-        .find(|c| c.method == "PATCH")
-        .expect("the link arrives as an edit");
-    validate_edit(&edit.body);
-    let content = edit.body["content"].as_str().unwrap();
+    let edits = e.fake.edits(1).await;
+    let edit = edits.first().expect("the link arrives as an edit");
+    validate_edit(edit);
+    let content = edit["content"].as_str().unwrap();
     let tokens: Vec<String> =
         e.h.sim
             .issued_tokens()
@@ -187,33 +179,20 @@ async fn contract_new_and_list_over_http() {
             .filter(|t| content.contains(t.as_str()))
             .collect();
     assert_eq!(tokens.len(), 1, "{content}");
-    assert_eq!(edit.body["flags"].as_u64().unwrap() & 4, 4);
+    assert_eq!(edit["flags"].as_u64().unwrap() & 4, 4);
 
     let body = command_payload(&kim, "contract list", &[], None).to_string();
     let (status, first) = post(e.addr, body.as_bytes(), Some(now()), Some(&key())).await;
     assert_eq!((status, first["type"].as_u64()), (200, Some(5)));
-    let calls = e
-        .fake
-        .wait_for(Duration::from_secs(10), |c| {
-            c.iter().filter(|c| c.method == "PATCH").count() == 2
-        })
-        .await;
-    let edit = calls
-        .iter()
-        .filter(|c| c.method == "PATCH")
-        .nth(1)
-        .expect("the list arrives as an edit");
-    validate_edit(&edit.body);
+    let edits = e.fake.edits(2).await;
+    let edit = edits.get(1).expect("the list arrives as an edit");
+    validate_edit(edit);
     assert!(
-        edit.body["content"]
-            .as_str()
-            .unwrap()
-            .contains("Office lease"),
-        "{}",
-        edit.body
+        edit["content"].as_str().unwrap().contains("Office lease"),
+        "{edit}"
     );
     // Only the first response went back as the HTTP body: no callback over REST.
-    assert!(!calls.iter().any(|c| c.path.ends_with("/callback")));
+    assert!(!e.fake.calls().iter().any(|c| c.path.ends_with("/callback")));
 }
 
 #[tokio::test]
@@ -254,20 +233,12 @@ async fn the_real_binary_serves_a_command_end_to_end() {
     );
     let (status, first) = common::bot::post_signed(bot.addr, &body).await;
     assert_eq!((status, first["type"].as_u64()), (200, Some(5)));
-    let calls = fake
-        .wait_for(Duration::from_secs(10), |c| {
-            c.iter().any(|c| c.method == "PATCH")
-        })
-        .await;
-    let edit = calls.iter().find(|c| c.method == "PATCH").expect("an edit");
-    validate_edit(&edit.body);
+    let edits = fake.edits(1).await;
+    let edit = edits.first().expect("an edit");
+    validate_edit(edit);
     assert!(
-        edit.body["content"]
-            .as_str()
-            .unwrap()
-            .contains("New Person"),
-        "{}",
-        edit.body
+        edit["content"].as_str().unwrap().contains("New Person"),
+        "{edit}"
     );
     assert_eq!(
         sim.count(comake_bot::comake::wire::Endpoint::RegisterClient),

@@ -230,10 +230,7 @@ async fn sigterm_lets_a_slow_command_finish_then_exits_cleanly() {
         None,
     );
     assert_eq!(post_signed(bot.addr, &register).await.0, 200);
-    fake.wait_for(Duration::from_secs(10), |c| {
-        c.iter().any(|c| c.method == "PATCH")
-    })
-    .await;
+    fake.edits(1).await;
     sim.seed_contract(
         "slow@example.com",
         "Slow deal",
@@ -256,12 +253,7 @@ async fn sigterm_lets_a_slow_command_finish_then_exits_cleanly() {
     bot.terminate();
     let exit = bot.wait(Duration::from_secs(20)).await;
     assert!(exit.success(), "exit {exit:?}: {}", bot.log());
-    let edits: Vec<Value> = fake
-        .calls()
-        .into_iter()
-        .filter(|c| c.method == "PATCH")
-        .map(|c| c.body)
-        .collect();
+    let edits = fake.edits(2).await;
     assert_eq!(edits.len(), 2, "the slow command was not finished");
     assert!(edits[1]["content"].as_str().unwrap().contains("Slow deal"));
     // The store reopens cleanly with the account in it.
@@ -301,10 +293,7 @@ async fn trace_json_logs_of_a_full_scenario_leak_nothing() {
         let patches = done + 1;
         interaction_tokens.push(step["token"].as_str().unwrap().to_owned());
         assert_eq!(post_signed(bot.addr, step).await.0, 200);
-        fake.wait_for(Duration::from_secs(10), |c| {
-            c.iter().filter(|c| c.method == "PATCH").count() >= patches
-        })
-        .await;
+        fake.edits(patches).await;
     }
     let id = sim
         .seed_contract(
@@ -329,10 +318,7 @@ async fn trace_json_logs_of_a_full_scenario_leak_nothing() {
     );
     interaction_tokens.push(signee["token"].as_str().unwrap().to_owned());
     assert_eq!(post_signed(bot.addr, &signee).await.0, 200);
-    fake.wait_for(Duration::from_secs(10), |c| {
-        c.iter().filter(|c| c.method == "PATCH").count() >= 4
-    })
-    .await;
+    fake.edits(4).await;
     let request = command_payload(
         &kim,
         "contract request-sign",
@@ -346,10 +332,7 @@ async fn trace_json_logs_of_a_full_scenario_leak_nothing() {
     );
     interaction_tokens.push(request["token"].as_str().unwrap().to_owned());
     assert_eq!(post_signed(bot.addr, &request).await.0, 200);
-    fake.wait_for(Duration::from_secs(10), |c| {
-        c.iter().filter(|c| c.method == "PATCH").count() >= 5
-    })
-    .await;
+    fake.edits(5).await;
     assert!(sim.count(Endpoint::SetSignees) >= 1);
     bot.terminate();
     assert!(bot.wait(Duration::from_secs(20)).await.success());

@@ -239,6 +239,19 @@ impl FakeDiscord {
         *self.shared.dm_error.lock().unwrap() = code;
     }
 
+    /// The bodies of the edits of original responses, after waiting (at
+    /// most 10 s) until there are at least `n`.
+    pub async fn edits(&self, n: usize) -> Vec<Value> {
+        self.wait_for(Duration::from_secs(10), |c| {
+            c.iter().filter(|c| c.method == "PATCH").count() >= n
+        })
+        .await
+        .into_iter()
+        .filter(|c| c.method == "PATCH")
+        .map(|c| c.body)
+        .collect()
+    }
+
     /// Wait until `pred` holds for the call log, at most `limit`.
     pub async fn wait_for(
         &self,
