@@ -347,12 +347,12 @@ pub async fn rename(ctx: &Ctx<'_>) -> HandlerResult {
             ctx.audit("contract.rename", Some(id.as_str()), "refused: not theirs");
             Err(ctx.refuse("invalid-contract", &[]))
         }
-        Err(e) => Err(acted(ctx, "contract.rename", &id, e).await),
+        Err(e) => Err(acted(ctx, "contract.rename", &id, e)),
     }
 }
 
 /// Audit a failed action and turn its error into what the person sees.
-async fn acted(ctx: &Ctx<'_>, action: &str, id: &ContractId, e: ComakeError) -> Failure {
+fn acted(ctx: &Ctx<'_>, action: &str, id: &ContractId, e: ComakeError) -> Failure {
     let failure = ctx.comake_failure(e);
     let outcome = match &failure {
         Failure::User(_) => "refused".to_owned(),
@@ -551,7 +551,7 @@ pub async fn signee(ctx: &Ctx<'_>) -> HandlerResult {
                 ],
             )))
         }
-        Err(e) => Err(acted(ctx, "contract.set_signee", &id, e).await),
+        Err(e) => Err(acted(ctx, "contract.set_signee", &id, e)),
     }
 }
 
@@ -722,7 +722,7 @@ async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerResult {
                     ctx.audit("contract.delete", Some(id.as_str()), "ok");
                     Ok(Reply::text(ctx.t("delete-done", &args!["name" => name])))
                 }
-                Err(e) => Err(acted(ctx, "contract.delete", &id, e).await),
+                Err(e) => Err(acted(ctx, "contract.delete", &id, e)),
             }
         }
         Pending::CancelSign { reason, .. } => {
@@ -734,7 +734,7 @@ async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerResult {
                     ctx.audit("contract.cancel_sign", Some(id.as_str()), "ok");
                     Ok(Reply::text(ctx.t("cancel-done", &args!["name" => name])))
                 }
-                Err(e) => Err(acted(ctx, "contract.cancel_sign", &id, e).await),
+                Err(e) => Err(acted(ctx, "contract.cancel_sign", &id, e)),
             }
         }
         Pending::RequestSign { signees, .. } => {
@@ -751,7 +751,7 @@ async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerResult {
             }
             if let Some(list) = signees {
                 if let Err(e) = user.set_signees(&id, list).await {
-                    return Err(acted(ctx, "contract.set_signee", &id, e).await);
+                    return Err(acted(ctx, "contract.set_signee", &id, e));
                 }
                 ctx.audit("contract.set_signee", Some(id.as_str()), "ok");
             }
@@ -760,7 +760,7 @@ async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerResult {
                     ctx.audit("contract.request_sign", Some(id.as_str()), "ok");
                     Ok(Reply::text(ctx.t("request-sent", &args!["name" => name])))
                 }
-                Err(e) => Err(acted(ctx, "contract.request_sign", &id, e).await),
+                Err(e) => Err(acted(ctx, "contract.request_sign", &id, e)),
             }
         }
     }

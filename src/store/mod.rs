@@ -255,11 +255,7 @@ impl Store {
 
     /// Append to the audit log (durably).
     pub async fn audit(&self, entry: AuditEntry) -> Result<(), StoreError> {
-        self.blocking(move |inner| {
-            inner.append_audit(&entry)?;
-            inner.flush()
-        })
-        .await
+        self.audit_batch(vec![entry]).await
     }
 
     /// Append several entries to the audit log, durably, with one flush.
