@@ -24,6 +24,9 @@ use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 
+/// How long `open` waits for another holder of the store to let go.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// sled's page cache (its default is 1 GiB): the working set is small.
 const CACHE_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -124,7 +127,8 @@ struct Inner {
 }
 
 impl Store {
-    /// Open (or create) the store at `path`.
+    /// Open (or create) the store at `path`. If another handle holds it,
+    /// wait up to 2 s for it to be released, then report it as locked.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
         let open_err = |reason: String| StoreError::Open {
@@ -134,24 +138,29 @@ impl Store {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| open_err(e.to_string()))?;
         }
-        // sled may panic on some damaged files instead of returning an error.
-        let opened = std::panic::catch_unwind(|| {
-            sled::Config::new()
-                .path(&path)
-                .cache_capacity(CACHE_BYTES)
-                .open()
-        });
-        let db = match opened {
-            Ok(Ok(db)) => db,
-            Ok(Err(e)) => {
-                let text = e.to_string();
-                return Err(if text.contains("could not acquire lock") {
-                    StoreError::Locked { path }
-                } else {
-                    open_err(text)
-                });
+        // sled releases its file lock from a background thread after the
+        // last handle is dropped, and a restarted bot may start while the old
+        // one is still exiting: wait a moment for the lock before giving up.
+        let waiting_since = std::time::Instant::now();
+        let db = loop {
+            // sled may panic on some damaged files instead of returning an error.
+            let opened = std::panic::catch_unwind(|| {
+                sled::Config::new()
+                    .path(&path)
+                    .cache_capacity(CACHE_BYTES)
+                    .open()
+            });
+            match opened {
+                Ok(Ok(db)) => break db,
+                Ok(Err(e)) if e.to_string().contains("could not acquire lock") => {
+                    if waiting_since.elapsed() >= LOCK_WAIT {
+                        return Err(StoreError::Locked { path });
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                Ok(Err(e)) => return Err(open_err(e.to_string())),
+                Err(_) => return Err(open_err("the files are damaged".into())),
             }
-            Err(_) => return Err(open_err("the files are damaged".into())),
         };
         let tree = |name: &str| db.open_tree(name).map_err(|e| open_err(e.to_string()));
         let store = Self {
