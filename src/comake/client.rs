@@ -47,10 +47,15 @@ impl std::fmt::Debug for ComakeConfig {
     }
 }
 
+/// Spaces out requests: every request a paced client sends, retries and
+/// logins included, first waits for it.
+pub type Pacer = governor::DefaultDirectRateLimiter;
+
 /// The client for the company's Comake account. Cheap to clone.
 #[derive(Clone)]
 pub struct Comake {
     inner: Arc<Inner>,
+    pace: Option<Arc<Pacer>>,
 }
 
 struct Inner {
@@ -120,11 +125,21 @@ impl Comake {
                 admin: TokenCell::new(),
                 users: std::sync::Mutex::new(HashMap::new()),
             }),
+            pace: None,
         })
     }
 
     pub fn config(&self) -> &ComakeConfig {
         &self.inner.cfg
+    }
+
+    /// The same client, sharing its token caches, whose every request waits
+    /// for `pacer` right before it goes out (so logins and retries count).
+    pub fn paced(&self, pacer: Arc<Pacer>) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            pace: Some(pacer),
+        }
     }
 
     /// Log in as admin now, whatever is cached: proves the API key and secret.
@@ -246,6 +261,9 @@ impl Comake {
             .build();
         let mut attempt = 1;
         loop {
+            if let Some(pacer) = &self.pace {
+                pacer.until_ready().await;
+            }
             let started = Instant::now();
             let result = self.send_once(ep, &url, call, bearer, deadline).await;
             let outcome = match &result {

@@ -14,6 +14,6 @@ pub mod retry;
 pub mod token;
 pub mod wire;
 
-pub use client::{Comake, ComakeConfig, UserClient};
+pub use client::{Comake, ComakeConfig, Pacer, UserClient};
 pub use error::{ComakeError, Refusal};
 pub use links::SecretUrl;

@@ -12,14 +12,14 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use governor::{Quota, RateLimiter};
 use serde_json::{json, Value};
 use serenity::all::{ChannelId, Http, UserId};
 use tokio::sync::Semaphore;
 
 use crate::args;
 use crate::comake::wire::{BoxTab, Contract, ContractStatus, ContractSummary, Role, SigneeStatus};
-use crate::comake::ComakeError;
+use crate::comake::{Comake, ComakeError};
 use crate::handlers::{fv, plain, App, Component, Reply, Style};
 use crate::i18n::Lang;
 use crate::observe;
@@ -250,7 +250,8 @@ pub struct CycleStats {
 pub struct Watcher {
     app: Arc<App>,
     http: Arc<Http>,
-    limiter: DefaultDirectRateLimiter,
+    /// The company's Comake client, paced to `NOTIFY_MAX_RPS`.
+    comake: Comake,
     slots: Arc<Semaphore>,
 }
 
@@ -262,17 +263,23 @@ enum Sent {
 impl Watcher {
     pub fn new(app: Arc<App>, http: Arc<Http>) -> Arc<Self> {
         let rps = app.config.notify_max_rps.max(1);
-        // Evenly spaced, with no burst, and a hair slower than the cap so
-        // network jitter cannot squeeze more than `rps` into any second.
-        let period = Duration::from_secs_f64(1.02 / f64::from(rps));
+        // Evenly spaced, with no burst, and 5% slower than the cap: requests
+        // are paced when they leave, so only scheduling and network jitter
+        // can bunch them on Comake's side, and 50 ms of it still cannot put
+        // more than `rps` into any one second there.
+        let period = Duration::from_secs_f64(1.05 / f64::from(rps));
         let quota = Quota::with_period(period)
             .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
             .allow_burst(NonZeroU32::MIN);
+        let comake = app.comake.paced(Arc::new(RateLimiter::direct(quota)));
+        // More readers than requests a second would only queue at the pacer
+        // and spend their call budget waiting there.
+        let readers = CONCURRENCY.min(usize::try_from(rps).unwrap_or(CONCURRENCY));
         Arc::new(Self {
             app,
             http,
-            limiter: RateLimiter::direct(quota),
-            slots: Arc::new(Semaphore::new(CONCURRENCY)),
+            comake,
+            slots: Arc::new(Semaphore::new(readers)),
         })
     }
 
@@ -379,8 +386,7 @@ impl Watcher {
         if !state.enabled || state.unreachable {
             return Ok(0);
         }
-        let user = self.app.comake.user(&account.email);
-        self.limiter.until_ready().await;
+        let user = self.comake.user(&account.email);
         let list = user.list_contracts(BoxTab::All, 1, LIST_LIMIT).await?;
         let mut seen_now = BTreeMap::new();
         let mut events = Vec::new();
@@ -388,7 +394,6 @@ impl Watcher {
             let id = summary.id.to_string();
             let old = state.contracts.get(&id);
             let detail = if needs_detail(summary, old) {
-                self.limiter.until_ready().await;
                 Some(user.get_contract(&summary.id).await?)
             } else {
                 None
