@@ -435,7 +435,8 @@ async fn a_hanging_comake_times_out_within_the_budget() {
     let err = user.list_contracts(BoxTab::All, 1, 10).await.unwrap_err();
     let took = started.elapsed();
     assert!(err.is_outage(), "{err}");
-    assert!(took < budget + Duration::from_millis(500), "took {took:?}");
+    // Well under two budgets: a retry after the hang would have doubled it.
+    assert!(took < budget + Duration::from_millis(1000), "took {took:?}");
 }
 
 #[tokio::test]
