@@ -108,6 +108,22 @@ async fn export_then_import_restores_accounts_and_audit() {
     );
 }
 
+/// Every sample of a Prometheus text page, checking each line's form.
+fn prometheus_series(text: &str) -> Vec<(String, f64)> {
+    let mut series = Vec::new();
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        if line.starts_with('#') {
+            assert!(
+                line.starts_with("# TYPE ") || line.starts_with("# HELP "),
+                "{line}"
+            );
+            continue;
+        }
+        series.push(parse_metric(line).unwrap_or_else(|| panic!("not Prometheus text: {line:?}")));
+    }
+    series
+}
+
 /// A metrics line: `name{labels} value`, or `name value`.
 fn parse_metric(line: &str) -> Option<(String, f64)> {
     let (series, value) = line.rsplit_once(' ')?;
@@ -181,25 +197,24 @@ async fn healthz_follows_the_transport_and_metrics_count_commands() {
     )
     .await;
     assert_eq!(status, 200);
-    let (status, text) = get("/metrics").await;
-    assert_eq!(status, 200);
-    let mut series = Vec::new();
-    for line in text.lines().filter(|l| !l.is_empty()) {
-        if line.starts_with('#') {
-            assert!(
-                line.starts_with("# TYPE ") || line.starts_with("# HELP "),
-                "{line}"
-            );
-            continue;
+    // The command is counted once its handler has finished, which may be
+    // just after the HTTP answer went out: read until it shows, bounded.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let (text, series) = loop {
+        let (status, text) = get("/metrics").await;
+        assert_eq!(status, 200);
+        let series = prometheus_series(&text);
+        let whoami = r#"comake_bot_commands_total{command="comake whoami",outcome="ok"}"#;
+        if series.iter().any(|(s, v)| s == whoami && *v >= 1.0) {
+            break (text, series);
         }
-        series.push(parse_metric(line).unwrap_or_else(|| panic!("not Prometheus text: {line:?}")));
-    }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the command was never counted: {text}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     let count = |name: &str| series.iter().find(|(s, _)| s == name).map(|(_, v)| *v);
-    assert!(
-        count(r#"comake_bot_commands_total{command="comake whoami",outcome="ok"}"#).unwrap_or(0.0)
-            >= 1.0,
-        "{text}"
-    );
     assert!(
         count("comake_bot_linked_accounts").unwrap_or(0.0) >= 1.0,
         "{text}"

@@ -263,11 +263,11 @@ enum Sent {
 impl Watcher {
     pub fn new(app: Arc<App>, http: Arc<Http>) -> Arc<Self> {
         let rps = app.config.notify_max_rps.max(1);
-        // Evenly spaced, with no burst, and 5% slower than the cap: requests
+        // Evenly spaced, with no burst, and 10% slower than the cap: requests
         // are paced when they leave, so only scheduling and network jitter
-        // can bunch them on Comake's side, and 50 ms of it still cannot put
+        // can bunch them on Comake's side, and 100 ms of it still cannot put
         // more than `rps` into any one second there.
-        let period = Duration::from_secs_f64(1.05 / f64::from(rps));
+        let period = Duration::from_secs_f64(1.10 / f64::from(rps));
         let quota = Quota::with_period(period)
             .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
             .allow_burst(NonZeroU32::MIN);
