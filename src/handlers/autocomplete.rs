@@ -1,6 +1,8 @@
 //! Autocomplete for `contract` and `party`: the user's own contracts that the command can act on, from a per-user cache of a few seconds, always within Discord's 3 s.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -15,53 +17,57 @@ pub const DEADLINE: Duration = Duration::from_millis(2200);
 /// Contracts read for autocomplete (one page of Comake's maximum size).
 const LIST_LIMIT: u32 = 100;
 
-/// A value and when it was read.
-type Stamped<T> = (Instant, Arc<T>);
+/// Values read from Comake, each reused for [`CACHE_TTL`].
+struct Recent<K, V>(Mutex<HashMap<K, (Instant, Arc<V>)>>);
+
+impl<K, V> Default for Recent<K, V> {
+    fn default() -> Self {
+        Self(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<K: Hash + Eq, V> Recent<K, V> {
+    fn get(&self, key: &K) -> Option<Arc<V>> {
+        let map = self.0.lock().ok()?;
+        let (at, value) = map.get(key)?;
+        (at.elapsed() < CACHE_TTL).then(|| value.clone())
+    }
+
+    /// The cached value, or the one `read` returns (then cached).
+    async fn get_or_read<E>(
+        &self,
+        key: K,
+        read: impl Future<Output = Result<V, E>>,
+    ) -> Result<Arc<V>, E> {
+        if let Some(value) = self.get(&key) {
+            return Ok(value);
+        }
+        let value = Arc::new(read.await?);
+        if let Ok(mut map) = self.0.lock() {
+            map.retain(|_, (at, _)| at.elapsed() < CACHE_TTL);
+            map.insert(key, (Instant::now(), value.clone()));
+        }
+        Ok(value)
+    }
+
+    fn forget(&self, drop: impl Fn(&K) -> bool) {
+        if let Ok(mut map) = self.0.lock() {
+            map.retain(|k, _| !drop(k));
+        }
+    }
+}
 
 #[derive(Default)]
 pub struct ContractCache {
-    lists: Mutex<HashMap<u64, Stamped<Vec<ContractSummary>>>>,
-    details: Mutex<HashMap<(u64, ContractId), Stamped<Contract>>>,
+    lists: Recent<u64, Vec<ContractSummary>>,
+    details: Recent<(u64, ContractId), Contract>,
 }
 
 impl ContractCache {
     /// Forget what is cached for `user` (after they changed something).
     pub fn forget(&self, user: u64) {
-        if let Ok(mut l) = self.lists.lock() {
-            l.remove(&user);
-        }
-        if let Ok(mut d) = self.details.lock() {
-            d.retain(|(u, _), _| *u != user);
-        }
-    }
-
-    fn list(&self, user: u64) -> Option<Arc<Vec<ContractSummary>>> {
-        let lists = self.lists.lock().ok()?;
-        let (at, list) = lists.get(&user)?;
-        (at.elapsed() < CACHE_TTL).then(|| list.clone())
-    }
-
-    fn put_list(&self, user: u64, list: Arc<Vec<ContractSummary>>) {
-        if let Ok(mut lists) = self.lists.lock() {
-            lists.retain(|_, (at, _)| at.elapsed() < CACHE_TTL);
-            lists.insert(user, (Instant::now(), list));
-        }
-    }
-
-    fn detail(&self, user: u64, id: &ContractId) -> Option<Arc<Contract>> {
-        let details = self.details.lock().ok()?;
-        let (at, c) = details.get(&(user, id.clone()))?;
-        (at.elapsed() < CACHE_TTL).then(|| c.clone())
-    }
-
-    fn put_detail(&self, user: u64, contract: Arc<Contract>) {
-        if let Ok(mut details) = self.details.lock() {
-            details.retain(|_, (at, _)| at.elapsed() < CACHE_TTL);
-            details.insert(
-                (user, contract.summary.id.clone()),
-                (Instant::now(), contract),
-            );
-        }
+        self.lists.forget(|u| *u == user);
+        self.details.forget(|(u, _)| *u == user);
     }
 }
 
@@ -101,16 +107,13 @@ async fn choices(ctx: &Ctx<'_>) -> Vec<(String, String)> {
         let Some(id) = ctx.inv.str("contract").and_then(ContractId::parse) else {
             return Vec::new();
         };
-        let contract = match cache.detail(ctx.inv.user, &id) {
-            Some(c) => c,
-            None => match user.get_contract(&id).await {
-                Ok(c) => {
-                    let c = Arc::new(c);
-                    cache.put_detail(ctx.inv.user, c.clone());
-                    c
-                }
-                Err(_) => return Vec::new(),
-            },
+        let read = user.get_contract(&id);
+        let Ok(contract) = cache
+            .details
+            .get_or_read((ctx.inv.user, id.clone()), read)
+            .await
+        else {
+            return Vec::new();
         };
         return contract
             .parties
@@ -120,19 +123,16 @@ async fn choices(ctx: &Ctx<'_>) -> Vec<(String, String)> {
             .map(|p| (p.name.clone(), p.index.to_string()))
             .collect();
     }
-    let list = match cache.list(ctx.inv.user) {
-        Some(list) => list,
-        None => match user.list_contracts(BoxTab::All, 1, LIST_LIMIT).await {
-            Ok(page) => {
-                let list = Arc::new(page.contracts);
-                cache.put_list(ctx.inv.user, list.clone());
-                list
-            }
-            Err(e) => {
-                tracing::debug!(error = %e, "autocomplete could not list contracts");
-                return Vec::new();
-            }
-        },
+    let read = async {
+        let page = user.list_contracts(BoxTab::All, 1, LIST_LIMIT).await?;
+        Ok::<_, crate::comake::ComakeError>(page.contracts)
+    };
+    let list = match cache.lists.get_or_read(ctx.inv.user, read).await {
+        Ok(list) => list,
+        Err(e) => {
+            tracing::debug!(error = %e, "autocomplete could not list contracts");
+            return Vec::new();
+        }
     };
     list.iter()
         .filter(|c| offers(&ctx.inv.command, c.status, c.role))
