@@ -235,9 +235,23 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn internal(&self, cause: impl std::fmt::Display) -> Failure {
+        self.internal_as("error-internal", "no", cause)
+    }
+
+    /// An internal failure told with message `message`, which gets the new
+    /// error id and whether anything may have changed (`no` or `maybe`).
+    fn internal_as(
+        &self,
+        message: &str,
+        changed: &'static str,
+        cause: impl std::fmt::Display,
+    ) -> Failure {
         let id = error_id();
         Failure::Internal {
-            message: self.t("error-internal", &crate::args!["id" => id.clone()]),
+            message: self.t(
+                message,
+                &crate::args!["id" => id.clone(), "changed" => changed],
+            ),
             cause: cause.to_string(),
             id,
         }
@@ -255,27 +269,12 @@ impl<'a> Ctx<'a> {
             ComakeError::Forbidden(_) => self.refuse("comake-forbidden", &[]),
             ComakeError::NotFound(_) => self.refuse("comake-not-found", &[]),
             ComakeError::Conflict(_) => self.refuse("comake-conflict", &[]),
-            ComakeError::Unauthorized(_) => {
-                let id = error_id();
-                Failure::Internal {
-                    message: self.t("error-comake-auth", &crate::args!["id" => id.clone()]),
-                    cause: e.to_string(),
-                    id,
-                }
-            }
+            ComakeError::Unauthorized(_) => self.internal_as("error-comake-auth", "no", e),
             ComakeError::Unavailable { .. }
             | ComakeError::Timeout { .. }
             | ComakeError::RateLimited { .. } => {
-                let id = error_id();
                 let changed = if e.changed_nothing() { "no" } else { "maybe" };
-                Failure::Internal {
-                    message: self.t(
-                        "error-comake-down",
-                        &crate::args!["changed" => changed, "id" => id.clone()],
-                    ),
-                    cause: e.to_string(),
-                    id,
-                }
+                self.internal_as("error-comake-down", changed, e)
             }
             ComakeError::UnexpectedResponse { .. } | ComakeError::Config(_) => self.internal(e),
         }
