@@ -42,6 +42,15 @@ pub fn phone(raw: &str) -> Option<String> {
     ok.then(|| phone.to_owned())
 }
 
+/// A signee's password: 1 to 64 characters, kept exactly as typed and as a
+/// secret from here on.
+pub fn password(raw: &str) -> Option<secrecy::SecretString> {
+    let n = raw.chars().count();
+    (1..=MAX_PASSWORD)
+        .contains(&n)
+        .then(|| secrecy::SecretString::from(raw.to_owned()))
+}
+
 /// Free text of at most `max` characters, trimmed, not empty.
 pub fn text(raw: &str, max: usize) -> Option<String> {
     let text = raw.trim();
@@ -107,5 +116,7 @@ mod tests {
         assert!(name("a\u{0}b").is_none());
         assert!(text(&"x".repeat(500), MAX_MESSAGE).is_some());
         assert!(text(&"x".repeat(501), MAX_MESSAGE).is_none());
+        assert!(password(&"비".repeat(64)).is_some());
+        assert!(password("").is_none() && password(&"x".repeat(65)).is_none());
     }
 }

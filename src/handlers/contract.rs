@@ -1,7 +1,5 @@
 //! `/contract`: links to upload or change a contract, list, show, rename, delete, signees, and sending or withdrawing signature requests; and their buttons.
 
-use secrecy::SecretString;
-
 use crate::args;
 use crate::comake::wire::{
     BoxTab, Contract, ContractId, ContractStatus, Role, SigneeInput, SigneeStatus,
@@ -465,10 +463,9 @@ fn signee_from_options(
     }
     let password = match inv.str("password") {
         None => None,
-        Some(raw) if !raw.is_empty() && raw.chars().count() <= validate::MAX_PASSWORD => {
-            Some(SecretString::from(raw.to_owned()))
+        Some(raw) => {
+            Some(validate::password(raw).ok_or_else(|| ctx.refuse("invalid-password", &[]))?)
         }
-        Some(_) => return Err(ctx.refuse("invalid-password", &[])),
     };
     let message = match inv.str("message") {
         None => None,
