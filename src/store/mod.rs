@@ -34,6 +34,7 @@ const ACCOUNTS: &str = "accounts";
 const EMAILS: &str = "emails";
 const AUDIT: &str = "audit";
 const AUDIT_BY_USER: &str = "audit_by_user";
+const KV: &str = "kv";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -169,7 +170,7 @@ impl Store {
                 emails: tree(EMAILS)?,
                 audit: tree(AUDIT)?,
                 audit_by_user: tree(AUDIT_BY_USER)?,
-                kv: tree("kv")?,
+                kv: tree(KV)?,
                 db,
                 path: path.clone(),
             }),
@@ -228,11 +229,7 @@ impl Store {
     }
 
     pub fn account(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
-        self.inner
-            .accounts
-            .get(discord_id.to_be_bytes())?
-            .map(|v| record::decode("account", &v))
-            .transpose()
+        self.inner.account(discord_id)
     }
 
     pub fn account_by_email(&self, email: &str) -> Result<Option<Account>, StoreError> {
@@ -329,12 +326,7 @@ impl Store {
         self.blocking(move |inner| {
             let mut refused = Vec::new();
             for account in accounts {
-                let existing = inner
-                    .accounts
-                    .get(account.discord_id.to_be_bytes())?
-                    .map(|v| record::decode::<Account>("account", &v))
-                    .transpose()?;
-                if existing.as_ref() == Some(&account) {
+                if inner.account(account.discord_id)?.as_ref() == Some(&account) {
                     continue;
                 }
                 match inner.link(account.clone(), false, false) {
@@ -406,6 +398,13 @@ impl Inner {
     fn flush(&self) -> Result<(), StoreError> {
         self.db.flush()?;
         Ok(())
+    }
+
+    fn account(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
+        self.accounts
+            .get(discord_id.to_be_bytes())?
+            .map(|v| record::decode("account", &v))
+            .transpose()
     }
 
     /// Link in one transaction; `flush` makes it durable before returning
