@@ -89,13 +89,18 @@ pub async fn register(ctx: &Ctx<'_>) -> HandlerResult {
     )))
 }
 
+/// How a link was made, as the message files select on it.
+pub(super) fn method_key(method: LinkMethod) -> &'static str {
+    match method {
+        LinkMethod::Admin => "admin",
+        LinkMethod::SelfRegistered => "self",
+    }
+}
+
 /// `/comake whoami`.
 pub async fn whoami(ctx: &Ctx<'_>) -> HandlerResult {
     let account = ctx.account()?;
-    let method = match account.method {
-        LinkMethod::Admin => "admin",
-        LinkMethod::SelfRegistered => "self",
-    };
+    let method = method_key(account.method);
     Ok(Reply::text(ctx.t(
         "whoami-linked",
         &[

@@ -134,10 +134,6 @@ pub async fn list(ctx: &Ctx<'_>) -> HandlerResult {
         &args!["page" => page, "pages" => pages, "total" => total],
     )];
     for a in accounts.iter().skip(skip) {
-        let method = match a.method {
-            LinkMethod::Admin => "admin",
-            LinkMethod::SelfRegistered => "self",
-        };
         lines.push(format!(
             "• {}",
             ctx.t(
@@ -145,7 +141,7 @@ pub async fn list(ctx: &Ctx<'_>) -> HandlerResult {
                 &args![
                     "user" => a.discord_id.to_string(),
                     "email" => plain(&a.email),
-                    "method" => method,
+                    "method" => super::comake::method_key(a.method),
                     "since" => discord_time(a.linked_at, 'D'),
                 ],
             )
