@@ -40,14 +40,7 @@ async fn every_endpoint_succeeds() {
     assert_eq!(kim.name, "김철수");
     sim.add_user("lee@example.com", "이영희").unwrap();
 
-    let id = sim
-        .seed_contract(
-            "kim@example.com",
-            "NDA",
-            &["갑", "을"],
-            ContractStatus::Saved,
-        )
-        .unwrap();
+    let id = common::seed_nda(&sim, "kim@example.com");
     let other = sim
         .seed_contract(
             "kim@example.com",
@@ -121,14 +114,7 @@ async fn error_classes_map_from_statuses() {
     let comake = common::client(&sim);
     sim.add_user("kim@example.com", "Kim").unwrap();
     sim.add_user("lee@example.com", "Lee").unwrap();
-    let id = sim
-        .seed_contract(
-            "kim@example.com",
-            "NDA",
-            &["갑", "을"],
-            ContractStatus::Saved,
-        )
-        .unwrap();
+    let id = common::seed_nda(&sim, "kim@example.com");
     let kim = comake.user("kim@example.com");
     let lee = comake.user("lee@example.com");
 

@@ -682,15 +682,7 @@ async fn only_the_sender_may_act_on_a_received_contract() {
     let h = Harness::new().await;
     h.linked(KIM, "kim@example.com").await;
     h.linked(LEE, "lee@example.com").await;
-    let id = h
-        .sim
-        .seed_contract(
-            "kim@example.com",
-            "NDA",
-            &["갑", "을"],
-            ContractStatus::Saved,
-        )
-        .unwrap();
+    let id = common::seed_nda(&h.sim, "kim@example.com");
     let kim = Actor::user(KIM);
     h.set_signee(&kim, id.as_str(), "0", "Kim", "kim@example.com")
         .await;

@@ -310,14 +310,7 @@ async fn trace_json_logs_of_a_full_scenario_leak_nothing() {
         assert_eq!(post_signed(bot.addr, step).await.0, 200);
         fake.edits(patches).await;
     }
-    let id = sim
-        .seed_contract(
-            "kim@example.com",
-            "NDA",
-            &["갑", "을"],
-            ContractStatus::Saved,
-        )
-        .unwrap();
+    let id = common::seed_nda(&sim, "kim@example.com");
     let signee = command_payload(
         &kim,
         "contract signee",

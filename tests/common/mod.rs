@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use comake_bot::comake::wire::{ContractId, ContractStatus};
 use comake_bot::comake::{Comake, ComakeConfig};
 use comake_bot::sim::{ComakeSim, SimOptions};
 use secrecy::SecretString;
@@ -26,6 +27,12 @@ pub fn client_config(sim: &ComakeSim, timeout: Duration) -> ComakeConfig {
 pub fn client(sim: &ComakeSim) -> Comake {
     Comake::new(client_config(sim, Duration::from_secs(10))).expect("client builds")
 }
+/// A saved two-party contract ("NDA", parties 갑 and 을) of `owner`.
+pub fn seed_nda(sim: &ComakeSim, owner: &str) -> ContractId {
+    sim.seed_contract(owner, "NDA", &["갑", "을"], ContractStatus::Saved)
+        .expect("the simulator seeds a contract")
+}
+
 pub mod bot;
 pub mod discord;
 pub mod fake_discord;
