@@ -135,6 +135,18 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
             .transpose()
     }
 
+    /// A whole number of at least 1, or `default` when unset.
+    pub fn positive_or(&self, name: &'static str, default: u32) -> Result<u32, ConfigError> {
+        match self.parsed::<u32>(name)? {
+            None => Ok(default),
+            Some(0) => Err(ConfigError::Invalid {
+                var: name,
+                reason: "must be at least 1".into(),
+            }),
+            Some(n) => Ok(n),
+        }
+    }
+
     pub fn url_or(&self, name: &'static str, default: &str) -> Result<Url, ConfigError> {
         let raw = self.optional(name).unwrap_or_else(|| default.to_owned());
         let url = Url::parse(&raw).map_err(|e| ConfigError::Invalid {
@@ -296,29 +308,11 @@ impl Config {
             )?,
             allowed_email_domains,
             health_addr: env.parsed("HEALTH_ADDR")?,
-            commands_per_minute: match env.parsed::<u32>("COMMANDS_PER_MINUTE")? {
-                None => 20,
-                Some(0) => {
-                    return Err(ConfigError::Invalid {
-                        var: "COMMANDS_PER_MINUTE",
-                        reason: "must be at least 1".into(),
-                    })
-                }
-                Some(n) => n,
-            },
+            commands_per_minute: env.positive_or("COMMANDS_PER_MINUTE", 20)?,
             notify_interval: Duration::from_secs(
                 env.parsed("NOTIFY_INTERVAL_SECS")?.unwrap_or(300),
             ),
-            notify_max_rps: match env.parsed::<u32>("NOTIFY_MAX_RPS")? {
-                None => 5,
-                Some(0) => {
-                    return Err(ConfigError::Invalid {
-                        var: "NOTIFY_MAX_RPS",
-                        reason: "must be at least 1".into(),
-                    })
-                }
-                Some(n) => n,
-            },
+            notify_max_rps: env.positive_or("NOTIFY_MAX_RPS", 5)?,
             log_format: env.choice(
                 "LOG_FORMAT",
                 &[("text", LogFormat::Text), ("json", LogFormat::Json)],
@@ -369,6 +363,8 @@ mod tests {
             ("TRANSPORT", "carrier-pigeon"),
             ("HEALTH_ADDR", "nowhere"),
             ("DISCORD_PUBLIC_KEY", "abc"),
+            ("COMMANDS_PER_MINUTE", "0"),
+            ("NOTIFY_MAX_RPS", "0"),
         ] {
             let mut vars = REQUIRED.to_vec();
             vars.push((var, bad));
