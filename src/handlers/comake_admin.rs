@@ -30,14 +30,18 @@ fn require_admin(ctx: &Ctx<'_>) -> Result<(), Failure> {
     Ok(())
 }
 
+/// An admin's command about a member: the member from the `user` option.
+fn target(ctx: &Ctx<'_>) -> Result<u64, Failure> {
+    require_admin(ctx)?;
+    ctx.inv
+        .user_opt("user")
+        .ok_or_else(|| ctx.refuse("error-unknown-command", &[]))
+}
+
 /// `/comake-admin link`: prove the Comake user exists (a login succeeds),
 /// then link. A member already linked is moved to the new email.
 pub async fn link(ctx: &Ctx<'_>) -> HandlerResult {
-    require_admin(ctx)?;
-    let member = ctx
-        .inv
-        .user_opt("user")
-        .ok_or_else(|| ctx.refuse("error-unknown-command", &[]))?;
+    let member = target(ctx)?;
     let email = validate::email(ctx.inv.str("email").unwrap_or_default())
         .ok_or_else(|| ctx.refuse("invalid-email", &[]))?;
     if let Some(owner) = ctx
@@ -86,11 +90,7 @@ pub async fn link(ctx: &Ctx<'_>) -> HandlerResult {
 
 /// `/comake-admin unlink`.
 pub async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
-    require_admin(ctx)?;
-    let member = ctx
-        .inv
-        .user_opt("user")
-        .ok_or_else(|| ctx.refuse("error-unknown-command", &[]))?;
+    let member = target(ctx)?;
     let removed = ctx
         .app
         .store
