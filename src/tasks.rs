@@ -83,15 +83,9 @@ pub async fn register_commands(config: &Config) -> Result<(), discord::DiscordEr
 /// `comake-bot export`: every account, then every audit entry, as JSON Lines.
 pub fn export(store: &Store, out: &mut impl Write) -> Result<(usize, usize), String> {
     let mut accounts = 0;
-    let mut after = None;
-    loop {
-        let page = store.accounts(after, 1000).map_err(|e| e.to_string())?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.discord_id);
-        for account in page {
-            write_line(out, &Line::Account(account))?;
-            accounts += 1;
-        }
+    for account in store.all_accounts() {
+        write_line(out, &Line::Account(account.map_err(|e| e.to_string())?))?;
+        accounts += 1;
     }
     let mut audit = 0;
     for entry in store.audit_all() {

@@ -315,28 +315,23 @@ impl Watcher {
     pub async fn cycle(self: Arc<Self>, spread: Duration) -> CycleStats {
         let started = Instant::now();
         let mut users = Vec::new();
-        let mut after = None;
-        loop {
-            let page = match self.app.store.accounts(after, 1000) {
-                Ok(page) => page,
+        for account in self.app.store.all_accounts() {
+            let account = match account {
+                Ok(account) => account,
                 Err(e) => {
                     tracing::error!(error = %e, "notifications: cannot list accounts");
                     break;
                 }
             };
-            let Some(last) = page.last() else { break };
-            after = Some(last.discord_id);
-            for account in page {
-                let state = self
-                    .app
-                    .store
-                    .notify_state(account.discord_id)
-                    .ok()
-                    .flatten()
-                    .unwrap_or_default();
-                if state.enabled && !state.unreachable {
-                    users.push(account);
-                }
+            let state = self
+                .app
+                .store
+                .notify_state(account.discord_id)
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            if state.enabled && !state.unreachable {
+                users.push(account);
             }
         }
         let n = users.len();

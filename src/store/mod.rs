@@ -253,6 +253,14 @@ impl Store {
         Ok(out)
     }
 
+    /// Every account, in Discord-id order (for export and the watcher).
+    pub fn all_accounts(&self) -> impl Iterator<Item = Result<Account, StoreError>> + '_ {
+        self.inner.accounts.iter().map(|item| {
+            let (_, v) = item?;
+            record::decode("account", &v)
+        })
+    }
+
     pub fn account_count(&self) -> usize {
         self.inner.accounts.len()
     }
