@@ -68,6 +68,9 @@ fn invocation(
         guild: Some(1),
         locale: "en-US".into(),
         permissions: Some(32),
+        roles: Vec::new(),
+        user_name: format!("user{user}"),
+        members: Vec::new(),
         command: command.into(),
         options: options
             .iter()
@@ -98,6 +101,7 @@ fn config(sim: &ComakeSim, dir: &std::path::Path) -> Config {
         ("COMAKE_API_SECRET", sim.options().api_secret.clone()),
         ("COMAKE_TIMEOUT_SECS", "30".into()),
         ("COMMANDS_PER_MINUTE", "1000000".into()),
+        ("DISCORD_GUILD_IDS", "1".into()),
         (
             "DATABASE_PATH",
             dir.join("store").to_string_lossy().into_owned(),
@@ -216,6 +220,7 @@ fn memory_child() {
         ("COMAKE_API_KEY", SimOptions::default().api_key),
         ("COMAKE_API_SECRET", SimOptions::default().api_secret),
         ("COMMANDS_PER_MINUTE", "1000000".into()),
+        ("DISCORD_GUILD_IDS", "1".into()),
         ("DATABASE_PATH", var("COMAKE_BENCH_STORE")),
     ]
     .into_iter()

@@ -9,13 +9,18 @@ error-comake-down = Comake isn't answering right now. { $changed ->
 error-comake-auth = The bot can't sign in to Comake: its API key may have been changed. Please tell your server manager. (error id `{ $id }`)
 error-rate-limited = You're going a bit fast. Wait a few seconds and try again.
 error-not-linked = Your Discord account isn't linked to Comake yet. Use `/comake register` to create a Comake user, or ask a server manager to link your existing one with `/comake-admin link`.
-error-guild-not-allowed = This bot isn't enabled in this server.
+error-guild-not-allowed = This bot serves only its company's Discord servers, and this isn't one of them.
 error-unknown-command = I don't know that command; the bot may have just been updated. Try again in a minute.
 error-not-admin = Only server managers (Manage Server permission) can use this command.
 error-guild-only = This command works only in a server.
+error-dm-not-allowed = This bot works only in your company's Discord servers, not in direct messages.
+error-not-admin-role = Only members with one of the bot's admin roles can use this command. Ask a server manager if you need it.
+error-mail-down = The code mail couldn't be sent right now, so nothing was started. Please try again in a few minutes. (error id `{ $id }`)
+error-register-mismatch = Comake answered with a different email address than the one you proved, so nothing was linked. Please tell your server manager. (error id `{ $id }`)
 
 ## Input checks
 invalid-email = That email address doesn't look right. Check it and try again.
+invalid-email-local = Use an address whose part before the @ has only Latin letters, digits and . _ + - (for example kim.cs@company.example).
 invalid-name = Names must be 1 to 100 characters.
 invalid-phone = Phone numbers need 8 to 15 digits; `+`, `-` and spaces are fine.
 invalid-password = Passwords can be at most 64 characters.
@@ -28,6 +33,26 @@ invalid-page = That page doesn't exist.
 
 ## Linking
 register-disabled = Self-registration is turned off in this workspace. Ask a server manager to link your Comake account with `/comake-admin link`.
+register-code-sent = If { $email } can receive mail, a 6-digit code is on its way. It's valid for { $minutes } minutes: press **Enter code** when you have it. Nothing is linked until you do.
+register-enter-code = Enter code
+register-code-title = Confirm your email
+register-code-label = The 6-digit code from the mail
+register-code-none = No code is waiting for you, or it has expired. Run `/comake register` again to get a new one.
+register-code-wrong = That code isn't right. { $left ->
+    [one] You have one more try.
+   *[other] You have { $left } more tries.
+  }
+register-code-locked = That was the last try, so this code no longer works. Run `/comake register` again to get a new one.
+register-code-expired = That code has expired. Run `/comake register` again to get a new one.
+register-too-many = Too many codes were asked for recently. Please try again in { $minutes } minutes.
+mail-code-subject = Your Comake bot code: { $code }
+mail-code-body = Hello,
+
+    Discord user { $user } asked to link this email address to their Discord account with the company's Comake bot.
+
+    Your code is: { $code }
+
+    Enter it in Discord within { $minutes } minutes. If you didn't ask for this, ignore this mail: nothing is linked without the code, and nobody from the company will ask you for it.
 register-already-linked = You're already linked to Comake as { $email }. Use `/comake unlink` first if you want to link another account.
 register-email-exists = A Comake user with that email already exists. Nobody can claim an existing Comake account from Discord: ask a server manager to link it for you with `/comake-admin link`.
 register-email-linked = That email is already linked to another Discord account. Ask a server manager if this is a mistake.
@@ -131,6 +156,7 @@ comake-not-found = That contract doesn't exist in Comake any more.
 ## Admin
 admin-link-done = <@{ $user }> is now linked to the Comake user **{ $name }** ({ $email }).
 admin-link-no-user = Comake has no user with that email in your company. They can create one with `/comake register`.
+admin-not-member = <@{ $user }> isn't a member of this server, so they can't be linked or unlinked here.
 admin-link-taken = That email is already linked to <@{ $owner }>. Unlink them first with `/comake-admin unlink`.
 admin-unlink-done = <@{ $user }> is no longer linked (was { $email }).
 admin-unlink-none = <@{ $user }> wasn't linked.

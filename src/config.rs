@@ -17,6 +17,11 @@ pub enum ConfigError {
     Missing(&'static str),
     #[error("{var} is invalid: {reason}")]
     Invalid { var: &'static str, reason: String },
+    #[error("{var} is not set: {why}; see .env.example")]
+    Required {
+        var: &'static str,
+        why: &'static str,
+    },
 }
 
 /// Variables read outside [`Config`] (by libraries).
@@ -25,10 +30,29 @@ pub const OTHER_VARIABLES: [&str; 1] = ["RUST_LOG"];
 /// How people may link their Discord account to Comake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Registration {
-    /// `/comake register` creates a new Comake user (the default).
+    /// `/comake register` mails a one-time code, then creates a new Comake
+    /// user (the default when SMTP is configured).
     Open,
-    /// Only admins link accounts.
+    /// Only admins link accounts (the default without SMTP).
     Admin,
+}
+
+/// Where the one-time registration codes are mailed from.
+#[derive(Clone)]
+pub struct SmtpConfig {
+    /// `smtps://user:pass@host:465` or `smtp://host:587?tls=required`: it
+    /// may hold a password, so it is a secret.
+    pub url: SecretString,
+    pub from: lettre::message::Mailbox,
+}
+
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("url", &"[redacted]")
+            .field("from", &self.from.to_string())
+            .finish()
+    }
 }
 
 /// Which way Discord delivers interactions.
@@ -51,6 +75,8 @@ pub struct Config {
     pub database_path: PathBuf,
     pub discord: DiscordConfig,
     pub registration: Registration,
+    /// The mail server for registration codes; `None`: self-registration off.
+    pub smtp: Option<SmtpConfig>,
     /// Lower-case domains self-registration is limited to; empty: any.
     pub allowed_email_domains: Vec<String>,
     pub health_addr: Option<std::net::SocketAddr>,
@@ -66,7 +92,10 @@ pub struct Config {
 #[derive(Clone)]
 pub struct DiscordConfig {
     pub token: Option<SecretString>,
+    /// The company's servers: the only ones served (never empty).
     pub guild_ids: Vec<u64>,
+    /// When not empty, an admin must also hold one of these roles.
+    pub admin_role_ids: Vec<u64>,
     pub http_proxy: Option<Url>,
     pub transport: Transport,
     pub interactions_addr: Option<std::net::SocketAddr>,
@@ -79,6 +108,7 @@ impl std::fmt::Debug for DiscordConfig {
         f.debug_struct("DiscordConfig")
             .field("token", &self.token.as_ref().map(|_| "[redacted]"))
             .field("guild_ids", &self.guild_ids)
+            .field("admin_role_ids", &self.admin_role_ids)
             .field("http_proxy", &self.http_proxy.as_ref().map(Url::as_str))
             .field("transport", &self.transport)
             .field("interactions_addr", &self.interactions_addr)
@@ -162,6 +192,20 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         Ok(url)
     }
 
+    /// An `https://` URL, or `http://` on a loopback host (a simulator or a
+    /// proxy on the same machine): credentials never cross a network in clear.
+    pub fn secure_url_or(&self, name: &'static str, default: &str) -> Result<Url, ConfigError> {
+        let url = self.url_or(name, default)?;
+        if url.scheme() != "https" && !is_loopback(&url) {
+            return Err(ConfigError::Invalid {
+                var: name,
+                reason: "must be an https:// URL (http:// only on 127.0.0.1, ::1 or localhost)"
+                    .into(),
+            });
+        }
+        Ok(url)
+    }
+
     pub fn secret(&self, name: &'static str) -> Result<SecretString, ConfigError> {
         self.required(name).map(SecretString::from)
     }
@@ -211,6 +255,64 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
     }
 }
 
+/// Whether `url` points at this machine.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        // Schemes the URL standard does not know (smtp) keep IPs as text.
+        Some(url::Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost")
+                || d.trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        None => false,
+    }
+}
+
+/// `SMTP_URL` and `SMTP_FROM`: both or neither.
+fn smtp<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Option<SmtpConfig>, ConfigError> {
+    let (url, from) = match (env.optional("SMTP_URL"), env.optional("SMTP_FROM")) {
+        (None, None) => return Ok(None),
+        (Some(_), None) => return Err(ConfigError::Missing("SMTP_FROM")),
+        (None, Some(_)) => return Err(ConfigError::Missing("SMTP_URL")),
+        (Some(url), Some(from)) => (url, from),
+    };
+    // The URL's own parse error never repeats the URL (it may hold a password).
+    let parsed = Url::parse(&url).map_err(|e| ConfigError::Invalid {
+        var: "SMTP_URL",
+        reason: e.to_string(),
+    })?;
+    if !matches!(parsed.scheme(), "smtp" | "smtps") || parsed.host().is_none() {
+        return Err(ConfigError::Invalid {
+            var: "SMTP_URL",
+            reason: "must be smtps://user:pass@host:465 or smtp://host:587?tls=required".into(),
+        });
+    }
+    let tls_required = parsed.scheme() == "smtps"
+        || parsed
+            .query_pairs()
+            .any(|(k, v)| k == "tls" && v == "required");
+    if !tls_required && !is_loopback(&parsed) {
+        return Err(ConfigError::Invalid {
+            var: "SMTP_URL",
+            reason: "the password and the codes would cross the network in clear: use smtps:// \
+                     or smtp://…?tls=required (plain smtp:// only on a loopback host)"
+                .into(),
+        });
+    }
+    let from = from.parse().map_err(|e| ConfigError::Invalid {
+        var: "SMTP_FROM",
+        reason: format!("not a mailbox ({e}); e.g. Comake bot <bot@company.example>"),
+    })?;
+    Ok(Some(SmtpConfig {
+        url: SecretString::from(url),
+        from,
+    }))
+}
+
 /// Load `.env` when present (variables already set win).
 pub fn load_dotenv() {
     // A missing .env is normal; a malformed one is worth a warning but the
@@ -250,8 +352,8 @@ impl Config {
             });
         }
         let comake = ComakeConfig {
-            api_url: env.url_or("COMAKE_API_URL", "https://comake.ai/api")?,
-            web_url: env.url_or("COMAKE_WEB_URL", "https://comake.ai")?,
+            api_url: env.secure_url_or("COMAKE_API_URL", "https://comake.ai/api")?,
+            web_url: env.secure_url_or("COMAKE_WEB_URL", "https://comake.ai")?,
             api_key: env.secret("COMAKE_API_KEY")?,
             api_secret: env.secret("COMAKE_API_SECRET")?,
             timeout: Duration::from_secs(timeout_secs),
@@ -260,9 +362,18 @@ impl Config {
             None => None,
             Some(_) => Some(env.url_or("DISCORD_HTTP_PROXY", "")?),
         };
+        let guild_ids: Vec<u64> = env.list("DISCORD_GUILD_IDS")?;
+        if guild_ids.is_empty() {
+            return Err(ConfigError::Required {
+                var: "DISCORD_GUILD_IDS",
+                why: "the bot holds the company's Comake key, so it serves only the company's own \
+                      Discord servers; list their ids, comma-separated",
+            });
+        }
         let discord = DiscordConfig {
             token: env.optional("DISCORD_TOKEN").map(SecretString::from),
-            guild_ids: env.list("DISCORD_GUILD_IDS")?,
+            guild_ids,
+            admin_role_ids: env.list("ADMIN_ROLE_IDS")?,
             http_proxy,
             transport: env.choice(
                 "TRANSPORT",
@@ -297,15 +408,30 @@ impl Config {
             .into_iter()
             .map(|d| d.trim_start_matches('@').to_lowercase())
             .collect();
+        let smtp = smtp(env)?;
+        let registration = env.choice(
+            "REGISTRATION",
+            &[("open", Registration::Open), ("admin", Registration::Admin)],
+            if smtp.is_some() {
+                Registration::Open
+            } else {
+                Registration::Admin
+            },
+        )?;
+        if registration == Registration::Open && smtp.is_none() {
+            return Err(ConfigError::Invalid {
+                var: "REGISTRATION",
+                reason: "open needs SMTP_URL and SMTP_FROM: people prove their email with a \
+                         mailed code"
+                    .into(),
+            });
+        }
         Ok(Self {
             comake,
             database_path: database_path(env),
             discord,
-            registration: env.choice(
-                "REGISTRATION",
-                &[("open", Registration::Open), ("admin", Registration::Admin)],
-                Registration::Open,
-            )?,
+            registration,
+            smtp,
             allowed_email_domains,
             health_addr: env.parsed("HEALTH_ADDR")?,
             commands_per_minute: env.positive_or("COMMANDS_PER_MINUTE", 20)?,
@@ -336,7 +462,121 @@ mod tests {
         Env::new(move |k| map.get(k).cloned())
     }
 
-    const REQUIRED: [(&str, &str); 2] = [("COMAKE_API_KEY", "k"), ("COMAKE_API_SECRET", "s")];
+    const REQUIRED: [(&str, &str); 3] = [
+        ("COMAKE_API_KEY", "k"),
+        ("COMAKE_API_SECRET", "s"),
+        ("DISCORD_GUILD_IDS", "1"),
+    ];
+
+    fn with(extra: &[(&'static str, &'static str)]) -> Result<Config, ConfigError> {
+        let mut vars = REQUIRED.to_vec();
+        vars.extend_from_slice(extra);
+        Config::from_lookup(&env(&vars))
+    }
+
+    #[test]
+    fn the_bot_serves_only_listed_guilds() {
+        let vars = [("COMAKE_API_KEY", "k"), ("COMAKE_API_SECRET", "s")];
+        let err = Config::from_lookup(&env(&vars)).unwrap_err();
+        assert!(matches!(
+            err,
+            ConfigError::Required {
+                var: "DISCORD_GUILD_IDS",
+                ..
+            }
+        ));
+        assert!(err.to_string().contains("DISCORD_GUILD_IDS"), "{err}");
+        assert!(err.to_string().contains("company's own"), "{err}");
+        let blank = Config::from_lookup(&env(&[
+            ("COMAKE_API_KEY", "k"),
+            ("COMAKE_API_SECRET", "s"),
+            ("DISCORD_GUILD_IDS", " , "),
+        ]));
+        assert!(matches!(blank, Err(ConfigError::Required { .. })));
+        let cfg = with(&[("DISCORD_GUILD_IDS", "1, 2"), ("ADMIN_ROLE_IDS", "7")]).unwrap();
+        assert_eq!(cfg.discord.guild_ids, vec![1, 2]);
+        assert_eq!(cfg.discord.admin_role_ids, vec![7]);
+    }
+
+    #[test]
+    fn self_registration_needs_smtp() {
+        assert_eq!(with(&[]).unwrap().registration, Registration::Admin);
+        match with(&[("REGISTRATION", "open")]).unwrap_err() {
+            ConfigError::Invalid { var, reason } => {
+                assert_eq!(var, "REGISTRATION");
+                assert!(reason.contains("SMTP_URL"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let smtp = [
+            ("SMTP_URL", "smtps://bot:hunter2-pw@mail.example.com:465"),
+            ("SMTP_FROM", "Comake <bot@example.com>"),
+        ];
+        let cfg = with(&smtp).unwrap();
+        assert_eq!(cfg.registration, Registration::Open);
+        assert!(!format!("{cfg:?}").contains("hunter2-pw"));
+        for ok in [
+            "smtp://mail.example.com:587?tls=required",
+            "smtp://127.0.0.1:2525",
+        ] {
+            let vars = [("SMTP_URL", ok), smtp[1]];
+            assert!(with(&vars).is_ok(), "{ok}");
+        }
+        let mut admin = smtp.to_vec();
+        admin.push(("REGISTRATION", "admin"));
+        assert_eq!(with(&admin).unwrap().registration, Registration::Admin);
+        assert_eq!(
+            with(&smtp[..1]).unwrap_err(),
+            ConfigError::Missing("SMTP_FROM")
+        );
+        for (var, bad) in [
+            ("SMTP_URL", "https://mail.example.com"),
+            ("SMTP_URL", "smtps://bot:hunter2-pw@"),
+            ("SMTP_URL", "smtp://bot:hunter2-pw@mail.example.com:587"),
+            (
+                "SMTP_URL",
+                "smtp://bot:hunter2-pw@mail.example.com:587?tls=opportunistic",
+            ),
+            ("SMTP_FROM", "not a mailbox"),
+        ] {
+            let mut vars = smtp.to_vec();
+            vars.retain(|(k, _)| *k != var);
+            vars.push((var, bad));
+            match with(&vars).unwrap_err() {
+                ConfigError::Invalid { var: v, reason } => {
+                    assert_eq!(v, var);
+                    assert!(!reason.contains("hunter2-pw"), "{reason}");
+                }
+                other => panic!("{var}={bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn comake_urls_are_https_except_on_loopback() {
+        for ok in [
+            "https://comake.example/api",
+            "http://127.0.0.1:9000/api",
+            "http://[::1]:9000/api",
+            "http://localhost:9000/api",
+        ] {
+            let mut vars = REQUIRED.to_vec();
+            vars.push(("COMAKE_API_URL", ok));
+            assert!(Config::from_lookup(&env(&vars)).is_ok(), "{ok}");
+        }
+        for (var, bad) in [
+            ("COMAKE_API_URL", "http://comake.example/api"),
+            ("COMAKE_WEB_URL", "http://10.0.0.5"),
+            ("COMAKE_WEB_URL", "http://localhost.evil.example"),
+        ] {
+            let mut vars = REQUIRED.to_vec();
+            vars.push((var, bad));
+            match Config::from_lookup(&env(&vars)).unwrap_err() {
+                ConfigError::Invalid { var: v, .. } => assert_eq!(v, var, "{bad}"),
+                other => panic!("{var}={bad}: {other:?}"),
+            }
+        }
+    }
 
     #[test]
     fn defaults_apply() {
@@ -346,13 +586,18 @@ mod tests {
         assert_eq!(cfg.comake.timeout, Duration::from_secs(10));
         assert_eq!(cfg.comake.api_key.expose_secret(), "k");
         assert_eq!(cfg.database_path, PathBuf::from("./data/comake-bot.sled"));
-        assert_eq!(cfg.registration, Registration::Open);
+        assert_eq!(
+            cfg.registration,
+            Registration::Admin,
+            "no SMTP, no self-service"
+        );
         assert_eq!(cfg.discord.transport, Transport::Gateway);
     }
 
     #[test]
     fn missing_and_malformed_name_the_variable() {
-        let err = Config::from_lookup(&env(&[("COMAKE_API_KEY", "k")])).unwrap_err();
+        let err = Config::from_lookup(&env(&[("COMAKE_API_KEY", "k"), ("DISCORD_GUILD_IDS", "1")]))
+            .unwrap_err();
         assert_eq!(err, ConfigError::Missing("COMAKE_API_SECRET"));
         for (var, bad) in [
             ("COMAKE_TIMEOUT_SECS", "ten"),
@@ -360,6 +605,7 @@ mod tests {
             ("COMAKE_API_URL", "ftp://x"),
             ("COMAKE_WEB_URL", "not a url"),
             ("DISCORD_GUILD_IDS", "1,two"),
+            ("ADMIN_ROLE_IDS", "legal"),
             ("TRANSPORT", "carrier-pigeon"),
             ("HEALTH_ADDR", "nowhere"),
             ("DISCORD_PUBLIC_KEY", "abc"),

@@ -7,6 +7,7 @@
 //! - [`config`]: the environment, parsed once into a typed [`config::Config`].
 //! - [`discord`]: command definitions, interaction conversion, the gateway transport.
 //! - [`i18n`]: English and Korean messages (Fluent files in `locales/`).
+//! - [`mail`]: the one-time registration codes, over SMTP.
 //! - [`comake`]: the Comake OPEN API client (the one outside party we call for contracts).
 //! - [`handlers`]: the slash commands, independent of how Discord delivers them.
 //! - [`notify`]: the watcher that DMs people when their contracts move.
@@ -22,6 +23,7 @@ pub mod config;
 pub mod discord;
 pub mod handlers;
 pub mod i18n;
+pub mod mail;
 pub mod notify;
 pub mod observe;
 pub mod service;

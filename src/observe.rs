@@ -20,6 +20,10 @@ pub const COMAKE_REQUESTS: &str = "comake_bot_comake_requests_total";
 pub const COMAKE_SECONDS: &str = "comake_bot_comake_request_duration_seconds";
 pub const LOGINS: &str = "comake_bot_comake_logins_total";
 pub const RATE_LIMITED: &str = "comake_bot_rate_limited_total";
+/// Interactions refused at the trust boundary (unlisted server, DM), by why.
+pub const REFUSED: &str = "comake_bot_refused_total";
+/// Guilds the bot left because they are not on `DISCORD_GUILD_IDS`.
+pub const GUILDS_LEFT: &str = "comake_bot_guilds_left_total";
 pub const LINKED_ACCOUNTS: &str = "comake_bot_linked_accounts";
 pub const NOTIFICATIONS: &str = "comake_bot_notifications_total";
 pub const NOTIFY_READS: &str = "comake_bot_notify_reads_per_cycle";

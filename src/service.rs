@@ -24,7 +24,7 @@ pub enum ServiceError {
     #[error(transparent)]
     Discord(#[from] discord::DiscordError),
     #[error(transparent)]
-    Messages(#[from] crate::i18n::I18nError),
+    App(#[from] crate::handlers::AppError),
     #[error("{0}")]
     Other(String),
 }

@@ -50,11 +50,10 @@ pub async fn check(config: &Config, out: &mut impl Write) -> bool {
         "comake",
         comake.map(|()| format!("logged in as admin at {}", config.comake.api_url)),
     );
-    let discord = match discord::http(&config.discord) {
+    let application = match discord::http(&config.discord) {
         Ok(http) => http
             .get_current_application_info()
             .await
-            .map(|app| format!("application {} ({})", app.name, app.id))
             .map_err(|e| match e {
                 serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)) => {
                     format!("Discord answered {}: {}", r.status_code, r.error.message)
@@ -63,7 +62,36 @@ pub async fn check(config: &Config, out: &mut impl Write) -> bool {
             }),
         Err(e) => Err(e.to_string()),
     };
-    line("discord", discord);
+    line(
+        "discord",
+        application
+            .as_ref()
+            .map(|app| format!("application {} ({})", app.name, app.id))
+            .map_err(Clone::clone),
+    );
+    line(
+        "public bot",
+        match &application {
+            Ok(app) if app.bot_public => Err("Public Bot is on, so anyone can add the bot to \
+                 their own server; untick Public Bot on the developer portal's Bot tab"
+                .to_owned()),
+            Ok(_) => Ok("off: only the application's owners can add the bot".to_owned()),
+            Err(_) => Err("unknown: Discord could not be asked".to_owned()),
+        },
+    );
+    line(
+        "guilds",
+        Ok(format!(
+            "serving only {}",
+            config
+                .discord
+                .guild_ids
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    );
     ok
 }
 

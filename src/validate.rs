@@ -5,20 +5,78 @@ pub const MAX_NAME: usize = 100;
 pub const MAX_PASSWORD: usize = 64;
 pub const MAX_MESSAGE: usize = 500;
 
-/// A plausible email: one `@`, something before it, a dotted domain after
-/// it, no spaces, at most 254 characters.
-pub fn email(raw: &str) -> Option<String> {
+/// Why an email was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailError {
+    /// Not an address at all.
+    Invalid,
+    /// The part before the `@` has letters outside ASCII, which many mail
+    /// systems (and Comake) cannot take.
+    NonAsciiLocal,
+}
+
+impl EmailError {
+    /// The message that explains the refusal.
+    pub fn message(self) -> &'static str {
+        match self {
+            EmailError::Invalid => "invalid-email",
+            EmailError::NonAsciiLocal => "invalid-email-local",
+        }
+    }
+}
+
+/// The characters RFC 5322 allows in a dot-atom, besides letters and digits.
+const LOCAL_SYMBOLS: &str = "!#$%&'*+/=?^_`{|}~-.";
+
+/// An email in the one form we store and compare: trimmed, lower-cased,
+/// the domain in its ASCII (IDNA) form. The local part is a dot-atom of
+/// ASCII (no quotes, brackets, parentheses or spaces, so it cannot render
+/// as a link or markdown), the domain has a dot, and the whole is at most
+/// 254 characters.
+pub fn email(raw: &str) -> Result<String, EmailError> {
     let email = raw.trim().to_lowercase();
-    let (local, domain) = email.split_once('@')?;
-    let ok = !local.is_empty()
-        && email.len() <= 254
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..")
-        && !domain.contains('@')
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-    ok.then_some(email)
+    let (local, domain) = email.rsplit_once('@').ok_or(EmailError::Invalid)?;
+    if local.is_empty() || local.len() > 64 || local.contains('@') {
+        return Err(EmailError::Invalid);
+    }
+    if !local.is_ascii() {
+        return Err(EmailError::NonAsciiLocal);
+    }
+    let local_ok = local
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || LOCAL_SYMBOLS.contains(c))
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..");
+    if !local_ok {
+        return Err(EmailError::Invalid);
+    }
+    // IDNA maps a Unicode domain (회사.한국) to its ASCII form
+    // (xn--...) and refuses what cannot be a host name.
+    let domain = idna::domain_to_ascii_strict(domain).map_err(|_| EmailError::Invalid)?;
+    let labels_ok = domain.split('.').all(|l| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    });
+    let email = format!("{local}@{domain}");
+    (domain.contains('.') && labels_ok && email.len() <= 254)
+        .then_some(email)
+        .ok_or(EmailError::Invalid)
+}
+
+/// `a***@company.example`: enough for an audit reader to tell addresses
+/// apart, not enough to read them back.
+pub fn mask_email(email: &str) -> String {
+    match email.rsplit_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".to_owned(),
+    }
 }
 
 /// A name: trimmed, 1 to 100 characters, no control characters.
@@ -64,10 +122,16 @@ mod tests {
 
     #[test]
     fn emails() {
+        assert_eq!(email(" Kim@Example.COM ").as_deref(), Ok("kim@example.com"));
         assert_eq!(
-            email(" Kim@Example.COM ").as_deref(),
-            Some("kim@example.com")
+            email("kim@회사.한국").as_deref(),
+            Ok("kim@xn--vf4b131b.xn--3e0b707e")
         );
+        assert_eq!(
+            email("kim.o'neil+x@example.com").as_deref(),
+            Ok("kim.o'neil+x@example.com")
+        );
+        assert_eq!(email("김@example.com"), Err(EmailError::NonAsciiLocal));
         for bad in [
             "",
             "kim",
@@ -79,10 +143,24 @@ mod tests {
             "k m@x.com",
             "a@b@c.com",
             "kim@x..com",
+            "[click](https://evil.example)@x.co",
+            "<@123>@x.co",
+            ".kim@x.com",
+            "kim..lee@x.com",
+            "kim@-x.com",
+            "kim@x_y.com",
+            "kim@x.com/evil",
         ] {
-            assert!(email(bad).is_none(), "{bad:?}");
+            assert_eq!(email(bad), Err(EmailError::Invalid), "{bad:?}");
         }
-        assert!(email(&format!("{}@x.com", "a".repeat(250))).is_none());
+        assert!(email(&format!("{}@x.com", "a".repeat(65))).is_err());
+        assert!(email(&format!("a@{}.com", "b.".repeat(130))).is_err());
+    }
+
+    #[test]
+    fn masked_emails_keep_the_domain_only() {
+        assert_eq!(mask_email("alice@company.example"), "a***@company.example");
+        assert_eq!(mask_email("nonsense"), "***");
     }
 
     #[test]

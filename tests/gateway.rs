@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use comake_bot::comake::wire::ContractStatus;
 use comake_bot::discord;
-use common::discord::{command_payload, validate_callback, validate_edit, Actor, Harness};
-use common::fake_discord::FakeDiscord;
+use common::discord::{command_payload, validate_callback, validate_edit, Actor, Harness, GUILD};
+use common::fake_discord::{guild_json, FakeDiscord};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -43,21 +43,25 @@ async fn ready_then_a_command_is_answered_through_the_rest_api() {
         .await
     });
 
-    // READY registers the commands from commands/.
+    // READY registers the commands from commands/ in the company's server,
+    // and clears the global ones.
     let calls = fake
         .wait_for(Duration::from_secs(15), |c| {
-            c.iter().any(|c| c.method == "PUT")
+            c.iter().filter(|c| c.method == "PUT").count() >= 2
         })
         .await;
-    let put = calls
-        .iter()
-        .find(|c| c.method == "PUT")
-        .expect("the commands were registered");
+    let puts: Vec<_> = calls.iter().filter(|c| c.method == "PUT").collect();
+    assert_eq!(puts.len(), 2, "{puts:?}");
     assert_eq!(
-        put.path,
+        puts[0].path,
+        format!("/api/v10/applications/424242424242424242/guilds/{GUILD}/commands")
+    );
+    assert_eq!(puts[0].body, json!(discord::command_definitions().unwrap()));
+    assert_eq!(
+        puts[1].path,
         "/api/v10/applications/424242424242424242/commands"
     );
-    assert_eq!(put.body, json!(discord::command_definitions().unwrap()));
+    assert_eq!(puts[1].body, json!([]), "no global commands linger");
     assert!(h.app.transport_up.load(std::sync::atomic::Ordering::SeqCst));
 
     fake.push_interaction(command_payload(
@@ -90,6 +94,35 @@ async fn ready_then_a_command_is_answered_through_the_rest_api() {
             .contains("Office lease"),
         "{}",
         edit.body
+    );
+
+    // Added to a server that is not the company's: leave it, once.
+    fake.push_event("GUILD_CREATE", guild_json(GUILD));
+    fake.push_event("GUILD_CREATE", guild_json(31337));
+    fake.push_event("GUILD_CREATE", guild_json(31337));
+    let leaves = |c: &[common::fake_discord::RestCall]| {
+        c.iter()
+            .filter(|c| c.method == "DELETE")
+            .map(|c| c.path.clone())
+            .collect::<Vec<_>>()
+    };
+    fake.wait_for(Duration::from_secs(10), |c| !leaves(c).is_empty())
+        .await;
+    // A later interaction proves every pushed event was handled.
+    fake.push_interaction(command_payload(
+        &Actor::user(111),
+        "comake whoami",
+        &[],
+        None,
+    ));
+    fake.wait_for(Duration::from_secs(10), |c| {
+        c.iter().filter(|c| c.path.ends_with("/callback")).count() >= 2
+    })
+    .await;
+    assert_eq!(
+        leaves(&fake.calls()),
+        ["/api/v10/users/@me/guilds/31337"],
+        "exactly one leave, never the company's server"
     );
 
     stop.send(()).unwrap();

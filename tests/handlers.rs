@@ -38,82 +38,321 @@ fn tokens_in(h: &Harness, text: &str) -> Vec<String> {
 
 // ----- linking -----
 
+/// Kim's registration options.
+fn kim_registers(email: &str) -> Vec<(&'static str, serde_json::Value)> {
+    vec![
+        ("email", json!(email)),
+        ("name", json!("김철수")),
+        ("phone", json!("010-1234-5678")),
+    ]
+}
+
 #[tokio::test]
-async fn register_creates_and_links_a_new_comake_user() {
-    let h = Harness::new().await;
+async fn register_mails_a_code_and_only_the_code_links() {
+    let h = Harness::with_smtp(&[]).await;
     let kim = Actor::user(KIM);
     let a = h
-        .command(
-            &kim,
-            "comake register",
-            &[
-                ("email", json!("Kim@Example.com")),
-                ("name", json!("김철수")),
-                ("phone", json!("010-1234-5678")),
-            ],
-        )
+        .command(&kim, "comake register", &kim_registers("Kim@Example.com"))
         .await;
     assert_eq!(a.outcome.result, "ok", "{}", a.text());
     assert!(a.ephemeral());
-    assert!(a.text().contains("김철수"), "{}", a.text());
+    assert!(
+        a.text().contains("If kim\\@example.com can receive mail"),
+        "{}",
+        a.text()
+    );
+    assert_eq!(a.button("v:"), "v:enter");
+    // Nothing reached Comake and nothing is linked before the code.
+    assert!(h.sim.requests().is_empty(), "{:?}", h.sim.requests());
+    assert!(h.app.store.account(KIM).unwrap().is_none());
+
+    let mails = h.smtp().mails_to("kim@example.com", 1).await;
+    assert_eq!(mails.len(), 1);
+    let mail = &mails[0];
+    let body = mail.body();
+    assert!(mail.from.contains("bot@example.com"));
+    assert!(
+        body.contains(&format!("user{KIM}")),
+        "names who asked: {body}"
+    );
+    assert!(!body.contains("http"), "no link in the mail: {body}");
+    assert!(mail
+        .data
+        .to_ascii_lowercase()
+        .contains("content-type: text/plain"));
+    let code = mail.code();
+
+    // The button opens a form with one text input.
+    let form = h.press(&kim, "v:enter").await;
+    assert_eq!(form.first()["type"], 9, "{:?}", form.sent);
+    assert_eq!(form.first()["data"]["custom_id"], "v:submit");
+    assert_eq!(
+        form.first()["data"]["components"][0]["components"][0]["type"],
+        4
+    );
+
+    let done = h.submit(&kim, "v:submit", &[("code", &code)]).await;
+    assert_eq!(done.outcome.result, "ok", "{}", done.text());
+    assert_eq!(done.first()["type"], 6, "the form updates its message");
+    assert!(done.text().contains("김철수"), "{}", done.text());
     let account = h.app.store.account(KIM).unwrap().unwrap();
     assert_eq!(account.email, "kim@example.com");
-    assert!(h.sim.count(Endpoint::RegisterClient) == 1);
-    let audit = h.app.store.audit_newest(1, Some(KIM)).unwrap();
-    assert_eq!(audit[0].action, "account.register");
-    // Nothing in the audit log holds the phone number.
-    assert!(!format!("{audit:?}").contains("1234"));
+    assert_eq!(h.sim.count(Endpoint::RegisterClient), 1);
 
-    let again = h
-        .command(
-            &kim,
-            "comake register",
-            &[
-                ("email", json!("other@example.com")),
-                ("name", json!("Kim")),
-            ],
-        )
-        .await;
+    // The code works once.
+    let again = h.submit(&kim, "v:submit", &[("code", &code)]).await;
     assert_eq!(again.outcome.result, "refused");
-    assert!(again.text().contains("already linked"), "{}", again.text());
+    assert!(
+        again.text().contains("No code is waiting"),
+        "{}",
+        again.text()
+    );
+
+    let audit = h.app.store.audit_newest(10, Some(KIM)).unwrap();
+    let actions: Vec<&str> = audit.iter().rev().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "register.code_sent",
+            "register.code_proven",
+            "account.register"
+        ]
+    );
+    let text = format!("{audit:?}");
+    assert!(text.contains("k***@example.com"), "{text}");
+    for secret in ["kim@example.com", "1234", code.as_str()] {
+        assert!(
+            !text.contains(secret),
+            "the audit log holds {secret}: {text}"
+        );
+    }
 }
 
 #[tokio::test]
-async fn nobody_claims_an_existing_comake_account() {
-    let h = Harness::new().await;
-    h.sim.add_user("ceo@example.com", "CEO").unwrap();
+async fn the_code_mail_speaks_the_users_language() {
+    let h = Harness::with_smtp(&[]).await;
     let a = h
         .command(
-            &Actor::user(KIM),
+            &Actor::user(KIM).ko(),
             "comake register",
-            &[("email", json!("ceo@example.com")), ("name", json!("Me"))],
+            &kim_registers("kim@example.com"),
         )
         .await;
+    assert!(has_hangul(&a.text()), "{}", a.text());
+    let mail = h.smtp().mails_to("kim@example.com", 1).await.remove(0);
+    assert!(has_hangul(&mail.body()), "{}", mail.body());
+    assert_eq!(mail.code().len(), 6);
+}
+
+#[tokio::test]
+async fn five_wrong_codes_lock_the_registration() {
+    let h = Harness::with_smtp(&[]).await;
+    let kim = Actor::user(KIM);
+    h.command(&kim, "comake register", &kim_registers("kim@example.com"))
+        .await;
+    let code = h.smtp().mails_to("kim@example.com", 1).await[0].code();
+    let wrong = if code == "000000" { "999999" } else { "000000" };
+    for left in (1..=4).rev() {
+        let a = h.submit(&kim, "v:submit", &[("code", wrong)]).await;
+        assert_eq!(a.outcome.result, "ok", "{}", a.text());
+        assert!(a.text().contains("isn't right"), "{}", a.text());
+        assert!(
+            a.text().contains(&left.to_string()) || left == 1,
+            "{}",
+            a.text()
+        );
+        assert_eq!(a.button("v:"), "v:enter", "another try is offered");
+    }
+    let a = h.submit(&kim, "v:submit", &[("code", wrong)]).await;
+    assert_eq!(a.outcome.result, "refused");
+    assert!(a.text().contains("last try"), "{}", a.text());
+    // Even the right code no longer works.
+    let a = h.submit(&kim, "v:submit", &[("code", &code)]).await;
+    assert_eq!(a.outcome.result, "refused");
+    assert!(h.app.store.account(KIM).unwrap().is_none());
+    assert!(h.sim.requests().is_empty());
+    let audit = h.app.store.audit_newest(10, Some(KIM)).unwrap();
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|e| e.action == "register.code_failed")
+            .count(),
+        5
+    );
+    // The form no longer opens.
+    let a = h.press(&kim, "v:enter").await;
+    assert_eq!(a.outcome.result, "refused");
+}
+
+#[tokio::test]
+async fn an_expired_code_and_another_users_code_are_refused() {
+    let h = Harness::with_smtp(&[]).await;
+    let (kim, lee) = (Actor::user(KIM), Actor::user(LEE));
+    h.command(&kim, "comake register", &kim_registers("kim@example.com"))
+        .await;
+    let code = h.smtp().mails_to("kim@example.com", 1).await[0].code();
+    // Lee holds Kim's code: it proves nothing for Lee.
+    let a = h.submit(&lee, "v:submit", &[("code", &code)]).await;
+    assert_eq!(a.outcome.result, "refused");
+    assert!(h.app.store.account(LEE).unwrap().is_none());
+
+    tokio::time::pause();
+    tokio::time::advance(std::time::Duration::from_secs(10 * 60 + 1)).await;
+    tokio::time::resume();
+    let a = h.submit(&kim, "v:submit", &[("code", &code)]).await;
+    assert_eq!(a.outcome.result, "refused");
+    assert!(a.text().contains("expired"), "{}", a.text());
+    assert!(h.app.store.account(KIM).unwrap().is_none());
+    assert!(h.sim.requests().is_empty());
+    let audit = h.app.store.audit_newest(1, Some(KIM)).unwrap();
+    assert_eq!(audit[0].action, "register.code_expired");
+}
+
+#[tokio::test]
+async fn the_first_answer_does_not_tell_which_emails_exist() {
+    let h = Harness::with_smtp(&[]).await;
+    h.sim.add_user("ceo@example.com", "CEO").unwrap();
+    h.linked(LEE, "lee@example.com").await;
+    h.smtp().refuse("ghost@example.com");
+    h.sim.clear_log();
+    let h = &h;
+    let answer = |user: u64, email: &str| {
+        let email = email.to_owned();
+        async move {
+            let a = h
+                .command(
+                    &Actor::user(user),
+                    "comake register",
+                    &kim_registers(&email),
+                )
+                .await;
+            (
+                a.outcome.result,
+                a.text().replace(&email.replace('@', "\\@"), "EMAIL"),
+                a.buttons(),
+            )
+        }
+    };
+    // Four people, so no one reaches the three-codes-an-hour limit.
+    let free = answer(KIM, "new@example.com").await;
+    let taken = answer(BOSS, "lee@example.com").await;
+    let existing = answer(444, "ceo@example.com").await;
+    let refused = answer(555, "ghost@example.com").await;
+    assert_eq!(free.0, "ok");
+    assert!(free.1.contains("EMAIL"), "{}", free.1);
+    assert_eq!(free, taken);
+    assert_eq!(free, existing);
+    assert_eq!(free, refused, "a mailbox the server refuses looks the same");
+    assert!(
+        h.sim.requests().is_empty(),
+        "Comake was asked: {:?}",
+        h.sim.requests()
+    );
+    assert_eq!(h.smtp().mails_to("ceo@example.com", 1).await.len(), 1);
+    assert_eq!(h.smtp().mails_to("lee@example.com", 1).await.len(), 1);
+}
+
+#[tokio::test]
+async fn after_the_code_a_taken_or_existing_email_is_explained() {
+    let h = Harness::with_smtp(&[]).await;
+    h.sim.add_user("ceo@example.com", "CEO").unwrap();
+    h.linked(LEE, "lee@example.com").await;
+    h.sim.clear_log();
+    let a = h.register(&Actor::user(KIM), "lee@example.com", "Me").await;
+    assert_eq!(a.outcome.result, "refused");
+    assert!(
+        a.text().contains("already linked to another"),
+        "{}",
+        a.text()
+    );
+    assert!(h.sim.requests().is_empty(), "refused before Comake");
+    let a = h.register(&Actor::user(KIM), "ceo@example.com", "Me").await;
     assert_eq!(a.outcome.result, "refused");
     assert!(a.text().contains("/comake-admin link"), "{}", a.text());
     assert!(h.app.store.account(KIM).unwrap().is_none());
-    // An email linked to another Discord account is refused before Comake is asked.
-    h.linked(LEE, "lee@example.com").await;
-    h.sim.clear_log();
+    // Linked people are told so before any code is sent.
+    let a = h
+        .command(
+            &Actor::user(LEE),
+            "comake register",
+            &kim_registers("x@example.com"),
+        )
+        .await;
+    assert!(a.text().contains("already linked"), "{}", a.text());
+    assert!(h.smtp().mails_to("x@example.com", 0).await.is_empty());
+}
+
+#[tokio::test]
+async fn three_codes_an_hour_per_person_and_per_email() {
+    let h = Harness::with_smtp(&[]).await;
+    for i in 0..3 {
+        let a = h
+            .command(
+                &Actor::user(KIM),
+                "comake register",
+                &kim_registers(&format!("k{i}@example.com")),
+            )
+            .await;
+        assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    }
     let a = h
         .command(
             &Actor::user(KIM),
             "comake register",
-            &[("email", json!("LEE@example.com")), ("name", json!("Me"))],
+            &kim_registers("k9@example.com"),
         )
         .await;
     assert_eq!(a.outcome.result, "refused");
-    assert!(h.sim.requests().is_empty());
+    assert!(a.text().contains("Too many codes"), "{}", a.text());
+    assert!(h.smtp().mails_to("k9@example.com", 0).await.is_empty());
+    for user in [LEE, BOSS] {
+        h.command(
+            &Actor::user(user),
+            "comake register",
+            &kim_registers("target@example.com"),
+        )
+        .await;
+    }
+    h.command(
+        &Actor::user(444),
+        "comake register",
+        &kim_registers("target@example.com"),
+    )
+    .await;
+    let a = h
+        .command(
+            &Actor::user(555),
+            "comake register",
+            &kim_registers("target@example.com"),
+        )
+        .await;
+    assert!(
+        a.text().contains("Too many codes"),
+        "per email: {}",
+        a.text()
+    );
+    assert_eq!(h.smtp().mails_to("target@example.com", 3).await.len(), 3);
 }
 
 #[tokio::test]
-async fn register_refuses_bad_input_without_calling_comake() {
-    let h = Harness::with_env(&[("ALLOWED_EMAIL_DOMAINS", "example.com")]).await;
+async fn register_refuses_bad_input_without_mail_or_comake() {
+    let h = Harness::with_smtp(&[("ALLOWED_EMAIL_DOMAINS", "example.com")]).await;
     let kim = Actor::user(KIM);
     for (options, expect) in [
         (
             vec![("email", json!("not-an-email")), ("name", json!("Kim"))],
             "email address",
+        ),
+        (
+            vec![
+                ("email", json!("[click](https://evil.example)@example.com")),
+                ("name", json!("Kim")),
+            ],
+            "email address",
+        ),
+        (
+            vec![("email", json!("김@example.com")), ("name", json!("Kim"))],
+            "before the @",
         ),
         (
             vec![
@@ -144,26 +383,32 @@ async fn register_refuses_bad_input_without_calling_comake() {
         "Comake was called: {:?}",
         h.sim.requests()
     );
+    assert!(h.smtp().mails().is_empty());
     assert!(h.app.store.account(KIM).unwrap().is_none());
 }
 
 #[tokio::test]
-async fn admin_only_registration_turns_self_service_off() {
-    let h = Harness::with_env(&[("REGISTRATION", "admin")]).await;
-    let a = h
-        .command(
-            &Actor::user(KIM).ko(),
-            "comake register",
-            &[("email", json!("kim@example.com")), ("name", json!("Kim"))],
-        )
-        .await;
-    assert_eq!(a.outcome.result, "refused");
-    assert!(
-        has_hangul(&a.text()) && a.text().contains("/comake-admin link"),
-        "{}",
-        a.text()
-    );
-    assert!(h.sim.requests().is_empty());
+async fn without_smtp_only_admins_link() {
+    for h in [
+        Harness::new().await,
+        Harness::with_smtp(&[("REGISTRATION", "admin")]).await,
+    ] {
+        let a = h
+            .command(
+                &Actor::user(KIM).ko(),
+                "comake register",
+                &[("email", json!("kim@example.com")), ("name", json!("Kim"))],
+            )
+            .await;
+        assert_eq!(a.outcome.result, "refused");
+        assert!(
+            has_hangul(&a.text()) && a.text().contains("/comake-admin link"),
+            "{}",
+            a.text()
+        );
+        assert!(h.sim.requests().is_empty());
+        assert!(h.smtp.as_ref().is_none_or(|s| s.mails().is_empty()));
+    }
 }
 
 #[tokio::test]
@@ -852,6 +1097,79 @@ async fn admins_link_list_audit_and_unlink() {
     assert!(a.text().contains("admin.unlink"), "{}", a.text());
 }
 
+#[tokio::test]
+async fn admins_act_only_on_members_of_their_server() {
+    let h = Harness::new().await;
+    h.sim.add_user("lee@example.com", "Lee").unwrap();
+    h.linked(KIM, "kim@example.com").await;
+    h.sim.clear_log();
+    let boss = Actor::user(BOSS).admin();
+    let a = h
+        .command(
+            &boss,
+            "comake-admin link",
+            &[
+                ("user", json!({"user": LEE, "outside": true})),
+                ("email", json!("lee@example.com")),
+            ],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "refused");
+    assert!(a.text().contains("isn't a member"), "{}", a.text());
+    assert!(h.app.store.account(LEE).unwrap().is_none());
+    let a = h
+        .command(
+            &boss,
+            "comake-admin unlink",
+            &[("user", json!({"user": KIM, "outside": true}))],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "refused");
+    assert!(h.app.store.account(KIM).unwrap().is_some());
+    assert!(h.sim.requests().is_empty());
+    // A member is linked, and the audit log names the email.
+    let a = h
+        .command(
+            &boss,
+            "comake-admin link",
+            &[
+                ("user", json!({"user": LEE})),
+                ("email", json!("lee@example.com")),
+            ],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    let audit = h.app.store.audit_newest(1, Some(BOSS)).unwrap();
+    assert!(
+        audit[0].outcome.contains("lee@example.com"),
+        "{:?}",
+        audit[0]
+    );
+}
+
+#[tokio::test]
+async fn admin_roles_narrow_who_is_an_admin() {
+    const LEGAL: u64 = 777;
+    let h = Harness::with_env(&[("ADMIN_ROLE_IDS", "777,778")]).await;
+    let manager = Actor::user(BOSS).admin();
+    let a = h.command(&manager, "comake-admin list", &[]).await;
+    assert_eq!(a.outcome.result, "refused");
+    assert!(a.text().contains("admin roles"), "{}", a.text());
+    let legal = Actor {
+        roles: &[LEGAL],
+        ..Actor::user(BOSS).admin()
+    };
+    let a = h.command(&legal, "comake-admin list", &[]).await;
+    assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    // The role alone is not enough: Manage Server is still needed.
+    let role_only = Actor {
+        roles: &[LEGAL],
+        ..Actor::user(KIM)
+    };
+    let a = h.command(&role_only, "comake-admin list", &[]).await;
+    assert_eq!(a.outcome.result, "refused");
+}
+
 // ----- autocomplete -----
 
 #[tokio::test]
@@ -977,12 +1295,69 @@ async fn a_flood_of_commands_is_slowed_down() {
 }
 
 #[tokio::test]
-async fn other_guilds_are_refused_when_guilds_are_configured() {
-    let h = Harness::with_env(&[("DISCORD_GUILD_IDS", "12345")]).await;
-    h.linked(KIM, "kim@example.com").await;
-    let a = h.command(&Actor::user(KIM), "comake whoami", &[]).await;
+async fn unlisted_servers_and_dms_are_refused_before_any_work() {
+    let h = Harness::new().await;
+    let (id, _) = kim_with(&h, "NDA", &["갑", "을"]).await;
+    h.sim.clear_log();
+    let outside = Actor {
+        guild: Some(12345),
+        ..Actor::user(KIM).admin()
+    };
+    let dm = Actor {
+        guild: None,
+        ..Actor::user(KIM)
+    };
+    for actor in [&outside, &dm] {
+        for (cmd, options) in [
+            ("contract new", vec![]),
+            ("contract show", vec![("contract", json!(id.to_string()))]),
+            ("comake whoami", vec![]),
+            ("comake-admin list", vec![]),
+            (
+                "comake-admin link",
+                vec![
+                    ("user", json!({"user": LEE})),
+                    ("email", json!("kim@example.com")),
+                ],
+            ),
+        ] {
+            let a = h.command(actor, cmd, &options).await;
+            assert_eq!(a.outcome.result, "refused", "{cmd}");
+            assert!(a.ephemeral(), "{cmd}");
+            assert!(a.text().contains("company"), "{cmd}: {}", a.text());
+        }
+        let a = h
+            .autocomplete(
+                actor,
+                "contract show",
+                &[("contract", json!(""))],
+                "contract",
+            )
+            .await;
+        assert!(a.choices().is_empty());
+        let a = h.press(actor, &format!("c:ok:{id}")).await;
+        assert_eq!(a.outcome.result, "refused");
+        let a = h.submit(actor, "v:submit", &[("code", "123456")]).await;
+        assert_eq!(a.outcome.result, "refused");
+    }
+    assert!(h.sim.requests().is_empty(), "{:?}", h.sim.requests());
+    // Nothing was written either: no audit entry, no notification state.
+    assert!(h.app.store.audit_newest(5, None).unwrap().is_empty());
+    assert!(h.app.store.notify_state(KIM).unwrap().is_none());
+    let a = h
+        .command(&Actor::user(KIM).ko(), "comake whoami", &[])
+        .await;
+    assert_eq!(a.outcome.result, "ok", "the company's server still works");
+    // The buttons of our own DMs work in a DM, for linked people only.
+    let a = h.press(&dm, &format!("n:sign:{id}")).await;
+    assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    let stranger = Actor {
+        guild: None,
+        ..Actor::user(LEE)
+    };
+    let a = h.press(&stranger, &format!("n:sign:{id}")).await;
     assert_eq!(a.outcome.result, "refused");
-    assert!(a.text().contains("isn't enabled"), "{}", a.text());
+    assert!(a.text().contains("/comake register"), "{}", a.text());
 }
 
 #[tokio::test]

@@ -215,8 +215,10 @@ async fn the_real_binary_serves_a_command_end_to_end() {
     let sim = common::sim().await;
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut bot =
-        common::bot::Bot::start(&common::bot::env(&sim, &fake, dir.path()), dir.path()).await;
+    let smtp = common::smtp::SmtpServer::start();
+    let mut vars = common::bot::env(&sim, &fake, dir.path());
+    vars.extend(common::bot::smtp_env(&smtp));
+    let mut bot = common::bot::Bot::start(&vars, dir.path()).await;
     // It registered the commands at start.
     assert!(fake
         .calls()
@@ -231,10 +233,9 @@ async fn the_real_binary_serves_a_command_end_to_end() {
         ],
         None,
     );
-    let (status, first) = common::bot::post_signed(bot.addr, &body).await;
-    assert_eq!((status, first["type"].as_u64()), (200, Some(5)));
-    let edits = fake.edits(1).await;
-    let edit = edits.first().expect("an edit");
+    common::bot::register_over_http(bot.addr, &fake, &smtp, &body).await;
+    let edits = fake.edits(2).await;
+    let edit = edits.last().expect("an edit");
     validate_edit(edit);
     assert!(
         edit["content"].as_str().unwrap().contains("New Person"),

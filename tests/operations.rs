@@ -8,9 +8,10 @@ use std::time::Duration;
 use comake_bot::comake::wire::{ContractStatus, Endpoint};
 use comake_bot::store::{AuditEntry, Store};
 use comake_bot::{discord, observe, tasks};
-use common::bot::{env, post_signed, run_once, Bot};
+use common::bot::{env, post_signed, register_over_http, run_once, smtp_env, Bot};
 use common::discord::{command_payload, Actor, Harness};
 use common::fake_discord::FakeDiscord;
+use common::smtp::SmtpServer;
 use serde_json::{json, Value};
 
 #[tokio::test]
@@ -41,6 +42,35 @@ async fn check_reports_each_part_and_fails_on_a_wrong_key() {
         format!("{out}{err}").contains("COMAKE_API_KEY"),
         "names the variable: {out}{err}"
     );
+    // A bot anyone can invite fails its own line; the others still pass.
+    fake.set_bot_public(true);
+    let (ok, out, _) = run_once(&["check"], &vars, dir.path()).await;
+    assert!(!ok, "{out}");
+    assert!(out.contains("public bot: FAILED"), "{out}");
+    assert!(out.contains("Public Bot"), "{out}");
+    assert!(
+        out.contains("comake: OK") && out.contains("discord: OK"),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn without_the_company_servers_the_bot_does_not_start() {
+    let sim = common::sim().await;
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut vars = env(&sim, &fake, dir.path());
+    vars.retain(|(k, _)| k != "DISCORD_GUILD_IDS");
+    for command in ["run", "check"] {
+        let (ok, out, err) = run_once(&[command], &vars, dir.path()).await;
+        assert!(!ok, "{command}: {out}{err}");
+        assert!(
+            err.contains("DISCORD_GUILD_IDS") && err.contains("company's own"),
+            "{command} names the variable and why: {err}"
+        );
+    }
+    // Nothing was registered or served.
+    assert!(fake.calls().is_empty(), "{:?}", fake.calls());
 }
 
 #[tokio::test]
@@ -233,7 +263,9 @@ async fn sigterm_lets_a_slow_command_finish_then_exits_cleanly() {
     let sim = common::sim().await;
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let vars = env(&sim, &fake, dir.path());
+    let smtp = SmtpServer::start();
+    let mut vars = env(&sim, &fake, dir.path());
+    vars.extend(smtp_env(&smtp));
     let mut bot = Bot::start(&vars, dir.path()).await;
     let register = command_payload(
         &Actor::user(7),
@@ -244,8 +276,7 @@ async fn sigterm_lets_a_slow_command_finish_then_exits_cleanly() {
         ],
         None,
     );
-    assert_eq!(post_signed(bot.addr, &register).await.0, 200);
-    fake.edits(1).await;
+    register_over_http(bot.addr, &fake, &smtp, &register).await;
     sim.seed_contract(
         "slow@example.com",
         "Slow deal",
@@ -268,9 +299,10 @@ async fn sigterm_lets_a_slow_command_finish_then_exits_cleanly() {
     bot.terminate();
     let exit = bot.wait(Duration::from_secs(20)).await;
     assert!(exit.success(), "exit {exit:?}: {}", bot.log());
-    let edits = fake.edits(2).await;
-    assert_eq!(edits.len(), 2, "the slow command was not finished");
-    assert!(edits[1]["content"].as_str().unwrap().contains("Slow deal"));
+    // Two edits for the registration (code sent, linked), one for the list.
+    let edits = fake.edits(3).await;
+    assert_eq!(edits.len(), 3, "the slow command was not finished");
+    assert!(edits[2]["content"].as_str().unwrap().contains("Slow deal"));
     // The store reopens cleanly with the account in it.
     let store = Store::open(dir.path().join("store")).unwrap();
     assert_eq!(store.account(7).unwrap().unwrap().email, "slow@example.com");
@@ -282,30 +314,33 @@ async fn trace_json_logs_of_a_full_scenario_leak_nothing() {
     let sim = common::sim().await;
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start();
     let mut vars = env(&sim, &fake, dir.path());
+    vars.extend(smtp_env(&smtp));
     vars.push(("RUST_LOG".into(), "trace".into()));
     vars.push(("LOG_FORMAT".into(), "json".into()));
     let mut bot = Bot::start(&vars, dir.path()).await;
     let kim = Actor::user(8);
     let phone = "010-5555-7777";
     let password = "pw-Very-Secret-77";
+    let register = command_payload(
+        &kim,
+        "comake register",
+        &[
+            ("email", json!("kim@example.com")),
+            ("name", json!("Kim")),
+            ("phone", json!(phone)),
+        ],
+        None,
+    );
+    let (mut interaction_tokens, code) =
+        register_over_http(bot.addr, &fake, &smtp, &register).await;
     let steps = [
-        command_payload(
-            &kim,
-            "comake register",
-            &[
-                ("email", json!("kim@example.com")),
-                ("name", json!("Kim")),
-                ("phone", json!(phone)),
-            ],
-            None,
-        ),
         command_payload(&kim, "contract new", &[], None),
         command_payload(&kim, "contract list", &[], None),
     ];
-    let mut interaction_tokens = Vec::new();
     for (done, step) in steps.iter().enumerate() {
-        let patches = done + 1;
+        let patches = done + 3;
         interaction_tokens.push(step["token"].as_str().unwrap().to_owned());
         assert_eq!(post_signed(bot.addr, step).await.0, 200);
         fake.edits(patches).await;
@@ -326,7 +361,7 @@ async fn trace_json_logs_of_a_full_scenario_leak_nothing() {
     );
     interaction_tokens.push(signee["token"].as_str().unwrap().to_owned());
     assert_eq!(post_signed(bot.addr, &signee).await.0, 200);
-    fake.edits(4).await;
+    fake.edits(5).await;
     let request = command_payload(
         &kim,
         "contract request-sign",
@@ -340,7 +375,7 @@ async fn trace_json_logs_of_a_full_scenario_leak_nothing() {
     );
     interaction_tokens.push(request["token"].as_str().unwrap().to_owned());
     assert_eq!(post_signed(bot.addr, &request).await.0, 200);
-    fake.edits(5).await;
+    fake.edits(6).await;
     assert!(sim.count(Endpoint::SetSignees) >= 1);
     bot.terminate();
     assert!(bot.wait(Duration::from_secs(20)).await.success());
@@ -361,6 +396,7 @@ async fn trace_json_logs_of_a_full_scenario_leak_nothing() {
         password.into(),
         phone.into(),
         "01055557777".into(),
+        code,
     ];
     secrets.extend(sim.issued_tokens());
     secrets.extend(interaction_tokens);

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use serenity::all::{
-    CommandDataOption, CommandDataOptionValue, CommandInteraction, ComponentInteraction, GuildId,
-    Http, HttpBuilder, Interaction, InteractionId,
+    ActionRowComponent, CommandDataOption, CommandDataOptionValue, CommandInteraction,
+    ComponentInteraction, GuildId, Http, HttpBuilder, Interaction, InteractionId, ModalInteraction,
 };
 
 use crate::config::DiscordConfig;
@@ -65,32 +65,32 @@ pub fn http(config: &DiscordConfig) -> Result<Http, DiscordError> {
     Ok(builder.build())
 }
 
-/// Replace the application's commands with those of `commands/`: in each of
-/// `guilds` when given (instant, for development), else globally.
+/// Replace the application's commands with those of `commands/` in each of
+/// the company's `guilds` (a bulk overwrite each), and clear the global
+/// commands so no stale ones linger in other servers or DMs.
 pub async fn register_commands(http: &Http, guilds: &[u64]) -> Result<(), DiscordError> {
     let definitions = command_definitions()?;
-    let api = |e: serenity::Error| DiscordError::Api(e.to_string());
-    if guilds.is_empty() {
-        http.create_global_commands(&definitions)
+    let api = |e: serenity::Error| DiscordError::Api(delivery_error(e).0);
+    for guild in guilds {
+        http.create_guild_commands(GuildId::new(*guild), &definitions)
             .await
             .map_err(api)?;
-        tracing::info!(
-            commands = definitions.len(),
-            "registered the commands globally"
-        );
-    } else {
-        for guild in guilds {
-            http.create_guild_commands(GuildId::new(*guild), &definitions)
-                .await
-                .map_err(api)?;
-        }
-        tracing::info!(
-            commands = definitions.len(),
-            guilds = guilds.len(),
-            "registered the commands per guild"
-        );
     }
+    let none: Vec<Value> = Vec::new();
+    http.create_global_commands(&none).await.map_err(api)?;
+    tracing::info!(
+        commands = definitions.len(),
+        guilds = guilds.len(),
+        "registered the commands in the company's servers and cleared the global ones"
+    );
     Ok(())
+}
+
+/// Leave a server that is not the company's (`DELETE /users/@me/guilds/{id}`).
+pub async fn leave_guild(http: &Http, guild: u64) -> Result<(), DiscordError> {
+    http.leave_guild(GuildId::new(guild.max(1)))
+        .await
+        .map_err(|e| DiscordError::Api(delivery_error(e).0))
 }
 
 fn flatten(
@@ -144,6 +144,12 @@ impl Common<'_> {
             guild: self.guild.map(GuildId::get),
             locale: self.locale.to_owned(),
             permissions: self.member.and_then(|m| m.permissions).map(|p| p.bits()),
+            roles: self
+                .member
+                .map(|m| m.roles.iter().map(|r| r.get()).collect())
+                .unwrap_or_default(),
+            user_name: self.user.name.clone(),
+            members: Vec::new(),
             command: String::new(),
             options: Vec::new(),
             focused: None,
@@ -170,6 +176,7 @@ fn from_command(c: &CommandInteraction, kind: Kind) -> Invocation {
         command: path.join(" "),
         options,
         focused,
+        members: c.data.resolved.members.keys().map(|u| u.get()).collect(),
         ..common.invocation(kind)
     }
 }
@@ -190,13 +197,45 @@ fn from_component(c: &ComponentInteraction) -> Invocation {
     }
 }
 
+/// A submitted modal: its text inputs become string options.
+fn from_modal(m: &ModalInteraction) -> Invocation {
+    let common = Common {
+        id: m.id,
+        token: &m.token,
+        application_id: m.application_id,
+        user: &m.user,
+        guild: m.guild_id,
+        locale: &m.locale,
+        member: m.member.as_ref(),
+    };
+    let options = m
+        .data
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .filter_map(|c| match c {
+            ActionRowComponent::InputText(input) => Some((
+                input.custom_id.clone(),
+                OptValue::Str(input.value.clone().unwrap_or_default()),
+            )),
+            _ => None,
+        })
+        .collect();
+    Invocation {
+        custom_id: m.data.custom_id.clone(),
+        options,
+        ..common.invocation(Kind::Modal)
+    }
+}
+
 /// The handlers' view of an interaction; `None` for kinds we do not serve
-/// (PING is answered by the transport, modals are not used).
+/// (PING is answered by the transport).
 pub fn invocation(interaction: &Interaction) -> Option<Invocation> {
     match interaction {
         Interaction::Command(c) => Some(from_command(c, Kind::Command)),
         Interaction::Autocomplete(c) => Some(from_command(c, Kind::Autocomplete)),
         Interaction::Component(c) => Some(from_component(c)),
+        Interaction::Modal(m) => Some(from_modal(m)),
         _ => None,
     }
 }

@@ -17,6 +17,13 @@ pub const DEADLINE: Duration = Duration::from_millis(2200);
 /// Contracts read for autocomplete (one page of Comake's maximum size).
 const LIST_LIMIT: u32 = 100;
 
+/// Autocomplete requests one person may make: a burst of 30 keystrokes,
+/// then two a second. Beyond it the answer is no choices, not a Comake call.
+pub fn quota() -> governor::Quota {
+    governor::Quota::per_second(std::num::NonZeroU32::MIN.saturating_add(1))
+        .allow_burst(std::num::NonZeroU32::MIN.saturating_add(29))
+}
+
 /// Values read from Comake, each reused for [`CACHE_TTL`].
 struct Recent<K, V>(Mutex<HashMap<K, (Instant, Arc<V>)>>);
 

@@ -2,24 +2,39 @@
 
 use chrono::Utc;
 
+use secrecy::ExposeSecret;
+
 use crate::args;
 use crate::comake::wire::RegisterClientRequest;
 use crate::comake::ComakeError;
 use crate::config::Registration;
+use crate::mail::MailError;
 use crate::store::{Account, LinkError, LinkMethod};
 use crate::validate;
 
-use super::{discord_time, fv, plain, Ctx, HandlerResult, Reply};
+use super::reply::Modal;
+use super::verify::{self, Check};
+use super::{discord_time, fv, plain, Component, Ctx, HandlerResult, Reply, Style};
 
-/// `/comake register`: create a new Comake user and link it. Never claims an
-/// existing Comake account: that takes an admin.
+/// The button that opens the code form, and the form itself.
+pub const ENTER_CODE: &str = "v:enter";
+pub const SUBMIT_CODE: &str = "v:submit";
+const CODE_INPUT: &str = "code";
+
+/// `/comake register`, step one: mail a one-time code to the email. The
+/// answer is the same whatever the email's state (free, taken, or already
+/// in Comake): that is said only once the code proves the person owns it.
 pub async fn register(ctx: &Ctx<'_>) -> HandlerResult {
     let app = ctx.app;
-    if app.config.registration == Registration::Admin {
+    let Some(mailer) = app
+        .mailer
+        .as_ref()
+        .filter(|_| app.config.registration == Registration::Open)
+    else {
         return Err(ctx.refuse("register-disabled", &[]));
-    }
+    };
     let email = validate::email(ctx.inv.str("email").unwrap_or_default())
-        .ok_or_else(|| ctx.refuse("invalid-email", &[]))?;
+        .map_err(|e| ctx.refuse(e.message(), &[]))?;
     let name = validate::name(ctx.inv.str("name").unwrap_or_default())
         .ok_or_else(|| ctx.refuse("invalid-name", &[]))?;
     let phone = match ctx.inv.str("phone") {
@@ -34,14 +49,150 @@ pub async fn register(ctx: &Ctx<'_>) -> HandlerResult {
             .map(|d| format!("@{d}"))
             .collect::<Vec<_>>()
             .join(", ");
-        return Err(ctx.refuse("invalid-domain", &args!["domains" => list]));
+        return Err(ctx.refuse("invalid-domain", &args!["domains" => plain(&list)]));
     }
     if let Some(existing) = app
         .store
         .account(ctx.inv.user)
         .map_err(|e| ctx.store_failure(e))?
     {
-        return Err(ctx.refuse("register-already-linked", &args!["email" => existing.email]));
+        return Err(ctx.refuse(
+            "register-already-linked",
+            &args!["email" => plain(&existing.email)],
+        ));
+    }
+    let code = app
+        .verifications
+        .start(
+            ctx.inv.user,
+            &email,
+            &name,
+            phone.map(secrecy::SecretString::from),
+        )
+        .map_err(|wait| {
+            ctx.refuse(
+                "register-too-many",
+                &args!["minutes" => wait.as_secs().div_ceil(60).max(1)],
+            )
+        })?;
+    let masked = validate::mask_email(&email);
+    let mail_args = args![
+        "code" => verify::code_text(&code).to_owned(),
+        "user" => ctx.inv.user_name.clone(),
+        "minutes" => verify::CODE_TTL.as_secs() / 60,
+    ];
+    let subject = ctx.t("mail-code-subject", &mail_args);
+    let body = ctx.t("mail-code-body", &mail_args);
+    match mailer.send(&email, &subject, body).await {
+        Ok(()) => ctx.audit("register.code_sent", None, &format!("ok ({masked})")),
+        // A refused recipient is answered like a delivered code: the answer
+        // must not tell which addresses exist.
+        Err(MailError::Refused(why)) => {
+            tracing::warn!(email = %masked, error = %why, "the mail server refused a registration code");
+            ctx.audit(
+                "register.code_sent",
+                None,
+                &format!("refused by the mail server ({masked})"),
+            );
+        }
+        Err(e) => {
+            app.verifications.cancel(ctx.inv.user);
+            ctx.audit("register.code_sent", None, &format!("error ({masked})"));
+            return Err(ctx.internal_as("error-mail-down", "no", e));
+        }
+    }
+    Ok(code_prompt(
+        ctx,
+        ctx.t(
+            "register-code-sent",
+            &args![
+                "email" => plain(&email),
+                "minutes" => verify::CODE_TTL.as_secs() / 60,
+            ],
+        ),
+    ))
+}
+
+/// `text` with the button that opens the code form.
+fn code_prompt(ctx: &Ctx<'_>, text: String) -> Reply {
+    Reply::text(text).row(vec![Component::Button {
+        label: ctx.t("register-enter-code", &[]),
+        custom_id: ENTER_CODE.to_owned(),
+        style: Style::Primary,
+    }])
+}
+
+/// The **Enter code** button: open the form, if a code is waiting.
+pub async fn enter_code(ctx: &Ctx<'_>) -> HandlerResult {
+    if ctx.inv.custom_id != ENTER_CODE || !ctx.app.verifications.waiting(ctx.inv.user) {
+        return Err(ctx.refuse("register-code-none", &[]));
+    }
+    Ok(Reply {
+        modal: Some(Modal {
+            custom_id: SUBMIT_CODE.to_owned(),
+            title: ctx.t("register-code-title", &[]),
+            input_id: CODE_INPUT.to_owned(),
+            label: ctx.t("register-code-label", &[]),
+            min_length: verify::CODE_DIGITS as u16,
+            max_length: 20,
+        }),
+        ..Reply::default()
+    })
+}
+
+/// The submitted code form: only the right code, from the person who asked,
+/// in time and within the tries, goes on to Comake and the link.
+pub async fn submit_code(ctx: &Ctx<'_>) -> HandlerResult {
+    if ctx.inv.custom_id != SUBMIT_CODE {
+        return Err(ctx.refuse("error-unknown-command", &[]));
+    }
+    let typed = ctx.inv.str(CODE_INPUT).unwrap_or_default();
+    let pending = match ctx.app.verifications.check(ctx.inv.user, typed) {
+        Check::Proven(p) => p,
+        Check::Wrong { email, left } => {
+            let masked = validate::mask_email(&email);
+            ctx.audit("register.code_failed", None, &format!("wrong ({masked})"));
+            return Ok(code_prompt(
+                ctx,
+                ctx.t("register-code-wrong", &args!["left" => left]),
+            ));
+        }
+        Check::Locked { email } => {
+            let masked = validate::mask_email(&email);
+            ctx.audit("register.code_failed", None, &format!("locked ({masked})"));
+            return Err(ctx.refuse("register-code-locked", &[]));
+        }
+        Check::Expired { email } => {
+            let masked = validate::mask_email(&email);
+            ctx.audit(
+                "register.code_expired",
+                None,
+                &format!("expired ({masked})"),
+            );
+            return Err(ctx.refuse("register-code-expired", &[]));
+        }
+        Check::Nothing => return Err(ctx.refuse("register-code-none", &[])),
+    };
+    let masked = validate::mask_email(&pending.email);
+    ctx.audit("register.code_proven", None, &format!("ok ({masked})"));
+    link_proven(ctx, pending).await
+}
+
+/// The person proved the email: now say what its state is, or create the
+/// Comake user and link it.
+async fn link_proven(ctx: &Ctx<'_>, pending: verify::Pending) -> HandlerResult {
+    let app = ctx.app;
+    let email = pending.email;
+    let masked = validate::mask_email(&email);
+    if let Some(existing) = app
+        .store
+        .account(ctx.inv.user)
+        .map_err(|e| ctx.store_failure(e))?
+    {
+        return Err(ctx.refuse(
+            "register-already-linked",
+            &args!["email" => plain(&existing.email)],
+        ));
     }
     if app
         .store
@@ -49,25 +200,47 @@ pub async fn register(ctx: &Ctx<'_>) -> HandlerResult {
         .map_err(|e| ctx.store_failure(e))?
         .is_some()
     {
+        ctx.audit(
+            "account.register",
+            None,
+            &format!("refused: email linked ({masked})"),
+        );
         return Err(ctx.refuse("register-email-linked", &[]));
     }
     let request = RegisterClientRequest {
         email: email.clone(),
-        name: name.clone(),
-        phone,
+        name: pending.name,
+        phone: pending.phone.map(|p| p.expose_secret().to_owned()),
     };
     let client = match app.comake.register_client(&request).await {
         Ok(client) => client,
         Err(ComakeError::Conflict(_)) => {
-            ctx.audit("account.register", None, "refused: email exists in Comake");
+            ctx.audit(
+                "account.register",
+                None,
+                &format!("refused: email exists in Comake ({masked})"),
+            );
             return Err(ctx.refuse("register-email-exists", &[]));
         }
         Err(ComakeError::InvalidInput(_)) => return Err(ctx.refuse("invalid-email", &[])),
         Err(e) => return Err(ctx.comake_failure(e)),
     };
+    // Link only the address that was proven, whatever Comake answered.
+    if validate::email(&client.email).as_deref() != Ok(email.as_str()) {
+        ctx.audit(
+            "account.register",
+            None,
+            &format!("refused: Comake answered another email ({masked})"),
+        );
+        return Err(ctx.internal_as(
+            "error-register-mismatch",
+            "no",
+            "register-client answered with another email than the one requested",
+        ));
+    }
     let account = Account {
         discord_id: ctx.inv.user,
-        email: client.email.clone(),
+        email: email.clone(),
         name: client.name.clone(),
         comake_client_id: client.id.0.clone(),
         linked_at: Utc::now(),
@@ -78,14 +251,14 @@ pub async fn register(ctx: &Ctx<'_>) -> HandlerResult {
         Ok(_) => {}
         Err(LinkError::EmailTaken { .. }) => return Err(ctx.refuse("register-email-linked", &[])),
         Err(LinkError::AlreadyLinked { email }) => {
-            return Err(ctx.refuse("register-already-linked", &args!["email" => email]))
+            return Err(ctx.refuse("register-already-linked", &args!["email" => plain(&email)]))
         }
         Err(LinkError::Store(e)) => return Err(ctx.store_failure(e)),
     }
-    ctx.audit("account.register", None, "ok");
+    ctx.audit("account.register", None, &format!("ok ({masked})"));
     Ok(Reply::text(ctx.t(
         "register-done",
-        &args!["name" => plain(&client.name), "email" => plain(&client.email)],
+        &args!["name" => plain(&client.name), "email" => plain(&email)],
     )))
 }
 
@@ -163,6 +336,7 @@ pub async fn notifications(ctx: &Ctx<'_>) -> HandlerResult {
 /// The "how do I sign" button on a DM about a contract waiting for the
 /// user's signature. It explains; it never hands out a link.
 pub async fn how_to_sign(ctx: &Ctx<'_>) -> HandlerResult {
+    ctx.account()?;
     let id = ctx.inv.custom_id.rsplit(':').next().unwrap_or_default();
     let name = ctx
         .app

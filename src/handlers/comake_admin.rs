@@ -18,7 +18,8 @@ const PAGE_SIZE: usize = 10;
 const AUDIT_ENTRIES: usize = 15;
 
 /// The command's default permissions can be overridden per server, so the
-/// member's permissions in the interaction are checked every time.
+/// member's permissions (and, with `ADMIN_ROLE_IDS`, roles) in the
+/// interaction are checked every time. Only listed servers get this far.
 fn require_admin(ctx: &Ctx<'_>) -> Result<(), Failure> {
     if ctx.inv.guild.is_none() {
         return Err(ctx.refuse("error-guild-only", &[]));
@@ -27,15 +28,25 @@ fn require_admin(ctx: &Ctx<'_>) -> Result<(), Failure> {
     if perms & (ADMINISTRATOR | MANAGE_GUILD) == 0 {
         return Err(ctx.refuse("error-not-admin", &[]));
     }
+    let roles = &ctx.app.config.discord.admin_role_ids;
+    if !roles.is_empty() && !ctx.inv.roles.iter().any(|r| roles.contains(r)) {
+        return Err(ctx.refuse("error-not-admin-role", &[]));
+    }
     Ok(())
 }
 
-/// An admin's command about a member: the member from the `user` option.
+/// An admin's command about a member: the member from the `user` option,
+/// who must be a member of this server (Discord resolves them as one).
 fn target(ctx: &Ctx<'_>) -> Result<u64, Failure> {
     require_admin(ctx)?;
-    ctx.inv
+    let user = ctx
+        .inv
         .user_opt("user")
-        .ok_or_else(|| ctx.refuse("error-unknown-command", &[]))
+        .ok_or_else(|| ctx.refuse("error-unknown-command", &[]))?;
+    if !ctx.inv.members.contains(&user) {
+        return Err(ctx.refuse("admin-not-member", &args!["user" => user.to_string()]));
+    }
+    Ok(user)
 }
 
 /// `/comake-admin link`: prove the Comake user exists (a login succeeds),
@@ -43,7 +54,7 @@ fn target(ctx: &Ctx<'_>) -> Result<u64, Failure> {
 pub async fn link(ctx: &Ctx<'_>) -> HandlerResult {
     let member = target(ctx)?;
     let email = validate::email(ctx.inv.str("email").unwrap_or_default())
-        .ok_or_else(|| ctx.refuse("invalid-email", &[]))?;
+        .map_err(|e| ctx.refuse(e.message(), &[]))?;
     if let Some(owner) = ctx
         .app
         .store
@@ -81,7 +92,11 @@ pub async fn link(ctx: &Ctx<'_>) -> HandlerResult {
         Err(LinkError::Store(e)) => return Err(ctx.store_failure(e)),
     }
     ctx.app.contracts.forget(member);
-    ctx.audit(&format!("admin.link <@{member}>"), None, "ok");
+    ctx.audit(
+        &format!("admin.link <@{member}>"),
+        None,
+        &format!("ok ({email})"),
+    );
     Ok(Reply::text(ctx.t(
         "admin-link-done",
         &args!["user" => member.to_string(), "name" => plain(&name), "email" => plain(&email)],

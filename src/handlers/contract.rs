@@ -93,6 +93,7 @@ fn link_reply(
             url,
         }]],
         credential: true,
+        modal: None,
     }
 }
 
@@ -452,7 +453,7 @@ fn signee_from_options(
         return Err(ctx.refuse("request-inline-incomplete", &[]));
     };
     let name = validate::name(raw_name).ok_or_else(|| ctx.refuse("invalid-name", &[]))?;
-    let email = validate::email(raw_email).ok_or_else(|| ctx.refuse("invalid-email", &[]))?;
+    let email = validate::email(raw_email).map_err(|e| ctx.refuse(e.message(), &[]))?;
     let phone = match inv.str("phone") {
         None => None,
         Some(raw) => Some(validate::phone(raw).ok_or_else(|| ctx.refuse("invalid-phone", &[]))?),

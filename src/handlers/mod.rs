@@ -10,6 +10,7 @@ pub mod comake_admin;
 pub mod confirm;
 pub mod contract;
 pub mod reply;
+pub mod verify;
 
 use std::future::Future;
 use std::num::NonZeroU32;
@@ -36,10 +37,25 @@ pub struct App {
     pub i18n: I18n,
     pub confirmations: confirm::Confirmations,
     pub contracts: autocomplete::ContractCache,
+    /// Registrations waiting for the code mailed to their email.
+    pub verifications: verify::Verifications,
+    /// Sends registration codes; `None` without SMTP.
+    pub mailer: Option<crate::mail::Mailer>,
     /// The transport is connected (gateway) or listening (HTTP).
     pub transport_up: AtomicBool,
     limiter: DefaultKeyedRateLimiter<u64>,
+    /// Autocomplete's own per-user budget: typing is many requests.
+    autocomplete_limiter: DefaultKeyedRateLimiter<u64>,
     in_flight: AtomicUsize,
+}
+
+/// Why the shared state could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Messages(#[from] crate::i18n::I18nError),
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailError),
 }
 
 /// Counts an interaction as in flight while it lives.
@@ -52,14 +68,15 @@ impl Drop for InFlight<'_> {
 }
 
 impl App {
-    pub fn new(
-        config: Config,
-        comake: Comake,
-        store: Store,
-    ) -> Result<Arc<Self>, crate::i18n::I18nError> {
+    pub fn new(config: Config, comake: Comake, store: Store) -> Result<Arc<Self>, AppError> {
         let quota = Quota::per_minute(
             NonZeroU32::new(config.commands_per_minute).unwrap_or(NonZeroU32::MIN),
         );
+        let mailer = config
+            .smtp
+            .as_ref()
+            .map(crate::mail::Mailer::new)
+            .transpose()?;
         Ok(Arc::new(Self {
             config,
             comake,
@@ -67,8 +84,11 @@ impl App {
             i18n: I18n::load()?,
             confirmations: confirm::Confirmations::default(),
             contracts: autocomplete::ContractCache::default(),
+            verifications: verify::Verifications::default(),
+            mailer,
             transport_up: AtomicBool::new(false),
             limiter: RateLimiter::keyed(quota),
+            autocomplete_limiter: RateLimiter::keyed(autocomplete::quota()),
             in_flight: AtomicUsize::new(0),
         }))
     }
@@ -102,6 +122,8 @@ pub enum Kind {
     Command,
     Autocomplete,
     Component,
+    /// A submitted modal (the registration code).
+    Modal,
 }
 
 /// An option's value.
@@ -126,12 +148,20 @@ pub struct Invocation {
     pub locale: String,
     /// The member's permissions in this channel, in a guild.
     pub permissions: Option<u64>,
+    /// The member's roles, in a guild.
+    pub roles: Vec<u64>,
+    /// The user's Discord user name (unique handle), for the code mail.
+    pub user_name: String,
+    /// Users that Discord resolved as members of this guild (a command's
+    /// user options): a bare id of someone outside the guild is not here.
+    pub members: Vec<u64>,
     /// `group subcommand`, for commands and autocomplete.
     pub command: String,
     pub options: Vec<(String, OptValue)>,
     /// The option being typed, for autocomplete.
     pub focused: Option<String>,
-    /// The button's id, for components.
+    /// The button's or modal's id, for components and modals; a modal's
+    /// text inputs are in `options`.
     pub custom_id: String,
 }
 
@@ -240,7 +270,7 @@ impl<'a> Ctx<'a> {
 
     /// An internal failure told with message `message`, which gets the new
     /// error id and whether anything may have changed (`no` or `maybe`).
-    fn internal_as(
+    pub(crate) fn internal_as(
         &self,
         message: &str,
         changed: &'static str,
@@ -545,23 +575,48 @@ pub async fn dispatch<R: Responder>(app: &App, inv: &Invocation, responder: &R) 
     let name = match inv.kind {
         Kind::Command => inv.command.clone(),
         Kind::Autocomplete => format!("{} (autocomplete)", inv.command),
-        Kind::Component => format!(
-            "button {}",
-            inv.custom_id.split(':').next().unwrap_or_default()
-        ),
+        Kind::Component => format!("button {}", button_kind(&inv.custom_id)),
+        Kind::Modal => format!("modal {}", button_kind(&inv.custom_id)),
     };
-    let (result, error_id) = match inv.kind {
-        Kind::Autocomplete => {
-            let choices = autocomplete::complete(&ctx).await;
-            deliver(responder.callback(reply::choices(&choices)).await, &name);
-            ("ok", None)
+    let (result, error_id) = match gate(&ctx) {
+        Err(refusal) => {
+            metrics::counter!(crate::observe::REFUSED, "why" => refusal).increment(1);
+            tracing::warn!(
+                command = %name,
+                guild = inv.guild.unwrap_or(0),
+                why = refusal,
+                "refused an interaction from outside the company's servers"
+            );
+            let body = match inv.kind {
+                Kind::Autocomplete => reply::choices(&[]),
+                _ => reply::message(&Reply::text(ctx.t(refusal, &[]))),
+            };
+            deliver(responder.callback(body).await, &name);
+            ("refused", None)
         }
-        Kind::Command | Kind::Component => handle(&ctx, responder, &name).await,
+        Ok(()) => {
+            let handled = match inv.kind {
+                Kind::Autocomplete => {
+                    let choices = if app.autocomplete_limiter.check_key(&inv.user).is_ok() {
+                        autocomplete::complete(&ctx).await
+                    } else {
+                        metrics::counter!(crate::observe::RATE_LIMITED).increment(1);
+                        Vec::new()
+                    };
+                    deliver(responder.callback(reply::choices(&choices)).await, &name);
+                    ("ok", None)
+                }
+                Kind::Command | Kind::Component | Kind::Modal => {
+                    handle(&ctx, responder, &name).await
+                }
+            };
+            ctx.write_audit().await;
+            if inv.kind != Kind::Autocomplete && handled.0 != "refused" {
+                crate::notify::touch(app, inv.user, &inv.locale).await;
+            }
+            handled
+        }
     };
-    ctx.write_audit().await;
-    if inv.kind != Kind::Autocomplete {
-        crate::notify::touch(app, inv.user, &inv.locale).await;
-    }
     let outcome = Outcome {
         name,
         result,
@@ -572,6 +627,7 @@ pub async fn dispatch<R: Responder>(app: &App, inv: &Invocation, responder: &R) 
         Kind::Command => route(&inv.command).map_or("unknown", |r| r.command),
         Kind::Autocomplete => "autocomplete",
         Kind::Component => "button",
+        Kind::Modal => "modal",
     };
     metrics::counter!(crate::observe::COMMANDS, "command" => label, "outcome" => outcome.result)
         .increment(1);
@@ -587,49 +643,77 @@ pub async fn dispatch<R: Responder>(app: &App, inv: &Invocation, responder: &R) 
     outcome
 }
 
+/// The kind of a button or modal id: the part before the first `:`.
+fn button_kind(custom_id: &str) -> &str {
+    custom_id.split(':').next().unwrap_or_default()
+}
+
+/// A button on one of our notification DMs: the one thing served outside
+/// the company's servers (it answers only a linked user).
+fn is_dm_button(inv: &Invocation) -> bool {
+    inv.kind == Kind::Component && inv.guild.is_none() && inv.custom_id.starts_with("n:")
+}
+
+/// The trust boundary, before any Comake or store work: only the company's
+/// servers are served; in a DM only the buttons of our own DMs. `Err` is
+/// the message that explains the refusal.
+fn gate(ctx: &Ctx<'_>) -> Result<(), &'static str> {
+    let inv = ctx.inv;
+    if is_dm_button(inv) {
+        return Ok(());
+    }
+    match inv.guild {
+        Some(guild) if ctx.app.config.discord.guild_ids.contains(&guild) => Ok(()),
+        Some(_) => Err("error-guild-not-allowed"),
+        None => Err("error-dm-not-allowed"),
+    }
+}
+
 fn deliver(result: Result<(), DeliveryError>, name: &str) {
     if let Err(e) = result {
         tracing::warn!(command = name, error = %e, "response not delivered");
     }
 }
 
-/// Checks that apply before any command, then the command with its deferral.
+/// Work of a handler, boxed so the routes can differ.
+type Work<'a> = std::pin::Pin<Box<dyn Future<Output = HandlerResult> + Send + 'a>>;
+
+/// The per-user limit, then the command with its deferral.
 async fn handle<R: Responder>(
     ctx: &Ctx<'_>,
     responder: &R,
     name: &str,
 ) -> (&'static str, Option<String>) {
     let inv = ctx.inv;
-    // Buttons on our DMs come from outside any guild and answer with a new
-    // private message instead of changing the DM.
-    let dm_button = inv.kind == Kind::Component && inv.custom_id.starts_with("n:");
-    let component = inv.kind == Kind::Component && !dm_button;
+    let dm_button = is_dm_button(inv);
+    // Registration's buttons answer at once (a modal must be the first
+    // response); its modal updates the message the button was on.
+    let code_button = inv.kind == Kind::Component && inv.custom_id.starts_with("v:");
+    // Components (and modals opened from them) update the message they are
+    // on; DM buttons answer with a new private message instead.
+    let updates = matches!(inv.kind, Kind::Component | Kind::Modal) && !dm_button;
     // The immediate answer, for refusals before any work.
     let refuse_now = |text: String| async move {
         let r = Reply::text(text);
-        let body = if component {
+        let body = if updates {
             reply::update(&r)
         } else {
             reply::message(&r)
         };
         deliver(responder.callback(body).await, name);
     };
-    let guilds = &ctx.app.config.discord.guild_ids;
-    if !dm_button && !guilds.is_empty() && !inv.guild.is_some_and(|g| guilds.contains(&g)) {
-        refuse_now(ctx.t("error-guild-not-allowed", &[])).await;
-        return ("refused", None);
-    }
     if ctx.app.limiter.check_key(&inv.user).is_err() {
         metrics::counter!(crate::observe::RATE_LIMITED).increment(1);
         refuse_now(ctx.t("error-rate-limited", &[])).await;
         return ("refused", None);
     }
-    let (defer, work): (
-        bool,
-        std::pin::Pin<Box<dyn Future<Output = HandlerResult> + Send + '_>>,
-    ) = if dm_button {
+    let (defer, work): (bool, Work<'_>) = if dm_button {
         (false, Box::pin(comake::how_to_sign(ctx)))
-    } else if component {
+    } else if code_button {
+        (false, Box::pin(comake::enter_code(ctx)))
+    } else if inv.kind == Kind::Modal {
+        (true, Box::pin(comake::submit_code(ctx)))
+    } else if inv.kind == Kind::Component {
         (true, Box::pin(contract::on_button(ctx)))
     } else {
         match route(&inv.command) {
@@ -641,7 +725,7 @@ async fn handle<R: Responder>(
         }
     };
     if defer {
-        let ack = if component {
+        let ack = if updates {
             reply::deferred_update()
         } else {
             reply::deferred()
@@ -663,7 +747,9 @@ async fn handle<R: Responder>(
     };
     let delivered = if defer {
         responder.edit_original(reply::edit(&reply)).await
-    } else if component {
+    } else if reply.modal.is_some() {
+        responder.callback(reply::modal(&reply)).await
+    } else if updates {
         responder.callback(reply::update(&reply)).await
     } else {
         responder.callback(reply::message(&reply)).await

@@ -36,6 +36,19 @@ pub enum Component {
     Link { label: String, url: SecretUrl },
 }
 
+/// A form with one short text input (Discord's modal).
+#[derive(Debug, Clone)]
+pub struct Modal {
+    pub custom_id: String,
+    /// At most 45 characters.
+    pub title: String,
+    /// The text input's id, label (at most 45 characters) and length bounds.
+    pub input_id: String,
+    pub label: String,
+    pub min_length: u16,
+    pub max_length: u16,
+}
+
 /// A message for the person who ran the command.
 #[derive(Debug, Clone, Default)]
 pub struct Reply {
@@ -43,6 +56,9 @@ pub struct Reply {
     pub rows: Vec<Vec<Component>>,
     /// True when the message holds a link with a token.
     pub credential: bool,
+    /// When set, the answer is this form instead of a message (only as the
+    /// first response to a button).
+    pub modal: Option<Modal>,
 }
 
 impl Reply {
@@ -151,6 +167,26 @@ pub fn update(reply: &Reply) -> Value {
 /// The body of an edit of the original response.
 pub fn edit(reply: &Reply) -> Value {
     reply.data(false)
+}
+
+/// Interaction callback: open a modal (a form).
+pub fn modal(reply: &Reply) -> Value {
+    let Some(m) = &reply.modal else {
+        return message(reply);
+    };
+    json!({"type": 9, "data": {
+        "custom_id": m.custom_id,
+        "title": truncate(&m.title, 45),
+        "components": [{"type": 1, "components": [{
+            "type": 4,
+            "custom_id": m.input_id,
+            "style": 1,
+            "label": truncate(&m.label, 45),
+            "min_length": m.min_length,
+            "max_length": m.max_length,
+            "required": true,
+        }]}],
+    }})
 }
 
 /// Interaction callback: autocomplete choices.

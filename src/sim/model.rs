@@ -103,7 +103,7 @@ pub fn normalize_email(email: &str) -> String {
 
 /// The simulator applies the same email rule as the bot.
 pub fn plausible_email(email: &str) -> bool {
-    crate::validate::email(email).is_some()
+    crate::validate::email(email).is_ok()
 }
 
 impl Company {

@@ -60,6 +60,7 @@ pub fn env(sim: &ComakeSim, fake: &FakeDiscord, data: &std::path::Path) -> Vec<(
         ("DISCORD_HTTP_PROXY", fake.proxy_url()),
         ("DISCORD_PUBLIC_KEY", public_key_hex()),
         ("DISCORD_APPLICATION_ID", APP_ID.into()),
+        ("DISCORD_GUILD_IDS", super::discord::GUILD.to_string()),
         (
             "DATABASE_PATH",
             data.join("store").to_string_lossy().into_owned(),
@@ -68,6 +69,58 @@ pub fn env(sim: &ComakeSim, fake: &FakeDiscord, data: &std::path::Path) -> Vec<(
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect()
+}
+
+/// The variables that send registration codes to `smtp`.
+pub fn smtp_env(smtp: &super::smtp::SmtpServer) -> Vec<(String, String)> {
+    vec![
+        ("SMTP_URL".into(), smtp.url()),
+        ("SMTP_FROM".into(), "Comake bot <bot@example.com>".into()),
+    ]
+}
+
+/// `/comake register` over HTTP, then the mailed code through the modal.
+/// Returns the interactions' tokens and the code.
+pub async fn register_over_http(
+    addr: SocketAddr,
+    fake: &FakeDiscord,
+    smtp: &super::smtp::SmtpServer,
+    register: &Value,
+) -> (Vec<String>, String) {
+    let edits = fake.edits(0).await.len();
+    assert_eq!(post_signed(addr, register).await.0, 200);
+    fake.edits(edits + 1).await;
+    let email = register["data"]["options"][0]["options"]
+        .as_array()
+        .and_then(|o| o.iter().find(|o| o["name"] == "email"))
+        .and_then(|o| o["value"].as_str())
+        .expect("an email option")
+        .to_lowercase();
+    let code = smtp
+        .mails_to(&email, 1)
+        .await
+        .last()
+        .expect("a code mail")
+        .code();
+    let actor_id: u64 = register["member"]["user"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let submit = super::discord::modal_payload(
+        &super::discord::Actor::user(actor_id),
+        "v:submit",
+        &[("code", &code)],
+    );
+    let (status, first) = post_signed(addr, &submit).await;
+    assert_eq!(status, 200);
+    assert_eq!(first["type"], 6, "{first}");
+    fake.edits(edits + 2).await;
+    let tokens = [register, &submit]
+        .iter()
+        .map(|p| p["token"].as_str().unwrap().to_owned())
+        .collect();
+    (tokens, code)
 }
 
 /// Run `comake-bot ARGS` to completion with `env`; returns (success, stdout, stderr).

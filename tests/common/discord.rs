@@ -221,6 +221,7 @@ pub struct Actor {
     pub locale: &'static str,
     pub permissions: &'static str,
     pub guild: Option<u64>,
+    pub roles: &'static [u64],
 }
 
 impl Actor {
@@ -230,6 +231,7 @@ impl Actor {
             locale: "en-US",
             permissions: MEMBER_PERMS,
             guild: Some(GUILD),
+            roles: &[],
         }
     }
     pub fn ko(mut self) -> Self {
@@ -275,7 +277,7 @@ fn base(actor: &Actor, kind: u8) -> Value {
             v["context"] = json!(0);
             v["member"] = json!({
                 "user": user_json(actor.id),
-                "roles": [],
+                "roles": actor.roles.iter().map(u64::to_string).collect::<Vec<_>>(),
                 "joined_at": "2024-01-01T00:00:00.000000+00:00",
                 "deaf": false,
                 "mute": false,
@@ -293,7 +295,8 @@ fn base(actor: &Actor, kind: u8) -> Value {
 }
 
 /// Options as Discord sends them, from `("name", value)` pairs; a value of
-/// the form `{"user": id}` is a user option.
+/// the form `{"user": id}` is a user option (add `"outside": true` for a
+/// user who is not a member of the guild).
 fn options_json(options: &[(&str, Value)], focused: Option<&str>) -> Vec<Value> {
     options
         .iter()
@@ -329,6 +332,40 @@ pub fn command_payload(
         "type": 1,
         "options": [{"name": sub, "type": 1, "options": options_json(options, focused)}],
     });
+    // Discord resolves user options: every user, and members of the guild
+    // as members.
+    let (mut users, mut members) = (serde_json::Map::new(), serde_json::Map::new());
+    for (_, value) in options {
+        let Some(id) = value.get("user").and_then(Value::as_u64) else {
+            continue;
+        };
+        users.insert(id.to_string(), user_json(id));
+        if actor.guild.is_some() && value.get("outside") != Some(&json!(true)) {
+            members.insert(
+                id.to_string(),
+                json!({"roles": [], "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0, "pending": false, "permissions": "0"}),
+            );
+        }
+    }
+    if !users.is_empty() {
+        v["data"]["resolved"] = json!({"users": users, "members": members});
+    }
+    v
+}
+
+/// A submitted modal (type 5) with text inputs `(id, value)`, opened from a
+/// button on an ephemeral message of ours.
+pub fn modal_payload(actor: &Actor, custom_id: &str, inputs: &[(&str, &str)]) -> Value {
+    let mut v = base(actor, 5);
+    let rows: Vec<Value> = inputs
+        .iter()
+        .map(|(id, value)| json!({"type": 1, "components": [{"type": 4, "custom_id": id, "value": value}]}))
+        .collect();
+    v["data"] = json!({"custom_id": custom_id, "components": rows});
+    let mut message = super::fake_discord::message_json(&json!({"content": ""}));
+    message["id"] = json!(next_id().to_string());
+    message["flags"] = json!(64);
+    v["message"] = message;
     v
 }
 
@@ -348,11 +385,27 @@ pub struct Harness {
     pub sim: ComakeSim,
     pub app: Arc<App>,
     pub dir: tempfile::TempDir,
+    /// The mail server, for a harness made with [`Harness::with_smtp`].
+    pub smtp: Option<super::smtp::SmtpServer>,
 }
 
 impl Harness {
     pub async fn new() -> Self {
         Self::with_env(&[]).await
+    }
+
+    /// With a real SMTP server on 127.0.0.1, so self-registration is on.
+    pub async fn with_smtp(extra: &[(&str, &str)]) -> Self {
+        let smtp = super::smtp::SmtpServer::start();
+        let url = smtp.url();
+        let mut vars = vec![
+            ("SMTP_URL", url.as_str()),
+            ("SMTP_FROM", "Comake bot <bot@example.com>"),
+        ];
+        vars.extend_from_slice(extra);
+        let mut h = Self::with_env(&vars).await;
+        h.smtp = Some(smtp);
+        h
     }
 
     pub async fn with_env(extra: &[(&str, &str)]) -> Self {
@@ -364,6 +417,7 @@ impl Harness {
         vars.insert("COMAKE_API_KEY".into(), sim.options().api_key.clone());
         vars.insert("COMAKE_API_SECRET".into(), sim.options().api_secret.clone());
         vars.insert("COMAKE_TIMEOUT_SECS".into(), "3".into());
+        vars.insert("DISCORD_GUILD_IDS".into(), GUILD.to_string());
         vars.insert(
             "DATABASE_PATH".into(),
             dir.path().join("store").to_string_lossy().into_owned(),
@@ -375,7 +429,38 @@ impl Harness {
         let store = Store::open(&config.database_path).unwrap();
         let comake = Comake::new(config.comake.clone()).unwrap();
         let app = App::new(config, comake, store).unwrap();
-        Self { sim, app, dir }
+        Self {
+            sim,
+            app,
+            dir,
+            smtp: None,
+        }
+    }
+
+    pub fn smtp(&self) -> &super::smtp::SmtpServer {
+        self.smtp.as_ref().expect("a harness with SMTP")
+    }
+
+    /// Submit a modal with `inputs`.
+    pub async fn submit(&self, actor: &Actor, custom_id: &str, inputs: &[(&str, &str)]) -> Answer {
+        self.run_payload(modal_payload(actor, custom_id, inputs))
+            .await
+    }
+
+    /// `/comake register` then the code from the mail, through the modal.
+    pub async fn register(&self, actor: &Actor, email: &str, name: &str) -> Answer {
+        let before = self.smtp().mails_to(email, 0).await.len();
+        let a = self
+            .command(
+                actor,
+                "comake register",
+                &[("email", json!(email)), ("name", json!(name))],
+            )
+            .await;
+        assert_eq!(a.outcome.result, "ok", "{}", a.text());
+        let mails = self.smtp().mails_to(email, before + 1).await;
+        let code = mails.last().expect("the code mail arrived").code();
+        self.submit(actor, "v:submit", &[("code", &code)]).await
     }
 
     /// A Comake user, linked to Discord user `id`.

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::IntoResponse;
-use axum::routing::{get, patch, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use axum::{Json, Router};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -30,12 +30,14 @@ struct Shared {
     ws_url: Arc<Mutex<String>>,
     /// DM channel creation fails with this Discord error code when set.
     dm_error: Arc<Mutex<Option<u64>>>,
+    /// What `GET /applications/@me` says of Public Bot.
+    bot_public: Arc<Mutex<bool>>,
 }
 
 pub struct FakeDiscord {
     pub rest_addr: SocketAddr,
     shared: Shared,
-    push: mpsc::UnboundedSender<Value>,
+    push: mpsc::UnboundedSender<(String, Value)>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -69,6 +71,42 @@ pub fn message_json(content: &Value) -> Value {
     })
 }
 
+/// `GET /applications/@me`.
+async fn application(State(s): State<Shared>, m: Method, u: Uri) -> Json<Value> {
+    record(&s, m, &u, b"").await;
+    let public = *s.bot_public.lock().unwrap();
+    Json(
+        json!({"id": APP_ID, "name": "comake-bot", "icon": null, "description": "", "bot_public": public, "bot_require_code_grant": false, "verify_key": "00", "flags": 0, "team": null}),
+    )
+}
+
+/// A guild as GUILD_CREATE carries it.
+pub fn guild_json(id: u64) -> Value {
+    let mut guild: Value = serde_json::from_str(
+        r#"{
+        "name": "A server", "icon": null, "icon_hash": null,
+        "splash": null, "discovery_splash": null, "owner_id": "100000000000000001",
+        "afk_channel_id": null, "afk_timeout": 300, "widget_enabled": false,
+        "widget_channel_id": null, "verification_level": 0,
+        "default_message_notifications": 0, "explicit_content_filter": 0, "roles": [],
+        "emojis": [], "features": [], "mfa_level": 0, "application_id": null,
+        "system_channel_id": null, "system_channel_flags": 0, "rules_channel_id": null,
+        "max_presences": null, "max_members": 500000, "vanity_url_code": null,
+        "description": null, "banner": null, "premium_tier": 0,
+        "premium_subscription_count": 0, "preferred_locale": "en-US",
+        "public_updates_channel_id": null, "max_video_channel_users": 25,
+        "nsfw_level": 0, "stickers": [], "premium_progress_bar_enabled": false,
+        "joined_at": "2024-01-01T00:00:00.000000+00:00", "large": false,
+        "unavailable": false, "member_count": 2, "voice_states": [], "members": [],
+        "channels": [], "threads": [], "presences": [], "stage_instances": [],
+        "guild_scheduled_events": [], "safety_alerts_channel_id": null
+    }"#,
+    )
+    .unwrap();
+    guild["id"] = json!(id.to_string());
+    guild
+}
+
 async fn record(s: &Shared, method: Method, uri: &Uri, body: &[u8]) {
     let body = serde_json::from_slice(body).unwrap_or(Value::Null);
     s.calls.lock().unwrap().push(RestCall {
@@ -81,7 +119,7 @@ async fn record(s: &Shared, method: Method, uri: &Uri, body: &[u8]) {
 impl FakeDiscord {
     pub async fn start() -> Self {
         let shared = Shared::default();
-        let (push, mut pushed) = mpsc::unbounded_channel::<Value>();
+        let (push, mut pushed) = mpsc::unbounded_channel::<(String, Value)>();
 
         // The gateway: one connection at a time.
         let ws = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -122,9 +160,9 @@ impl FakeDiscord {
                                 _ => {}
                             }
                         }
-                        Some(event) = pushed.recv() => {
+                        Some((name, event)) = pushed.recv() => {
                             seq += 1;
-                            let dispatch = json!({"op": 0, "t": "INTERACTION_CREATE", "s": seq, "d": event});
+                            let dispatch = json!({"op": 0, "t": name, "s": seq, "d": event});
                             let _ = socket.send(Message::Text(dispatch.to_string())).await;
                         }
                     }
@@ -169,18 +207,13 @@ impl FakeDiscord {
                     Json(message_json(&body))
                 }),
             )
+            .route("/api/v10/applications/@me", get(application))
+            .route("/api/v10/oauth2/applications/@me", get(application))
             .route(
-                "/api/v10/applications/@me",
-                get(|State(s): State<Shared>, m: Method, u: Uri| async move {
+                "/api/v10/users/@me/guilds/{guild}",
+                delete(|State(s): State<Shared>, m: Method, u: Uri| async move {
                     record(&s, m, &u, b"").await;
-                    Json(json!({"id": APP_ID, "name": "comake-bot", "icon": null, "description": "", "bot_public": true, "bot_require_code_grant": false, "verify_key": "00", "flags": 0, "team": null}))
-                }),
-            )
-            .route(
-                "/api/v10/oauth2/applications/@me",
-                get(|State(s): State<Shared>, m: Method, u: Uri| async move {
-                    record(&s, m, &u, b"").await;
-                    Json(json!({"id": APP_ID, "name": "comake-bot", "icon": null, "description": "", "bot_public": true, "bot_require_code_grant": false, "verify_key": "00", "flags": 0, "team": null}))
+                    StatusCode::NO_CONTENT
                 }),
             )
             .route(
@@ -228,7 +261,16 @@ impl FakeDiscord {
 
     /// Send an INTERACTION_CREATE over the gateway.
     pub fn push_interaction(&self, payload: Value) {
-        self.push.send(payload).unwrap();
+        self.push_event("INTERACTION_CREATE", payload);
+    }
+
+    /// Send any dispatch event over the gateway.
+    pub fn push_event(&self, name: &str, payload: Value) {
+        self.push.send((name.to_owned(), payload)).unwrap();
+    }
+
+    pub fn set_bot_public(&self, public: bool) {
+        *self.shared.bot_public.lock().unwrap() = public;
     }
 
     pub fn calls(&self) -> Vec<RestCall> {

@@ -36,3 +36,4 @@ pub fn seed_nda(sim: &ComakeSim, owner: &str) -> ContractId {
 pub mod bot;
 pub mod discord;
 pub mod fake_discord;
+pub mod smtp;
