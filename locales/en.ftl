@@ -146,6 +146,7 @@ request-preview-line = { $party }: { $signee } ({ $email }){ $kakao ->
     [yes] , with a password
    *[no] {""}
   }
+request-preview-changed = The signees of **{ $name }** changed since the preview, so nothing was sent. This is what Send would do now:
 request-preview-footer = Press **Send** to email the signature requests. This can't be undone, only cancelled.
 request-sent = The signature requests for **{ $name }** are on their way.
 request-already-sent = **{ $name }** was already sent for signature; nothing was sent again.

@@ -143,6 +143,7 @@ request-preview-line = { $party }: { $signee } ({ $email }){ $kakao ->
     [yes] , 비밀번호 설정됨
    *[no] {""}
   }
+request-preview-changed = 미리보기 이후 **{ $name }**의 서명자가 바뀌어서 아무것도 보내지 않았습니다. 지금 보내기를 누르면 다음과 같이 보냅니다:
 request-preview-footer = **보내기**를 누르면 서명 요청 이메일이 발송됩니다. 보낸 뒤에는 되돌릴 수 없고 취소만 할 수 있습니다.
 request-sent = **{ $name }**의 서명 요청을 보냈습니다.
 request-already-sent = **{ $name }**은(는) 이미 서명 요청을 보냈습니다. 다시 보내지 않았습니다.

@@ -887,6 +887,64 @@ async fn request_sign_previews_then_sends_exactly_once() {
 }
 
 #[tokio::test]
+async fn send_sends_what_the_preview_showed_or_nothing() {
+    let h = Harness::new().await;
+    let (id, kim) = kim_with(&h, "NDA", &["갑", "을"]).await;
+    h.set_signee(&kim, id.as_str(), "0", "Kim", "kim@example.com")
+        .await;
+    h.set_signee(&kim, id.as_str(), "1", "Lee", "lee@example.com")
+        .await;
+    let preview = h
+        .command(
+            &kim,
+            "contract request-sign",
+            &[("contract", json!(id.as_str()))],
+        )
+        .await;
+    assert!(preview.text().contains("Lee"), "{}", preview.text());
+    // On the website, the sender gives party 을 to Park meanwhile.
+    let signee = |party: u32, name: &str, email: &str| comake_bot::comake::wire::SigneeInput {
+        party,
+        name: name.into(),
+        email: email.into(),
+        phone: None,
+        kakao: false,
+        password: None,
+        message: None,
+    };
+    h.sim
+        .set_signees(
+            "kim@example.com",
+            &id,
+            vec![
+                signee(0, "Kim", "kim@example.com"),
+                signee(1, "Park", "park@example.com"),
+            ],
+        )
+        .unwrap();
+    h.sim.clear_log();
+    let a = h.press(&kim, &preview.button("c:ok:")).await;
+    assert_eq!(h.sim.count(Endpoint::RequestSign), 0, "nothing is sent");
+    assert_eq!(h.sim.count(Endpoint::SetSignees), 0, "nothing is reverted");
+    assert!(
+        a.text().contains("changed since the preview"),
+        "{}",
+        a.text()
+    );
+    assert!(
+        a.text().contains("Park") && !a.text().contains("Lee"),
+        "{}",
+        a.text()
+    );
+    // The new preview's Send sends to Park.
+    let b = h.press(&kim, &a.button("c:ok:")).await;
+    assert!(b.text().contains("on their way"), "{}", b.text());
+    assert_eq!(h.sim.count(Endpoint::RequestSign), 1);
+    let c = h.sim.contract(&id).unwrap();
+    assert!(c.signees.iter().any(|s| s.email == "park@example.com"));
+}
+
+#[tokio::test]
 async fn cancel_sign_confirms_then_withdraws() {
     let h = Harness::new().await;
     let (id, kim) = kim_with(&h, "NDA", &["갑"]).await;

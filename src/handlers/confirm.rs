@@ -13,6 +13,17 @@ use crate::comake::wire::{ContractId, SigneeInput};
 /// How long a confirmation stays valid.
 pub const TTL: Duration = Duration::from_secs(15 * 60);
 
+/// One signee as a preview showed it (without the password itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub party: u32,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub kakao: bool,
+    pub password: bool,
+}
+
 #[derive(Debug, Clone)]
 pub enum Pending {
     Delete {
@@ -22,10 +33,13 @@ pub enum Pending {
         id: ContractId,
         reason: Option<String>,
     },
-    /// Send signature requests, first setting this signee list when given.
+    /// Send signature requests, first setting the signee `inline` typed
+    /// with the command when given; `shown` is what the preview listed, so
+    /// Send acts only if the contract would still get exactly that.
     RequestSign {
         id: ContractId,
-        signees: Option<Vec<SigneeInput>>,
+        inline: Option<SigneeInput>,
+        shown: Vec<Shown>,
     },
 }
 

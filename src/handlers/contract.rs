@@ -8,7 +8,7 @@ use crate::comake::{ComakeError, UserClient};
 use crate::store::Account;
 use crate::validate;
 
-use super::confirm::Pending;
+use super::confirm::{Pending, Shown};
 use super::{
     discord_time, fv, page_count, plain, Component, Ctx, Failure, HandlerResult, Reply, Style,
 };
@@ -561,7 +561,11 @@ pub async fn request_sign(ctx: &Ctx<'_>) -> HandlerResult {
     preview(ctx, &c, true)
 }
 
-fn preview(ctx: &Ctx<'_>, c: &Contract, from_options: bool) -> HandlerResult {
+/// What Send would do to `c`: the list to set first (when a signee was
+/// typed inline), and every signee who would get a request, as shown.
+type Plan = (Option<Vec<SigneeInput>>, Vec<Shown>);
+
+fn plan(ctx: &Ctx<'_>, c: &Contract, inline: Option<SigneeInput>) -> Result<Plan, Failure> {
     require_sender(ctx, c)?;
     if !c.summary.status.can_request_sign() {
         return Err(wrong_state(ctx, c));
@@ -571,16 +575,17 @@ fn preview(ctx: &Ctx<'_>, c: &Contract, from_options: bool) -> HandlerResult {
         .iter()
         .filter(|p| !c.signees.iter().any(|s| s.party == p.index))
         .collect();
-    let inline = if from_options {
-        signee_from_options(ctx, missing.first().map_or(0, |p| p.index), false)?
-    } else {
-        None
-    };
     let set = match inline {
-        Some(new) => match missing.len() {
-            1 => Some(signees_with(ctx, c, new)?),
-            0 => return Err(ctx.refuse("request-inline-nothing-missing", &[])),
-            n => return Err(ctx.refuse("request-inline-needs-one", &args!["count" => n as i64])),
+        Some(new) => match missing.as_slice() {
+            [one] if one.index == new.party => Some(signees_with(ctx, c, new)?),
+            [] => return Err(ctx.refuse("request-inline-nothing-missing", &[])),
+            [_] => return Err(ctx.refuse("request-inline-needs-one", &args!["count" => 1])),
+            more => {
+                return Err(ctx.refuse(
+                    "request-inline-needs-one",
+                    &args!["count" => more.len() as i64],
+                ))
+            }
         },
         None if !missing.is_empty() => {
             let names = missing
@@ -592,38 +597,79 @@ fn preview(ctx: &Ctx<'_>, c: &Contract, from_options: bool) -> HandlerResult {
         }
         None => None,
     };
-    // What will be sent: the list to set, or the signees as they are.
-    let lines: Vec<String> = match &set {
+    let shown = match &set {
         Some(list) => list
             .iter()
-            .map(|s| {
-                preview_line(
-                    ctx,
-                    c,
-                    s.party,
-                    &s.name,
-                    &s.email,
-                    s.kakao,
-                    s.password.is_some(),
-                )
+            .map(|s| Shown {
+                party: s.party,
+                name: s.name.clone(),
+                email: s.email.clone(),
+                phone: s.phone.clone(),
+                kakao: s.kakao,
+                password: s.password.is_some(),
             })
             .collect(),
         None => c
             .signees
             .iter()
-            .map(|s| preview_line(ctx, c, s.party, &s.name, &s.email, s.kakao, s.has_password))
+            .map(|s| Shown {
+                party: s.party,
+                name: s.name.clone(),
+                email: s.email.clone(),
+                phone: s.phone.clone(),
+                kakao: s.kakao,
+                password: s.has_password,
+            })
             .collect(),
     };
+    Ok((set, shown))
+}
+
+fn preview(ctx: &Ctx<'_>, c: &Contract, from_options: bool) -> HandlerResult {
+    let inline = if from_options {
+        let first_missing = c
+            .parties
+            .iter()
+            .find(|p| !c.signees.iter().any(|s| s.party == p.index))
+            .map_or(0, |p| p.index);
+        signee_from_options(ctx, first_missing, false)?
+    } else {
+        None
+    };
+    preview_of(ctx, c, inline, "request-preview")
+}
+
+/// The preview of `plan(c, inline)` under the heading `heading`, with its
+/// Send button.
+fn preview_of(
+    ctx: &Ctx<'_>,
+    c: &Contract,
+    inline: Option<SigneeInput>,
+    heading: &str,
+) -> HandlerResult {
+    let (set, shown) = plan(ctx, c, inline)?;
+    let lines: Vec<String> = shown
+        .iter()
+        .map(|s| preview_line(ctx, c, s.party, &s.name, &s.email, s.kakao, s.password))
+        .collect();
+    let inline = set.and_then(|list| {
+        let missing = c
+            .parties
+            .iter()
+            .find(|p| !c.signees.iter().any(|s| s.party == p.index))?;
+        list.into_iter().find(|s| s.party == missing.index)
+    });
     let nonce = ctx.app.confirmations.add(
         ctx.inv.user,
         Pending::RequestSign {
             id: c.summary.id.clone(),
-            signees: set,
+            inline,
+            shown,
         },
     );
     let text = format!(
         "{}\n{}\n{}",
-        ctx.t("request-preview", &args!["name" => name_of(c)]),
+        ctx.t(heading, &args!["name" => name_of(c)]),
         lines
             .iter()
             .map(|l| format!("• {l}"))
@@ -735,7 +781,7 @@ async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerResult {
                 Err(e) => Err(acted(ctx, "contract.cancel_sign", &id, e)),
             }
         }
-        Pending::RequestSign { signees, .. } => {
+        Pending::RequestSign { inline, shown, .. } => {
             if matches!(
                 c.summary.status,
                 ContractStatus::Signing | ContractStatus::Completed
@@ -744,10 +790,18 @@ async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerResult {
                     ctx.t("request-already-sent", &args!["name" => name]),
                 ));
             }
-            if !c.summary.status.can_request_sign() {
-                return Err(wrong_state(ctx, &c));
+            // Send what was shown, or nothing: a signee changed on the
+            // website since the preview gets a new preview instead.
+            let (set, now) = plan(ctx, &c, inline.clone())?;
+            if now != shown {
+                ctx.audit(
+                    "contract.request_sign",
+                    Some(id.as_str()),
+                    "refused: signees changed",
+                );
+                return preview_of(ctx, &c, inline, "request-preview-changed");
             }
-            if let Some(list) = signees {
+            if let Some(list) = set {
                 if let Err(e) = user.set_signees(&id, list).await {
                     return Err(acted(ctx, "contract.set_signee", &id, e));
                 }

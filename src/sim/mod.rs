@@ -219,6 +219,16 @@ impl ComakeSim {
         lock(&self.shared.company).create_contract(owner, name, parties, status)
     }
 
+    /// The owner sets the signees on the web page (passwords included).
+    pub fn set_signees(
+        &self,
+        owner: &str,
+        id: &ContractId,
+        signees: Vec<crate::comake::wire::SigneeInput>,
+    ) -> Result<Contract, ApiError> {
+        lock(&self.shared.company).set_signees(owner, id, signees)
+    }
+
     /// A signee views, signs or rejects on the signing page.
     pub fn signee_acts(
         &self,
