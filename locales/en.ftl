@@ -15,7 +15,6 @@ error-not-admin = Only server managers (Manage Server permission) can use this c
 error-guild-only = This command works only in a server.
 error-dm-not-allowed = This bot works only in your company's Discord servers, not in direct messages.
 error-not-admin-role = Only members with one of the bot's admin roles can use this command. Ask a server manager if you need it.
-error-mail-down = The code mail couldn't be sent right now, so nothing was started. Please try again in a few minutes. (error id `{ $id }`)
 error-register-mismatch = Comake answered with a different email address than the one you proved, so nothing was linked. Please tell your server manager. (error id `{ $id }`)
 
 ## Input checks
@@ -33,10 +32,10 @@ invalid-page = That page doesn't exist.
 
 ## Linking
 register-disabled = Self-registration is turned off in this workspace. Ask a server manager to link your Comake account with `/comake-admin link`.
-register-code-sent = If { $email } can receive mail, a 6-digit code is on its way. It's valid for { $minutes } minutes: press **Enter code** when you have it. Nothing is linked until you do.
+register-code-sent = If { $email } can receive mail, an 8-digit code is on its way. It's valid for { $minutes } minutes: press **Enter code** when you have it. Nothing is linked until you do.
 register-enter-code = Enter code
 register-code-title = Confirm your email
-register-code-label = The 6-digit code from the mail
+register-code-label = The 8-digit code from the mail
 register-code-none = No code is waiting for you, or it has expired. Run `/comake register` again to get a new one.
 register-code-wrong = That code isn't right. { $left ->
     [one] You have one more try.
@@ -44,8 +43,11 @@ register-code-wrong = That code isn't right. { $left ->
   }
 register-code-locked = That was the last try, so this code no longer works. Run `/comake register` again to get a new one.
 register-code-expired = That code has expired. Run `/comake register` again to get a new one.
-register-too-many = Too many codes were asked for recently. Please try again in { $minutes } minutes.
-mail-code-subject = Your Comake bot code: { $code }
+register-too-many = You asked for too many codes recently. Please try again in { $minutes ->
+    [one] a minute.
+   *[other] { $minutes } minutes.
+  }
+mail-code-subject = Your Comake bot code
 mail-code-body = Hello,
 
     Discord user { $user } asked to link this email address to their Discord account with the company's Comake bot.
@@ -157,7 +159,7 @@ comake-not-found = That contract doesn't exist in Comake any more.
 ## Admin
 admin-link-done = <@{ $user }> is now linked to the Comake user **{ $name }** ({ $email }).
 admin-link-no-user = Comake has no user with that email in your company. They can create one with `/comake register`.
-admin-not-member = <@{ $user }> isn't a member of this server, so they can't be linked or unlinked here.
+admin-not-member = <@{ $user }> isn't a member of this server, so they can't be linked here.
 admin-link-taken = That email is already linked to <@{ $owner }>. Unlink them first with `/comake-admin unlink`.
 admin-unlink-done = <@{ $user }> is no longer linked (was { $email }).
 admin-unlink-none = <@{ $user }> wasn't linked.

@@ -15,7 +15,6 @@ error-not-admin = 서버 관리 권한이 있는 사람만 이 명령을 쓸 수
 error-guild-only = 이 명령은 서버 안에서만 쓸 수 있습니다.
 error-dm-not-allowed = 이 봇은 회사 디스코드 서버에서만 쓸 수 있고, 개인 메시지(DM)에서는 쓸 수 없습니다.
 error-not-admin-role = 봇 관리자 역할이 있는 사람만 이 명령을 쓸 수 있습니다. 필요하면 서버 관리자에게 요청해 주세요.
-error-mail-down = 지금은 인증 코드 메일을 보낼 수 없어 아무것도 시작하지 않았습니다. 몇 분 뒤에 다시 시도해 주세요. (오류 번호 `{ $id }`)
 error-register-mismatch = 코메이크가 인증한 주소와 다른 이메일 주소로 응답해서 아무것도 연결하지 않았습니다. 서버 관리자에게 알려 주세요. (오류 번호 `{ $id }`)
 
 ## 입력 확인
@@ -33,16 +32,16 @@ invalid-page = 없는 페이지입니다.
 
 ## 계정 연결
 register-disabled = 이 워크스페이스에서는 직접 등록이 꺼져 있습니다. 서버 관리자에게 `/comake-admin link`로 코메이크 계정을 연결해 달라고 요청해 주세요.
-register-code-sent = { $email } 주소로 메일을 받을 수 있다면 6자리 인증 코드가 발송되었습니다. { $minutes }분 동안 유효하니, 코드를 받으면 **코드 입력**을 눌러 주세요. 코드를 입력하기 전에는 아무것도 연결되지 않습니다.
+register-code-sent = { $email } 주소로 메일을 받을 수 있다면 8자리 인증 코드가 발송되었습니다. { $minutes }분 동안 유효하니, 코드를 받으면 **코드 입력**을 눌러 주세요. 코드를 입력하기 전에는 아무것도 연결되지 않습니다.
 register-enter-code = 코드 입력
 register-code-title = 이메일 인증
-register-code-label = 메일로 받은 6자리 코드
+register-code-label = 메일로 받은 8자리 코드
 register-code-none = 기다리는 인증 코드가 없거나 만료되었습니다. `/comake register`를 다시 실행해 새 코드를 받아 주세요.
 register-code-wrong = 코드가 맞지 않습니다. { $left }번 더 시도할 수 있습니다.
 register-code-locked = 마지막 시도가 틀려서 이 코드는 더 이상 쓸 수 없습니다. `/comake register`를 다시 실행해 새 코드를 받아 주세요.
 register-code-expired = 인증 코드가 만료되었습니다. `/comake register`를 다시 실행해 새 코드를 받아 주세요.
 register-too-many = 최근에 인증 코드를 너무 많이 요청했습니다. { $minutes }분 뒤에 다시 시도해 주세요.
-mail-code-subject = 코메이크 봇 인증 코드: { $code }
+mail-code-subject = 코메이크 봇 인증 코드
 mail-code-body = 안녕하세요.
 
     디스코드 사용자 { $user } 님이 회사의 코메이크 봇에서 이 이메일 주소를 자신의 디스코드 계정에 연결하려고 합니다.
@@ -154,7 +153,7 @@ comake-not-found = 이 계약은 이제 코메이크에 없습니다.
 ## 관리
 admin-link-done = <@{ $user }>님을 코메이크 사용자 **{ $name }** ({ $email })에 연결했습니다.
 admin-link-no-user = 이 회사의 코메이크에 그 이메일을 쓰는 사용자가 없습니다. 본인이 `/comake register`로 만들 수 있습니다.
-admin-not-member = <@{ $user }> 님은 이 서버의 멤버가 아니어서 여기서 연결하거나 연결을 해제할 수 없습니다.
+admin-not-member = <@{ $user }> 님은 이 서버의 멤버가 아니어서 여기서 연결할 수 없습니다.
 admin-link-taken = 이 이메일은 이미 <@{ $owner }>님에게 연결되어 있습니다. 먼저 `/comake-admin unlink`로 연결을 끊어 주세요.
 admin-unlink-done = <@{ $user }>님의 연결을 끊었습니다 (이전: { $email }).
 admin-unlink-none = <@{ $user }>님은 연결되어 있지 않았습니다.

@@ -363,6 +363,12 @@ impl Config {
             Some(_) => Some(env.url_or("DISCORD_HTTP_PROXY", "")?),
         };
         let guild_ids: Vec<u64> = env.list("DISCORD_GUILD_IDS")?;
+        if guild_ids.contains(&0) {
+            return Err(ConfigError::Invalid {
+                var: "DISCORD_GUILD_IDS",
+                reason: "0 is not a server id".into(),
+            });
+        }
         if guild_ids.is_empty() {
             return Err(ConfigError::Required {
                 var: "DISCORD_GUILD_IDS",
@@ -406,8 +412,15 @@ impl Config {
         let allowed_email_domains = env
             .list::<String>("ALLOWED_EMAIL_DOMAINS")?
             .into_iter()
-            .map(|d| d.trim_start_matches('@').to_lowercase())
-            .collect();
+            .map(|d| {
+                // Emails are compared with their domain in ASCII (IDNA).
+                let d = d.trim_start_matches('@').to_lowercase();
+                idna::domain_to_ascii(&d).map_err(|_| ConfigError::Invalid {
+                    var: "ALLOWED_EMAIL_DOMAINS",
+                    reason: format!("{d:?} is not a domain"),
+                })
+            })
+            .collect::<Result<_, _>>()?;
         let smtp = smtp(env)?;
         let registration = env.choice(
             "REGISTRATION",
@@ -493,6 +506,15 @@ mod tests {
             ("DISCORD_GUILD_IDS", " , "),
         ]));
         assert!(matches!(blank, Err(ConfigError::Required { .. })));
+        assert!(matches!(
+            with(&[("DISCORD_GUILD_IDS", "1,0")]),
+            Err(ConfigError::Invalid {
+                var: "DISCORD_GUILD_IDS",
+                ..
+            })
+        ));
+        let cfg = with(&[("ALLOWED_EMAIL_DOMAINS", "@회사.한국")]).unwrap();
+        assert_eq!(cfg.allowed_email_domains, ["xn--vf4b131b.xn--3e0b707e"]);
         let cfg = with(&[("DISCORD_GUILD_IDS", "1, 2"), ("ADMIN_ROLE_IDS", "7")]).unwrap();
         assert_eq!(cfg.discord.guild_ids, vec![1, 2]);
         assert_eq!(cfg.discord.admin_role_ids, vec![7]);

@@ -61,8 +61,13 @@ pub fn email(raw: &str) -> Result<String, EmailError> {
             && !l.starts_with('-')
             && !l.ends_with('-')
     });
+    // A numeric last label is an IP address, not a mail domain.
+    let tld_ok = domain
+        .rsplit('.')
+        .next()
+        .is_some_and(|tld| !tld.chars().all(|c| c.is_ascii_digit()));
     let email = format!("{local}@{domain}");
-    (domain.contains('.') && labels_ok && email.len() <= 254)
+    (domain.contains('.') && labels_ok && tld_ok && email.len() <= 254)
         .then_some(email)
         .ok_or(EmailError::Invalid)
 }
@@ -150,6 +155,7 @@ mod tests {
             "kim@-x.com",
             "kim@x_y.com",
             "kim@x.com/evil",
+            "kim@10.0.0.5",
         ] {
             assert_eq!(email(bad), Err(EmailError::Invalid), "{bad:?}");
         }

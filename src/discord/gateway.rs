@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use serenity::all::{
     ClientBuilder, Context, EventHandler, GatewayIntents, Guild, Http, Interaction,
-    PingInteraction, Ready,
+    PingInteraction, Ready, UnavailableGuild,
 };
 use serenity::async_trait;
 
@@ -62,6 +62,14 @@ impl EventHandler for Events {
                 tracing::error!(error = %e, "could not register the commands");
                 self.registered.store(false, Ordering::SeqCst);
             }
+        }
+    }
+
+    /// Sent when the bot left a server (or it became unavailable): a later
+    /// invitation to a server we left is handled again.
+    async fn guild_delete(&self, _ctx: Context, gone: UnavailableGuild, _full: Option<Guild>) {
+        if let Ok(mut left) = self.left.lock() {
+            left.remove(&gone.id.get());
         }
     }
 

@@ -8,12 +8,11 @@ use crate::args;
 use crate::comake::wire::RegisterClientRequest;
 use crate::comake::ComakeError;
 use crate::config::Registration;
-use crate::mail::MailError;
 use crate::store::{Account, LinkError, LinkMethod};
 use crate::validate;
 
 use super::reply::Modal;
-use super::verify::{self, Check};
+use super::verify::{self, Check, Start};
 use super::{discord_time, fv, plain, Component, Ctx, HandlerResult, Reply, Style};
 
 /// The button that opens the code form, and the form itself.
@@ -61,44 +60,40 @@ pub async fn register(ctx: &Ctx<'_>) -> HandlerResult {
             &args!["email" => plain(&existing.email)],
         ));
     }
-    let code = app
-        .verifications
-        .start(
-            ctx.inv.user,
-            &email,
-            &name,
-            phone.map(secrecy::SecretString::from),
-        )
-        .map_err(|wait| {
-            ctx.refuse(
+    let masked = validate::mask_email(&email);
+    let phone = phone.map(secrecy::SecretString::from);
+    match app.verifications.start(ctx.inv.user, &email, &name, phone) {
+        Start::UserLimit(wait) => {
+            return Err(ctx.refuse(
                 "register-too-many",
                 &args!["minutes" => wait.as_secs().div_ceil(60).max(1)],
-            )
-        })?;
-    let masked = validate::mask_email(&email);
-    let mail_args = args![
-        "code" => verify::code_text(&code).to_owned(),
-        "user" => ctx.inv.user_name.clone(),
-        "minutes" => verify::CODE_TTL.as_secs() / 60,
-    ];
-    let subject = ctx.t("mail-code-subject", &mail_args);
-    let body = ctx.t("mail-code-body", &mail_args);
-    match mailer.send(&email, &subject, body).await {
-        Ok(()) => ctx.audit("register.code_sent", None, &format!("ok ({masked})")),
-        // A refused recipient is answered like a delivered code: the answer
-        // must not tell which addresses exist.
-        Err(MailError::Refused(why)) => {
-            tracing::warn!(email = %masked, error = %why, "the mail server refused a registration code");
-            ctx.audit(
-                "register.code_sent",
-                None,
-                &format!("refused by the mail server ({masked})"),
-            );
+            ))
         }
-        Err(e) => {
-            app.verifications.cancel(ctx.inv.user);
-            ctx.audit("register.code_sent", None, &format!("error ({masked})"));
-            return Err(ctx.internal_as("error-mail-down", "no", e));
+        // Answered like a sent code: the limit must not tell that someone
+        // else asked for this email.
+        Start::EmailLimit => ctx.audit(
+            "register.code_sent",
+            None,
+            &format!("not sent: too many codes for this email ({masked})"),
+        ),
+        Start::Code(code) => {
+            let mail_args = args![
+                "code" => verify::code_text(&code).to_owned(),
+                "user" => ctx.inv.user_name.clone(),
+                "minutes" => verify::CODE_TTL.as_secs() / 60,
+            ];
+            let subject = ctx.t("mail-code-subject", &mail_args);
+            let body = ctx.t("mail-code-body", &mail_args);
+            // Sent in the background, so neither the answer nor its timing
+            // tells whether the mail server took the address.
+            let (mailer, to, masked_to) = (mailer.clone(), email.clone(), masked.clone());
+            tokio::spawn(async move {
+                if let Err(e) = mailer.send(&to, &subject, body).await {
+                    let id = super::error_id();
+                    tracing::error!(error_id = %id, email = %masked_to, error = %e, "a registration code was not mailed");
+                }
+            });
+            ctx.audit("register.code_sent", None, &format!("ok ({masked})"));
         }
     }
     Ok(code_prompt(

@@ -35,14 +35,18 @@ fn require_admin(ctx: &Ctx<'_>) -> Result<(), Failure> {
     Ok(())
 }
 
-/// An admin's command about a member: the member from the `user` option,
-/// who must be a member of this server (Discord resolves them as one).
+/// An admin's command about someone: the user from the `user` option.
 fn target(ctx: &Ctx<'_>) -> Result<u64, Failure> {
     require_admin(ctx)?;
-    let user = ctx
-        .inv
+    ctx.inv
         .user_opt("user")
-        .ok_or_else(|| ctx.refuse("error-unknown-command", &[]))?;
+        .ok_or_else(|| ctx.refuse("error-unknown-command", &[]))
+}
+
+/// The same, for giving access: only a member of this server (Discord
+/// resolves them as one), never a bare id of someone outside it.
+fn member(ctx: &Ctx<'_>) -> Result<u64, Failure> {
+    let user = target(ctx)?;
     if !ctx.inv.members.contains(&user) {
         return Err(ctx.refuse("admin-not-member", &args!["user" => user.to_string()]));
     }
@@ -52,7 +56,7 @@ fn target(ctx: &Ctx<'_>) -> Result<u64, Failure> {
 /// `/comake-admin link`: prove the Comake user exists (a login succeeds),
 /// then link. A member already linked is moved to the new email.
 pub async fn link(ctx: &Ctx<'_>) -> HandlerResult {
-    let member = target(ctx)?;
+    let member = member(ctx)?;
     let email = validate::email(ctx.inv.str("email").unwrap_or_default())
         .map_err(|e| ctx.refuse(e.message(), &[]))?;
     if let Some(owner) = ctx
@@ -103,7 +107,8 @@ pub async fn link(ctx: &Ctx<'_>) -> HandlerResult {
     )))
 }
 
-/// `/comake-admin unlink`.
+/// `/comake-admin unlink`. Taking access away works for anyone, so an admin
+/// can unlink someone who has left the server.
 pub async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
     let member = target(ctx)?;
     let removed = ctx

@@ -40,7 +40,7 @@ pub struct App {
     /// Registrations waiting for the code mailed to their email.
     pub verifications: verify::Verifications,
     /// Sends registration codes; `None` without SMTP.
-    pub mailer: Option<crate::mail::Mailer>,
+    pub mailer: Option<Arc<crate::mail::Mailer>>,
     /// The transport is connected (gateway) or listening (HTTP).
     pub transport_up: AtomicBool,
     limiter: DefaultKeyedRateLimiter<u64>,
@@ -76,7 +76,8 @@ impl App {
             .smtp
             .as_ref()
             .map(crate::mail::Mailer::new)
-            .transpose()?;
+            .transpose()?
+            .map(Arc::new);
         Ok(Arc::new(Self {
             config,
             comake,

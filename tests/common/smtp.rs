@@ -50,15 +50,15 @@ impl Mail {
         }
     }
 
-    /// The first run of exactly six digits in the body: the code.
+    /// The first run of exactly eight digits in the body: the code.
     pub fn code(&self) -> String {
         let body = self.body();
         let chars: Vec<char> = body.chars().collect();
         let mut i = 0;
         while i < chars.len() {
             let run = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-            if run == 6 {
-                return chars[i..i + 6].iter().collect();
+            if run == 8 {
+                return chars[i..i + 8].iter().collect();
             }
             i += run.max(1);
         }
