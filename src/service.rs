@@ -4,6 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::watch;
+use tracing_subscriber::filter::{FilterExt, LevelFilter, Targets};
+use tracing_subscriber::layer::{self, Layer, SubscriberExt};
+use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::comake::Comake;
 use crate::config::{Config, LogFormat, Transport};
@@ -29,23 +32,136 @@ pub enum ServiceError {
     Other(String),
 }
 
-/// Log to stderr, filtered by `RUST_LOG` (default `info`), as text or JSON.
+/// Libraries that log requests, frames or payloads (which carry the bot
+/// token, interaction tokens, signee passwords, phone numbers) below these
+/// levels. The caps apply on top of `RUST_LOG`: no filter there, however
+/// narrow (`serenity::http=trace`), lifts them.
+const LOG_CAPS: &[(&str, LevelFilter)] = &[
+    ("serenity", LevelFilter::WARN),
+    // Its warnings name routes, and an interaction's route holds its token.
+    ("serenity::http", LevelFilter::ERROR),
+    // Its parse-failure warning holds the whole event: see GatewayParseFailures.
+    ("serenity::gateway::ws", LevelFilter::OFF),
+    ("tungstenite", LevelFilter::WARN),
+    ("tokio_tungstenite", LevelFilter::WARN),
+    ("reqwest", LevelFilter::WARN),
+    ("hyper", LevelFilter::WARN),
+    ("hyper_util", LevelFilter::WARN),
+    ("h2", LevelFilter::WARN),
+    ("rustls", LevelFilter::WARN),
+    ("lettre", LevelFilter::WARN),
+];
+
+/// The caps as a filter.
+pub fn log_caps() -> Targets {
+    LOG_CAPS.iter().fold(
+        Targets::new().with_default(LevelFilter::TRACE),
+        |t, (target, level)| t.with_target(*target, *level),
+    )
+}
+
+/// serenity warns "Err deserializing text: …; text: {the whole event}" when
+/// it cannot read a gateway event. This layer sees only that warning (the
+/// caps keep it from the log) and has the event's name and size logged
+/// instead, from another thread: an event logged from inside a layer would
+/// disturb the filtering of the one being handled.
+struct GatewayParseFailures(std::sync::mpsc::SyncSender<(String, usize)>);
+
+impl GatewayParseFailures {
+    fn new() -> Self {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(String, usize)>(64);
+        let spawned = std::thread::Builder::new()
+            .name("log-parse-failures".into())
+            .spawn(move || {
+                while let Ok((event, bytes)) = rx.recv() {
+                    tracing::warn!(
+                        target: "comake_bot::discord::gateway",
+                        event,
+                        bytes,
+                        "a gateway event could not be read; it was skipped"
+                    );
+                }
+            });
+        if let Err(e) = spawned {
+            eprintln!("warning: gateway parse failures will not be logged: {e}");
+        }
+        Self(tx)
+    }
+}
+
+/// The message of an event.
+#[derive(Default)]
+struct Message(String);
+
+impl tracing::field::Visit for Message {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "message" {
+            self.0 = format!("{value:?}");
+        }
+    }
+
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == "message" {
+            value.clone_into(&mut self.0);
+        }
+    }
+}
+
+/// The name (`"t"`) of a gateway event in `text`, if it has a plausible one.
+fn event_name(text: &str) -> Option<&str> {
+    let start = text.find("\"t\":\"")? + 5;
+    let rest = text.get(start..)?;
+    let name = &rest[..rest.find('"')?];
+    (!name.is_empty()
+        && name.len() <= 64
+        && name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'))
+    .then_some(name)
+}
+
+impl<S: tracing::Subscriber> Layer<S> for GatewayParseFailures {
+    fn on_event(&self, event: &tracing::Event<'_>, _ctx: layer::Context<'_, S>) {
+        let mut message = Message::default();
+        event.record(&mut message);
+        let text = message.0;
+        if !text.starts_with("Err ") {
+            return;
+        }
+        let (name, bytes) = match text.split_once("; text: ") {
+            Some((_, payload)) => (event_name(payload).unwrap_or("unknown"), payload.len()),
+            None => ("unknown", 0),
+        };
+        // A full queue drops the line rather than block the gateway.
+        let _ = self.0.try_send((name.to_owned(), bytes));
+    }
+}
+
+/// The log pipeline: `filter` (from `RUST_LOG`) under the [`LOG_CAPS`],
+/// as text or JSON, to `writer`.
+fn subscriber<W>(
+    format: LogFormat,
+    filter: tracing_subscriber::EnvFilter,
+    writer: W,
+) -> impl tracing::Subscriber + Send + Sync
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    let fmt = tracing_subscriber::fmt::layer().with_writer(writer);
+    let fmt = match format {
+        LogFormat::Json => fmt.json().flatten_event(true).boxed(),
+        LogFormat::Text => fmt.boxed(),
+    };
+    let parse_failures = Targets::new().with_target("serenity::gateway::ws", LevelFilter::WARN);
+    tracing_subscriber::registry()
+        .with(GatewayParseFailures::new().with_filter(parse_failures))
+        .with(fmt.with_filter(filter.and(log_caps())))
+}
+
+/// Log to stderr, filtered by `RUST_LOG` (default `info`) under the
+/// [`LOG_CAPS`], as text or JSON.
 pub fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    // serenity records requests (with interaction tokens and bodies) and
-    // gateway events in its spans; it may only ever log warnings.
-    let filter = match "serenity=warn".parse() {
-        Ok(directive) => filter.add_directive(directive),
-        Err(_) => filter,
-    };
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = match format {
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
-        LogFormat::Text => builder.try_init(),
-    };
+    let _ = subscriber(format, filter, std::io::stderr).try_init();
 }
 
 /// Completes on SIGINT or SIGTERM.
@@ -153,4 +269,66 @@ pub async fn stop(app: &App) -> Result<(), ServiceError> {
     app.store.flush().await?;
     tracing::info!("comake-bot stopped");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if let Ok(mut b) = self.0.lock() {
+                b.extend_from_slice(buf);
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'w> tracing_subscriber::fmt::MakeWriter<'w> for Buffer {
+        type Writer = Buffer;
+        fn make_writer(&'w self) -> Buffer {
+            self.clone()
+        }
+    }
+
+    #[test]
+    fn caps_hold_whatever_rust_log_says() {
+        for rust_log in [
+            "trace",
+            "trace,serenity::http=trace,tungstenite=trace,serenity=trace",
+        ] {
+            let buffer = Buffer::default();
+            let filter = tracing_subscriber::EnvFilter::new(rust_log);
+            let sub = subscriber(LogFormat::Text, filter, buffer.clone());
+            tracing::subscriber::with_default(sub, || {
+                tracing::debug!(target: "serenity::http::client", "PATCH /webhooks/1/secret-token");
+                tracing::trace!(target: "tungstenite::protocol", "frame 73656372");
+                tracing::warn!(target: "serenity::gateway::ws", "Err deserializing text: x; text: {{\"t\":\"GUILD_CREATE\",\"d\":\"secret-text\"}}");
+                tracing::warn!(target: "serenity::gateway::shard", "a warning we keep");
+                tracing::trace!(target: "comake_bot::handlers", "our own trace");
+            });
+            let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+            assert!(!text.contains("secret"), "{rust_log}: {text}");
+            assert!(!text.contains("73656372"), "{rust_log}: {text}");
+            assert!(text.contains("a warning we keep"), "{rust_log}: {text}");
+            assert!(text.contains("our own trace"), "{rust_log}: {text}");
+        }
+    }
+
+    #[test]
+    fn event_names_are_read_only_when_plausible() {
+        assert_eq!(
+            event_name(r#"{"t":"GUILD_CREATE","d":1}"#),
+            Some("GUILD_CREATE")
+        );
+        assert_eq!(event_name(r#"{"t":"<script>","d":1}"#), None);
+        assert_eq!(event_name(r#"{"d":1}"#), None);
+    }
 }

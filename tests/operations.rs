@@ -412,3 +412,127 @@ async fn trace_json_logs_of_a_full_scenario_leak_nothing() {
         );
     }
 }
+
+/// Every form a secret could take in a log: as text, as hex (a frame dump),
+/// as base64, and as a Rust byte list.
+fn secret_forms(secret: &str) -> Vec<String> {
+    use base64::Engine;
+    let bytes = secret.as_bytes();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let list = format!("{bytes:?}");
+    vec![
+        secret.to_owned(),
+        hex.clone(),
+        hex.to_uppercase(),
+        base64::engine::general_purpose::STANDARD.encode(bytes),
+        list.trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned(),
+    ]
+}
+
+/// The gateway transport at trace level, with filters that try to lift the
+/// caps: no secret reaches the log in any form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gateway_trace_logs_leak_nothing_whatever_rust_log_says() {
+    for filter in [
+        "trace",
+        "trace,serenity::http=trace,tungstenite=trace,serenity::gateway::ws=trace",
+    ] {
+        let sim = common::sim().await;
+        let fake = FakeDiscord::start().await;
+        let smtp = SmtpServer::start();
+        let dir = tempfile::tempdir().unwrap();
+        let mut vars = env(&sim, &fake, dir.path());
+        vars.extend(smtp_env(&smtp));
+        vars.push(("RUST_LOG".into(), filter.into()));
+        let mut bot = Bot::start_gateway(&vars, dir.path(), &fake).await;
+        let kim = Actor::user(8);
+        let phone = "010-5555-7777";
+        let password = "pw-Very-Secret-77";
+        let mut tokens = Vec::new();
+        let mut push = |payload: Value| {
+            tokens.push(payload["token"].as_str().unwrap().to_owned());
+            fake.push_interaction(payload);
+        };
+        push(command_payload(
+            &kim,
+            "comake register",
+            &[
+                ("email", json!("kim@example.com")),
+                ("name", json!("Kim")),
+                ("phone", json!(phone)),
+            ],
+            None,
+        ));
+        fake.edits(1).await;
+        let code = smtp.mails_to("kim@example.com", 1).await[0].code();
+        push(common::discord::modal_payload(
+            &kim,
+            "v:submit",
+            &[("code", &code)],
+        ));
+        fake.edits(2).await;
+        push(command_payload(&kim, "contract new", &[], None));
+        fake.edits(3).await;
+        let id = common::seed_nda(&sim, "kim@example.com");
+        push(command_payload(
+            &kim,
+            "contract signee",
+            &[
+                ("contract", json!(id.as_str())),
+                ("party", json!("0")),
+                ("name", json!("Kim")),
+                ("email", json!("kim@example.com")),
+                ("phone", json!(phone)),
+                ("password", json!(password)),
+            ],
+            None,
+        ));
+        fake.edits(4).await;
+        // A frame serenity cannot read (no sequence number), carrying a
+        // secret: the log names the event and its size, never its text.
+        let frame = json!({"op": 0, "t": "GUILD_CREATE", "d": {"name": password}});
+        fake.push_raw(&frame.to_string());
+        push(command_payload(&kim, "contract list", &[], None));
+        fake.edits(5).await;
+        assert!(sim.count(Endpoint::SetSignees) >= 1);
+        bot.terminate();
+        assert!(
+            bot.wait(Duration::from_secs(20)).await.success(),
+            "{}",
+            bot.log()
+        );
+
+        let log = bot.log();
+        assert!(
+            log.lines().count() > 20,
+            "{filter}: little was logged: {log}"
+        );
+        assert!(log.contains("interaction handled"), "{filter}");
+        assert!(
+            log.contains("a gateway event could not be read") && log.contains("GUILD_CREATE"),
+            "{filter}: the unreadable event is not named: {log}"
+        );
+        let mut secrets: Vec<String> = vec![
+            sim.options().api_key.clone(),
+            sim.options().api_secret.clone(),
+            "fake-bot-token-0123456789".into(),
+            password.into(),
+            phone.into(),
+            "01055557777".into(),
+            code,
+        ];
+        secrets.extend(sim.issued_tokens());
+        secrets.extend(tokens);
+        for secret in &secrets {
+            for form in secret_forms(secret) {
+                assert!(
+                    !log.contains(&form),
+                    "{filter}: the log holds a secret ({} chars) as {form:.12}…",
+                    secret.len()
+                );
+            }
+        }
+    }
+}

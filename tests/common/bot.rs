@@ -192,6 +192,46 @@ impl Bot {
         bot
     }
 
+    /// The bot over the gateway of `fake`; returns once it registered its
+    /// commands (it handled READY).
+    pub async fn start_gateway(
+        env: &[(String, String)],
+        dir: &std::path::Path,
+        fake: &FakeDiscord,
+    ) -> Self {
+        let stderr = dir.join("bot.log");
+        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_comake-bot"))
+            .current_dir(dir)
+            .env_clear()
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .env("TRANSPORT", "gateway")
+            .env_remove("INTERACTIONS_ADDR")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&stderr).unwrap())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let unused: SocketAddr = "127.0.0.1:9".parse().unwrap();
+        let mut bot = Self {
+            child,
+            addr: unused,
+            health: unused,
+            stderr,
+        };
+        let calls = fake
+            .wait_for(Duration::from_secs(20), |c| {
+                c.iter().filter(|c| c.method == "PUT").count() >= 2
+            })
+            .await;
+        assert!(
+            calls.iter().filter(|c| c.method == "PUT").count() >= 2,
+            "the bot never registered its commands: {}",
+            bot.log()
+        );
+        assert!(bot.child.try_wait().unwrap().is_none(), "{}", bot.log());
+        bot
+    }
+
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.stderr).unwrap_or_default()
     }

@@ -161,6 +161,12 @@ impl FakeDiscord {
                             }
                         }
                         Some((name, event)) = pushed.recv() => {
+                            // An empty name sends `event` (a string) as the raw frame.
+                            if name.is_empty() {
+                                let raw = event.as_str().unwrap_or_default().to_owned();
+                                let _ = socket.send(Message::Text(raw)).await;
+                                continue;
+                            }
                             seq += 1;
                             let dispatch = json!({"op": 0, "t": name, "s": seq, "d": event});
                             let _ = socket.send(Message::Text(dispatch.to_string())).await;
@@ -267,6 +273,11 @@ impl FakeDiscord {
     /// Send any dispatch event over the gateway.
     pub fn push_event(&self, name: &str, payload: Value) {
         self.push.send((name.to_owned(), payload)).unwrap();
+    }
+
+    /// Send a raw text frame over the gateway.
+    pub fn push_raw(&self, frame: &str) {
+        self.push.send((String::new(), json!(frame))).unwrap();
     }
 
     pub fn set_bot_public(&self, public: bool) {
