@@ -22,6 +22,9 @@ pub const LOGINS: &str = "comake_bot_comake_logins_total";
 pub const RATE_LIMITED: &str = "comake_bot_rate_limited_total";
 /// Interactions refused at the trust boundary (unlisted server, DM), by why.
 pub const REFUSED: &str = "comake_bot_refused_total";
+/// HTTP interaction requests refused before any work, by why (busy, slow,
+/// connections, replay).
+pub const HTTP_REFUSED: &str = "comake_bot_http_refused_total";
 /// Guilds the bot left because they are not on `DISCORD_GUILD_IDS`.
 pub const GUILDS_LEFT: &str = "comake_bot_guilds_left_total";
 pub const LINKED_ACCOUNTS: &str = "comake_bot_linked_accounts";

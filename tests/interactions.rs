@@ -68,8 +68,134 @@ async fn endpoint() -> Endpoint {
     let router = interactions::router(h.app.clone(), http, verifier);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    tokio::spawn(interactions::serve(
+        listener,
+        router,
+        std::future::pending(),
+    ));
     Endpoint { h, fake, addr }
+}
+
+/// A connection that sends the start of a request, then one byte a second
+/// (of the headers, or of a body it announced), until dropped.
+async fn slow_client(addr: SocketAddr, in_body: bool) -> tokio::task::JoinHandle<()> {
+    use tokio::io::AsyncWriteExt;
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tokio::spawn(async move {
+        let start = if in_body {
+            "POST /interactions HTTP/1.1\r\nhost: x\r\ncontent-length: 1000\r\n\r\n"
+        } else {
+            "POST /interactions HTTP/1.1\r\n"
+        };
+        if stream.write_all(start.as_bytes()).await.is_err() {
+            return;
+        }
+        for _ in 0..30 {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            if stream.write_all(b"x").await.is_err() {
+                return;
+            }
+        }
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_clients_do_not_stop_interactions_being_served() {
+    let e = endpoint().await;
+    e.h.linked(111, "kim@example.com").await;
+    let mut slow = Vec::new();
+    for _ in 0..200 {
+        slow.push(slow_client(e.addr, false).await);
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let started = std::time::Instant::now();
+    let body = command_payload(&Actor::user(111), "comake whoami", &[], None).to_string();
+    let (status, first) = post(e.addr, body.as_bytes(), Some(now()), Some(&key())).await;
+    assert_eq!(status, 200, "{first}");
+    assert!(first["data"]["content"].as_str().unwrap().contains("kim"));
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    for s in slow {
+        s.abort();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_beyond_the_cap_get_503_and_slow_bodies_time_out() {
+    let e = endpoint().await;
+    let mut slow = Vec::new();
+    for _ in 0..interactions::MAX_REQUESTS {
+        slow.push(slow_client(e.addr, true).await);
+    }
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let body = command_payload(&Actor::user(111), "comake whoami", &[], None).to_string();
+    let (status, _) = post(e.addr, body.as_bytes(), Some(now()), Some(&key())).await;
+    assert_eq!(status, 503, "every request slot is held by a slow body");
+    // The slow bodies time out, and the endpoint serves again.
+    tokio::time::sleep(interactions::BODY_TIMEOUT).await;
+    let body = command_payload(&Actor::user(111), "comake whoami", &[], None).to_string();
+    let (status, _) = post(e.addr, body.as_bytes(), Some(now()), Some(&key())).await;
+    assert_eq!(status, 200);
+    for s in slow {
+        s.abort();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replayed_interaction_runs_once() {
+    let e = endpoint().await;
+    e.h.linked(111, "kim@example.com").await;
+    let body = command_payload(
+        &Actor::user(111),
+        "comake notifications",
+        &[("enabled", json!(false))],
+        None,
+    )
+    .to_string();
+    let ts = now();
+    let (status, first) = post(e.addr, body.as_bytes(), Some(ts), Some(&key())).await;
+    assert_eq!(status, 200, "{first}");
+    let (status, again) = post(e.addr, body.as_bytes(), Some(ts), Some(&key())).await;
+    assert_eq!(status, 409, "the replay was served: {again}");
+    assert_eq!(again, Value::Null, "the replayer reads nothing");
+    let audit = e.h.app.store.audit_newest(10, Some(111)).unwrap();
+    assert_eq!(audit.len(), 1, "{audit:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_does_not_wait_for_slow_clients() {
+    let e = endpoint().await;
+    let http = Arc::new(discord::http(&e.h.app.config.discord).unwrap());
+    let verifier = interactions::verifier(&public_key_hex()).unwrap();
+    let router = interactions::router(e.h.app.clone(), http, verifier);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(interactions::serve(listener, router, async {
+        let _ = stopped.await;
+    }));
+    let mut slow = Vec::new();
+    for i in 0..20 {
+        slow.push(slow_client(addr, i % 2 == 0).await);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let started = std::time::Instant::now();
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .expect("the server stopped despite slow clients")
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    for s in slow {
+        s.abort();
+    }
 }
 
 #[tokio::test]

@@ -2,15 +2,19 @@
 //!
 //! Every request is verified before anything is parsed or stored: Ed25519
 //! over `X-Signature-Timestamp` + body (serenity's verifier), a timestamp
-//! within 5 minutes of now, a body of at most 1 MiB.
+//! within 5 minutes of now, a body of at most 1 MiB. Under abuse: headers
+//! and body must arrive within their timeouts, connections and requests in
+//! progress are capped (503 beyond), and a signed interaction replayed
+//! within the window is answered 409 without any work.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -19,7 +23,8 @@ use axum::{Json, Router};
 use serde_json::Value;
 use serenity::all::{Http, Interaction};
 use serenity::interactions_endpoint::Verifier;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch, Semaphore};
+use tokio::time::Instant;
 
 use super::{invocation, DiscordError, RestResponder};
 use crate::handlers::{dispatch, reply, App, DeliveryError, Responder};
@@ -30,6 +35,47 @@ pub const MAX_BODY: usize = 1024 * 1024;
 pub const MAX_SKEW: Duration = Duration::from_secs(5 * 60);
 /// Discord waits 3 s for the first response; answer within this.
 const FIRST_RESPONSE: Duration = Duration::from_millis(2800);
+/// A request's headers must arrive within this.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+/// A request's body must arrive within this (Discord sends it at once).
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Open connections; one more is closed at once.
+pub const MAX_CONNECTIONS: usize = 1024;
+/// Requests being read or answered; one more is answered 503.
+pub const MAX_REQUESTS: usize = 128;
+/// How long an interaction id is remembered: the timestamp window both
+/// ways, so a replay is caught for as long as its signature is accepted.
+pub const REPLAY_MEMORY: Duration = Duration::from_secs(2 * 5 * 60 + 60);
+
+/// The ids of the interactions served within [`REPLAY_MEMORY`].
+#[derive(Default)]
+pub struct Replays(Mutex<HashMap<u64, Instant>>);
+
+impl Replays {
+    /// Whether `id` is new (and now remembered); `false` for a replay.
+    pub fn first(&self, id: u64) -> bool {
+        let now = Instant::now();
+        let mut seen = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.len() % 1024 == 1023 {
+            seen.retain(|_, at| now.duration_since(*at) < REPLAY_MEMORY);
+        }
+        match seen.get(&id) {
+            Some(at) if now.duration_since(*at) < REPLAY_MEMORY => false,
+            _ => {
+                seen.insert(id, now);
+                true
+            }
+        }
+    }
+
+    /// Forget ids older than [`REPLAY_MEMORY`]; how many are left.
+    pub fn sweep(&self) -> usize {
+        let now = Instant::now();
+        let mut seen = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        seen.retain(|_, at| now.duration_since(*at) < REPLAY_MEMORY);
+        seen.len()
+    }
+}
 
 /// Parse a hex public key, as the developer portal shows it.
 pub fn verifier(public_key_hex: &str) -> Option<Verifier> {
@@ -49,6 +95,7 @@ struct Endpoint {
     app: Arc<App>,
     http: Arc<Http>,
     verifier: Verifier,
+    requests: Arc<Semaphore>,
 }
 
 /// Why a request was refused before it was read.
@@ -93,7 +140,20 @@ impl Responder for HttpResponder {
     }
 }
 
-async fn interactions(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) -> Response {
+async fn interactions(State(ep): State<Endpoint>, headers: HeaderMap, body: Body) -> Response {
+    let Ok(_request) = ep.requests.clone().try_acquire_owned() else {
+        metrics::counter!(crate::observe::HTTP_REFUSED, "why" => "busy").increment(1);
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    let body = match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY)).await
+    {
+        Ok(Ok(body)) => body,
+        Ok(Err(_)) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        Err(_) => {
+            metrics::counter!(crate::observe::HTTP_REFUSED, "why" => "slow").increment(1);
+            return StatusCode::REQUEST_TIMEOUT.into_response();
+        }
+    };
     if let Err(status) = check(&ep.verifier, &headers, &body) {
         tracing::warn!(
             status = status.as_u16(),
@@ -108,6 +168,11 @@ async fn interactions(State(ep): State<Endpoint>, headers: HeaderMap, body: Byte
             return StatusCode::BAD_REQUEST.into_response();
         }
     };
+    if !ep.app.replays.first(interaction.id().get()) {
+        metrics::counter!(crate::observe::HTTP_REFUSED, "why" => "replay").increment(1);
+        tracing::warn!("refused a replayed interaction");
+        return StatusCode::CONFLICT.into_response();
+    }
     if matches!(interaction, Interaction::Ping(_)) {
         return Json(reply::pong()).into_response();
     }
@@ -142,7 +207,70 @@ pub fn router(app: Arc<App>, http: Arc<Http>, verifier: Verifier) -> Router {
             app,
             http,
             verifier,
+            requests: Arc::new(Semaphore::new(MAX_REQUESTS)),
         })
+}
+
+/// Serve `router` on `listener` until `shutdown` completes, with a header
+/// timeout and a cap on open connections. At shutdown, idle connections
+/// close at once and the others get [`FIRST_RESPONSE`] to finish: a slow
+/// client cannot hold the shutdown.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send,
+) {
+    let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut open = tokio::task::JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not accept a connection");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let Ok(permit) = connections.clone().try_acquire_owned() else {
+                    metrics::counter!(crate::observe::HTTP_REFUSED, "why" => "connections").increment(1);
+                    continue;
+                };
+                let service = hyper_util::service::TowerToHyperService::new(router.clone());
+                let mut stop = stop_rx.clone();
+                open.spawn(async move {
+                    let _permit = permit;
+                    let conn = hyper::server::conn::http1::Builder::new()
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(HEADER_TIMEOUT)
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+                    tokio::pin!(conn);
+                    tokio::select! {
+                        _ = conn.as_mut() => {}
+                        () = async { let _ = stop.wait_for(|s| *s).await.map(|_| ()); } => {
+                            conn.as_mut().graceful_shutdown();
+                            let _ = tokio::time::timeout(FIRST_RESPONSE, conn).await;
+                        }
+                    }
+                });
+                // Reap finished connections as we go.
+                while open.try_join_next().is_some() {}
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    let _ = stop_tx.send(true);
+    drop(listener);
+    let all_closed = async { while open.join_next().await.is_some() {} };
+    if tokio::time::timeout(FIRST_RESPONSE + Duration::from_millis(500), all_closed)
+        .await
+        .is_err()
+    {
+        open.abort_all();
+    }
 }
 
 /// Serve interactions on `addr` until `shutdown` completes; then stop taking
@@ -168,9 +296,7 @@ pub async fn run(
         .map_err(|e| DiscordError::Api(format!("cannot listen on {addr}: {e}")))?;
     tracing::info!(%addr, "serving Discord interactions at POST /interactions");
     app.transport_up.store(true, Ordering::SeqCst);
-    let result = axum::serve(listener, router(app.clone(), http, verifier))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    serve(listener, router(app.clone(), http, verifier), shutdown).await;
     app.transport_up.store(false, Ordering::SeqCst);
-    result.map_err(|e| DiscordError::Api(e.to_string()))
+    Ok(())
 }

@@ -39,6 +39,8 @@ pub struct App {
     pub contracts: autocomplete::ContractCache,
     /// Registrations waiting for the code mailed to their email.
     pub verifications: verify::Verifications,
+    /// Signed HTTP interactions already served, so a replay is refused.
+    pub replays: crate::discord::interactions::Replays,
     /// Sends registration codes; `None` without SMTP.
     pub mailer: Option<Arc<crate::mail::Mailer>>,
     /// The transport is connected (gateway) or listening (HTTP).
@@ -86,6 +88,7 @@ impl App {
             confirmations: confirm::Confirmations::default(),
             contracts: autocomplete::ContractCache::default(),
             verifications: verify::Verifications::default(),
+            replays: Default::default(),
             mailer,
             transport_up: AtomicBool::new(false),
             limiter: RateLimiter::keyed(quota),
