@@ -1307,6 +1307,75 @@ async fn autocomplete_offers_only_contracts_the_command_can_act_on() {
 }
 
 #[tokio::test]
+async fn an_autocomplete_flood_costs_comake_a_handful_of_requests() {
+    let h = Harness::new().await;
+    let (id, kim) = kim_with(&h, "NDA", &["갑", "을"]).await;
+    h.sim.clear_log();
+    // 500 requests from one person, contract and party alike, most with ids
+    // typed by hand.
+    let started = std::time::Instant::now();
+    for i in 0..500u32 {
+        let a = if i % 2 == 0 {
+            h.autocomplete(
+                &kim,
+                "contract show",
+                &[("contract", json!(format!("N{i}")))],
+                "contract",
+            )
+            .await
+        } else {
+            let contract = if i % 10 == 1 {
+                id.to_string()
+            } else {
+                format!("forged-{i}")
+            };
+            h.autocomplete(
+                &kim,
+                "contract signee",
+                &[("contract", json!(contract)), ("party", json!(""))],
+                "party",
+            )
+            .await
+        };
+        assert_eq!(a.outcome.result, "ok");
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    let requests = h.sim.requests().len();
+    assert!(
+        requests <= 5,
+        "{requests} Comake requests: {:?}",
+        h.sim.requests()
+    );
+    assert_eq!(
+        h.sim.count(Endpoint::GetContract),
+        1,
+        "only the real contract was looked up"
+    );
+
+    // A failing Comake is not asked again on every keystroke either.
+    h.linked(LEE, "lee@example.com").await;
+    h.sim.clear_log();
+    h.sim
+        .fail_next(Some(Endpoint::ListContracts), 1000, Failure::Status(500));
+    for _ in 0..20 {
+        let a = h
+            .autocomplete(
+                &Actor::user(LEE),
+                "contract show",
+                &[("contract", json!(""))],
+                "contract",
+            )
+            .await;
+        assert!(a.choices().is_empty());
+    }
+    assert!(
+        h.sim.count(Endpoint::ListContracts) <= 3,
+        "one read with its retries: {:?}",
+        h.sim.requests()
+    );
+}
+
+#[tokio::test]
 async fn autocomplete_answers_in_time_when_comake_is_slow() {
     let h = Harness::new().await;
     h.linked(KIM, "kim@example.com").await;

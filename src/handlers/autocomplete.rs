@@ -24,8 +24,9 @@ pub fn quota() -> governor::Quota {
         .allow_burst(std::num::NonZeroU32::MIN.saturating_add(29))
 }
 
-/// Values read from Comake, each reused for [`CACHE_TTL`].
-struct Recent<K, V>(Mutex<HashMap<K, (Instant, Arc<V>)>>);
+/// Values read from Comake, each reused for [`CACHE_TTL`]; a failed read
+/// is remembered as well (`None`), so typing does not retry it per key.
+struct Recent<K, V>(Mutex<HashMap<K, (Instant, Option<Arc<V>>)>>);
 
 impl<K, V> Default for Recent<K, V> {
     fn default() -> Self {
@@ -34,27 +35,46 @@ impl<K, V> Default for Recent<K, V> {
 }
 
 impl<K: Hash + Eq, V> Recent<K, V> {
-    fn get(&self, key: &K) -> Option<Arc<V>> {
+    /// `Some(None)`: a failure is remembered.
+    fn get(&self, key: &K) -> Option<Option<Arc<V>>> {
         let map = self.0.lock().ok()?;
         let (at, value) = map.get(key)?;
         (at.elapsed() < CACHE_TTL).then(|| value.clone())
     }
 
-    /// The cached value, or the one `read` returns (then cached).
-    async fn get_or_read<E>(
+    /// The cached value, or the one `read` returns (then cached); `None`
+    /// when the read failed now or within [`CACHE_TTL`].
+    async fn get_or_read<E: std::fmt::Display>(
         &self,
         key: K,
         read: impl Future<Output = Result<V, E>>,
-    ) -> Result<Arc<V>, E> {
+    ) -> Option<Arc<V>> {
         if let Some(value) = self.get(&key) {
-            return Ok(value);
+            return value;
         }
-        let value = Arc::new(read.await?);
+        let value = match read.await {
+            Ok(v) => Some(Arc::new(v)),
+            Err(e) => {
+                tracing::debug!(error = %e, "autocomplete could not read from Comake");
+                None
+            }
+        };
         if let Ok(mut map) = self.0.lock() {
             map.retain(|_, (at, _)| at.elapsed() < CACHE_TTL);
             map.insert(key, (Instant::now(), value.clone()));
         }
-        Ok(value)
+        value
+    }
+
+    /// Drop what has expired; how many entries are left.
+    fn sweep(&self) -> usize {
+        self.0
+            .lock()
+            .map(|mut map| {
+                map.retain(|_, (at, _)| at.elapsed() < CACHE_TTL);
+                map.len()
+            })
+            .unwrap_or(0)
     }
 
     fn forget(&self, drop: impl Fn(&K) -> bool) {
@@ -71,6 +91,11 @@ pub struct ContractCache {
 }
 
 impl ContractCache {
+    /// Drop expired entries; how many lists and details are left.
+    pub fn sweep(&self) -> (usize, usize) {
+        (self.lists.sweep(), self.details.sweep())
+    }
+
     /// Forget what is cached for `user` (after they changed something).
     pub fn forget(&self, user: u64) {
         self.lists.forget(|u| *u == user);
@@ -110,16 +135,27 @@ async fn choices(ctx: &Ctx<'_>) -> Vec<(String, String)> {
     let typed = ctx.inv.str(focused).unwrap_or("").trim().to_lowercase();
     let user = ctx.comake_user(&account);
     let cache = &ctx.app.contracts;
+    let read = async {
+        let page = user.list_contracts(BoxTab::All, 1, LIST_LIMIT).await?;
+        Ok::<_, crate::comake::ComakeError>(page.contracts)
+    };
+    let Some(list) = cache.lists.get_or_read(ctx.inv.user, read).await else {
+        return Vec::new();
+    };
     if focused == "party" {
-        let Some(id) = ctx.inv.str("contract").and_then(ContractId::parse) else {
+        // Only a contract from the user's own list is looked up: an id typed
+        // by hand costs no Comake request.
+        let Some(id) = ctx
+            .inv
+            .str("contract")
+            .and_then(ContractId::parse)
+            .filter(|id| list.iter().any(|c| &c.id == id))
+        else {
             return Vec::new();
         };
         let read = user.get_contract(&id);
-        let Ok(contract) = cache
-            .details
-            .get_or_read((ctx.inv.user, id.clone()), read)
-            .await
-        else {
+        let key = (ctx.inv.user, id.clone());
+        let Some(contract) = cache.details.get_or_read(key, read).await else {
             return Vec::new();
         };
         return contract
@@ -130,17 +166,6 @@ async fn choices(ctx: &Ctx<'_>) -> Vec<(String, String)> {
             .map(|p| (p.name.clone(), p.index.to_string()))
             .collect();
     }
-    let read = async {
-        let page = user.list_contracts(BoxTab::All, 1, LIST_LIMIT).await?;
-        Ok::<_, crate::comake::ComakeError>(page.contracts)
-    };
-    let list = match cache.lists.get_or_read(ctx.inv.user, read).await {
-        Ok(list) => list,
-        Err(e) => {
-            tracing::debug!(error = %e, "autocomplete could not list contracts");
-            return Vec::new();
-        }
-    };
     list.iter()
         .filter(|c| offers(&ctx.inv.command, c.status, c.role))
         .filter(|c| typed.is_empty() || c.name.to_lowercase().contains(&typed))
