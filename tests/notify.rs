@@ -228,6 +228,54 @@ async fn opted_out_users_hear_nothing_and_opting_in_starts_afresh() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_opt_out_or_unlink_during_a_read_holds_and_no_dm_follows() {
+    let s = setup(&[]).await;
+    let (w, nda, kim) = s.kim_after_baseline().await;
+    s.h.sim.signee_acts(&nda, 0, SigneeAction::Sign).unwrap();
+    // Comake is slow: the read is in flight while Kim opts out.
+    s.h.sim.set_latency(Duration::from_millis(400));
+    let read = tokio::spawn({
+        let (w, kim) = (w.clone(), kim.clone());
+        async move { w.read_user(&kim).await }
+    });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    s.h.sim.set_latency(Duration::ZERO);
+    let a =
+        s.h.command(
+            &Actor::user(KIM),
+            "comake notifications",
+            &[("enabled", json!(false))],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    assert_eq!(read.await.unwrap().unwrap(), 0, "no DM after opting out");
+    assert!(s.dms(KIM).is_empty());
+    let state = s.h.app.store.notify_state(KIM).unwrap().unwrap();
+    assert!(!state.enabled, "the opt-out was undone");
+
+    // The same for an unlink: no DM, and the state is not recreated.
+    s.h.command(
+        &Actor::user(KIM),
+        "comake notifications",
+        &[("enabled", json!(true))],
+    )
+    .await;
+    w.read_user(&kim).await.unwrap();
+    s.h.sim.signee_acts(&nda, 1, SigneeAction::View).unwrap();
+    s.h.sim.set_latency(Duration::from_millis(400));
+    let read = tokio::spawn({
+        let (w, kim) = (w.clone(), kim.clone());
+        async move { w.read_user(&kim).await }
+    });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    s.h.sim.set_latency(Duration::ZERO);
+    s.h.command(&Actor::user(KIM), "comake unlink", &[]).await;
+    assert_eq!(read.await.unwrap().unwrap(), 0);
+    assert!(s.dms(KIM).is_empty(), "a DM reached an unlinked user");
+    assert!(s.h.app.store.notify_state(KIM).unwrap().is_none());
+}
+
 #[tokio::test]
 async fn a_receiver_hears_a_contract_is_waiting_and_the_button_explains() {
     let s = setup(&[]).await;

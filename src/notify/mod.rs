@@ -377,7 +377,9 @@ impl Watcher {
     /// seen. Returns the number of DMs sent.
     pub async fn read_user(&self, account: &Account) -> Result<usize, NotifyError> {
         let store = &self.app.store;
-        let mut state: NotifyState = store.notify_state(account.discord_id)?.unwrap_or_default();
+        let before = store.notify_state(account.discord_id)?;
+        let existed = before.is_some();
+        let state: NotifyState = before.unwrap_or_default();
         if !state.enabled || state.unreachable {
             return Ok(0);
         }
@@ -400,6 +402,18 @@ impl Watcher {
             seen_now.insert(id, new);
         }
         let mut sent = 0;
+        let mut unreachable = false;
+        // The person may have turned notifications off, or been unlinked,
+        // while Comake was being read: then no DM, and nothing is written.
+        let still_wanted = |now: &Option<NotifyState>| match now {
+            Some(now) => now.enabled && now.generation == state.generation,
+            None => !existed,
+        };
+        if !still_wanted(&store.notify_state(account.discord_id)?)
+            || store.account(account.discord_id)?.is_none()
+        {
+            return Ok(0);
+        }
         if !events.is_empty() {
             match self
                 .send(
@@ -420,13 +434,35 @@ impl Watcher {
                         user = account.discord_id,
                         "DMs are closed; not notifying until they use a command"
                     );
-                    state.unreachable = true;
+                    unreachable = true;
                 }
             }
         }
-        state.baseline = true;
-        state.contracts = seen_now;
-        store.put_notify_state(account.discord_id, state).await?;
+        // Merge what was seen into the state as it is now, so a locale or
+        // setting changed meanwhile is kept.
+        let generation = state.generation;
+        let locale = state.locale.clone();
+        let written = store
+            .update_notify_state(account.discord_id, move |now| {
+                let mut now = match now {
+                    Some(now) if now.generation == generation => now,
+                    Some(_) => return None,
+                    None if existed => return None,
+                    None => NotifyState {
+                        locale: locale.clone(),
+                        ..NotifyState::default()
+                    },
+                };
+                now.baseline = true;
+                now.contracts = seen_now.clone();
+                now.unreachable |= unreachable;
+                Some(now)
+            })
+            .await?;
+        // A first state written just as the person was unlinked goes again.
+        if written.is_some() && !existed && store.account(account.discord_id)?.is_none() {
+            store.forget_notify_state(account.discord_id).await?;
+        }
         Ok(sent)
     }
 
@@ -473,38 +509,53 @@ impl Watcher {
 /// A user ran a command: remember their language for DMs and make them
 /// reachable again. Writes only when something changed.
 pub async fn touch(app: &App, user: u64, locale: &str) {
-    let Ok(Some(mut state)) = app.store.notify_state(user) else {
-        // No state yet: the first read creates it. Keep the locale anyway.
-        if app.store.account(user).ok().flatten().is_some() {
-            let state = NotifyState {
-                locale: locale.to_owned(),
-                ..NotifyState::default()
-            };
-            let _ = app.store.put_notify_state(user, state).await;
-        }
+    let Ok(state) = app.store.notify_state(user) else {
         return;
     };
-    if state.locale == locale && !state.unreachable {
+    if state
+        .as_ref()
+        .is_some_and(|s| s.locale == locale && !s.unreachable)
+    {
         return;
     }
-    state.locale = locale.to_owned();
-    state.unreachable = false;
-    if let Err(e) = app.store.put_notify_state(user, state).await {
+    // No state yet: the first read creates it; keep the locale anyway, for
+    // a linked person only.
+    if state.is_none() && !matches!(app.store.account(user), Ok(Some(_))) {
+        return;
+    }
+    let locale = locale.to_owned();
+    let updated = app
+        .store
+        .update_notify_state(user, move |now| {
+            let mut now = now.unwrap_or_default();
+            now.locale.clone_from(&locale);
+            now.unreachable = false;
+            Some(now)
+        })
+        .await;
+    if let Err(e) = updated {
         tracing::warn!(error = %e, "could not update the notification state");
     }
 }
 
 /// `/comake notifications enabled:…`: turning them on starts from a fresh
-/// baseline, so nothing old is announced.
+/// baseline, so nothing old is announced. A read in progress does not
+/// write over it (the generation changes).
 pub async fn set_enabled(app: &App, user: u64, enabled: bool) -> Result<(), StoreError> {
-    let mut state = app.store.notify_state(user)?.unwrap_or_default();
-    state.enabled = enabled;
-    if enabled {
-        state.unreachable = false;
-        state.baseline = false;
-        state.contracts.clear();
-    }
-    app.store.put_notify_state(user, state).await
+    app.store
+        .update_notify_state(user, move |now| {
+            let mut state = now.unwrap_or_default();
+            state.enabled = enabled;
+            state.generation = state.generation.wrapping_add(1);
+            if enabled {
+                state.unreachable = false;
+                state.baseline = false;
+                state.contracts.clear();
+            }
+            Some(state)
+        })
+        .await
+        .map(|_| ())
 }
 
 #[cfg(test)]

@@ -374,15 +374,43 @@ impl Store {
             .transpose()
     }
 
-    /// Replace the user's notification state, durably.
-    pub async fn put_notify_state(
+    /// Change the user's notification state atomically (compare-and-swap,
+    /// retried on a concurrent change), durably. `change` sees the state as
+    /// it is (`None`: there is none) and returns the new one, or `None` to
+    /// leave it as it is. Returns the state written, if any.
+    pub async fn update_notify_state<F>(
         &self,
         discord_id: u64,
-        state: NotifyState,
-    ) -> Result<(), StoreError> {
-        let value = record::encode(&state)?;
+        mut change: F,
+    ) -> Result<Option<NotifyState>, StoreError>
+    where
+        F: FnMut(Option<NotifyState>) -> Option<NotifyState> + Send + 'static,
+    {
         self.blocking(move |inner| {
-            inner.kv.insert(Self::notify_key(discord_id), value)?;
+            let key = Self::notify_key(discord_id);
+            loop {
+                let old = inner.kv.get(&key)?;
+                let current = old
+                    .as_ref()
+                    .map(|v| record::decode("notification state", v))
+                    .transpose()?;
+                let Some(new) = change(current) else {
+                    return Ok(None);
+                };
+                let value = record::encode(&new)?;
+                if inner.kv.compare_and_swap(&key, old, Some(value))?.is_ok() {
+                    inner.flush()?;
+                    return Ok(Some(new));
+                }
+            }
+        })
+        .await
+    }
+
+    /// Remove the user's notification state, durably.
+    pub async fn forget_notify_state(&self, discord_id: u64) -> Result<(), StoreError> {
+        self.blocking(move |inner| {
+            inner.kv.remove(Self::notify_key(discord_id))?;
             inner.flush()
         })
         .await

@@ -19,6 +19,10 @@ pub struct NotifyState {
     pub locale: String,
     /// Contract id → what was last seen of it.
     pub contracts: BTreeMap<String, SeenContract>,
+    /// Bumped whenever the person turns notifications on or off: a read
+    /// that started before does not write over the new setting.
+    #[serde(default)]
+    pub generation: u64,
 }
 
 impl Default for NotifyState {
@@ -29,6 +33,7 @@ impl Default for NotifyState {
             baseline: false,
             locale: String::new(),
             contracts: BTreeMap::new(),
+            generation: 0,
         }
     }
 }
