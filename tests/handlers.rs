@@ -1515,3 +1515,73 @@ async fn a_signee_acting_shows_in_show() {
     );
     let _ = ContractId::parse(id.as_str()).unwrap();
 }
+
+/// A responder that keeps nothing (for volume).
+struct Quiet;
+
+impl comake_bot::handlers::Responder for Quiet {
+    async fn callback(
+        &self,
+        _: serde_json::Value,
+    ) -> Result<(), comake_bot::handlers::DeliveryError> {
+        Ok(())
+    }
+    async fn edit_original(
+        &self,
+        _: serde_json::Value,
+    ) -> Result<(), comake_bot::handlers::DeliveryError> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn memory_is_bounded_after_an_hour_of_strangers() {
+    use comake_bot::handlers::confirm::Pending;
+    use comake_bot::handlers::{dispatch, Invocation, Kind};
+    use secrecy::SecretString;
+    let h = Harness::new().await;
+    let id = ContractId::parse("c-1").unwrap();
+    for user in 1..=100_000u64 {
+        let inv = Invocation {
+            kind: Kind::Command,
+            id: user,
+            token: SecretString::from(format!("t{user}")),
+            application_id: 1,
+            user,
+            guild: Some(common::discord::GUILD),
+            locale: "en-US".into(),
+            permissions: Some(0),
+            roles: Vec::new(),
+            user_name: String::new(),
+            members: Vec::new(),
+            command: "comake whoami".into(),
+            options: Vec::new(),
+            focused: None,
+            custom_id: String::new(),
+        };
+        dispatch(&h.app, &inv, &Quiet).await;
+        h.app
+            .confirmations
+            .add(user, Pending::Delete { id: id.clone() });
+        h.app.comake.user(&format!("u{user}@example.com"));
+    }
+    let busy = h.app.sweep();
+    assert_eq!(busy.confirmations, 100_000, "{busy:?}");
+    tokio::time::pause();
+    tokio::time::advance(std::time::Duration::from_secs(3601)).await;
+    tokio::time::resume();
+    let held = h.app.sweep();
+    assert_eq!(
+        held,
+        comake_bot::handlers::Held {
+            limited_users: 0,
+            confirmations: 0,
+            token_cells: 0,
+            cached_lists: 0,
+            cached_details: 0,
+            pending_codes: 0,
+            code_counts: 0,
+            replay_ids: 0,
+        }
+    );
+}

@@ -163,6 +163,19 @@ impl Comake {
     }
 
     /// The client acting as the Comake user with this email.
+    /// Forget users whose token has lapsed and whom nobody holds; how many
+    /// are left.
+    pub fn sweep(&self) -> usize {
+        let mut users = self
+            .inner
+            .users
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        users.retain(|_, cell| Arc::strong_count(cell) > 1 || cell.is_fresh());
+        users.shrink_to_fit();
+        users.len()
+    }
+
     pub fn user(&self, email: &str) -> UserClient {
         let key = email.trim().to_lowercase();
         let cell = {

@@ -1,7 +1,10 @@
 //! Cached bearer tokens: refreshed shortly before they expire or after a 401, one login at a time.
 
 use std::future::Future;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+// tokio's clock, so tests can move time past a token's life.
+use tokio::time::Instant;
 
 use base64::Engine;
 use secrecy::{ExposeSecret, SecretString};

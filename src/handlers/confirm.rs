@@ -6,7 +6,10 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+// tokio's clock, so tests can move time past the expiry.
+use tokio::time::Instant;
 
 use crate::comake::wire::{ContractId, SigneeInput};
 
@@ -59,7 +62,11 @@ impl Confirmations {
     pub fn add(&self, user: u64, action: Pending) -> String {
         let nonce = format!("{:016x}", rand::random::<u64>());
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.retain(|_, e| e.created.elapsed() < TTL);
+        // The sweeper drops expired ones every minute; between sweeps, a
+        // flood is cleared once per thousand, not on every add.
+        if entries.len() % 1024 == 1023 {
+            entries.retain(|_, e| e.created.elapsed() < TTL);
+        }
         entries.insert(
             nonce.clone(),
             Entry {
@@ -87,12 +94,13 @@ impl Confirmations {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.entries.lock().map(|e| e.len()).unwrap_or(0)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+    /// Drop expired confirmations, and with them any signee password they
+    /// held; how many are left.
+    pub fn sweep(&self) -> usize {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.retain(|_, e| e.created.elapsed() < TTL);
+        entries.shrink_to_fit();
+        entries.len()
     }
 }
 

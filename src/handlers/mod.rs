@@ -19,7 +19,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fluent_bundle::FluentValue;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
 use secrecy::SecretString;
 use serde_json::Value;
 
@@ -45,10 +46,47 @@ pub struct App {
     pub mailer: Option<Arc<crate::mail::Mailer>>,
     /// The transport is connected (gateway) or listening (HTTP).
     pub transport_up: AtomicBool,
-    limiter: DefaultKeyedRateLimiter<u64>,
+    limiter: Limiter,
     /// Autocomplete's own per-user budget: typing is many requests.
-    autocomplete_limiter: DefaultKeyedRateLimiter<u64>,
+    autocomplete_limiter: Limiter,
     in_flight: AtomicUsize,
+}
+
+/// governor's clock on tokio's time, so tests can move time forward.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioClock;
+
+impl governor::clock::Clock for TokioClock {
+    type Instant = std::time::Instant;
+
+    fn now(&self) -> std::time::Instant {
+        tokio::time::Instant::now().into_std()
+    }
+}
+
+/// A per-user rate limiter.
+type Limiter = RateLimiter<
+    u64,
+    DefaultKeyedStateStore<u64>,
+    TokioClock,
+    governor::middleware::NoOpMiddleware<std::time::Instant>,
+>;
+
+fn limiter(quota: Quota) -> Limiter {
+    RateLimiter::new(quota, DefaultKeyedStateStore::default(), &TokioClock)
+}
+
+/// How much the in-memory maps hold, after a sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Held {
+    pub limited_users: usize,
+    pub confirmations: usize,
+    pub token_cells: usize,
+    pub cached_lists: usize,
+    pub cached_details: usize,
+    pub pending_codes: usize,
+    pub code_counts: usize,
+    pub replay_ids: usize,
 }
 
 /// Why the shared state could not be built.
@@ -91,10 +129,33 @@ impl App {
             replays: Default::default(),
             mailer,
             transport_up: AtomicBool::new(false),
-            limiter: RateLimiter::keyed(quota),
-            autocomplete_limiter: RateLimiter::keyed(autocomplete::quota()),
+            limiter: limiter(quota),
+            autocomplete_limiter: limiter(autocomplete::quota()),
             in_flight: AtomicUsize::new(0),
         }))
+    }
+
+    /// Forget what has expired in every in-memory map: people the rate
+    /// limiters no longer hold back, confirmations (and their passwords),
+    /// lapsed tokens nobody holds, cached reads, codes and replay ids.
+    pub fn sweep(&self) -> Held {
+        for l in [&self.limiter, &self.autocomplete_limiter] {
+            l.retain_recent();
+            l.shrink_to_fit();
+        }
+        let (cached_lists, cached_details) = self.contracts.sweep();
+        self.verifications.sweep();
+        let (pending_codes, code_counts) = self.verifications.sizes();
+        Held {
+            limited_users: self.limiter.len() + self.autocomplete_limiter.len(),
+            confirmations: self.confirmations.sweep(),
+            token_cells: self.comake.sweep(),
+            cached_lists,
+            cached_details,
+            pending_codes,
+            code_counts,
+            replay_ids: self.replays.sweep(),
+        }
     }
 
     /// Mark an interaction as in flight until the guard drops.
