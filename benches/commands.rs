@@ -393,7 +393,7 @@ fn main() {
             sim.add_user(&email(base + i), "U").unwrap();
             accounts.push(account(base + i, &email(base + i)));
         }
-        store.import(accounts, Vec::new()).await.unwrap();
+        store.import(accounts, Vec::new(), false).await.unwrap();
         let cold = Arc::new(App::new(config.clone(), Comake::new(config.comake.clone()).unwrap(), store.clone()).unwrap());
         let before = sim.requests().len();
         let started = Instant::now();
@@ -552,10 +552,10 @@ fn main() {
                 let (id, mail) = if i < senders { (base + i, email(base + i)) } else { (1_000_000 + i, format!("bulk{i}@example.com")) };
                 batch.push(account(id, &mail));
                 if batch.len() == 10_000 {
-                    big.import(std::mem::take(&mut batch), Vec::new()).await.unwrap();
+                    big.import(std::mem::take(&mut batch), Vec::new(), false).await.unwrap();
                 }
             }
-            big.import(batch, Vec::new()).await.unwrap();
+            big.import(batch, Vec::new(), false).await.unwrap();
             assert_eq!(big.account_count() as u64, total);
         }
         let child = tokio::process::Command::new(std::env::current_exe().unwrap())

@@ -87,6 +87,10 @@ pub struct Config {
     pub notify_interval: Duration,
     /// The most Comake requests a second the watcher makes.
     pub notify_max_rps: u32,
+    /// Audit entries older than this many days are pruned daily.
+    pub audit_retention_days: u32,
+    /// When set, `/metrics` needs `Authorization: Bearer <token>`.
+    pub metrics_token: Option<SecretString>,
 }
 
 #[derive(Clone)]
@@ -452,6 +456,8 @@ impl Config {
                 env.parsed("NOTIFY_INTERVAL_SECS")?.unwrap_or(300),
             ),
             notify_max_rps: env.positive_or("NOTIFY_MAX_RPS", 5)?,
+            audit_retention_days: env.positive_or("AUDIT_RETENTION_DAYS", 400)?,
+            metrics_token: env.optional("METRICS_TOKEN").map(SecretString::from),
             log_format: env.choice(
                 "LOG_FORMAT",
                 &[("text", LogFormat::Text), ("json", LogFormat::Json)],
@@ -633,6 +639,7 @@ mod tests {
             ("DISCORD_PUBLIC_KEY", "abc"),
             ("COMMANDS_PER_MINUTE", "0"),
             ("NOTIFY_MAX_RPS", "0"),
+            ("AUDIT_RETENTION_DAYS", "0"),
         ] {
             let mut vars = REQUIRED.to_vec();
             vars.push((var, bad));

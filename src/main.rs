@@ -24,8 +24,13 @@ enum Command {
     RegisterCommands,
     /// Write the accounts and the audit log as JSON Lines (to FILE, or stdout).
     Export { file: Option<PathBuf> },
-    /// Restore accounts and audit entries from an export.
-    Import { file: PathBuf },
+    /// Restore accounts and audit entries from an export (all or nothing).
+    Import {
+        file: PathBuf,
+        /// Import what can be, even when some accounts are refused.
+        #[arg(long)]
+        partial: bool,
+    },
     /// Exit 0 when the local /healthz says healthy (for container health checks).
     Healthcheck,
 }
@@ -81,7 +86,7 @@ async fn run(command: Command) -> Result<ExitCode, ExitCode> {
         Command::Export { file } => {
             let store = open_store()?;
             let counts = match file {
-                Some(path) => std::fs::File::create(&path)
+                Some(path) => tasks::create_private(&path)
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))
                     .and_then(|f| tasks::export(&store, &mut std::io::BufWriter::new(f))),
                 None => tasks::export(&store, &mut std::io::stdout().lock()),
@@ -92,9 +97,9 @@ async fn run(command: Command) -> Result<ExitCode, ExitCode> {
             })?;
             eprintln!("exported {accounts} accounts and {audit} audit entries");
         }
-        Command::Import { file } => {
+        Command::Import { file, partial } => {
             let store = open_store()?;
-            let done = tasks::import(&store, &file).await.map_err(|e| {
+            let done = tasks::import(&store, &file, partial).await.map_err(|e| {
                 eprintln!("import: {e}");
                 ExitCode::FAILURE
             })?;
@@ -104,6 +109,11 @@ async fn run(command: Command) -> Result<ExitCode, ExitCode> {
             );
             for refusal in &done.refused {
                 eprintln!("refused: {refusal}");
+            }
+            if !done.refused.is_empty() && !partial {
+                eprintln!(
+                    "nothing was imported; fix the file, or use --partial to import the rest"
+                );
             }
             if !done.refused.is_empty() {
                 return Err(ExitCode::FAILURE);

@@ -31,6 +31,10 @@ pub const LINKED_ACCOUNTS: &str = "comake_bot_linked_accounts";
 pub const NOTIFICATIONS: &str = "comake_bot_notifications_total";
 pub const NOTIFY_READS: &str = "comake_bot_notify_reads_per_cycle";
 pub const NOTIFY_CYCLE_SECONDS: &str = "comake_bot_notify_cycle_duration_seconds";
+/// Entries the in-memory maps hold after the last sweep, by map.
+pub const HELD: &str = "comake_bot_memory_entries";
+/// Audit entries pruned for being older than `AUDIT_RETENTION_DAYS`.
+pub const AUDIT_PRUNED: &str = "comake_bot_audit_pruned_total";
 
 const LATENCY_BUCKETS: &[f64] = &[
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
@@ -73,10 +77,34 @@ async fn healthz(State(app): State<Arc<App>>) -> impl IntoResponse {
     }
 }
 
-async fn prometheus(State(app): State<Arc<App>>) -> impl IntoResponse {
+/// `/metrics`; with `METRICS_TOKEN` set, only for `Authorization: Bearer
+/// <token>` (compared in constant time).
+async fn prometheus(
+    State(app): State<Arc<App>>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    if let Some(token) = &app.config.metrics_token {
+        let given = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        let expected = secrecy::ExposeSecret::expose_secret(token);
+        // ring's HMAC verify compares in constant time.
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, b"comake-bot metrics token");
+        let tag = ring::hmac::sign(&key, expected.as_bytes());
+        if ring::hmac::verify(&key, given.as_bytes(), tag.as_ref()).is_err() {
+            return (
+                StatusCode::UNAUTHORIZED,
+                [("www-authenticate", "Bearer")],
+                "metrics need the bearer token\n",
+            )
+                .into_response();
+        }
+    }
     metrics::gauge!(LINKED_ACCOUNTS).set(app.store.account_count() as f64);
     let body = metrics().map(PrometheusHandle::render).unwrap_or_default();
-    ([("content-type", "text/plain; version=0.0.4")], body)
+    ([("content-type", "text/plain; version=0.0.4")], body).into_response()
 }
 
 pub fn router(app: Arc<App>) -> Router {

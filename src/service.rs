@@ -225,6 +225,7 @@ pub async fn run(config: Config) -> Result<(), ServiceError> {
             }
         })
     });
+    let upkeep = tokio::spawn(upkeep(app.clone(), stopped(stop_rx.clone())));
     let watcher = if app.config.notify_interval.is_zero() {
         None
     } else {
@@ -250,12 +251,57 @@ pub async fn run(config: Config) -> Result<(), ServiceError> {
         // again next time (nothing is recorded before its DM is sent).
         let _ = tokio::time::timeout(Duration::from_secs(5), watcher).await;
     }
+    upkeep.abort();
     let stopping = stop(&app).await;
     if let Some(health) = health {
         health.abort();
     }
     served?;
     stopping
+}
+
+/// How often the in-memory maps are swept, and the audit log pruned.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+const PRUNE_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
+/// Audit entries removed per flush when pruning.
+const PRUNE_BATCH: usize = 1000;
+
+/// Housekeeping until `stop`: sweep the in-memory maps every minute, and
+/// prune audit entries older than `AUDIT_RETENTION_DAYS` at start and daily.
+async fn upkeep(app: Arc<App>, stop: impl std::future::Future<Output = ()>) {
+    tokio::pin!(stop);
+    let mut sweep = tokio::time::interval(SWEEP_EVERY);
+    let mut prune = tokio::time::interval(PRUNE_EVERY);
+    loop {
+        tokio::select! {
+            () = &mut stop => return,
+            _ = sweep.tick() => {
+                let held = app.sweep();
+                for (map, n) in [
+                    ("limiters", held.limited_users),
+                    ("confirmations", held.confirmations),
+                    ("token_cells", held.token_cells),
+                    ("autocomplete", held.cached_lists + held.cached_details),
+                    ("codes", held.pending_codes + held.code_counts),
+                    ("replay_ids", held.replay_ids),
+                ] {
+                    metrics::gauge!(observe::HELD, "map" => map).set(n as f64);
+                }
+            }
+            _ = prune.tick() => {
+                let days = i64::from(app.config.audit_retention_days);
+                let cutoff = chrono::Utc::now() - chrono::Duration::days(days);
+                match app.store.prune_audit(cutoff, PRUNE_BATCH).await {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        metrics::counter!(observe::AUDIT_PRUNED).increment(n as u64);
+                        tracing::info!(removed = n, days, "pruned old audit entries");
+                    }
+                    Err(e) => tracing::error!(error = %e, "could not prune the audit log"),
+                }
+            }
+        }
+    }
 }
 
 /// Let interactions in flight finish (bounded), then flush the store.

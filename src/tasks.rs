@@ -108,6 +108,20 @@ pub async fn register_commands(config: &Config) -> Result<(), discord::DiscordEr
     discord::register_commands(&http, &config.discord.guild_ids).await
 }
 
+/// Create `path` for an export, readable by its owner only (it lists who is
+/// who in Comake).
+pub fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path)?;
+    // An existing file keeps its old mode: narrow it.
+    #[cfg(unix)]
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    Ok(file)
+}
+
 /// `comake-bot export`: every account, then every audit entry, as JSON Lines.
 pub fn export(store: &Store, out: &mut impl Write) -> Result<(usize, usize), String> {
     let mut accounts = 0;
@@ -138,8 +152,9 @@ pub struct Imported {
     pub refused: Vec<String>,
 }
 
-/// `comake-bot import FILE`: restore an export.
-pub async fn import(store: &Store, file: &Path) -> Result<Imported, String> {
+/// `comake-bot import FILE [--partial]`: restore an export. When any account
+/// is refused nothing is written, unless `partial`.
+pub async fn import(store: &Store, file: &Path, partial: bool) -> Result<Imported, String> {
     let reader = std::io::BufReader::new(
         std::fs::File::open(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?,
     );
@@ -157,12 +172,13 @@ pub async fn import(store: &Store, file: &Path) -> Result<Imported, String> {
     let total = accounts.len();
     let audit_count = audit.len();
     let refused = store
-        .import(accounts, audit)
+        .import(accounts, audit, partial)
         .await
         .map_err(|e| e.to_string())?;
+    let written = partial || refused.is_empty();
     Ok(Imported {
-        accounts: total - refused.len(),
-        audit: audit_count,
+        accounts: if written { total - refused.len() } else { 0 },
+        audit: if written { audit_count } else { 0 },
         refused: refused
             .into_iter()
             .map(|(a, e)| format!("<@{}> {}: {e}", a.discord_id, a.email))

@@ -396,7 +396,11 @@ async fn a_thousand_users_never_burst_past_the_cap() {
             method: comake_bot::store::LinkMethod::Admin,
         });
     }
-    s.h.app.store.import(accounts, Vec::new()).await.unwrap();
+    s.h.app
+        .store
+        .import(accounts, Vec::new(), false)
+        .await
+        .unwrap();
     // Most users have a cached clientToken from earlier commands; the last
     // 100 do not, so the cycle logs them in, and those logins count too.
     let warm = s.h.app.comake.clone();

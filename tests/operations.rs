@@ -103,7 +103,7 @@ async fn export_then_import_restores_accounts_and_audit() {
 
     let other = tempfile::tempdir().unwrap();
     let restored = Store::open(other.path().join("s")).unwrap();
-    let done = tasks::import(&restored, &file).await.unwrap();
+    let done = tasks::import(&restored, &file, false).await.unwrap();
     assert_eq!((done.accounts, done.audit, done.refused.len()), (3, 5, 0));
     assert_eq!(
         restored.accounts(None, 10).unwrap(),
@@ -117,17 +117,32 @@ async fn export_then_import_restores_accounts_and_audit() {
         restored.audit_newest(10, Some(2)).unwrap(),
         h.app.store.audit_newest(10, Some(2)).unwrap()
     );
+    // Importing the same file again adds nothing.
+    let again = tasks::import(&restored, &file, false).await.unwrap();
+    assert!(again.refused.is_empty());
+    assert_eq!(restored.audit_all().count(), 5, "duplicate audit entries");
+    assert_eq!(restored.account_count(), 3);
 
-    // A second store where b@x.com belongs to someone else: that line is refused.
+    // A second store where b@x.com belongs to someone else: that line is
+    // refused, and so nothing is imported...
     let third = tempfile::tempdir().unwrap();
     let clash = Store::open(third.path().join("s")).unwrap();
     let mut taken = h.app.store.account(2).unwrap().unwrap();
     taken.discord_id = 99;
     clash.link(taken, false).await.unwrap();
-    let done = tasks::import(&clash, &file).await.unwrap();
-    assert_eq!(done.accounts, 2);
+    let done = tasks::import(&clash, &file, false).await.unwrap();
+    assert_eq!((done.accounts, done.audit), (0, 0));
     assert_eq!(done.refused.len(), 1);
     assert!(done.refused[0].contains("b@x.com"), "{:?}", done.refused);
+    assert_eq!(clash.account_count(), 1, "a refused import wrote accounts");
+    assert_eq!(
+        clash.audit_all().count(),
+        0,
+        "a refused import wrote audit entries"
+    );
+    // ...unless --partial.
+    let done = tasks::import(&clash, &file, true).await.unwrap();
+    assert_eq!((done.accounts, done.audit, done.refused.len()), (2, 5, 1));
     assert_eq!(
         clash
             .account_by_email("b@x.com")
@@ -136,6 +151,18 @@ async fn export_then_import_restores_accounts_and_audit() {
             .discord_id,
         99
     );
+    // Two lines of one file that clash with each other are refused too.
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut dup: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+    dup["record"]["discord_id"] = json!(77);
+    lines.push(dup.to_string());
+    let twice = h.dir.path().join("twice.jsonl");
+    std::fs::write(&twice, lines.join("\n")).unwrap();
+    let fourth = tempfile::tempdir().unwrap();
+    let fresh = Store::open(fourth.path().join("s")).unwrap();
+    let done = tasks::import(&fresh, &twice, false).await.unwrap();
+    assert_eq!(done.refused.len(), 1, "{:?}", done.refused);
+    assert_eq!(fresh.account_count(), 0);
 }
 
 /// Every sample of a Prometheus text page, checking each line's form.
@@ -168,6 +195,42 @@ fn parse_metric(line: &str) -> Option<(String, f64)> {
     let valid_labels =
         name_end == series.len() || (series.ends_with('}') && series[name_end..].contains('='));
     (valid_name && valid_labels).then(|| (series.to_owned(), value))
+}
+
+#[tokio::test]
+async fn old_audit_entries_are_pruned_in_batches() {
+    let h = Harness::new().await;
+    let now = chrono::Utc::now();
+    for days in [500i64, 450, 401, 399, 10] {
+        for i in 0..3 {
+            h.app
+                .store
+                .audit(AuditEntry {
+                    at: now - chrono::Duration::days(days) + chrono::Duration::seconds(i),
+                    discord_user: 1 + i as u64,
+                    guild: Some(9),
+                    action: format!("contract.rename {days}"),
+                    contract: None,
+                    outcome: "ok".into(),
+                })
+                .await
+                .unwrap();
+        }
+    }
+    let removed = h
+        .app
+        .store
+        .prune_audit(now - chrono::Duration::days(400), 2)
+        .await
+        .unwrap();
+    assert_eq!(removed, 9);
+    let left: Vec<_> = h.app.store.audit_all().map(Result::unwrap).collect();
+    assert_eq!(left.len(), 6);
+    assert!(left
+        .iter()
+        .all(|e| e.at > now - chrono::Duration::days(400)));
+    // The per-user index lost the pruned entries too.
+    assert_eq!(h.app.store.audit_newest(10, Some(1)).unwrap().len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -535,4 +598,48 @@ async fn gateway_trace_logs_leak_nothing_whatever_rust_log_says() {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn metrics_need_the_token_when_one_is_set() {
+    observe::metrics();
+    let h = Harness::with_env(&[("METRICS_TOKEN", "scrape-secret-42")]).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let health = listener.local_addr().unwrap();
+    let router = observe::router(h.app.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let client = reqwest::Client::new();
+    let get = |path: &'static str, token: Option<&'static str>| {
+        let mut req = client.get(format!("http://{health}{path}"));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(get("/metrics", None).await, 401);
+    assert_eq!(get("/metrics", Some("wrong")).await, 401);
+    assert_eq!(get("/metrics", Some("scrape-secret-42")).await, 200);
+    // /healthz stays open for the container's health check.
+    assert_eq!(
+        get("/healthz", None).await,
+        503,
+        "open, and unhealthy with no transport"
+    );
+}
+
+#[tokio::test]
+async fn exports_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let sim = common::sim().await;
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let vars = env(&sim, &fake, dir.path());
+    let out = dir.path().join("backup.jsonl");
+    // An existing, world-readable file is narrowed too.
+    std::fs::write(&out, "old").unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (ok, _, err) = run_once(&["export", out.to_str().unwrap()], &vars, dir.path()).await;
+    assert!(ok, "{err}");
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{mode:o}");
 }

@@ -26,7 +26,10 @@ pub fn quota() -> governor::Quota {
 
 /// Values read from Comake, each reused for [`CACHE_TTL`]; a failed read
 /// is remembered as well (`None`), so typing does not retry it per key.
-struct Recent<K, V>(Mutex<HashMap<K, (Instant, Option<Arc<V>>)>>);
+struct Recent<K, V>(Mutex<HashMap<K, Entry<V>>>);
+
+/// When a value was read, and the value (`None`: the read failed).
+type Entry<V> = (Instant, Option<Arc<V>>);
 
 impl<K, V> Default for Recent<K, V> {
     fn default() -> Self {

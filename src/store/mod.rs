@@ -16,6 +16,7 @@ mod record;
 
 pub use notify::{NotifyState, SeenContract, SeenSignee};
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -314,6 +315,43 @@ impl Store {
         Ok(out)
     }
 
+    /// Remove the audit entries from before `cutoff`, `batch` at a time (one
+    /// flush each); how many were removed.
+    pub async fn prune_audit(
+        &self,
+        cutoff: chrono::DateTime<chrono::Utc>,
+        batch: usize,
+    ) -> Result<usize, StoreError> {
+        let below = (cutoff.timestamp_micros().max(0) as u64).to_be_bytes();
+        let mut removed = 0;
+        loop {
+            let done = self
+                .blocking(move |inner| {
+                    let mut audit = sled::Batch::default();
+                    let mut by_user = sled::Batch::default();
+                    let mut n = 0;
+                    for item in inner.audit.range(..below.to_vec()).take(batch.max(1)) {
+                        let (key, value) = item?;
+                        let entry: AuditEntry = record::decode("audit", &value)?;
+                        let mut index = entry.discord_user.to_be_bytes().to_vec();
+                        index.extend_from_slice(&key);
+                        audit.remove(key);
+                        by_user.remove(index);
+                        n += 1;
+                    }
+                    inner.audit.apply_batch(audit)?;
+                    inner.audit_by_user.apply_batch(by_user)?;
+                    inner.flush()?;
+                    Ok::<_, StoreError>(n)
+                })
+                .await?;
+            removed += done;
+            if done < batch.max(1) {
+                return Ok(removed);
+            }
+        }
+    }
+
     /// Every audit entry, oldest first (for export).
     pub fn audit_all(&self) -> impl Iterator<Item = Result<AuditEntry, StoreError>> + '_ {
         self.inner.audit.iter().map(|item| {
@@ -323,15 +361,22 @@ impl Store {
     }
 
     /// Import accounts and audit entries (a restore from `export`). Accounts
-    /// whose email or Discord id is already linked elsewhere are refused and
-    /// returned; an identical account is accepted as already there. Durable
-    /// when it returns.
+    /// whose email or Discord id is already linked elsewhere (in the store or
+    /// earlier in the import) are refused and returned; then nothing at all
+    /// is written unless `partial`. An identical account, or an audit entry
+    /// already there, is accepted as already there, so importing twice adds
+    /// nothing. Durable when it returns.
     pub async fn import(
         &self,
         accounts: Vec<Account>,
         audit: Vec<AuditEntry>,
+        partial: bool,
     ) -> Result<Vec<(Account, LinkError)>, StoreError> {
         self.blocking(move |inner| {
+            let refused = inner.import_refusals(&accounts)?;
+            if !refused.is_empty() && !partial {
+                return Ok(refused);
+            }
             let mut refused = Vec::new();
             for account in accounts {
                 if inner.account(account.discord_id)?.as_ref() == Some(&account) {
@@ -344,7 +389,9 @@ impl Store {
                 }
             }
             for entry in &audit {
-                inner.append_audit(entry)?;
+                if !inner.has_audit(entry)? {
+                    inner.append_audit(entry)?;
+                }
             }
             inner.flush()?;
             Ok(refused)
@@ -499,6 +546,63 @@ impl Inner {
         self.kv.remove(Store::notify_key(discord_id))?;
         self.flush()?;
         Ok(removed)
+    }
+
+    /// The accounts an import would refuse, without writing anything.
+    fn import_refusals(
+        &self,
+        accounts: &[Account],
+    ) -> Result<Vec<(Account, LinkError)>, StoreError> {
+        let mut emails: HashMap<String, u64> = HashMap::new();
+        let mut ids: HashMap<u64, String> = HashMap::new();
+        let mut refused = Vec::new();
+        for account in accounts {
+            let email = normalize_email(&account.email);
+            let id = account.discord_id;
+            if self.account(id)?.as_ref() == Some(account) {
+                emails.insert(email.clone(), id);
+                ids.insert(id, email);
+                continue;
+            }
+            let owner = match emails.get(&email) {
+                Some(owner) => Some(*owner),
+                None => self
+                    .emails
+                    .get(email.as_bytes())?
+                    .map(|o| be_u64(&o))
+                    .transpose()?,
+            };
+            if let Some(owner) = owner.filter(|o| *o != id) {
+                refused.push((account.clone(), LinkError::EmailTaken { owner }));
+                continue;
+            }
+            let linked = match ids.get(&id) {
+                Some(e) => Some(e.clone()),
+                None => self.account(id)?.map(|a| a.email),
+            };
+            if let Some(existing) = linked.filter(|e| *e != email) {
+                refused.push((
+                    account.clone(),
+                    LinkError::AlreadyLinked { email: existing },
+                ));
+                continue;
+            }
+            emails.insert(email.clone(), id);
+            ids.insert(id, email);
+        }
+        Ok(refused)
+    }
+
+    /// Whether this very entry is in the audit log already.
+    fn has_audit(&self, entry: &AuditEntry) -> Result<bool, StoreError> {
+        let micros = (entry.at.timestamp_micros().max(0) as u64).to_be_bytes();
+        for item in self.audit.scan_prefix(micros) {
+            let (_, value) = item?;
+            if record::decode::<AuditEntry>("audit", &value)? == *entry {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
