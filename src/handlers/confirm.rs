@@ -54,7 +54,7 @@ struct Entry {
 
 #[derive(Default)]
 pub struct Confirmations {
-    entries: Mutex<HashMap<String, Entry>>,
+    entries: std::sync::Arc<Mutex<HashMap<String, Entry>>>,
 }
 
 impl Confirmations {
@@ -67,6 +67,8 @@ impl Confirmations {
         if entries.len() % 1024 == 1023 {
             entries.retain(|_, e| e.created.elapsed() < TTL);
         }
+        let holds_secret =
+            matches!(&action, Pending::RequestSign { inline: Some(s), .. } if s.password.is_some());
         entries.insert(
             nonce.clone(),
             Entry {
@@ -75,6 +77,20 @@ impl Confirmations {
                 action,
             },
         );
+        // A signee password goes the moment its confirmation expires, not
+        // at the next sweep.
+        if holds_secret {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                let (entries, nonce) = (std::sync::Arc::downgrade(&self.entries), nonce.clone());
+                runtime.spawn(async move {
+                    tokio::time::sleep(TTL).await;
+                    if let Some(entries) = entries.upgrade() {
+                        let mut entries = entries.lock().unwrap_or_else(|p| p.into_inner());
+                        entries.remove(&nonce);
+                    }
+                });
+            }
+        }
         nonce
     }
 
@@ -117,5 +133,32 @@ mod tests {
         assert!(c.take(&nonce, 1).is_some());
         assert!(c.take(&nonce, 1).is_none(), "twice");
         assert!(c.take("nonsense", 1).is_none());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_password_goes_the_moment_its_confirmation_expires() {
+        let c = Confirmations::default();
+        let id = ContractId::parse("abc").unwrap();
+        let inline = SigneeInput {
+            party: 1,
+            name: "Lee".into(),
+            email: "lee@example.com".into(),
+            phone: None,
+            kakao: false,
+            password: Some(secrecy::SecretString::from("pw".to_owned())),
+            message: None,
+        };
+        c.add(
+            1,
+            Pending::RequestSign {
+                id,
+                inline: Some(inline),
+                shown: Vec::new(),
+            },
+        );
+        tokio::time::sleep(TTL - Duration::from_secs(1)).await;
+        assert_eq!(c.entries.lock().unwrap().len(), 1);
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert_eq!(c.entries.lock().unwrap().len(), 0, "no sweep was needed");
     }
 }
