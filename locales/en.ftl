@@ -187,3 +187,6 @@ dm-waiting = **{ $name }** is waiting for your signature.
 dm-button-how = How do I sign { $name }?
 dm-footer = Turn these messages off with `/comake notifications enabled:False`.
 dm-how-to-sign = To sign **{ $name }**, open the signing link Comake sent you by email (or KakaoTalk). For your safety this bot never sends sign-in links in messages. `/contract show` shows how far the contract has got.
+party-fallback = Party { $n }
+show-history-more = …and { $count } earlier entries, on the Comake website.
+request-too-many = This contract has { $count } signees, more than a Discord message can list, so nothing was prepared. Send the signature requests from the Comake website.

@@ -181,3 +181,6 @@ dm-waiting = **{ $name }**이(가) 내 서명을 기다리고 있습니다.
 dm-button-how = { $name } 서명 방법
 dm-footer = 이 알림을 끄려면 `/comake notifications enabled:False`를 실행해 주세요.
 dm-how-to-sign = **{ $name }**에 서명하려면 코메이크가 이메일(또는 카카오톡)로 보낸 서명 링크를 열어 주세요. 안전을 위해 이 봇은 메시지로 로그인 링크를 보내지 않습니다. `/contract show`로 계약 진행 상황을 볼 수 있습니다.
+party-fallback = 당사자 { $n }
+show-history-more = …이전 기록 { $count }건은 코메이크 웹사이트에서 볼 수 있습니다.
+request-too-many = 이 계약의 서명자가 { $count }명이라 디스코드 메시지에 모두 표시할 수 없어 아무것도 준비하지 않았습니다. 코메이크 웹사이트에서 서명 요청을 보내 주세요.

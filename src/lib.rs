@@ -15,6 +15,7 @@
 //! - [`service`]: wiring: logging, start-up, transports, shutdown.
 //! - [`sim`]: a stateful Comake simulator on 127.0.0.1 for tests, benchmarks and trying the bot.
 //! - [`store`]: our own state in sled: account links and the audit log, durable on return.
+//! - [`text`]: third-party text made inert and shortened to fit.
 //! - [`tasks`]: the one-shot commands: check, register-commands, export, import.
 //! - [`validate`]: checks on what people type.
 
@@ -30,4 +31,5 @@ pub mod service;
 pub mod sim;
 pub mod store;
 pub mod tasks;
+pub mod text;
 pub mod validate;

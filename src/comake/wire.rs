@@ -149,9 +149,31 @@ pub const LIST_LIMIT_PARAM: &str = "limit";
 pub const LIST_MAX_LIMIT: u32 = 100;
 
 /// An opaque contract id (in practice a MongoDB ObjectId).
+/// Checked when it arrives from Comake too: an id that could not fit a
+/// Discord button's custom id (or a URL path) fails the response.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
+#[serde(try_from = "String", into = "String")]
 pub struct ContractId(String);
+
+impl TryFrom<String> for ContractId {
+    type Error = String;
+
+    fn try_from(raw: String) -> Result<Self, String> {
+        Self::parse(&raw).ok_or_else(|| {
+            format!(
+                "a contract id of {} characters that is not 1 to {} ASCII letters, digits, - or _",
+                raw.chars().count(),
+                Self::MAX_LEN
+            )
+        })
+    }
+}
+
+impl From<ContractId> for String {
+    fn from(id: ContractId) -> String {
+        id.0
+    }
+}
 
 impl ContractId {
     /// Longest id accepted from anyone.

@@ -164,9 +164,10 @@ async fn choices(ctx: &Ctx<'_>) -> Vec<(String, String)> {
         return contract
             .parties
             .iter()
-            .filter(|p| p.name.to_lowercase().contains(&typed))
+            .map(|p| (super::party_name(ctx, p), p.index))
+            .filter(|(name, _)| name.to_lowercase().contains(&typed))
             .take(25)
-            .map(|p| (p.name.clone(), p.index.to_string()))
+            .map(|(name, index)| (name, index.to_string()))
             .collect();
     }
     list.iter()

@@ -10,11 +10,17 @@ use crate::validate;
 
 use super::confirm::{Pending, Shown};
 use super::{
-    discord_time, fv, page_count, plain, Component, Ctx, Failure, HandlerResult, Reply, Style,
+    discord_time, fv, page_count, party_name, plain, reply, Component, Ctx, Failure,
+    HandlerResult, Reply, Style,
 };
+use crate::text;
 
 /// Contracts on one page of `/contract list`.
 pub const PAGE_SIZE: u32 = 10;
+/// Characters a name gets in a message when everything fits, and the least
+/// it is shortened to.
+const NAME_BUDGET: usize = 100;
+const MIN_BUDGET: usize = 12;
 /// Timeline events shown by `/contract show`.
 const HISTORY: usize = 5;
 
@@ -41,7 +47,7 @@ async fn resolve(ctx: &Ctx<'_>, user: &UserClient, raw: Option<&str>) -> Result<
 }
 
 fn name_of(c: &Contract) -> String {
-    plain(&c.summary.name)
+    text::inert_max(&c.summary.name, 2 * NAME_BUDGET)
 }
 
 fn require_sender(ctx: &Ctx<'_>, c: &Contract) -> Result<(), Failure> {
@@ -175,26 +181,32 @@ async fn list_page(ctx: &Ctx<'_>, tab: BoxTab, page: i64) -> HandlerResult {
     if u64::from(page) > pages {
         return Err(ctx.refuse("invalid-page", &[]));
     }
-    let mut lines = vec![ctx.t(
+    let header = ctx.t(
         "list-header",
         &args!["tab" => tab_label, "page" => page, "pages" => pages, "total" => list.total],
-    )];
-    for c in &list.contracts {
-        let mut line = ctx.t(
-            "list-line",
-            &args![
-                "name" => plain(&c.name),
-                "state" => ctx.state_label(c.status),
-                "text" => plain(&c.status_text),
-                "when" => discord_time(c.updated_at, 'R'),
-            ],
-        );
-        if c.role == Role::Receiver {
-            line.push(' ');
-            line.push_str(&ctx.t("list-received", &[]));
+    );
+    // Every contract of the page is shown: names are shortened to fit.
+    let build = |budget: usize| {
+        let mut lines = vec![header.clone()];
+        for c in &list.contracts {
+            let mut line = ctx.t(
+                "list-line",
+                &args![
+                    "name" => text::inert_max(&c.name, budget),
+                    "state" => ctx.state_label(c.status),
+                    "text" => text::inert_max(&c.status_text, budget),
+                    "when" => discord_time(c.updated_at, 'R'),
+                ],
+            );
+            if c.role == Role::Receiver {
+                line.push(' ');
+                line.push_str(&ctx.t("list-received", &[]));
+            }
+            lines.push(format!("• {line}"));
         }
-        lines.push(format!("• {line}"));
-    }
+        lines.join("\n")
+    };
+    let content = reply::fit(NAME_BUDGET, MIN_BUDGET, build).unwrap_or_else(|| build(MIN_BUDGET));
     let mut row = Vec::new();
     if page > 1 {
         row.push(action(
@@ -210,7 +222,7 @@ async fn list_page(ctx: &Ctx<'_>, tab: BoxTab, page: i64) -> HandlerResult {
             Style::Secondary,
         ));
     }
-    Ok(Reply::text(lines.join("\n")).row(row))
+    Ok(Reply::text(content).row(row))
 }
 
 /// `/contract show`: parties, signees, recent history, and the actions the
@@ -234,60 +246,76 @@ fn signee_status(ctx: &Ctx<'_>, s: SigneeStatus) -> String {
 
 fn render(ctx: &Ctx<'_>, c: &Contract) -> Reply {
     let s = &c.summary;
-    let mut lines = vec![ctx.t(
-        "show-header",
-        &args!["name" => name_of(c), "state" => ctx.state_label(s.status)],
-    )];
-    if !s.status_text.is_empty() {
-        lines.push(plain(&s.status_text));
-    }
-    lines.push(ctx.t(
-        if s.role == Role::Sender {
-            "show-role-sender"
-        } else {
-            "show-role-receiver"
-        },
-        &[],
-    ));
-    lines.push(String::new());
-    lines.push(ctx.t("show-parties", &[]));
-    for p in &c.parties {
-        let signee = match c.signees.iter().find(|x| x.party == p.index) {
-            Some(x) => ctx.t(
-                "show-signee",
-                &args![
-                    "name" => plain(&x.name),
-                    "email" => plain(&x.email),
-                    "status" => signee_status(ctx, x.status),
-                ],
-            ),
-            None => ctx.t("show-no-signee", &[]),
-        };
-        lines.push(format!(
-            "• {}",
-            ctx.t(
-                "show-party",
-                &args!["party" => plain(&p.name), "signee" => signee]
-            )
+    // Every party is kept; names shrink first, then history gives way (and
+    // says how much it left out).
+    let build = |budget: usize, history: usize| {
+        let mut lines = vec![ctx.t(
+            "show-header",
+            &args![
+                "name" => text::inert_max(&s.name, budget),
+                "state" => ctx.state_label(s.status),
+            ],
+        )];
+        if !s.status_text.is_empty() {
+            lines.push(text::inert_max(&s.status_text, budget));
+        }
+        lines.push(ctx.t(
+            if s.role == Role::Sender {
+                "show-role-sender"
+            } else {
+                "show-role-receiver"
+            },
+            &[],
         ));
-    }
-    if !c.timeline.is_empty() {
         lines.push(String::new());
-        lines.push(ctx.t("show-history", &[]));
-        for e in c.timeline.iter().rev().take(HISTORY) {
+        lines.push(ctx.t("show-parties", &[]));
+        for p in &c.parties {
+            let signee = match c.signees.iter().find(|x| x.party == p.index) {
+                Some(x) => ctx.t(
+                    "show-signee",
+                    &args![
+                        "name" => text::inert_max(&x.name, budget),
+                        "email" => text::inert_max(&x.email, budget),
+                        "status" => signee_status(ctx, x.status),
+                    ],
+                ),
+                None => ctx.t("show-no-signee", &[]),
+            };
             lines.push(format!(
                 "• {}",
                 ctx.t(
-                    "show-event",
-                    &args![
-                        "when" => discord_time(e.at, 'R'),
-                        "actor" => plain(&e.actor),
-                        "action" => plain(&e.action),
-                    ],
+                    "show-party",
+                    &args!["party" => text::inert_max(&party_name(ctx, p), budget), "signee" => signee]
                 )
             ));
         }
-    }
+        if !c.timeline.is_empty() {
+            lines.push(String::new());
+            lines.push(ctx.t("show-history", &[]));
+            for e in c.timeline.iter().rev().take(history) {
+                lines.push(format!(
+                    "• {}",
+                    ctx.t(
+                        "show-event",
+                        &args![
+                            "when" => discord_time(e.at, 'R'),
+                            "actor" => text::inert_max(&e.actor, budget),
+                            "action" => text::inert_max(&e.action, budget),
+                        ],
+                    )
+                ));
+            }
+            let left_out = c.timeline.len().saturating_sub(history);
+            if left_out > 0 {
+                lines.push(ctx.t("show-history-more", &args!["count" => left_out as i64]));
+            }
+        }
+        lines.join("\n")
+    };
+    let content = (0..=HISTORY)
+        .rev()
+        .find_map(|history| reply::fit(NAME_BUDGET, MIN_BUDGET, |b| build(b, history)))
+        .unwrap_or_else(|| build(MIN_BUDGET, 0));
     let id = s.id.as_str();
     let mut row = Vec::new();
     if s.role == Role::Sender {
@@ -320,7 +348,7 @@ fn render(ctx: &Ctx<'_>, c: &Contract) -> Reply {
             Style::Danger,
         ));
     }
-    Reply::text(lines.join("\n")).row(row)
+    Reply::text(content).row(row)
 }
 
 /// `/contract rename`: the user's own label. One round trip: Comake itself
@@ -648,10 +676,26 @@ fn preview_of(
     heading: &str,
 ) -> HandlerResult {
     let (set, shown) = plan(ctx, c, inline)?;
-    let lines: Vec<String> = shown
-        .iter()
-        .map(|s| preview_line(ctx, c, s.party, &s.name, &s.email, s.kakao, s.password))
-        .collect();
+    // Every signee who would get a request is listed, or nothing is offered.
+    let build = |budget: usize| {
+        let lines: Vec<String> = shown
+            .iter()
+            .map(|s| preview_line(ctx, c, s, budget))
+            .map(|l| format!("• {l}"))
+            .collect();
+        format!(
+            "{}\n{}\n{}",
+            ctx.t(heading, &args!["name" => text::inert_max(&c.summary.name, budget)]),
+            lines.join("\n"),
+            ctx.t("request-preview-footer", &[]),
+        )
+    };
+    let Some(text) = reply::fit(NAME_BUDGET, MIN_BUDGET, build) else {
+        return Err(ctx.refuse(
+            "request-too-many",
+            &args!["count" => shown.len() as i64],
+        ));
+    };
     let inline = set.and_then(|list| {
         let missing = c
             .parties
@@ -667,43 +711,25 @@ fn preview_of(
             shown,
         },
     );
-    let text = format!(
-        "{}\n{}\n{}",
-        ctx.t(heading, &args!["name" => name_of(c)]),
-        lines
-            .iter()
-            .map(|l| format!("• {l}"))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        ctx.t("request-preview-footer", &[]),
-    );
     Ok(confirm_dialog(ctx, text, &nonce, "button-send"))
 }
 
-fn preview_line(
-    ctx: &Ctx<'_>,
-    c: &Contract,
-    party: u32,
-    name: &str,
-    email: &str,
-    kakao: bool,
-    password: bool,
-) -> String {
+fn preview_line(ctx: &Ctx<'_>, c: &Contract, s: &Shown, budget: usize) -> String {
     let party_name = c
         .parties
         .iter()
-        .find(|p| p.index == party)
-        .map(|p| plain(&p.name))
-        .unwrap_or_else(|| party.to_string());
+        .find(|p| p.index == s.party)
+        .map(|p| party_name(ctx, p))
+        .unwrap_or_else(|| (s.party + 1).to_string());
     let yes_no = |b: bool| if b { "yes" } else { "no" };
     ctx.t(
         "request-preview-line",
         &[
-            ("party", fv(party_name)),
-            ("signee", fv(plain(name))),
-            ("email", fv(plain(email))),
-            ("kakao", fv(yes_no(kakao))),
-            ("password", fv(yes_no(password))),
+            ("party", fv(text::inert_max(&party_name, budget))),
+            ("signee", fv(text::inert_max(&s.name, budget))),
+            ("email", fv(text::inert_max(&s.email, budget))),
+            ("kakao", fv(yes_no(s.kakao))),
+            ("password", fv(yes_no(s.password))),
         ],
     )
 }

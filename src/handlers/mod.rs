@@ -426,28 +426,24 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// A party's name as Comake has it, or "Party 2" when it has none that
+/// shows (raw: escape it with [`plain`] for a message).
+pub fn party_name(ctx: &Ctx<'_>, party: &crate::comake::wire::Party) -> String {
+    crate::text::or_fallback(&party.name, || {
+        ctx.t(
+            "party-fallback",
+            &crate::args!["n" => i64::from(party.index) + 1],
+        )
+    })
+}
+
 /// Discord's `<t:…:R>` timestamp, shown in each reader's own time zone.
 pub fn discord_time(at: chrono::DateTime<chrono::Utc>, style: char) -> String {
     format!("<t:{}:{style}>", at.timestamp())
 }
 
-/// Text from a user or Comake, made safe to put in a message: no markdown
-/// tricks, no mentions, no line breaks.
-pub fn plain(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' | '\r' | '\t' => out.push(' '),
-            '*' | '_' | '`' | '~' | '|' | '>' | '[' | ']' | '(' | ')' | '<' | '#' | '@' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Text from a user or Comake, made inert (see [`crate::text`]).
+pub use crate::text::inert as plain;
 
 /// Handlers, by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -836,14 +832,6 @@ pub fn fv(s: impl Into<String>) -> FluentValue<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn plain_text_cannot_mention_or_format() {
-        assert_eq!(
-            plain("**x** @everyone <@1>\nhi"),
-            "\\*\\*x\\*\\* \\@everyone \\<\\@1\\> hi"
-        );
-    }
 
     #[test]
     fn error_ids_are_short_and_distinct() {

@@ -15,6 +15,8 @@ pub const FLAG_EPHEMERAL: u64 = 1 << 6;
 pub const MAX_CONTENT: usize = 2000;
 /// Discord's limit on a button's label.
 const MAX_LABEL: usize = 80;
+/// Discord's limit on a link button's URL.
+pub const MAX_URL: usize = 512;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
@@ -94,11 +96,18 @@ impl Reply {
             .rows
             .iter()
             .take(5)
-            .map(|row| {
-                let buttons: Vec<Value> = row.iter().take(5).map(component_json).collect();
-                json!({"type": 1, "components": buttons})
+            .filter_map(|row| {
+                let buttons: Vec<Value> = row.iter().filter_map(component_json).take(5).collect();
+                (!buttons.is_empty()).then(|| json!({"type": 1, "components": buttons}))
             })
             .collect();
+        if self.content.chars().count() > MAX_CONTENT {
+            // Handlers fit their text; this is the last guard, and loud.
+            tracing::error!(
+                chars = self.content.chars().count(),
+                "a reply was too long for Discord and was cut"
+            );
+        }
         json!({
             "content": truncate(&self.content, MAX_CONTENT),
             "flags": self.flags(ephemeral),
@@ -108,24 +117,44 @@ impl Reply {
     }
 }
 
-fn component_json(c: &Component) -> Value {
+/// A button as Discord takes it; `None` for a link button whose URL is
+/// longer than Discord allows (the link is in the text as well).
+fn component_json(c: &Component) -> Option<Value> {
     match c {
         Component::Button {
             label,
             custom_id,
             style,
-        } => json!({
+        } => Some(json!({
             "type": 2,
             "style": *style as u8,
-            "label": truncate(label, MAX_LABEL),
+            "label": crate::text::label(label, MAX_LABEL),
             "custom_id": custom_id,
+        })),
+        Component::Link { label, url } => (url.expose().len() <= MAX_URL).then(|| {
+            json!({
+                "type": 2,
+                "style": 5,
+                "label": crate::text::label(label, MAX_LABEL),
+                "url": url.expose(),
+            })
         }),
-        Component::Link { label, url } => json!({
-            "type": 2,
-            "style": 5,
-            "label": truncate(label, MAX_LABEL),
-            "url": url.expose(),
-        }),
+    }
+}
+
+/// The text `build` makes with the largest per-name budget, from `start`
+/// down to `min`, that fits a message; `None` when even `min` does not.
+pub fn fit(start: usize, min: usize, build: impl Fn(usize) -> String) -> Option<String> {
+    let mut budget = start.max(min);
+    loop {
+        let text = build(budget);
+        if text.chars().count() <= MAX_CONTENT {
+            return Some(text);
+        }
+        if budget <= min {
+            return None;
+        }
+        budget = (budget * 3 / 4).max(min);
     }
 }
 
@@ -194,7 +223,9 @@ pub fn choices(choices: &[(String, String)]) -> Value {
     let list: Vec<Value> = choices
         .iter()
         .take(25)
-        .map(|(name, value)| json!({"name": truncate(name, 100), "value": truncate(value, 100)}))
+        .map(|(name, value)| {
+            json!({"name": crate::text::label(name, 100), "value": truncate(value, 100)})
+        })
         .collect();
     json!({"type": 8, "data": {"choices": list}})
 }

@@ -1,0 +1,169 @@
+//! Text that someone else chose (contract, party and signee names, emails, Comake's status texts) made inert for Discord, and shortened to fit without losing what follows it.
+//!
+//! Inert means: it cannot render as a link, a mention, markdown, a heading,
+//! or reversed text. Bidi controls and zero-width characters are removed,
+//! line breaks become spaces, markdown characters are escaped, and a URL
+//! scheme's `://` is broken with an escape so Discord does not linkify it
+//! (the text still reads the same).
+
+/// Characters that change the direction or hide in the text.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' // zero-width space/joiners, LRM, RLM
+            | '\u{202A}'..='\u{202E}' // embeddings and overrides
+            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+            | '\u{2066}'..='\u{2069}' // isolates
+            | '\u{061C}' // Arabic letter mark
+            | '\u{FEFF}' // BOM / zero-width no-break space
+            | '\u{180E}' // Mongolian vowel separator
+            | '\u{00AD}' // soft hyphen
+    )
+}
+
+/// Characters Discord's markdown gives a meaning to.
+fn markdown(c: char) -> bool {
+    matches!(
+        c,
+        '*' | '_' | '`' | '~' | '|' | '>' | '<' | '[' | ']' | '(' | ')' | '#' | '@' | '\\' | '-'
+            | ':' | '/'
+    )
+}
+
+/// One character of the input, as it is shown: nothing, a space, an escaped
+/// character, or itself.
+fn shown(c: char, out: &mut String) {
+    match c {
+        '\n' | '\r' | '\t' => out.push(' '),
+        c if c.is_control() || invisible(c) => {}
+        c if markdown(c) => {
+            out.push('\\');
+            out.push(c);
+        }
+        c => out.push(c),
+    }
+}
+
+/// `text`, inert.
+pub fn inert(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        shown(c, &mut out);
+    }
+    out
+}
+
+/// `text`, inert, in at most `max` characters (at least 2): when it is
+/// longer, as much as fits followed by `…`. The cut falls between the
+/// input's characters, never inside an escape, so nothing after it is
+/// changed.
+pub fn inert_max(text: &str, max: usize) -> String {
+    let max = max.max(2);
+    let full = inert(text);
+    if full.chars().count() <= max {
+        return full;
+    }
+    let mut out = String::new();
+    let mut len = 0;
+    let mut piece = String::new();
+    for c in text.chars() {
+        piece.clear();
+        shown(c, &mut piece);
+        let n = piece.chars().count();
+        if len + n + 1 > max {
+            break;
+        }
+        out.push_str(&piece);
+        len += n;
+    }
+    out.push('…');
+    out
+}
+
+/// `text` trimmed, or `fallback` when nothing visible is left.
+pub fn or_fallback(text: &str, fallback: impl FnOnce() -> String) -> String {
+    let visible = text
+        .chars()
+        .any(|c| !c.is_whitespace() && !c.is_control() && !invisible(c));
+    if visible {
+        text.trim().to_owned()
+    } else {
+        fallback()
+    }
+}
+
+/// Plain text, no escapes, in at most `max` characters (for places that do
+/// not render markdown: button labels, autocomplete choices, modal titles):
+/// invisible characters removed, shortened with `…`.
+pub fn label(text: &str, max: usize) -> String {
+    let max = max.max(2);
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .filter(|c| !invisible(*c))
+        .collect();
+    let clean = clean.trim();
+    if clean.chars().count() <= max {
+        return clean.to_owned();
+    }
+    let mut out: String = clean.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
+/// Whether Discord would turn something in `content` into a link: a
+/// scheme's `://` that is not escaped.
+pub fn has_live_link(content: &str) -> bool {
+    let bytes = content.as_bytes();
+    content.match_indices("://").any(|(i, _)| {
+        // Escaped as `\://`: the `:` is preceded by a backslash.
+        let escaped = i > 0 && bytes[i - 1] == b'\\';
+        let scheme = content[..i]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            .count();
+        !escaped && scheme > 0
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_mentions_markdown_and_bidi_are_inert() {
+        let s = inert("긴급: https://comake-secure.example/login");
+        assert!(!has_live_link(&s), "{s}");
+        assert!(s.contains("https\\:\\/\\/comake"), "{s}");
+        assert_eq!(inert("@everyone <@1>"), "\\@everyone \\<\\@1\\>");
+        assert_eq!(inert("[click](x)"), "\\[click\\]\\(x\\)");
+        assert_eq!(inert("계약서\u{202E}exe.fdp"), "계약서exe.fdp");
+        assert_eq!(inert("a\u{200B}b\u{FEFF}c\nd"), "abc d");
+        assert_eq!(inert("# title"), "\\# title");
+    }
+
+    #[test]
+    fn shortening_never_splits_an_escape() {
+        let s = inert_max("ab*cd", 4);
+        assert_eq!(s, "ab…");
+        let s = inert_max("가나다라마바사", 5);
+        assert_eq!(s, "가나다라…");
+        assert_eq!(inert_max("short", 10), "short");
+        // A backslash is escaped whole or not at all.
+        assert_eq!(inert_max("x\\\\\\", 4), "x\\\\…");
+        assert_eq!(inert_max("xy\\\\", 4), "xy…");
+    }
+
+    #[test]
+    fn empty_names_get_a_fallback() {
+        assert_eq!(or_fallback(" \u{200B} ", || "Party 2".into()), "Party 2");
+        assert_eq!(or_fallback(" 갑 ", || "x".into()), "갑");
+    }
+
+    #[test]
+    fn labels_fit() {
+        assert_eq!(label(&"가".repeat(120), 100).chars().count(), 100);
+        assert_eq!(label("a\u{202E}b", 10), "ab");
+    }
+}
