@@ -277,6 +277,51 @@ async fn an_opt_out_or_unlink_during_a_read_holds_and_no_dm_follows() {
 }
 
 #[tokio::test]
+async fn thirty_contracts_waiting_at_once_are_all_announced() {
+    let s = setup(&[]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    s.h.linked(LEE, "lee@example.com").await;
+    let w = s.watcher();
+    let lee = s.account(LEE);
+    assert_eq!(w.read_user(&lee).await.unwrap(), 0, "baseline");
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        let name = format!("{i:02} {}", "계약서".repeat(40));
+        ids.push(s.sent_contract(&name).await);
+    }
+    let sent = w.read_user(&lee).await.unwrap();
+    let dms = s.dms(LEE);
+    assert_eq!(dms.len(), sent);
+    assert!(dms.len() >= 2, "30 long names need more than one DM");
+    let mut buttons = Vec::new();
+    for dm in &dms {
+        check_dm(&s, dm);
+        assert!(dm["content"].as_str().unwrap().chars().count() <= 2000);
+        assert_eq!(dm["flags"], 4, "link previews are suppressed");
+        for row in dm["components"].as_array().unwrap() {
+            for b in row["components"].as_array().unwrap() {
+                buttons.push(b["custom_id"].as_str().unwrap().to_owned());
+            }
+        }
+    }
+    let text: String = dms.iter().map(|d| d["content"].as_str().unwrap()).collect();
+    for i in 0..30 {
+        assert!(
+            text.contains(&format!("{i:02} 계약서")),
+            "contract {i} was not announced"
+        );
+    }
+    for id in &ids {
+        assert!(
+            buttons.contains(&format!("n:sign:{id}")),
+            "no button for {id}"
+        );
+    }
+    // Nothing is announced twice.
+    assert_eq!(w.read_user(&lee).await.unwrap(), 0);
+}
+
+#[tokio::test]
 async fn a_receiver_hears_a_contract_is_waiting_and_the_button_explains() {
     let s = setup(&[]).await;
     s.h.linked(KIM, "kim@example.com").await;

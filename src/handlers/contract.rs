@@ -10,8 +10,8 @@ use crate::validate;
 
 use super::confirm::{Pending, Shown};
 use super::{
-    discord_time, fv, page_count, party_name, plain, reply, Component, Ctx, Failure,
-    HandlerResult, Reply, Style,
+    discord_time, fv, page_count, party_name, plain, reply, Component, Ctx, Failure, HandlerResult,
+    Reply, Style,
 };
 use crate::text;
 
@@ -685,16 +685,16 @@ fn preview_of(
             .collect();
         format!(
             "{}\n{}\n{}",
-            ctx.t(heading, &args!["name" => text::inert_max(&c.summary.name, budget)]),
+            ctx.t(
+                heading,
+                &args!["name" => text::inert_max(&c.summary.name, budget)]
+            ),
             lines.join("\n"),
             ctx.t("request-preview-footer", &[]),
         )
     };
     let Some(text) = reply::fit(NAME_BUDGET, MIN_BUDGET, build) else {
-        return Err(ctx.refuse(
-            "request-too-many",
-            &args!["count" => shown.len() as i64],
-        ));
+        return Err(ctx.refuse("request-too-many", &args!["count" => shown.len() as i64]));
     };
     let inline = set.and_then(|list| {
         let missing = c

@@ -20,7 +20,11 @@ use tokio::sync::Semaphore;
 use crate::args;
 use crate::comake::wire::{BoxTab, Contract, ContractStatus, ContractSummary, Role, SigneeStatus};
 use crate::comake::{Comake, ComakeError};
-use crate::handlers::{fv, plain, App, Component, Reply, Style};
+use crate::handlers::{fv, reply, App, Component, Reply, Style};
+use crate::text;
+
+/// Characters a name gets in a DM line.
+const NAME_BUDGET: usize = 100;
 use crate::i18n::Lang;
 use crate::observe;
 use crate::store::{Account, NotifyState, SeenContract, SeenSignee, StoreError};
@@ -174,55 +178,94 @@ pub fn changes(id: &str, old: Option<&SeenContract>, new: &SeenContract) -> Vec<
     events
 }
 
-/// The DM for `events`, in the user's language: text and, for contracts
-/// waiting for their signature, a button that explains how to sign.
-pub fn direct_message(app: &App, lang: Lang, events: &[Event]) -> Reply {
+/// The DMs for `events`, in the user's language: text and, for contracts
+/// waiting for their signature, a button that explains how to sign. As many
+/// messages as it takes for every event to be shown, each with the indices
+/// of its events.
+pub fn direct_messages(app: &App, lang: Lang, events: &[Event]) -> Vec<(Reply, Vec<usize>)> {
     let t =
         |id: &str, args: &[(&str, fluent_bundle::FluentValue<'static>)]| app.i18n.t(lang, id, args);
-    let mut lines = vec![t("dm-header", &[])];
-    let mut buttons = Vec::new();
-    for e in events {
+    let name = |n: &str| text::inert_max(n, NAME_BUDGET);
+    let header = t("dm-header", &[]);
+    let footer = t("dm-footer", &[]);
+    let mut messages = Vec::new();
+    let mut lines: Vec<String> = Vec::new();
+    let mut buttons: Vec<Component> = Vec::new();
+    let mut indices = Vec::new();
+    let mut length = header.chars().count() + footer.chars().count() + 2;
+    for (i, e) in events.iter().enumerate() {
+        let mut button = None;
         let line = match e {
             Event::Viewed { contract, signee } => t(
                 "dm-viewed",
-                &args!["name" => plain(contract), "signee" => plain(signee)],
+                &args!["name" => name(contract), "signee" => name(signee)],
             ),
             Event::Signed { contract, signee } => t(
                 "dm-signed",
-                &args!["name" => plain(contract), "signee" => plain(signee)],
+                &args!["name" => name(contract), "signee" => name(signee)],
             ),
             Event::Rejected { contract, signee } => t(
                 "dm-rejected",
-                &args!["name" => plain(contract), "signee" => plain(signee)],
+                &args!["name" => name(contract), "signee" => name(signee)],
             ),
-            Event::Completed { contract } => t("dm-completed", &args!["name" => plain(contract)]),
-            Event::Cancelled { contract } => t("dm-cancelled", &args!["name" => plain(contract)]),
+            Event::Completed { contract } => t("dm-completed", &args!["name" => name(contract)]),
+            Event::Cancelled { contract } => t("dm-cancelled", &args!["name" => name(contract)]),
             Event::Waiting { id, contract } => {
-                if buttons.len() < 25 {
-                    buttons.push(Component::Button {
-                        label: t("dm-button-how", &[("name", fv(contract.clone()))]),
-                        custom_id: format!("n:sign:{id}"),
-                        style: Style::Primary,
-                    });
-                }
-                t("dm-waiting", &args!["name" => plain(contract)])
+                button = Some(Component::Button {
+                    label: t("dm-button-how", &[("name", fv(contract.clone()))]),
+                    custom_id: format!("n:sign:{id}"),
+                    style: Style::Primary,
+                });
+                t("dm-waiting", &args!["name" => name(contract)])
             }
         };
-        lines.push(format!("• {line}"));
+        let line = format!("• {line}");
+        let n = line.chars().count() + 1;
+        let full = length + n > reply::MAX_CONTENT || (button.is_some() && buttons.len() == 25);
+        if full && !lines.is_empty() {
+            messages.push(dm(
+                &header,
+                &footer,
+                &lines,
+                &buttons,
+                std::mem::take(&mut indices),
+            ));
+            lines.clear();
+            buttons.clear();
+            length = header.chars().count() + footer.chars().count() + 2;
+        }
+        length += n;
+        lines.push(line);
+        buttons.extend(button);
+        indices.push(i);
     }
-    lines.push(t("dm-footer", &[]));
-    let mut reply = Reply::text(lines.join("\n"));
+    if !lines.is_empty() {
+        messages.push(dm(&header, &footer, &lines, &buttons, indices));
+    }
+    messages
+}
+
+/// One DM of [`direct_messages`], with the indices of its events.
+fn dm(
+    header: &str,
+    footer: &str,
+    lines: &[String],
+    buttons: &[Component],
+    indices: Vec<usize>,
+) -> (Reply, Vec<usize>) {
+    let mut reply = Reply::text(format!("{header}\n{}\n{footer}", lines.join("\n")));
     for row in buttons.chunks(5) {
         reply = reply.row(row.to_vec());
     }
-    reply
+    (reply, indices)
 }
 
-/// The JSON of a DM (a channel message, not an interaction response).
+/// The body of a DM: no ephemeral flag (DMs are private anyway), and link
+/// previews suppressed.
 pub fn dm_body(reply: &Reply) -> Value {
     let mut body = crate::handlers::reply::edit(reply);
     if let Some(obj) = body.as_object_mut() {
-        obj.remove("flags");
+        obj.insert("flags".into(), reply::FLAG_SUPPRESS_EMBEDS.into());
     }
     body
 }
@@ -397,7 +440,7 @@ impl Watcher {
             };
             let new = seen(summary, detail.as_ref(), old);
             if state.baseline {
-                events.extend(changes(&id, old, &new));
+                events.extend(changes(&id, old, &new).into_iter().map(|e| (id.clone(), e)));
             }
             seen_now.insert(id, new);
         }
@@ -414,28 +457,41 @@ impl Watcher {
         {
             return Ok(0);
         }
-        if !events.is_empty() {
-            match self
-                .send(
-                    account.discord_id,
-                    Lang::from_locale(&state.locale),
-                    &events,
-                )
-                .await?
-            {
-                Sent::Delivered => {
-                    sent = 1;
-                    for e in &events {
-                        metrics::counter!(observe::NOTIFICATIONS, "kind" => e.kind()).increment(1);
+        // Each DM is sent in turn; an event is recorded as seen only once
+        // its DM was delivered, so an undelivered one is announced next time.
+        let lang = Lang::from_locale(&state.locale);
+        let only: Vec<Event> = events.iter().map(|(_, e)| e.clone()).collect();
+        let mut delivered = vec![false; events.len()];
+        for (message, indices) in direct_messages(&self.app, lang, &only) {
+            match self.send(account.discord_id, &message).await {
+                Ok(Sent::Delivered) => {
+                    sent += 1;
+                    for &i in &indices {
+                        delivered[i] = true;
+                        metrics::counter!(observe::NOTIFICATIONS, "kind" => only[i].kind())
+                            .increment(1);
                     }
                 }
-                Sent::Unreachable => {
+                Ok(Sent::Unreachable) => {
                     tracing::info!(
                         user = account.discord_id,
                         "DMs are closed; not notifying until they use a command"
                     );
                     unreachable = true;
+                    break;
                 }
+                Err(e) => {
+                    tracing::warn!(user = account.discord_id, error = %e, "a DM was not delivered; it is tried again next cycle");
+                    break;
+                }
+            }
+        }
+        for ((id, _), done) in events.iter().zip(&delivered) {
+            if !done {
+                match state.contracts.get(id) {
+                    Some(old) => seen_now.insert(id.clone(), old.clone()),
+                    None => seen_now.remove(id),
+                };
             }
         }
         // Merge what was seen into the state as it is now, so a locale or
@@ -466,9 +522,8 @@ impl Watcher {
         Ok(sent)
     }
 
-    async fn send(&self, user: u64, lang: Lang, events: &[Event]) -> Result<Sent, NotifyError> {
-        let reply = direct_message(&self.app, lang, events);
-        let body = dm_body(&reply);
+    async fn send(&self, user: u64, message: &Reply) -> Result<Sent, NotifyError> {
+        let body = dm_body(message);
         for attempt in 0..2 {
             let result = async {
                 let channel = self
