@@ -190,3 +190,4 @@ dm-how-to-sign = To sign **{ $name }**, open the signing link Comake sent you by
 party-fallback = Party { $n }
 show-history-more = …and { $count } earlier entries, on the Comake website.
 request-too-many = This contract has { $count } signees, more than a Discord message can list, so nothing was prepared. Send the signature requests from the Comake website.
+error-not-delivered = Discord didn't accept my answer, so you didn't see it. Please try again; if it keeps happening, give your server manager this error id: `{ $id }`

@@ -492,6 +492,40 @@ async fn new_gives_a_private_link_with_a_fresh_token() {
 }
 
 #[tokio::test]
+async fn a_refused_answer_is_followed_up_and_its_link_audited_as_failed() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let recorder = common::discord::Recorder {
+        refuse_edits: true,
+        ..Default::default()
+    };
+    let payload = common::discord::command_payload(&Actor::user(KIM), "contract new", &[], None);
+    let a = h.run_with(payload, recorder).await;
+    assert_eq!(a.outcome.result, "error");
+    let id = a.outcome.error_id.clone().expect("an error id");
+    let followup = a
+        .sent
+        .iter()
+        .find_map(|s| match s {
+            common::discord::Sent::Followup(b) => Some(b.clone()),
+            _ => None,
+        })
+        .expect("a follow-up");
+    assert_eq!(followup["flags"], 64, "private");
+    assert!(
+        followup["content"].as_str().unwrap().contains(&id),
+        "{followup}"
+    );
+    assert!(
+        tokens_in(&h, &followup.to_string()).is_empty(),
+        "no link in the follow-up"
+    );
+    let audit = h.app.store.audit_newest(1, Some(KIM)).unwrap();
+    assert_eq!(audit[0].action, "contract.link_new");
+    assert!(audit[0].outcome.starts_with("failed"), "{:?}", audit[0]);
+}
+
+#[tokio::test]
 async fn edit_refuses_a_contract_out_for_signature() {
     let h = Harness::new().await;
     h.linked(KIM, "kim@example.com").await;

@@ -138,6 +138,10 @@ impl Responder for HttpResponder {
     async fn edit_original(&self, body: Value) -> Result<(), DeliveryError> {
         self.rest.edit_original(body).await
     }
+
+    async fn followup(&self, body: Value) -> Result<(), DeliveryError> {
+        self.rest.followup(body).await
+    }
 }
 
 async fn interactions(State(ep): State<Endpoint>, headers: HeaderMap, body: Body) -> Response {

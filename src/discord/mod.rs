@@ -294,4 +294,12 @@ impl Responder for RestResponder {
             .map(|_| ())
             .map_err(delivery_error)
     }
+
+    async fn followup(&self, body: Value) -> Result<(), DeliveryError> {
+        self.http
+            .create_followup_message(self.token.expose_secret(), &body, Vec::new())
+            .await
+            .map(|_| ())
+            .map_err(delivery_error)
+    }
 }

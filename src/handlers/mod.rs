@@ -275,6 +275,10 @@ pub trait Responder: Send + Sync {
     fn callback(&self, body: Value) -> impl Future<Output = Result<(), DeliveryError>> + Send;
     /// Edit the original response, after a deferral.
     fn edit_original(&self, body: Value) -> impl Future<Output = Result<(), DeliveryError>> + Send;
+    /// A new message after the first response (when an edit was refused).
+    fn followup(&self, _body: Value) -> impl Future<Output = Result<(), DeliveryError>> + Send {
+        async { Err(DeliveryError("this transport sends no follow-ups".into())) }
+    }
 }
 
 /// A short id the user can quote and the log holds with the full error.
@@ -402,6 +406,16 @@ impl<'a> Ctx<'a> {
         };
         if let Ok(mut pending) = self.audit.lock() {
             pending.push(entry);
+        }
+    }
+
+    /// The answer never reached the person: what was recorded as done is
+    /// recorded as not delivered (a link issued but not shown is no link).
+    fn undelivered(&self) {
+        if let Ok(mut pending) = self.audit.lock() {
+            for entry in pending.iter_mut().filter(|e| e.outcome == "ok") {
+                entry.outcome = "failed: the reply was not delivered".into();
+            }
         }
     }
 
@@ -807,7 +821,17 @@ async fn handle<R: Responder>(
         }
     };
     let delivered = if defer {
-        responder.edit_original(reply::edit(&reply)).await
+        let edited = responder.edit_original(reply::edit(&reply)).await;
+        if let Err(e) = &edited {
+            // The person is left on "thinking…": tell them, with an id.
+            let id = self::error_id();
+            tracing::error!(command = name, error_id = %id, error = %e, "Discord refused the answer");
+            ctx.undelivered();
+            let note = Reply::text(ctx.t("error-not-delivered", &crate::args!["id" => id.clone()]));
+            deliver(responder.followup(reply::followup(&note)).await, name);
+            return ("error", Some(id));
+        }
+        edited
     } else if reply.modal.is_some() {
         responder.callback(reply::modal(&reply)).await
     } else if updates {

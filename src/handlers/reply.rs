@@ -218,6 +218,11 @@ pub fn modal(reply: &Reply) -> Value {
     }})
 }
 
+/// The body of a follow-up message: private.
+pub fn followup(reply: &Reply) -> Value {
+    reply.data(true)
+}
+
 /// Interaction callback: autocomplete choices.
 pub fn choices(choices: &[(String, String)]) -> Value {
     let list: Vec<Value> = choices
@@ -253,5 +258,31 @@ mod tests {
             body["data"]["content"].as_str().unwrap().chars().count(),
             MAX_CONTENT
         );
+    }
+
+    #[test]
+    fn a_url_too_long_for_a_button_stays_in_the_text_only() {
+        let web = url::Url::parse("https://comake.example").unwrap();
+        let long = crate::comake::links::new_contract_url(
+            &web,
+            &secrecy::SecretString::from("t".repeat(600)),
+        );
+        let short = crate::comake::links::new_contract_url(
+            &web,
+            &secrecy::SecretString::from("t".repeat(20)),
+        );
+        for (url, buttons) in [(long, 0), (short, 1)] {
+            let r = Reply {
+                content: url.expose().to_owned(),
+                rows: vec![vec![Component::Link {
+                    label: "Open".into(),
+                    url,
+                }]],
+                credential: true,
+                modal: None,
+            };
+            let body = edit(&r);
+            assert_eq!(body["components"].as_array().unwrap().len(), buttons);
+        }
     }
 }

@@ -57,6 +57,7 @@ pub fn assert_valid(v: &jsonschema::Validator, body: &Value, what: &str) {
 struct Validators {
     callback: jsonschema::Validator,
     edit: jsonschema::Validator,
+    followup: jsonschema::Validator,
 }
 
 fn validators() -> &'static Validators {
@@ -69,6 +70,10 @@ fn validators() -> &'static Validators {
         edit: validator(request_schema(
             "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
             "patch",
+        )),
+        followup: validator(request_schema(
+            "/webhooks/{webhook_id}/{webhook_token}",
+            "post",
         )),
     })
 }
@@ -86,12 +91,15 @@ pub fn validate_edit(body: &Value) {
 pub enum Sent {
     Callback(Value),
     Edit(Value),
+    Followup(Value),
 }
 
 /// A responder that checks every body against Discord's spec and keeps it.
 #[derive(Default, Clone)]
 pub struct Recorder {
     pub sent: Arc<Mutex<Vec<Sent>>>,
+    /// Refuse every edit, as Discord does a body it will not take.
+    pub refuse_edits: bool,
 }
 
 impl Responder for Recorder {
@@ -104,6 +112,15 @@ impl Responder for Recorder {
     async fn edit_original(&self, body: Value) -> Result<(), DeliveryError> {
         validate_edit(&body);
         self.sent.lock().unwrap().push(Sent::Edit(body));
+        if self.refuse_edits {
+            return Err(DeliveryError("400 Invalid Form Body (code 50035)".into()));
+        }
+        Ok(())
+    }
+
+    async fn followup(&self, body: Value) -> Result<(), DeliveryError> {
+        assert_valid(&validators().followup, &body, "a follow-up");
+        self.sent.lock().unwrap().push(Sent::Followup(body));
         Ok(())
     }
 }
@@ -189,7 +206,7 @@ impl Answer {
         self.sent
             .iter()
             .map(|s| match s {
-                Sent::Callback(b) | Sent::Edit(b) => b.to_string(),
+                Sent::Callback(b) | Sent::Edit(b) | Sent::Followup(b) => b.to_string(),
             })
             .collect::<Vec<_>>()
             .join("\n")
@@ -485,10 +502,14 @@ impl Harness {
     }
 
     pub async fn run_payload(&self, payload: Value) -> Answer {
+        self.run_with(payload, Recorder::default()).await
+    }
+
+    /// Run `payload` through `recorder`.
+    pub async fn run_with(&self, payload: Value, recorder: Recorder) -> Answer {
         let interaction: Interaction = serde_json::from_value(payload.clone())
             .unwrap_or_else(|e| panic!("serenity rejects the fixture: {e}\n{payload:#}"));
         let inv: Invocation = invocation(&interaction).expect("an interaction we serve");
-        let recorder = Recorder::default();
         let outcome = dispatch(&self.app, &inv, &recorder).await;
         let sent = recorder.sent.lock().unwrap().clone();
         Answer { sent, outcome }

@@ -206,6 +206,14 @@ impl FakeDiscord {
                 }),
             )
             .route(
+                "/api/v10/webhooks/{app}/{token}",
+                post(|State(s): State<Shared>, m: Method, u: Uri, b: axum::body::Bytes| async move {
+                    record(&s, m, &u, &b).await;
+                    let body: Value = serde_json::from_slice(&b).unwrap_or(Value::Null);
+                    Json(message_json(&body))
+                }),
+            )
+            .route(
                 "/api/v10/webhooks/{app}/{token}/messages/@original",
                 patch(|State(s): State<Shared>, m: Method, u: Uri, b: axum::body::Bytes| async move {
                     record(&s, m, &u, &b).await;
