@@ -1619,3 +1619,359 @@ async fn memory_is_bounded_after_an_hour_of_strangers() {
         }
     );
 }
+
+// ----- message integrity: the ten cases of issue 13 -----
+
+/// Every limit Discord sets on a message we send.
+fn assert_fits(message: &serde_json::Value) {
+    let content = message["content"].as_str().unwrap_or_default();
+    assert!(
+        content.chars().count() <= 2000,
+        "{} chars",
+        content.chars().count()
+    );
+    assert!(
+        !comake_bot::text::has_live_link(content),
+        "a live link in: {content}"
+    );
+    let rows = message["components"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(rows.len() <= 5);
+    for row in rows {
+        let buttons = row["components"].as_array().unwrap();
+        assert!(!buttons.is_empty() && buttons.len() <= 5);
+        for b in buttons {
+            assert!(b["label"].as_str().unwrap().chars().count() <= 80);
+            if let Some(id) = b["custom_id"].as_str() {
+                assert!(id.len() <= 100, "{id}");
+            }
+            if let Some(url) = b["url"].as_str() {
+                assert!(url.len() <= 512);
+            }
+        }
+    }
+}
+
+/// The first characters of `name` as a message shows it, however short.
+fn shown_prefix(name: &str) -> String {
+    comake_bot::text::inert_max(name, 12)
+        .trim_end_matches('…')
+        .to_owned()
+}
+
+fn long_korean(i: usize, n: usize) -> String {
+    format!(
+        "{i:02}{}",
+        "가나다라마바사아자차"
+            .chars()
+            .cycle()
+            .take(n)
+            .collect::<String>()
+    )
+}
+
+/// Kim's saved contract with these parties, each with a long-named signee.
+async fn many_signees(h: &Harness, name: &str, parties: &[String]) -> ContractId {
+    h.linked(KIM, "kim@example.com").await;
+    let refs: Vec<&str> = parties.iter().map(String::as_str).collect();
+    let id = h
+        .sim
+        .seed_contract("kim@example.com", name, &refs, ContractStatus::Saved)
+        .unwrap();
+    let signees = (0..parties.len() as u32)
+        .map(|p| comake_bot::comake::wire::SigneeInput {
+            party: p,
+            name: long_korean(p as usize, 90),
+            email: format!("signee{p}@example.com"),
+            phone: None,
+            kakao: false,
+            password: None,
+            message: None,
+        })
+        .collect();
+    h.sim.set_signees("kim@example.com", &id, signees).unwrap();
+    id
+}
+
+#[tokio::test]
+async fn a_ten_party_preview_lists_every_signee_and_the_send_line() {
+    let h = Harness::new().await;
+    let parties: Vec<String> = (0..10).map(|i| long_korean(i, 60)).collect();
+    let id = many_signees(&h, &long_korean(99, 200), &parties).await;
+    let a = h
+        .command(
+            &Actor::user(KIM),
+            "contract request-sign",
+            &[("contract", json!(id.to_string()))],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    assert_fits(&a.message());
+    let text = a.text();
+    for p in 0..10 {
+        assert!(
+            text.contains(&shown_prefix(&long_korean(p, 90))),
+            "signee {p} missing: {text}"
+        );
+    }
+    assert!(text.contains("Press **Send**"), "{text}");
+}
+
+#[tokio::test]
+async fn a_list_page_of_long_names_shows_every_contract() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    for i in 0..10 {
+        h.sim
+            .seed_contract(
+                "kim@example.com",
+                &long_korean(i, 200),
+                &["갑"],
+                ContractStatus::Saved,
+            )
+            .unwrap();
+    }
+    let a = h.command(&Actor::user(KIM), "contract list", &[]).await;
+    assert_fits(&a.message());
+    for i in 0..10 {
+        assert!(
+            a.text().contains(&shown_prefix(&long_korean(i, 200))),
+            "contract {i} missing"
+        );
+    }
+}
+
+#[tokio::test]
+async fn show_keeps_every_party_and_counts_the_history_left_out() {
+    let h = Harness::new().await;
+    let parties: Vec<String> = (0..10).map(|i| long_korean(i, 60)).collect();
+    let id = many_signees(&h, &long_korean(99, 200), &parties).await;
+    let again = h.sim.contract(&id).unwrap().signees;
+    for _ in 0..6 {
+        let list = again
+            .iter()
+            .map(|s| comake_bot::comake::wire::SigneeInput {
+                party: s.party,
+                name: s.name.clone(),
+                email: s.email.clone(),
+                phone: None,
+                kakao: false,
+                password: None,
+                message: None,
+            })
+            .collect();
+        h.sim.set_signees("kim@example.com", &id, list).unwrap();
+    }
+    let a = h
+        .command(
+            &Actor::user(KIM),
+            "contract show",
+            &[("contract", json!(id.to_string()))],
+        )
+        .await;
+    assert_fits(&a.message());
+    let text = a.text();
+    for p in &parties {
+        assert!(text.contains(&shown_prefix(p)), "party missing: {text}");
+    }
+    let timeline = h.sim.contract(&id).unwrap().timeline.len();
+    assert!(timeline > 5, "{timeline}");
+    let listed = text
+        .lines()
+        .filter(|l| l.starts_with("• ") && l.contains("<t:"))
+        .count();
+    assert!(listed < timeline);
+    {
+        assert!(
+            text.contains(&format!("{} earlier", timeline - listed)),
+            "{timeline} history entries, {listed} shown, and no word of the rest: {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn names_with_links_and_bidi_tricks_are_shown_inert() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let id = h
+        .sim
+        .seed_contract(
+            "kim@example.com",
+            "긴급: https://comake-secure.example/login 계약서\u{202E}exe.fdp\u{200B}",
+            &["갑", ""],
+            ContractStatus::Saved,
+        )
+        .unwrap();
+    let a = h
+        .command(
+            &Actor::user(KIM),
+            "contract show",
+            &[("contract", json!(id.to_string()))],
+        )
+        .await;
+    assert_fits(&a.message());
+    let text = a.text();
+    assert!(
+        !text.contains('\u{202E}') && !text.contains('\u{200B}'),
+        "{text}"
+    );
+    assert!(text.contains("계약서exe.fdp"), "{text}");
+    assert!(
+        text.contains("Party 2"),
+        "an empty party name has a fallback: {text}"
+    );
+    // The empty party name does not break the autocomplete answer.
+    let a = h
+        .autocomplete(
+            &Actor::user(KIM),
+            "contract signee",
+            &[("contract", json!(id.to_string())), ("party", json!(""))],
+            "party",
+        )
+        .await;
+    let choices = a.choices();
+    assert_eq!(choices.len(), 2);
+    assert!(choices
+        .iter()
+        .all(|(name, _)| !name.is_empty() && name.chars().count() <= 100));
+}
+
+#[test]
+fn contract_ids_that_cannot_fit_a_button_are_refused_on_arrival() {
+    let long = format!("\"{}\"", "a".repeat(91));
+    assert!(serde_json::from_str::<ContractId>(&long).is_err());
+    assert!(serde_json::from_str::<ContractId>("\"a/b\"").is_err());
+    assert!(serde_json::from_str::<ContractId>("\"665f1c2ab3\"").is_ok());
+}
+
+// ----- property: hostile text never breaks a message -----
+
+mod hostile {
+    use super::*;
+    use comake_bot::i18n::Lang;
+    use comake_bot::notify::{direct_messages, Event};
+    use comake_bot::text::{inert_max, or_fallback};
+    use proptest::prelude::*;
+
+    /// Names as someone outside the company might choose them.
+    fn name() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("계약서".to_owned()),
+            Just("https://evil.example/login".to_owned()),
+            Just("[click](https://evil.example)".to_owned()),
+            Just("@everyone <@123> <#456> <@&789>".to_owned()),
+            Just("**bold** __u__ ~~s~~ `code` ||spoiler|| > quote # h -# sub".to_owned()),
+            Just("\u{202E}exe.fdp\u{2066}\u{200B}\u{FEFF}".to_owned()),
+            Just("\n\r\t".to_owned()),
+            Just(String::new()),
+            "[가-힣]{1,40}",
+            "[ -~]{1,40}",
+        ];
+        prop::collection::vec(piece, 0..14)
+            .prop_map(|parts| parts.concat().chars().take(500).collect::<String>())
+    }
+
+    fn expected(name: &str, fallback: String) -> String {
+        inert_max(&or_fallback(name, || fallback), 12)
+            .trim_end_matches('…')
+            .to_owned()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        #[test]
+        fn every_reply_fits_and_shows_every_entry(
+            contract in name(),
+            parties in prop::collection::vec(name(), 1..=10),
+            signees in prop::collection::vec(name(), 10),
+        ) {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                let h = Harness::new().await;
+                h.linked(KIM, "kim@example.com").await;
+                let refs: Vec<&str> = parties.iter().map(String::as_str).collect();
+                let id = h
+                    .sim
+                    .seed_contract("kim@example.com", &contract, &refs, ContractStatus::Saved)
+                    .unwrap();
+                let list = (0..parties.len() as u32)
+                    .map(|p| comake_bot::comake::wire::SigneeInput {
+                        party: p,
+                        name: signees[p as usize].clone(),
+                        email: format!("s{p}@example.com"),
+                        phone: None,
+                        kakao: false,
+                        password: None,
+                        message: None,
+                    })
+                    .collect();
+                // Comake may refuse an odd signee name; then there are none.
+                let with_signees = h.sim.set_signees("kim@example.com", &id, list).is_ok();
+                let kim = Actor::user(KIM);
+                let contract_opt = [("contract", json!(id.to_string()))];
+
+                let show = h.command(&kim, "contract show", &contract_opt).await;
+                assert_eq!(show.outcome.result, "ok", "{}", show.text());
+                assert_fits(&show.message());
+                for (i, p) in parties.iter().enumerate() {
+                    let want = expected(p, format!("Party {}", i + 1));
+                    assert!(show.text().contains(&want), "party {i} ({want:?}) missing: {}", show.text());
+                }
+
+                let preview = h.command(&kim, "contract request-sign", &contract_opt).await;
+                assert_fits(&preview.message());
+                if with_signees && preview.outcome.result == "ok" {
+                    for (p, signee) in signees.iter().enumerate().take(parties.len()) {
+                        let want = expected(signee, String::new());
+                        assert!(preview.text().contains(&want), "signee {p} missing");
+                    }
+                } else if with_signees {
+                    assert!(preview.text().contains("more than a Discord message can list"), "{}", preview.text());
+                }
+
+                let list = h.command(&kim, "contract list", &[]).await;
+                assert_fits(&list.message());
+                assert!(list.text().contains(&expected(&contract, String::new())));
+
+                for focused in ["contract", "party"] {
+                    let a = h
+                        .autocomplete(
+                            &kim,
+                            "contract signee",
+                            &[("contract", json!(id.to_string())), ("party", json!(""))],
+                            focused,
+                        )
+                        .await;
+                    let choices = a.choices();
+                    assert!(choices.len() <= 25);
+                    for (name, value) in choices {
+                        assert!((1..=100).contains(&name.chars().count()), "{name:?}");
+                        assert!((1..=100).contains(&value.chars().count()));
+                    }
+                }
+
+                // The DMs about this contract, whatever its name.
+                let events: Vec<Event> = (0..30)
+                    .map(|i| match i % 3 {
+                        0 => Event::Signed { contract: contract.clone(), signee: signees[i % 10].clone() },
+                        1 => Event::Waiting { id: id.to_string(), contract: contract.clone() },
+                        _ => Event::Completed { contract: contract.clone() },
+                    })
+                    .collect();
+                let dms = direct_messages(&h.app, Lang::Ko, &events);
+                let mut seen = vec![false; events.len()];
+                for (reply, indices) in &dms {
+                    let body = comake_bot::notify::dm_body(reply);
+                    assert_fits(&body);
+                    for i in indices {
+                        seen[*i] = true;
+                    }
+                }
+                assert!(seen.iter().all(|s| *s), "an event was in no DM");
+            });
+        }
+    }
+}

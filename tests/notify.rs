@@ -322,6 +322,29 @@ async fn thirty_contracts_waiting_at_once_are_all_announced() {
 }
 
 #[tokio::test]
+async fn a_dm_about_a_contract_named_like_a_link_carries_no_link() {
+    let s = setup(&[]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    s.h.linked(LEE, "lee@example.com").await;
+    let w = s.watcher();
+    let lee = s.account(LEE);
+    w.read_user(&lee).await.unwrap();
+    s.sent_contract("긴급: https://comake-secure.example/login \u{202E}fdp.exe")
+        .await;
+    assert_eq!(w.read_user(&lee).await.unwrap(), 1);
+    let dm = s.dms(LEE).remove(0);
+    check_dm(&s, &dm);
+    let content = dm["content"].as_str().unwrap();
+    assert!(!comake_bot::text::has_live_link(content), "{content}");
+    assert!(!content.contains('\u{202E}'), "{content}");
+    assert!(
+        content.contains("secure.example"),
+        "the name is still shown: {content}"
+    );
+    assert_eq!(dm["flags"], 4, "link previews suppressed");
+}
+
+#[tokio::test]
 async fn a_receiver_hears_a_contract_is_waiting_and_the_button_explains() {
     let s = setup(&[]).await;
     s.h.linked(KIM, "kim@example.com").await;
