@@ -1091,6 +1091,17 @@ async fn comake_down_is_explained_with_an_error_id() {
 
 // ----- admins -----
 
+/// `/comake-admin link user email` by `admin`.
+async fn admin_link(
+    h: &Harness,
+    admin: &Actor,
+    user: serde_json::Value,
+    email: &str,
+) -> common::discord::Answer {
+    let options = [("user", user), ("email", json!(email))];
+    h.command(admin, "comake-admin link", &options).await
+}
+
 #[tokio::test]
 async fn admin_commands_need_manage_server() {
     let h = Harness::new().await;
@@ -1121,27 +1132,9 @@ async fn admins_link_list_audit_and_unlink() {
     let h = Harness::new().await;
     h.sim.add_user("lee@example.com", "Lee").unwrap();
     let boss = Actor::user(BOSS).admin();
-    let a = h
-        .command(
-            &boss,
-            "comake-admin link",
-            &[
-                ("user", json!({"user": LEE})),
-                ("email", json!("nobody@example.com")),
-            ],
-        )
-        .await;
+    let a = admin_link(&h, &boss, json!({"user": LEE}), "nobody@example.com").await;
     assert!(a.text().contains("no user with that email"), "{}", a.text());
-    let a = h
-        .command(
-            &boss,
-            "comake-admin link",
-            &[
-                ("user", json!({"user": LEE})),
-                ("email", json!("Lee@Example.com")),
-            ],
-        )
-        .await;
+    let a = admin_link(&h, &boss, json!({"user": LEE}), "Lee@Example.com").await;
     assert_eq!(a.outcome.result, "ok", "{}", a.text());
     assert_eq!(
         h.app.store.account(LEE).unwrap().unwrap().email,
@@ -1149,16 +1142,7 @@ async fn admins_link_list_audit_and_unlink() {
     );
     // The link proved the user exists with a login; that token went nowhere.
     assert!(tokens_in(&h, &a.all_text()).is_empty());
-    let a = h
-        .command(
-            &boss,
-            "comake-admin link",
-            &[
-                ("user", json!({"user": KIM})),
-                ("email", json!("lee@example.com")),
-            ],
-        )
-        .await;
+    let a = admin_link(&h, &boss, json!({"user": KIM}), "lee@example.com").await;
     assert!(
         a.text().contains(&format!("<@{LEE}>")),
         "taken: {}",
@@ -1201,16 +1185,13 @@ async fn admins_act_only_on_members_of_their_server() {
     h.linked(KIM, "kim@example.com").await;
     h.sim.clear_log();
     let boss = Actor::user(BOSS).admin();
-    let a = h
-        .command(
-            &boss,
-            "comake-admin link",
-            &[
-                ("user", json!({"user": LEE, "outside": true})),
-                ("email", json!("lee@example.com")),
-            ],
-        )
-        .await;
+    let a = admin_link(
+        &h,
+        &boss,
+        json!({"user": LEE, "outside": true}),
+        "lee@example.com",
+    )
+    .await;
     assert_eq!(a.outcome.result, "refused");
     assert!(a.text().contains("isn't a member"), "{}", a.text());
     assert!(h.app.store.account(LEE).unwrap().is_none());
@@ -1226,16 +1207,7 @@ async fn admins_act_only_on_members_of_their_server() {
     assert_eq!(a.outcome.result, "ok", "{}", a.text());
     assert!(h.app.store.account(KIM).unwrap().is_none());
     // A member is linked, and the audit log names the email.
-    let a = h
-        .command(
-            &boss,
-            "comake-admin link",
-            &[
-                ("user", json!({"user": LEE})),
-                ("email", json!("lee@example.com")),
-            ],
-        )
-        .await;
+    let a = admin_link(&h, &boss, json!({"user": LEE}), "lee@example.com").await;
     assert_eq!(a.outcome.result, "ok", "{}", a.text());
     let audit = h.app.store.audit_newest(1, Some(BOSS)).unwrap();
     assert!(
@@ -1622,6 +1594,13 @@ async fn memory_is_bounded_after_an_hour_of_strangers() {
 
 // ----- message integrity: the ten cases of issue 13 -----
 
+/// `/contract show` of `id` by Kim.
+async fn show(h: &Harness, id: &ContractId) -> common::discord::Answer {
+    let options = [("contract", json!(id.to_string()))];
+    h.command(&Actor::user(KIM), "contract show", &options)
+        .await
+}
+
 /// Every limit Discord sets on a message we send.
 fn assert_fits(message: &serde_json::Value) {
     let content = message["content"].as_str().unwrap_or_default();
@@ -1764,13 +1743,7 @@ async fn show_keeps_every_party_and_counts_the_history_left_out() {
             .collect();
         h.sim.set_signees("kim@example.com", &id, list).unwrap();
     }
-    let a = h
-        .command(
-            &Actor::user(KIM),
-            "contract show",
-            &[("contract", json!(id.to_string()))],
-        )
-        .await;
+    let a = show(&h, &id).await;
     assert_fits(&a.message());
     let text = a.text();
     for p in &parties {
@@ -1804,13 +1777,7 @@ async fn names_with_links_and_bidi_tricks_are_shown_inert() {
             ContractStatus::Saved,
         )
         .unwrap();
-    let a = h
-        .command(
-            &Actor::user(KIM),
-            "contract show",
-            &[("contract", json!(id.to_string()))],
-        )
-        .await;
+    let a = show(&h, &id).await;
     assert_fits(&a.message());
     let text = a.text();
     assert!(

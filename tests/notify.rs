@@ -71,6 +71,23 @@ impl Setup {
         (w, nda, kim)
     }
 
+    /// A read of `kim` that is still waiting on a slow Comake when this
+    /// returns (Comake is fast again for whatever comes next).
+    async fn slow_read(
+        &self,
+        w: &Arc<Watcher>,
+        kim: &Account,
+    ) -> tokio::task::JoinHandle<Result<usize, comake_bot::notify::NotifyError>> {
+        self.h.sim.set_latency(Duration::from_millis(400));
+        let read = tokio::spawn({
+            let (w, kim) = (w.clone(), kim.clone());
+            async move { w.read_user(&kim).await }
+        });
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        self.h.sim.set_latency(Duration::ZERO);
+        read
+    }
+
     fn account(&self, id: u64) -> Account {
         self.h.app.store.account(id).unwrap().unwrap()
     }
@@ -234,13 +251,7 @@ async fn an_opt_out_or_unlink_during_a_read_holds_and_no_dm_follows() {
     let (w, nda, kim) = s.kim_after_baseline().await;
     s.h.sim.signee_acts(&nda, 0, SigneeAction::Sign).unwrap();
     // Comake is slow: the read is in flight while Kim opts out.
-    s.h.sim.set_latency(Duration::from_millis(400));
-    let read = tokio::spawn({
-        let (w, kim) = (w.clone(), kim.clone());
-        async move { w.read_user(&kim).await }
-    });
-    tokio::time::sleep(Duration::from_millis(150)).await;
-    s.h.sim.set_latency(Duration::ZERO);
+    let read = s.slow_read(&w, &kim).await;
     let a =
         s.h.command(
             &Actor::user(KIM),
@@ -263,13 +274,7 @@ async fn an_opt_out_or_unlink_during_a_read_holds_and_no_dm_follows() {
     .await;
     w.read_user(&kim).await.unwrap();
     s.h.sim.signee_acts(&nda, 1, SigneeAction::View).unwrap();
-    s.h.sim.set_latency(Duration::from_millis(400));
-    let read = tokio::spawn({
-        let (w, kim) = (w.clone(), kim.clone());
-        async move { w.read_user(&kim).await }
-    });
-    tokio::time::sleep(Duration::from_millis(150)).await;
-    s.h.sim.set_latency(Duration::ZERO);
+    let read = s.slow_read(&w, &kim).await;
     s.h.command(&Actor::user(KIM), "comake unlink", &[]).await;
     assert_eq!(read.await.unwrap().unwrap(), 0);
     assert!(s.dms(KIM).is_empty(), "a DM reached an unlinked user");

@@ -409,19 +409,7 @@ async fn trace_json_logs_of_a_full_scenario_leak_nothing() {
         fake.edits(patches).await;
     }
     let id = common::seed_nda(&sim, "kim@example.com");
-    let signee = command_payload(
-        &kim,
-        "contract signee",
-        &[
-            ("contract", json!(id.as_str())),
-            ("party", json!("0")),
-            ("name", json!("Kim")),
-            ("email", json!("kim@example.com")),
-            ("phone", json!(phone)),
-            ("password", json!(password)),
-        ],
-        None,
-    );
+    let signee = signee_with_secrets(&kim, id.as_str(), phone, password);
     interaction_tokens.push(signee["token"].as_str().unwrap().to_owned());
     assert_eq!(post_signed(bot.addr, &signee).await.0, 200);
     fake.edits(5).await;
@@ -474,6 +462,23 @@ async fn trace_json_logs_of_a_full_scenario_leak_nothing() {
             secret.len()
         );
     }
+}
+
+/// `/contract signee` for party 0 with a phone number and a password.
+fn signee_with_secrets(kim: &Actor, id: &str, phone: &str, password: &str) -> Value {
+    command_payload(
+        kim,
+        "contract signee",
+        &[
+            ("contract", json!(id)),
+            ("party", json!("0")),
+            ("name", json!("Kim")),
+            ("email", json!("kim@example.com")),
+            ("phone", json!(phone)),
+            ("password", json!(password)),
+        ],
+        None,
+    )
 }
 
 /// Every form a secret could take in a log: as text, as hex (a frame dump),
@@ -539,19 +544,7 @@ async fn gateway_trace_logs_leak_nothing_whatever_rust_log_says() {
         push(command_payload(&kim, "contract new", &[], None));
         fake.edits(3).await;
         let id = common::seed_nda(&sim, "kim@example.com");
-        push(command_payload(
-            &kim,
-            "contract signee",
-            &[
-                ("contract", json!(id.as_str())),
-                ("party", json!("0")),
-                ("name", json!("Kim")),
-                ("email", json!("kim@example.com")),
-                ("phone", json!(phone)),
-                ("password", json!(password)),
-            ],
-            None,
-        ));
+        push(signee_with_secrets(&kim, id.as_str(), phone, password));
         fake.edits(4).await;
         // A frame serenity cannot read (no sequence number), carrying a
         // secret: the log names the event and its size, never its text.

@@ -13,7 +13,7 @@ use crate::validate;
 
 use super::reply::Modal;
 use super::verify::{self, Check, Start};
-use super::{discord_time, fv, plain, Component, Ctx, HandlerResult, Reply, Style};
+use super::{discord_time, fv, plain, Component, Ctx, Failure, HandlerResult, Reply, Style};
 
 /// The button that opens the code form, and the form itself.
 pub const ENTER_CODE: &str = "v:enter";
@@ -50,16 +50,7 @@ pub async fn register(ctx: &Ctx<'_>) -> HandlerResult {
             .join(", ");
         return Err(ctx.refuse("invalid-domain", &args!["domains" => plain(&list)]));
     }
-    if let Some(existing) = app
-        .store
-        .account(ctx.inv.user)
-        .map_err(|e| ctx.store_failure(e))?
-    {
-        return Err(ctx.refuse(
-            "register-already-linked",
-            &args!["email" => plain(&existing.email)],
-        ));
-    }
+    not_linked_yet(ctx)?;
     let masked = validate::mask_email(&email);
     let phone = phone.map(secrecy::SecretString::from);
     match app.verifications.start(ctx.inv.user, &email, &name, phone) {
@@ -106,6 +97,18 @@ pub async fn register(ctx: &Ctx<'_>) -> HandlerResult {
             ],
         ),
     ))
+}
+
+/// Registration is for people not linked yet.
+fn not_linked_yet(ctx: &Ctx<'_>) -> Result<(), Failure> {
+    match ctx.app.store.account(ctx.inv.user) {
+        Ok(None) => Ok(()),
+        Ok(Some(existing)) => Err(ctx.refuse(
+            "register-already-linked",
+            &args!["email" => plain(&existing.email)],
+        )),
+        Err(e) => Err(ctx.store_failure(e)),
+    }
 }
 
 /// `text` with the button that opens the code form.
@@ -179,16 +182,7 @@ async fn link_proven(ctx: &Ctx<'_>, pending: verify::Pending) -> HandlerResult {
     let app = ctx.app;
     let email = pending.email;
     let masked = validate::mask_email(&email);
-    if let Some(existing) = app
-        .store
-        .account(ctx.inv.user)
-        .map_err(|e| ctx.store_failure(e))?
-    {
-        return Err(ctx.refuse(
-            "register-already-linked",
-            &args!["email" => plain(&existing.email)],
-        ));
-    }
+    not_linked_yet(ctx)?;
     if app
         .store
         .account_by_email(&email)

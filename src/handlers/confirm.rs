@@ -11,7 +11,7 @@ use std::time::Duration;
 // tokio's clock, so tests can move time past the expiry.
 use tokio::time::Instant;
 
-use crate::comake::wire::{ContractId, SigneeInput};
+use crate::comake::wire::{ContractId, Signee, SigneeInput};
 
 /// How long a confirmation stays valid.
 pub const TTL: Duration = Duration::from_secs(15 * 60);
@@ -25,6 +25,32 @@ pub struct Shown {
     pub phone: Option<String>,
     pub kakao: bool,
     pub password: bool,
+}
+
+impl From<&SigneeInput> for Shown {
+    fn from(s: &SigneeInput) -> Self {
+        Self {
+            party: s.party,
+            name: s.name.clone(),
+            email: s.email.clone(),
+            phone: s.phone.clone(),
+            kakao: s.kakao,
+            password: s.password.is_some(),
+        }
+    }
+}
+
+impl From<&Signee> for Shown {
+    fn from(s: &Signee) -> Self {
+        Self {
+            party: s.party,
+            name: s.name.clone(),
+            email: s.email.clone(),
+            phone: s.phone.clone(),
+            kakao: s.kakao,
+            password: s.has_password,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -626,29 +626,8 @@ fn plan(ctx: &Ctx<'_>, c: &Contract, inline: Option<SigneeInput>) -> Result<Plan
         None => None,
     };
     let shown = match &set {
-        Some(list) => list
-            .iter()
-            .map(|s| Shown {
-                party: s.party,
-                name: s.name.clone(),
-                email: s.email.clone(),
-                phone: s.phone.clone(),
-                kakao: s.kakao,
-                password: s.password.is_some(),
-            })
-            .collect(),
-        None => c
-            .signees
-            .iter()
-            .map(|s| Shown {
-                party: s.party,
-                name: s.name.clone(),
-                email: s.email.clone(),
-                phone: s.phone.clone(),
-                kakao: s.kakao,
-                password: s.has_password,
-            })
-            .collect(),
+        Some(list) => list.iter().map(Shown::from).collect(),
+        None => c.signees.iter().map(Shown::from).collect(),
     };
     Ok((set, shown))
 }
