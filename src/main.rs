@@ -88,7 +88,15 @@ async fn run(command: Command) -> Result<ExitCode, ExitCode> {
             let counts = match file {
                 Some(path) => tasks::create_private(&path)
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))
-                    .and_then(|f| tasks::export(&store, &mut std::io::BufWriter::new(f))),
+                    .and_then(|f| {
+                        let mut out = std::io::BufWriter::new(f);
+                        let counts = tasks::export(&store, &mut out)?;
+                        out.into_inner()
+                            .map_err(|e| e.to_string())?
+                            .finish()
+                            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                        Ok(counts)
+                    }),
                 None => tasks::export(&store, &mut std::io::stdout().lock()),
             };
             let (accounts, audit) = counts.map_err(|e| {

@@ -109,17 +109,55 @@ pub async fn register_commands(config: &Config) -> Result<(), discord::DiscordEr
 }
 
 /// Create `path` for an export, readable by its owner only (it lists who is
-/// who in Comake).
-pub fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+/// who in Comake): a new file of mode 0600 next to it, renamed over it once
+/// written (`finish`), so neither a symlink at `path` nor a reader of an
+/// older file ever sees the export.
+pub fn create_private(path: &Path) -> std::io::Result<PrivateFile> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".into());
+    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(path)?;
-    // An existing file keeps its old mode: narrow it.
-    #[cfg(unix)]
-    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
-    Ok(file)
+    let file = options.open(&temp)?;
+    Ok(PrivateFile {
+        file,
+        temp,
+        path: path.to_owned(),
+    })
+}
+
+/// An export being written; [`PrivateFile::finish`] puts it in place.
+pub struct PrivateFile {
+    file: std::fs::File,
+    temp: std::path::PathBuf,
+    path: std::path::PathBuf,
+}
+
+impl PrivateFile {
+    pub fn finish(self) -> std::io::Result<()> {
+        self.file.sync_all()?;
+        std::fs::rename(&self.temp, &self.path)
+    }
+}
+
+impl Write for PrivateFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Drop for PrivateFile {
+    fn drop(&mut self) {
+        // Unfinished: leave nothing half-written behind.
+        let _ = std::fs::remove_file(&self.temp);
+    }
 }
 
 /// `comake-bot export`: every account, then every audit entry, as JSON Lines.

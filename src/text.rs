@@ -6,18 +6,35 @@
 //! scheme's `://` is broken with an escape so Discord does not linkify it
 //! (the text still reads the same).
 
-/// Characters that change the direction or hide in the text.
+/// Characters that change the direction, hide in the text or show as
+/// nothing: Unicode's format characters (Cf) and the Hangul fillers.
 fn invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{200B}'..='\u{200F}' // zero-width space/joiners, LRM, RLM
+        '\u{00AD}' // soft hyphen
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}' // Arabic letter mark
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{115F}'..='\u{1160}' // Hangul choseong/jungseong fillers
+            | '\u{180E}' // Mongolian vowel separator
+            | '\u{200B}'..='\u{200F}' // zero-width space/joiners, LRM, RLM
             | '\u{202A}'..='\u{202E}' // embeddings and overrides
             | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
-            | '\u{2066}'..='\u{2069}' // isolates
-            | '\u{061C}' // Arabic letter mark
+            | '\u{2066}'..='\u{206F}' // isolates, deprecated format characters
+            | '\u{3164}' // Hangul filler
             | '\u{FEFF}' // BOM / zero-width no-break space
-            | '\u{180E}' // Mongolian vowel separator
-            | '\u{00AD}' // soft hyphen
+            | '\u{FFA0}' // halfwidth Hangul filler
+            | '\u{FFF9}'..='\u{FFFB}' // interlinear annotations
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}' // tag characters
     )
 }
 
@@ -48,7 +65,8 @@ fn markdown(c: char) -> bool {
 /// character, or itself.
 fn shown(c: char, out: &mut String) {
     match c {
-        '\n' | '\r' | '\t' => out.push(' '),
+        // Line and paragraph separators too: a name cannot fake a line.
+        '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' | '\u{0085}' => out.push(' '),
         c if c.is_control() || invisible(c) => {}
         c if markdown(c) => {
             out.push('\\');
@@ -64,7 +82,17 @@ pub fn inert(text: &str) -> String {
     for c in text.chars() {
         shown(c, &mut out);
     }
-    out
+    list_proof(out)
+}
+
+/// Text that starts like an ordered list item (`1. x`) gets its `.`
+/// escaped, in case it stands at the start of a line.
+fn list_proof(mut text: String) -> String {
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && text[digits..].starts_with('.') {
+        text.insert(digits, '\\');
+    }
+    text
 }
 
 /// `text`, inert, in at most `max` characters (at least 2): when it is
@@ -78,7 +106,8 @@ pub fn inert_max(text: &str, max: usize) -> String {
         return full;
     }
     let mut out = String::new();
-    let mut len = 0;
+    // Room for the escape a leading `1.` may get.
+    let mut len = usize::from(text.starts_with(|c: char| c.is_ascii_digit()));
     let mut piece = String::new();
     for c in text.chars() {
         piece.clear();
@@ -91,7 +120,7 @@ pub fn inert_max(text: &str, max: usize) -> String {
         len += n;
     }
     out.push('…');
-    out
+    list_proof(out)
 }
 
 /// `text` trimmed, or `fallback` when nothing visible is left.
@@ -155,6 +184,12 @@ mod tests {
         assert_eq!(inert("계약서\u{202E}exe.fdp"), "계약서exe.fdp");
         assert_eq!(inert("a\u{200B}b\u{FEFF}c\nd"), "abc d");
         assert_eq!(inert("# title"), "\\# title");
+        assert_eq!(inert("1. not a list"), "1\\. not a list");
+        assert_eq!(inert("a\u{2028}b\u{E0041}c"), "a bc");
+        assert_eq!(
+            or_fallback("\u{3164}\u{115F}", || "Party 1".into()),
+            "Party 1"
+        );
     }
 
     #[test]

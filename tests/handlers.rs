@@ -1404,6 +1404,20 @@ async fn autocomplete_answers_in_time_when_comake_is_slow() {
         started.elapsed()
     );
     assert!(a.choices().is_empty());
+    // The next keystroke does not ask the slow Comake again.
+    let lists = h.sim.count(Endpoint::ListContracts);
+    let again = std::time::Instant::now();
+    let a = h
+        .autocomplete(
+            &Actor::user(KIM),
+            "contract show",
+            &[("contract", json!("N"))],
+            "contract",
+        )
+        .await;
+    assert!(a.choices().is_empty());
+    assert!(again.elapsed() < Duration::from_millis(500));
+    assert_eq!(h.sim.count(Endpoint::ListContracts), lists);
 }
 
 // ----- limits and guards -----
@@ -1921,20 +1935,23 @@ mod hostile {
                 }
 
                 // The DMs about this contract, whatever its name.
-                let events: Vec<Event> = (0..30)
-                    .map(|i| match i % 3 {
+                let events: Vec<(String, Event)> = (0..30)
+                    .map(|i| (format!("c{}", i / 2), match i % 3 {
                         0 => Event::Signed { contract: contract.clone(), signee: signees[i % 10].clone() },
                         1 => Event::Waiting { id: id.to_string(), contract: contract.clone() },
                         _ => Event::Completed { contract: contract.clone() },
-                    })
+                    }))
                     .collect();
                 let dms = direct_messages(&h.app, Lang::Ko, &events);
                 let mut seen = vec![false; events.len()];
-                for (reply, indices) in &dms {
+                let mut home = std::collections::HashMap::new();
+                for (n, (reply, indices)) in dms.iter().enumerate() {
                     let body = comake_bot::notify::dm_body(reply);
                     assert_fits(&body);
                     for i in indices {
                         seen[*i] = true;
+                        let first = *home.entry(events[*i].0.clone()).or_insert(n);
+                        assert_eq!(first, n, "a contract's events were split over two DMs");
                     }
                 }
                 assert!(seen.iter().all(|s| *s), "an event was in no DM");

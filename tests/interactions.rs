@@ -82,10 +82,16 @@ async fn slow_client(addr: SocketAddr, in_body: bool) -> tokio::task::JoinHandle
     use tokio::io::AsyncWriteExt;
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     tokio::spawn(async move {
+        // Signature headers of the right shape (not valid ones): they pass
+        // the first look and hold a request slot while the body trickles.
         let start = if in_body {
-            "POST /interactions HTTP/1.1\r\nhost: x\r\ncontent-length: 1000\r\n\r\n"
+            format!(
+                "POST /interactions HTTP/1.1\r\nhost: x\r\ncontent-length: 1000\r\nx-signature-ed25519: {}\r\nx-signature-timestamp: {}\r\n\r\n",
+                "ab".repeat(64),
+                now()
+            )
         } else {
-            "POST /interactions HTTP/1.1\r\n"
+            "POST /interactions HTTP/1.1\r\n".to_owned()
         };
         if stream.write_all(start.as_bytes()).await.is_err() {
             return;

@@ -163,6 +163,21 @@ async fn export_then_import_restores_accounts_and_audit() {
     let done = tasks::import(&fresh, &twice, false).await.unwrap();
     assert_eq!(done.refused.len(), 1, "{:?}", done.refused);
     assert_eq!(fresh.account_count(), 0);
+    // An id already linked (same email, another name) is refused like a
+    // link would be, before anything is written.
+    let mut renamed: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+    renamed["record"]["name"] = json!("Someone else");
+    let mut new_one: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+    new_one["record"]["discord_id"] = json!(4);
+    new_one["record"]["email"] = json!("d@x.com");
+    let changed = h.dir.path().join("changed.jsonl");
+    std::fs::write(&changed, format!("{renamed}\n{new_one}")).unwrap();
+    let done = tasks::import(&restored, &changed, false).await.unwrap();
+    assert_eq!(done.refused.len(), 1, "{:?}", done.refused);
+    assert!(
+        restored.account(4).unwrap().is_none(),
+        "a refused import wrote"
+    );
 }
 
 /// Every sample of a Prometheus text page, checking each line's form.

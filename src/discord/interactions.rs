@@ -38,7 +38,7 @@ const FIRST_RESPONSE: Duration = Duration::from_millis(2800);
 /// A request's headers must arrive within this.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 /// A request's body must arrive within this (Discord sends it at once).
-pub const BODY_TIMEOUT: Duration = Duration::from_secs(5);
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(2);
 /// Open connections; one more is closed at once.
 pub const MAX_CONNECTIONS: usize = 1024;
 /// Requests being read or answered; one more is answered 503.
@@ -144,7 +144,21 @@ impl Responder for HttpResponder {
     }
 }
 
+/// Whether the signature headers are there and of the right shape: a
+/// request without them takes no request slot.
+fn signed_shape(headers: &HeaderMap) -> bool {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let signature = header("x-signature-ed25519")
+        .is_some_and(|s| s.len() == 128 && s.bytes().all(|b| b.is_ascii_hexdigit()));
+    let timestamp = header("x-signature-timestamp")
+        .is_some_and(|t| (1..=20).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()));
+    signature && timestamp
+}
+
 async fn interactions(State(ep): State<Endpoint>, headers: HeaderMap, body: Body) -> Response {
+    if !signed_shape(&headers) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
     let Ok(_request) = ep.requests.clone().try_acquire_owned() else {
         metrics::counter!(crate::observe::HTTP_REFUSED, "why" => "busy").increment(1);
         return StatusCode::SERVICE_UNAVAILABLE.into_response();

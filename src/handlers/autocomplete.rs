@@ -69,6 +69,13 @@ impl<K: Hash + Eq, V> Recent<K, V> {
         value
     }
 
+    /// Remember that a read of `key` failed (or took too long).
+    fn failed(&self, key: K) {
+        if let Ok(mut map) = self.0.lock() {
+            map.entry(key).or_insert_with(|| (Instant::now(), None));
+        }
+    }
+
     /// Drop what has expired; how many entries are left.
     fn sweep(&self) -> usize {
         self.0
@@ -124,6 +131,8 @@ pub async fn complete(ctx: &Ctx<'_>) -> Vec<(String, String)> {
     match tokio::time::timeout(DEADLINE, choices(ctx)).await {
         Ok(choices) => choices,
         Err(_) => {
+            // A slow Comake is not asked again on every keystroke.
+            ctx.app.contracts.lists.failed(ctx.inv.user);
             tracing::debug!(command = %ctx.inv.command, "autocomplete timed out; no choices");
             Vec::new()
         }

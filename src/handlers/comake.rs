@@ -335,7 +335,8 @@ pub async fn how_to_sign(ctx: &Ctx<'_>) -> HandlerResult {
         .flatten()
         .and_then(|s| s.contracts.get(id).map(|c| c.name.clone()))
         .unwrap_or_default();
-    Ok(Reply::text(
-        ctx.t("dm-how-to-sign", &args!["name" => plain(&name)]),
-    ))
+    Ok(Reply::text(ctx.t(
+        "dm-how-to-sign",
+        &args!["name" => crate::text::inert_max(&name, 200)],
+    )))
 }

@@ -186,7 +186,12 @@ pub async fn audit(ctx: &Ctx<'_>) -> HandlerResult {
         let contract = e
             .contract
             .as_deref()
-            .map(|c| format!(" `{}`", plain(c)))
+            .map(|c| match crate::comake::wire::ContractId::parse(c) {
+                // Ids are letters, digits, - and _: safe in a code span,
+                // where escapes would show.
+                Some(id) => format!(" `{id}`"),
+                None => format!(" {}", plain(c)),
+            })
             .unwrap_or_default();
         lines.push(format!(
             "• {}",

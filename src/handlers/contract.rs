@@ -570,7 +570,7 @@ pub async fn signee(ctx: &Ctx<'_>) -> HandlerResult {
             Ok(Reply::text(ctx.t(
                 "signee-done",
                 &args![
-                    "party" => plain(&party.name),
+                    "party" => text::inert_max(&party_name(ctx, &party), NAME_BUDGET),
                     "name" => name_of(&c),
                     "signee" => plain(&signee_name),
                     "email" => plain(&signee_email),
@@ -618,7 +618,7 @@ fn plan(ctx: &Ctx<'_>, c: &Contract, inline: Option<SigneeInput>) -> Result<Plan
         None if !missing.is_empty() => {
             let names = missing
                 .iter()
-                .map(|p| plain(&p.name))
+                .map(|p| text::inert_max(&party_name(ctx, p), 40))
                 .collect::<Vec<_>>()
                 .join(", ");
             return Err(ctx.refuse("request-missing", &args!["parties" => names]));

@@ -413,8 +413,13 @@ impl<'a> Ctx<'a> {
     /// recorded as not delivered (a link issued but not shown is no link).
     fn undelivered(&self) {
         if let Ok(mut pending) = self.audit.lock() {
-            for entry in pending.iter_mut().filter(|e| e.outcome == "ok") {
-                entry.outcome = "failed: the reply was not delivered".into();
+            for entry in pending.iter_mut() {
+                if entry.action.starts_with("contract.link_") && entry.outcome == "ok" {
+                    entry.outcome = "failed: the link was not delivered".into();
+                } else {
+                    // The action itself happened; only the answer was lost.
+                    entry.outcome.push_str("; the reply was not delivered");
+                }
             }
         }
     }

@@ -181,78 +181,101 @@ pub fn changes(id: &str, old: Option<&SeenContract>, new: &SeenContract) -> Vec<
 /// The DMs for `events`, in the user's language: text and, for contracts
 /// waiting for their signature, a button that explains how to sign. As many
 /// messages as it takes for every event to be shown, each with the indices
-/// of its events.
-pub fn direct_messages(app: &App, lang: Lang, events: &[Event]) -> Vec<(Reply, Vec<usize>)> {
+/// of its events; `events` are `(contract id, event)`, and one contract's
+/// events stay in one message, so it is delivered (and recorded) whole.
+pub fn direct_messages(
+    app: &App,
+    lang: Lang,
+    events: &[(String, Event)],
+) -> Vec<(Reply, Vec<usize>)> {
     let t =
         |id: &str, args: &[(&str, fluent_bundle::FluentValue<'static>)]| app.i18n.t(lang, id, args);
     let name = |n: &str| text::inert_max(n, NAME_BUDGET);
     let header = t("dm-header", &[]);
     let footer = t("dm-footer", &[]);
-    let mut messages = Vec::new();
-    let mut lines: Vec<String> = Vec::new();
-    let mut buttons: Vec<Component> = Vec::new();
-    let mut indices = Vec::new();
-    let mut length = header.chars().count() + footer.chars().count() + 2;
-    for (i, e) in events.iter().enumerate() {
-        let mut button = None;
-        let line = match e {
-            Event::Viewed { contract, signee } => t(
-                "dm-viewed",
-                &args!["name" => name(contract), "signee" => name(signee)],
-            ),
-            Event::Signed { contract, signee } => t(
-                "dm-signed",
-                &args!["name" => name(contract), "signee" => name(signee)],
-            ),
-            Event::Rejected { contract, signee } => t(
-                "dm-rejected",
-                &args!["name" => name(contract), "signee" => name(signee)],
-            ),
-            Event::Completed { contract } => t("dm-completed", &args!["name" => name(contract)]),
-            Event::Cancelled { contract } => t("dm-cancelled", &args!["name" => name(contract)]),
-            Event::Waiting { id, contract } => {
-                button = Some(Component::Button {
-                    label: t("dm-button-how", &[("name", fv(contract.clone()))]),
-                    custom_id: format!("n:sign:{id}"),
-                    style: Style::Primary,
-                });
-                t("dm-waiting", &args!["name" => name(contract)])
-            }
-        };
-        let line = format!("• {line}");
-        let n = line.chars().count() + 1;
-        let full = length + n > reply::MAX_CONTENT || (button.is_some() && buttons.len() == 25);
-        if full && !lines.is_empty() {
-            messages.push(dm(
-                &header,
-                &footer,
-                &lines,
-                &buttons,
-                std::mem::take(&mut indices),
-            ));
-            lines.clear();
-            buttons.clear();
-            length = header.chars().count() + footer.chars().count() + 2;
+    // Each event's line and button.
+    let shown: Vec<(String, Option<Component>)> = events
+        .iter()
+        .map(|(_, e)| {
+            let mut button = None;
+            let line = match e {
+                Event::Viewed { contract, signee } => t(
+                    "dm-viewed",
+                    &args!["name" => name(contract), "signee" => name(signee)],
+                ),
+                Event::Signed { contract, signee } => t(
+                    "dm-signed",
+                    &args!["name" => name(contract), "signee" => name(signee)],
+                ),
+                Event::Rejected { contract, signee } => t(
+                    "dm-rejected",
+                    &args!["name" => name(contract), "signee" => name(signee)],
+                ),
+                Event::Completed { contract } => {
+                    t("dm-completed", &args!["name" => name(contract)])
+                }
+                Event::Cancelled { contract } => {
+                    t("dm-cancelled", &args!["name" => name(contract)])
+                }
+                Event::Waiting { id, contract } => {
+                    button = Some(Component::Button {
+                        label: t("dm-button-how", &[("name", fv(contract.clone()))]),
+                        custom_id: format!("n:sign:{id}"),
+                        style: Style::Primary,
+                    });
+                    t("dm-waiting", &args!["name" => name(contract)])
+                }
+            };
+            (format!("• {line}"), button)
+        })
+        .collect();
+    // One contract's events are consecutive; keep them in one message.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, (contract, _)) in events.iter().enumerate() {
+        match groups.last_mut() {
+            Some(g) if g.first().is_some_and(|&f| events[f].0 == *contract) => g.push(i),
+            _ => groups.push(vec![i]),
         }
-        length += n;
-        lines.push(line);
-        buttons.extend(button);
-        indices.push(i);
     }
-    if !lines.is_empty() {
-        messages.push(dm(&header, &footer, &lines, &buttons, indices));
+    let base = header.chars().count() + footer.chars().count() + 2;
+    let cost = |i: usize| shown[i].0.chars().count() + 1;
+    let mut messages = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    let (mut length, mut buttons) = (base, 0);
+    for group in groups {
+        let group_length: usize = group.iter().map(|&i| cost(i)).sum();
+        let group_buttons = group.iter().filter(|&&i| shown[i].1.is_some()).count();
+        let fits = length + group_length <= reply::MAX_CONTENT && buttons + group_buttons <= 25;
+        if !fits && !current.is_empty() {
+            messages.push(dm(&header, &footer, &shown, std::mem::take(&mut current)));
+            (length, buttons) = (base, 0);
+        }
+        // A group too long for one message on its own goes line by line.
+        for i in group {
+            if length + cost(i) > reply::MAX_CONTENT && !current.is_empty() {
+                messages.push(dm(&header, &footer, &shown, std::mem::take(&mut current)));
+                (length, buttons) = (base, 0);
+            }
+            length += cost(i);
+            buttons += usize::from(shown[i].1.is_some());
+            current.push(i);
+        }
+    }
+    if !current.is_empty() {
+        messages.push(dm(&header, &footer, &shown, current));
     }
     messages
 }
 
-/// One DM of [`direct_messages`], with the indices of its events.
+/// One DM of [`direct_messages`]: the events at `indices`.
 fn dm(
     header: &str,
     footer: &str,
-    lines: &[String],
-    buttons: &[Component],
+    shown: &[(String, Option<Component>)],
     indices: Vec<usize>,
 ) -> (Reply, Vec<usize>) {
+    let lines: Vec<&str> = indices.iter().map(|&i| shown[i].0.as_str()).collect();
+    let buttons: Vec<Component> = indices.iter().filter_map(|&i| shown[i].1.clone()).collect();
     let mut reply = Reply::text(format!("{header}\n{}\n{footer}", lines.join("\n")));
     for row in buttons.chunks(5) {
         reply = reply.row(row.to_vec());
@@ -448,27 +471,36 @@ impl Watcher {
         let mut unreachable = false;
         // The person may have turned notifications off, or been unlinked,
         // while Comake was being read: then no DM, and nothing is written.
-        let still_wanted = |now: &Option<NotifyState>| match now {
-            Some(now) => now.enabled && now.generation == state.generation,
-            None => !existed,
+        // Also when they were unlinked and linked again (maybe to another
+        // Comake user): the account must be the very one that was read.
+        let still_wanted = || -> Result<bool, NotifyError> {
+            let now = store.notify_state(account.discord_id)?;
+            let setting = match now {
+                Some(now) => now.enabled && now.generation == state.generation,
+                None => !existed,
+            };
+            Ok(setting && store.account(account.discord_id)?.as_ref() == Some(account))
         };
-        if !still_wanted(&store.notify_state(account.discord_id)?)
-            || store.account(account.discord_id)?.is_none()
-        {
+        if !still_wanted()? {
             return Ok(0);
         }
         // Each DM is sent in turn; an event is recorded as seen only once
         // its DM was delivered, so an undelivered one is announced next time.
         let lang = Lang::from_locale(&state.locale);
-        let only: Vec<Event> = events.iter().map(|(_, e)| e.clone()).collect();
         let mut delivered = vec![false; events.len()];
-        for (message, indices) in direct_messages(&self.app, lang, &only) {
+        for (n, (message, indices)) in direct_messages(&self.app, lang, &events)
+            .into_iter()
+            .enumerate()
+        {
+            if n > 0 && !still_wanted()? {
+                break;
+            }
             match self.send(account.discord_id, &message).await {
                 Ok(Sent::Delivered) => {
                     sent += 1;
                     for &i in &indices {
                         delivered[i] = true;
-                        metrics::counter!(observe::NOTIFICATIONS, "kind" => only[i].kind())
+                        metrics::counter!(observe::NOTIFICATIONS, "kind" => events[i].1.kind())
                             .increment(1);
                     }
                 }
@@ -506,7 +538,7 @@ impl Watcher {
                     None if existed => return None,
                     None => NotifyState {
                         locale: locale.clone(),
-                        ..NotifyState::default()
+                        ..NotifyState::fresh()
                     },
                 };
                 now.baseline = true;
@@ -516,7 +548,10 @@ impl Watcher {
             })
             .await?;
         // A first state written just as the person was unlinked goes again.
-        if written.is_some() && !existed && store.account(account.discord_id)?.is_none() {
+        if written.is_some()
+            && !existed
+            && store.account(account.discord_id)?.as_ref() != Some(account)
+        {
             store.forget_notify_state(account.discord_id).await?;
         }
         Ok(sent)
@@ -579,10 +614,16 @@ pub async fn touch(app: &App, user: u64, locale: &str) {
         return;
     }
     let locale = locale.to_owned();
+    let existed = state.is_some();
     let updated = app
         .store
         .update_notify_state(user, move |now| {
-            let mut now = now.unwrap_or_default();
+            // Gone since it was read: unlinked meanwhile, so not recreated.
+            let mut now = match now {
+                Some(now) => now,
+                None if existed => return None,
+                None => NotifyState::fresh(),
+            };
             now.locale.clone_from(&locale);
             now.unreachable = false;
             Some(now)
@@ -599,7 +640,7 @@ pub async fn touch(app: &App, user: u64, locale: &str) {
 pub async fn set_enabled(app: &App, user: u64, enabled: bool) -> Result<(), StoreError> {
     app.store
         .update_notify_state(user, move |now| {
-            let mut state = now.unwrap_or_default();
+            let mut state = now.unwrap_or_else(NotifyState::fresh);
             state.enabled = enabled;
             state.generation = state.generation.wrapping_add(1);
             if enabled {

@@ -373,15 +373,11 @@ impl Store {
         partial: bool,
     ) -> Result<Vec<(Account, LinkError)>, StoreError> {
         self.blocking(move |inner| {
-            let refused = inner.import_refusals(&accounts)?;
+            let (write, mut refused) = inner.import_plan(accounts)?;
             if !refused.is_empty() && !partial {
                 return Ok(refused);
             }
-            let mut refused = Vec::new();
-            for account in accounts {
-                if inner.account(account.discord_id)?.as_ref() == Some(&account) {
-                    continue;
-                }
+            for account in write {
                 match inner.link(account.clone(), false, false) {
                     Ok(_) => {}
                     Err(LinkError::Store(e)) => return Err(e),
@@ -548,49 +544,51 @@ impl Inner {
         Ok(removed)
     }
 
-    /// The accounts an import would refuse, without writing anything.
-    fn import_refusals(
+    /// Split an import's accounts, without writing anything, by the same
+    /// rules as linking: those to write, those already there (identical),
+    /// and those refused because their Discord id is linked to another
+    /// account or their email to another Discord id, in the store or
+    /// earlier in the import.
+    #[allow(clippy::type_complexity)]
+    fn import_plan(
         &self,
-        accounts: &[Account],
-    ) -> Result<Vec<(Account, LinkError)>, StoreError> {
-        let mut emails: HashMap<String, u64> = HashMap::new();
-        let mut ids: HashMap<u64, String> = HashMap::new();
-        let mut refused = Vec::new();
-        for account in accounts {
-            let email = normalize_email(&account.email);
+        accounts: Vec<Account>,
+    ) -> Result<(Vec<Account>, Vec<(Account, LinkError)>), StoreError> {
+        let mut by_id: HashMap<u64, Account> = HashMap::new();
+        let mut by_email: HashMap<String, u64> = HashMap::new();
+        let (mut write, mut refused) = (Vec::new(), Vec::new());
+        for mut account in accounts {
+            account.email = normalize_email(&account.email);
             let id = account.discord_id;
-            if self.account(id)?.as_ref() == Some(account) {
-                emails.insert(email.clone(), id);
-                ids.insert(id, email);
-                continue;
+            let existing = match by_id.get(&id) {
+                Some(a) => Some(a.clone()),
+                None => self.account(id)?,
+            };
+            match existing {
+                Some(a) if a == account => continue,
+                Some(a) => {
+                    refused.push((account, LinkError::AlreadyLinked { email: a.email }));
+                    continue;
+                }
+                None => {}
             }
-            let owner = match emails.get(&email) {
+            let owner = match by_email.get(&account.email) {
                 Some(owner) => Some(*owner),
                 None => self
                     .emails
-                    .get(email.as_bytes())?
+                    .get(account.email.as_bytes())?
                     .map(|o| be_u64(&o))
                     .transpose()?,
             };
             if let Some(owner) = owner.filter(|o| *o != id) {
-                refused.push((account.clone(), LinkError::EmailTaken { owner }));
+                refused.push((account, LinkError::EmailTaken { owner }));
                 continue;
             }
-            let linked = match ids.get(&id) {
-                Some(e) => Some(e.clone()),
-                None => self.account(id)?.map(|a| a.email),
-            };
-            if let Some(existing) = linked.filter(|e| *e != email) {
-                refused.push((
-                    account.clone(),
-                    LinkError::AlreadyLinked { email: existing },
-                ));
-                continue;
-            }
-            emails.insert(email.clone(), id);
-            ids.insert(id, email);
+            by_email.insert(account.email.clone(), id);
+            by_id.insert(id, account.clone());
+            write.push(account);
         }
-        Ok(refused)
+        Ok((write, refused))
     }
 
     /// Whether this very entry is in the audit log already.

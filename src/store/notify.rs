@@ -25,6 +25,17 @@ pub struct NotifyState {
     pub generation: u64,
 }
 
+impl NotifyState {
+    /// A new state with a random generation, so a read that started
+    /// before a state was removed and made again never matches it.
+    pub fn fresh() -> Self {
+        Self {
+            generation: rand::random(),
+            ..Self::default()
+        }
+    }
+}
+
 impl Default for NotifyState {
     fn default() -> Self {
         Self {
