@@ -283,6 +283,27 @@ async fn after_the_code_a_taken_or_existing_email_is_explained() {
 }
 
 #[tokio::test]
+async fn only_the_proven_email_is_linked_whatever_comake_answers() {
+    let h = Harness::with_smtp(&[]).await;
+    h.sim.answer_register_as(Some("someone-else@example.com"));
+    let a = h
+        .register(&Actor::user(KIM), "kim@example.com", "Kim")
+        .await;
+    assert_eq!(a.outcome.result, "error", "{}", a.text());
+    assert!(a.outcome.error_id.is_some());
+    assert!(a.text().contains("different email"), "{}", a.text());
+    assert!(h.app.store.account(KIM).unwrap().is_none());
+    assert!(h
+        .app
+        .store
+        .account_by_email("someone-else@example.com")
+        .unwrap()
+        .is_none());
+    let audit = h.app.store.audit_newest(1, Some(KIM)).unwrap();
+    assert!(audit[0].outcome.contains("another email"), "{:?}", audit[0]);
+}
+
+#[tokio::test]
 async fn three_codes_an_hour_per_person_and_per_email() {
     let h = Harness::with_smtp(&[]).await;
     for i in 0..3 {

@@ -107,6 +107,8 @@ struct Control {
     revoked: HashSet<u64>,
     token_subjects: HashMap<u64, String>,
     refused_users: HashSet<String>,
+    /// register-client answers with this email instead (a misbehaving Comake).
+    register_as: Option<String>,
     next_jti: u64,
     admin_lifetime: Duration,
     client_lifetime: Duration,
@@ -227,6 +229,12 @@ impl ComakeSim {
         signees: Vec<crate::comake::wire::SigneeInput>,
     ) -> Result<Contract, ApiError> {
         lock(&self.shared.company).set_signees(owner, id, signees)
+    }
+
+    /// Make register-client answer with `email` instead of the one it was
+    /// given (`None`: answer truthfully again).
+    pub fn answer_register_as(&self, email: Option<&str>) {
+        lock(&self.shared.control).register_as = email.map(str::to_owned);
     }
 
     /// A signee views, signs or rejects on the signing page.
@@ -566,7 +574,10 @@ async fn register_client(
 ) -> ApiResult {
     s.authenticate(&headers, TokenKind::Admin)?;
     let req: RegisterClientRequest = body(&raw)?;
-    let client = lock(&s.company).register(&req.email, &req.name, req.phone)?;
+    let mut client = lock(&s.company).register(&req.email, &req.name, req.phone)?;
+    if let Some(other) = lock(&s.control).register_as.clone() {
+        client.email = other;
+    }
     ok(StatusCode::CREATED, ClientResponse { client })
 }
 
