@@ -1,6 +1,6 @@
 //! Running the bot: `check`, export and import, health and metrics, SIGTERM, and logs that leak nothing.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! The Comake client against the simulator on 127.0.0.1: every endpoint, every error class, tokens, retries, timeouts.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -1,6 +1,6 @@
 //! End to end over the gateway: the real serenity client against a fake Discord on 127.0.0.1 (REST through DISCORD_HTTP_PROXY, a websocket gateway).
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

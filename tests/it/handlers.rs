@@ -1,6 +1,6 @@
 //! Every command through a recording responder, against the Comake simulator and a temporary sled store. Every body sent is checked against Discord's spec as it is recorded.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

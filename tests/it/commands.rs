@@ -1,6 +1,6 @@
 //! The command definitions in `commands/`: valid for Discord's spec and limits, and exactly what the handlers serve.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

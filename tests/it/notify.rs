@@ -1,6 +1,6 @@
 //! Notifications: the watcher against the simulator and a fake Discord REST on 127.0.0.1.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;

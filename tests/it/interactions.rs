@@ -1,6 +1,6 @@
 //! The HTTP interactions endpoint: signature checks before anything is read, and the same handlers end to end, in-process and as the real binary.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
