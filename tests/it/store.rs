@@ -63,7 +63,12 @@ fn every_acknowledged_link_survives_sigkill() {
     while rounds < 20 && Instant::now() < deadline {
         let start = 1 + rounds as u64 * 1_000_000;
         let mut child = Command::new(&exe)
-            .args(["store::crash_child", "--exact", "--nocapture", "--test-threads=1"])
+            .args([
+                "store::crash_child",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_ENV, &path)
             .env("COMAKE_BOT_CRASH_CHILD_START", start.to_string())
             .stdout(Stdio::piped())
