@@ -113,17 +113,10 @@ impl ContractCache {
     }
 }
 
-/// Whether `command` can act on a contract of this state and role.
+/// Whether `command` can act on a contract of this state and role (show
+/// and rename work on anything in the user's box).
 pub fn offers(command: &str, status: ContractStatus, role: Role) -> bool {
-    let sender = role == Role::Sender;
-    match command {
-        "contract edit" => sender && status.can_edit(),
-        "contract delete" => status.can_delete(),
-        "contract signee" | "contract request-sign" => sender && status.can_request_sign(),
-        "contract cancel-sign" => sender && status.can_cancel_sign(),
-        // show and rename work on anything in the user's box.
-        _ => true,
-    }
+    super::action::Action::of_command(command).is_none_or(|a| a.allowed(status, role))
 }
 
 /// The choices for the focused option: `(label, value)` pairs, at most 25.

@@ -11,12 +11,12 @@ use crate::config::Registration;
 use crate::store::{Account, LinkError, LinkMethod};
 use crate::validate;
 
+use super::button::ButtonId;
 use super::reply::Modal;
 use super::verify::{self, Check, Start};
 use super::{discord_time, fv, plain, Component, Ctx, Failure, HandlerResult, Reply, Style};
 
-/// The button that opens the code form, and the form itself.
-pub const ENTER_CODE: &str = "v:enter";
+/// The code form's id.
 pub const SUBMIT_CODE: &str = "v:submit";
 const CODE_INPUT: &str = "code";
 
@@ -115,14 +115,14 @@ fn not_linked_yet(ctx: &Ctx<'_>) -> Result<(), Failure> {
 fn code_prompt(ctx: &Ctx<'_>, text: String) -> Reply {
     Reply::text(text).row(vec![Component::Button {
         label: ctx.t("register-enter-code", &[]),
-        custom_id: ENTER_CODE.to_owned(),
+        custom_id: ButtonId::EnterCode.to_string(),
         style: Style::Primary,
     }])
 }
 
 /// The **Enter code** button: open the form, if a code is waiting.
 pub async fn enter_code(ctx: &Ctx<'_>) -> HandlerResult {
-    if ctx.inv.custom_id != ENTER_CODE || !ctx.app.verifications.waiting(ctx.inv.user) {
+    if !ctx.app.verifications.waiting(ctx.inv.user) {
         return Err(ctx.refuse("register-code-none", &[]));
     }
     Ok(Reply {
@@ -326,14 +326,16 @@ pub async fn notifications(ctx: &Ctx<'_>) -> HandlerResult {
 /// user's signature. It explains; it never hands out a link.
 pub async fn how_to_sign(ctx: &Ctx<'_>) -> HandlerResult {
     ctx.account()?;
-    let id = ctx.inv.custom_id.rsplit(':').next().unwrap_or_default();
+    let Ok(ButtonId::HowToSign(id)) = ctx.inv.custom_id.parse() else {
+        return Err(ctx.refuse("error-unknown-command", &[]));
+    };
     let name = ctx
         .app
         .store
         .notify_state(ctx.inv.user)
         .ok()
         .flatten()
-        .and_then(|s| s.contracts.get(id).map(|c| c.name.clone()))
+        .and_then(|s| s.contracts.get(id.as_str()).map(|c| c.name.clone()))
         .unwrap_or_default();
     Ok(Reply::text(ctx.t(
         "dm-how-to-sign",

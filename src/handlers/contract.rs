@@ -8,6 +8,8 @@ use crate::comake::{ComakeError, UserClient};
 use crate::store::Account;
 use crate::validate;
 
+use super::action::Action;
+use super::button::ButtonId;
 use super::confirm::{Pending, Shown};
 use super::{
     discord_time, fv, page_count, party_name, plain, reply, Component, Ctx, Failure, HandlerResult,
@@ -48,6 +50,19 @@ async fn resolve(ctx: &Ctx<'_>, user: &UserClient, raw: Option<&str>) -> Result<
 
 fn name_of(c: &Contract) -> String {
     text::inert_max(&c.summary.name, 2 * NAME_BUDGET)
+}
+
+/// Whether the person may take `action` on `c` now: the sender's alone,
+/// and allowed by its state; otherwise the refusal that explains why.
+fn guard(ctx: &Ctx<'_>, c: &Contract, action: Action) -> Result<(), Failure> {
+    if action.needs_sender() {
+        require_sender(ctx, c)?;
+    }
+    if action.allowed(c.summary.status, c.summary.role) {
+        Ok(())
+    } else {
+        Err(wrong_state(ctx, c))
+    }
 }
 
 fn require_sender(ctx: &Ctx<'_>, c: &Contract) -> Result<(), Failure> {
@@ -133,10 +148,7 @@ async fn edit_link(
     user: &UserClient,
     c: &Contract,
 ) -> HandlerResult {
-    require_sender(ctx, c)?;
-    if !c.summary.status.can_edit() {
-        return Err(wrong_state(ctx, c));
-    }
+    guard(ctx, c, Action::Edit)?;
     let url = user
         .edit_contract_link(&c.summary.id)
         .await
@@ -211,14 +223,22 @@ async fn list_page(ctx: &Ctx<'_>, tab: BoxTab, page: i64) -> HandlerResult {
     if page > 1 {
         row.push(action(
             ctx.t("button-previous", &[]),
-            format!("l:{}:{}", tab.as_str(), page - 1),
+            ButtonId::Page {
+                tab,
+                page: page - 1,
+            }
+            .to_string(),
             Style::Secondary,
         ));
     }
     if u64::from(page) < pages {
         row.push(action(
             ctx.t("button-next", &[]),
-            format!("l:{}:{}", tab.as_str(), page + 1),
+            ButtonId::Page {
+                tab,
+                page: page + 1,
+            }
+            .to_string(),
             Style::Secondary,
         ));
     }
@@ -316,38 +336,19 @@ fn render(ctx: &Ctx<'_>, c: &Contract) -> Reply {
         .rev()
         .find_map(|history| reply::fit(NAME_BUDGET, MIN_BUDGET, |b| build(b, history)))
         .unwrap_or_else(|| build(MIN_BUDGET, 0));
-    let id = s.id.as_str();
-    let mut row = Vec::new();
-    if s.role == Role::Sender {
-        if s.status.can_edit() {
-            row.push(action(
-                ctx.t("button-edit", &[]),
-                format!("a:edit:{id}"),
-                Style::Secondary,
-            ));
-        }
-        if s.status.can_request_sign() {
-            row.push(action(
-                ctx.t("button-request", &[]),
-                format!("a:request:{id}"),
-                Style::Primary,
-            ));
-        }
-        if s.status.can_cancel_sign() {
-            row.push(action(
-                ctx.t("button-cancel-sign", &[]),
-                format!("a:cancel:{id}"),
-                Style::Danger,
-            ));
-        }
-    }
-    if s.status.can_delete() {
-        row.push(action(
-            ctx.t("button-delete", &[]),
-            format!("a:delete:{id}"),
-            Style::Danger,
-        ));
-    }
+    let row = Action::ALL
+        .into_iter()
+        .filter(|a| a.allowed(s.status, s.role))
+        .map(|a| {
+            let style = match a {
+                Action::Edit => Style::Secondary,
+                Action::RequestSign => Style::Primary,
+                Action::CancelSign | Action::Delete => Style::Danger,
+            };
+            let id = ButtonId::Act(a, s.id.clone());
+            action(ctx.t(a.label(), &[]), id.to_string(), style)
+        })
+        .collect();
     Reply::text(content).row(row)
 }
 
@@ -397,9 +398,7 @@ pub async fn delete(ctx: &Ctx<'_>) -> HandlerResult {
 }
 
 fn ask_delete(ctx: &Ctx<'_>, c: &Contract) -> HandlerResult {
-    if !c.summary.status.can_delete() {
-        return Err(wrong_state(ctx, c));
-    }
+    guard(ctx, c, Action::Delete)?;
     let nonce = ctx.app.confirmations.add(
         ctx.inv.user,
         Pending::Delete {
@@ -414,6 +413,15 @@ fn ask_delete(ctx: &Ctx<'_>, c: &Contract) -> HandlerResult {
     ))
 }
 
+/// A confirmation button's id.
+fn confirm(ok: bool, nonce: &str) -> String {
+    ButtonId::Confirm {
+        ok,
+        nonce: nonce.to_owned(),
+    }
+    .to_string()
+}
+
 fn confirm_dialog(ctx: &Ctx<'_>, text: String, nonce: &str, confirm_label: &str) -> Reply {
     let style = if confirm_label == "button-send" {
         Style::Success
@@ -421,10 +429,10 @@ fn confirm_dialog(ctx: &Ctx<'_>, text: String, nonce: &str, confirm_label: &str)
         Style::Danger
     };
     Reply::text(text).row(vec![
-        action(ctx.t(confirm_label, &[]), format!("c:ok:{nonce}"), style),
+        action(ctx.t(confirm_label, &[]), confirm(true, nonce), style),
         action(
             ctx.t("button-never-mind", &[]),
-            format!("c:no:{nonce}"),
+            confirm(false, nonce),
             Style::Secondary,
         ),
     ])
@@ -445,10 +453,7 @@ pub async fn cancel_sign(ctx: &Ctx<'_>) -> HandlerResult {
 }
 
 fn ask_cancel(ctx: &Ctx<'_>, c: &Contract, reason: Option<String>) -> HandlerResult {
-    require_sender(ctx, c)?;
-    if !c.summary.status.can_cancel_sign() {
-        return Err(wrong_state(ctx, c));
-    }
+    guard(ctx, c, Action::CancelSign)?;
     let nonce = ctx.app.confirmations.add(
         ctx.inv.user,
         Pending::CancelSign {
@@ -546,10 +551,7 @@ fn signees_with(
 pub async fn signee(ctx: &Ctx<'_>) -> HandlerResult {
     let (_, user) = linked(ctx)?;
     let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
-    require_sender(ctx, &c)?;
-    if !c.summary.status.can_request_sign() {
-        return Err(wrong_state(ctx, &c));
-    }
+    guard(ctx, &c, Action::RequestSign)?;
     let raw_party = ctx.inv.str("party").unwrap_or_default().trim();
     // Autocomplete sends the index; accept the party's name typed by hand too.
     let party = c
@@ -594,10 +596,7 @@ pub async fn request_sign(ctx: &Ctx<'_>) -> HandlerResult {
 type Plan = (Option<Vec<SigneeInput>>, Vec<Shown>);
 
 fn plan(ctx: &Ctx<'_>, c: &Contract, inline: Option<SigneeInput>) -> Result<Plan, Failure> {
-    require_sender(ctx, c)?;
-    if !c.summary.status.can_request_sign() {
-        return Err(wrong_state(ctx, c));
-    }
+    guard(ctx, c, Action::RequestSign)?;
     let missing: Vec<_> = c
         .parties
         .iter()
@@ -713,33 +712,25 @@ fn preview_line(ctx: &Ctx<'_>, c: &Contract, s: &Shown, budget: usize) -> String
     )
 }
 
-/// Every button: `c:ok|no:<nonce>` confirmations, `a:<action>:<id>` from
-/// `/contract show`, `l:<tab>:<page>` list paging.
+/// Every button of `/contract`: confirmations, the actions `/contract show`
+/// offers, and list paging.
 pub async fn on_button(ctx: &Ctx<'_>) -> HandlerResult {
-    let mut parts = ctx.inv.custom_id.splitn(3, ':');
-    let (kind, verb, rest) = (
-        parts.next().unwrap_or_default(),
-        parts.next().unwrap_or_default(),
-        parts.next().unwrap_or_default(),
-    );
-    match kind {
-        "c" => confirmed(ctx, verb == "ok", rest).await,
-        "a" => {
+    match ctx.inv.custom_id.parse::<ButtonId>() {
+        Ok(ButtonId::Confirm { ok, nonce }) => confirmed(ctx, ok, &nonce).await,
+        Ok(ButtonId::Act(a, id)) => {
             let (account, user) = linked(ctx)?;
-            let c = resolve(ctx, &user, Some(rest)).await?;
-            match verb {
-                "edit" => edit_link(ctx, &account, &user, &c).await,
-                "request" => preview(ctx, &c, false),
-                "cancel" => ask_cancel(ctx, &c, None),
-                "delete" => ask_delete(ctx, &c),
-                _ => Err(ctx.refuse("error-unknown-command", &[])),
+            let c = resolve(ctx, &user, Some(id.as_str())).await?;
+            match a {
+                Action::Edit => edit_link(ctx, &account, &user, &c).await,
+                Action::RequestSign => preview(ctx, &c, false),
+                Action::CancelSign => ask_cancel(ctx, &c, None),
+                Action::Delete => ask_delete(ctx, &c),
             }
         }
-        "l" => {
-            let tab = BoxTab::parse(verb).unwrap_or_default();
-            list_page(ctx, tab, rest.parse().unwrap_or(1)).await
+        Ok(ButtonId::Page { tab, page }) => list_page(ctx, tab, i64::from(page)).await,
+        Ok(ButtonId::HowToSign(_) | ButtonId::EnterCode) | Err(_) => {
+            Err(ctx.refuse("error-unknown-command", &[]))
         }
-        _ => Err(ctx.refuse("error-unknown-command", &[])),
     }
 }
 
@@ -763,9 +754,7 @@ async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerResult {
     ctx.app.contracts.forget(ctx.inv.user);
     match pending {
         Pending::Delete { .. } => {
-            if !c.summary.status.can_delete() {
-                return Err(wrong_state(ctx, &c));
-            }
+            guard(ctx, &c, Action::Delete)?;
             match user.delete_contract(&id).await {
                 Ok(()) => {
                     ctx.audit("contract.delete", Some(id.as_str()), "ok");
@@ -775,9 +764,7 @@ async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerResult {
             }
         }
         Pending::CancelSign { reason, .. } => {
-            if !c.summary.status.can_cancel_sign() {
-                return Err(wrong_state(ctx, &c));
-            }
+            guard(ctx, &c, Action::CancelSign)?;
             match user.cancel_sign(&id, reason.as_deref()).await {
                 Ok(_) => {
                     ctx.audit("contract.cancel_sign", Some(id.as_str()), "ok");

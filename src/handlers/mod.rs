@@ -4,7 +4,9 @@
 //! registry from command names to handlers, with an "unknown" fallback, and a
 //! test proves it serves exactly the commands and options of the JSON.
 
+pub mod action;
 pub mod autocomplete;
+pub mod button;
 pub mod comake;
 pub mod comake_admin;
 pub mod confirm;
@@ -731,7 +733,9 @@ fn button_kind(custom_id: &str) -> &str {
 /// A button on one of our notification DMs: the one thing served outside
 /// the company's servers (it answers only a linked user).
 fn is_dm_button(inv: &Invocation) -> bool {
-    inv.kind == Kind::Component && inv.guild.is_none() && inv.custom_id.starts_with("n:")
+    inv.kind == Kind::Component
+        && inv.guild.is_none()
+        && matches!(inv.custom_id.parse(), Ok(button::ButtonId::HowToSign(_)))
 }
 
 /// The trust boundary, before any Comake or store work: only the company's
@@ -768,7 +772,8 @@ async fn handle<R: Responder>(
     let dm_button = is_dm_button(inv);
     // Registration's buttons answer at once (a modal must be the first
     // response); its modal updates the message the button was on.
-    let code_button = inv.kind == Kind::Component && inv.custom_id.starts_with("v:");
+    let code_button = inv.kind == Kind::Component
+        && matches!(inv.custom_id.parse(), Ok(button::ButtonId::EnterCode));
     // Components (and modals opened from them) update the message they are
     // on; DM buttons answer with a new private message instead.
     let updates = matches!(inv.kind, Kind::Component | Kind::Modal) && !dm_button;

@@ -18,8 +18,10 @@ use serenity::all::{ChannelId, Http, UserId};
 use tokio::sync::Semaphore;
 
 use crate::args;
+use crate::comake::wire::ContractId;
 use crate::comake::wire::{BoxTab, Contract, ContractStatus, ContractSummary, Role, SigneeStatus};
 use crate::comake::{Comake, ComakeError};
+use crate::handlers::button::ButtonId;
 use crate::handlers::{fv, reply, App, Component, Reply, Style};
 use crate::text;
 
@@ -218,9 +220,9 @@ pub fn direct_messages(
                     t("dm-cancelled", &args!["name" => name(contract)])
                 }
                 Event::Waiting { id, contract } => {
-                    button = Some(Component::Button {
+                    button = ContractId::parse(id).map(|id| Component::Button {
                         label: t("dm-button-how", &[("name", fv(contract.clone()))]),
-                        custom_id: format!("n:sign:{id}"),
+                        custom_id: ButtonId::HowToSign(id).to_string(),
                         style: Style::Primary,
                     });
                     t("dm-waiting", &args!["name" => name(contract)])

@@ -1,0 +1,126 @@
+//! The ids of the bot's buttons: one type, written and read in one place (`Display` / `FromStr`), so no handler builds or splits them by hand.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::comake::wire::{BoxTab, ContractId};
+
+use super::action::Action;
+
+/// What a button of ours does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ButtonId {
+    /// On a notification DM: explains how to sign this contract.
+    HowToSign(ContractId),
+    /// On `/contract show`: starts this action on the contract.
+    Act(Action, ContractId),
+    /// Takes (`ok`) or dismisses the pending confirmation `nonce`.
+    Confirm { ok: bool, nonce: String },
+    /// A page of `/contract list`.
+    Page { tab: BoxTab, page: u32 },
+    /// Opens the registration code form.
+    EnterCode,
+}
+
+impl fmt::Display for ButtonId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ButtonId::HowToSign(id) => write!(f, "n:sign:{id}"),
+            ButtonId::Act(action, id) => write!(f, "a:{}:{id}", action.verb()),
+            ButtonId::Confirm { ok, nonce } => {
+                write!(f, "c:{}:{nonce}", if *ok { "ok" } else { "no" })
+            }
+            ButtonId::Page { tab, page } => write!(f, "l:{}:{page}", tab.as_str()),
+            ButtonId::EnterCode => f.write_str("v:enter"),
+        }
+    }
+}
+
+/// An id that is not one of ours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownButton;
+
+impl FromStr for ButtonId {
+    type Err = UnknownButton;
+
+    fn from_str(raw: &str) -> Result<Self, UnknownButton> {
+        let mut parts = raw.splitn(3, ':');
+        let (kind, verb, rest) = (parts.next(), parts.next(), parts.next());
+        let id = || rest.and_then(ContractId::parse).ok_or(UnknownButton);
+        match (kind, verb) {
+            (Some("n"), Some("sign")) => Ok(ButtonId::HowToSign(id()?)),
+            (Some("a"), Some(verb)) => {
+                let action = Action::from_verb(verb).ok_or(UnknownButton)?;
+                Ok(ButtonId::Act(action, id()?))
+            }
+            (Some("c"), Some(verb @ ("ok" | "no"))) => {
+                let nonce = rest
+                    .filter(|n| {
+                        (1..=32).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_hexdigit())
+                    })
+                    .ok_or(UnknownButton)?;
+                Ok(ButtonId::Confirm {
+                    ok: verb == "ok",
+                    nonce: nonce.to_owned(),
+                })
+            }
+            (Some("l"), Some(tab)) => Ok(ButtonId::Page {
+                tab: BoxTab::parse(tab).ok_or(UnknownButton)?,
+                page: rest.and_then(|p| p.parse().ok()).ok_or(UnknownButton)?,
+            }),
+            (Some("v"), Some("enter")) if rest.is_none() => Ok(ButtonId::EnterCode),
+            _ => Err(UnknownButton),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_id_reads_back_as_written_and_fits_discord() {
+        let id = ContractId::parse(&"x".repeat(ContractId::MAX_LEN)).unwrap();
+        let mut all = vec![
+            ButtonId::HowToSign(id.clone()),
+            ButtonId::Confirm {
+                ok: true,
+                nonce: "00ff00ff00ff00ff".into(),
+            },
+            ButtonId::Confirm {
+                ok: false,
+                nonce: "1".into(),
+            },
+            ButtonId::Page {
+                tab: BoxTab::Signing,
+                page: u32::MAX,
+            },
+            ButtonId::EnterCode,
+        ];
+        all.extend(Action::ALL.map(|a| ButtonId::Act(a, id.clone())));
+        all.extend(BoxTab::ALL.map(|tab| ButtonId::Page { tab, page: 1 }));
+        for b in all {
+            let text = b.to_string();
+            assert!(text.len() <= 100, "{text}");
+            assert_eq!(text.parse::<ButtonId>(), Ok(b));
+        }
+    }
+
+    #[test]
+    fn strangers_ids_are_refused() {
+        for bad in [
+            "",
+            "n:sign:",
+            "n:sign:a/b",
+            "a:fly:abc",
+            "c:ok:not-hex",
+            "c:maybe:00",
+            "l:nowhere:1",
+            "l:sent:-1",
+            "v:enter:x",
+            "x:y:z",
+        ] {
+            assert_eq!(bad.parse::<ButtonId>(), Err(UnknownButton), "{bad:?}");
+        }
+    }
+}
