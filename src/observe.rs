@@ -16,9 +16,9 @@ use crate::handlers::App;
 
 pub const COMMANDS: &str = "comake_bot_commands_total";
 pub const COMMAND_SECONDS: &str = "comake_bot_command_duration_seconds";
-pub const COMAKE_REQUESTS: &str = "comake_bot_comake_requests_total";
-pub const COMAKE_SECONDS: &str = "comake_bot_comake_request_duration_seconds";
-pub const LOGINS: &str = "comake_bot_comake_logins_total";
+pub use crate::comake::metrics::{
+    LOGINS, REQUESTS as COMAKE_REQUESTS, REQUEST_SECONDS as COMAKE_SECONDS,
+};
 pub const RATE_LIMITED: &str = "comake_bot_rate_limited_total";
 /// Interactions refused at the trust boundary (unlisted server, DM), by why.
 pub const REFUSED: &str = "comake_bot_refused_total";

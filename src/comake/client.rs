@@ -219,7 +219,7 @@ impl Comake {
             secret: self.inner.cfg.api_secret.clone(),
         })?;
         let raw = self.send(&call, &self.inner.cfg.api_key).await?;
-        metrics::counter!(crate::observe::LOGINS, "kind" => "admin").increment(1);
+        metrics::counter!(super::metrics::LOGINS, "kind" => "admin").increment(1);
         tracing::info!(endpoint = ep.name(), "logged in to Comake as admin");
         Ok(decode::<LoginAdminResponse>(ep, raw)?.admin_token)
     }
@@ -230,7 +230,7 @@ impl Comake {
             email: email.to_owned(),
         })?;
         let raw = self.as_admin(call).await?;
-        metrics::counter!(crate::observe::LOGINS, "kind" => "client").increment(1);
+        metrics::counter!(super::metrics::LOGINS, "kind" => "client").increment(1);
         tracing::debug!(endpoint = ep.name(), "logged a user in to Comake");
         Ok(decode::<LoginClientResponse>(ep, raw)?.client_token)
     }
@@ -344,8 +344,8 @@ impl Comake {
             Ok(r) => r.status().as_str().to_owned(),
             Err(_) => "error".to_owned(),
         };
-        metrics::counter!(crate::observe::COMAKE_REQUESTS, "endpoint" => ep.name(), "status" => status_label).increment(1);
-        metrics::histogram!(crate::observe::COMAKE_SECONDS, "endpoint" => ep.name())
+        metrics::counter!(super::metrics::REQUESTS, "endpoint" => ep.name(), "status" => status_label).increment(1);
+        metrics::histogram!(super::metrics::REQUEST_SECONDS, "endpoint" => ep.name())
             .record(started.elapsed().as_secs_f64());
         let mut response = sent.map_err(|e| transport_error(ep, e))?;
         let status = response.status().as_u16();

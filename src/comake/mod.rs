@@ -6,10 +6,19 @@
 //! - [`retry`]: the pure retry decision.
 //! - [`links`]: the web-page URLs that carry a clientToken.
 //! - [`error`]: the client's one error type, [`ComakeError`].
+//! - [`metrics`]: the names the client reports under (the `metrics` facade).
 
 pub mod client;
 pub mod error;
 pub mod links;
+
+/// The client's own metric names: it reports through the `metrics` facade
+/// and knows nothing of the service that exports them.
+pub mod metrics {
+    pub const REQUESTS: &str = "comake_bot_comake_requests_total";
+    pub const REQUEST_SECONDS: &str = "comake_bot_comake_request_duration_seconds";
+    pub const LOGINS: &str = "comake_bot_comake_logins_total";
+}
 pub mod retry;
 pub mod token;
 pub mod wire;
