@@ -16,7 +16,7 @@ pub mod verify;
 
 use std::future::Future;
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -25,6 +25,8 @@ use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 use secrecy::SecretString;
 use serde_json::Value;
+use tokio_util::task::task_tracker::TaskTrackerToken;
+use tokio_util::task::TaskTracker;
 
 use crate::comake::{Comake, ComakeError, UserClient};
 use crate::config::Config;
@@ -51,7 +53,7 @@ pub struct App {
     limiter: Limiter,
     /// Autocomplete's own per-user budget: typing is many requests.
     autocomplete_limiter: Limiter,
-    in_flight: AtomicUsize,
+    in_flight: TaskTracker,
 }
 
 /// governor's clock on tokio's time, so tests can move time forward.
@@ -100,15 +102,6 @@ pub enum AppError {
     Mail(#[from] crate::mail::MailError),
 }
 
-/// Counts an interaction as in flight while it lives.
-pub struct InFlight<'a>(&'a AtomicUsize);
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
 impl App {
     pub fn new(config: Config, comake: Comake, store: Store) -> Result<Arc<Self>, AppError> {
         let quota = Quota::per_minute(
@@ -133,7 +126,7 @@ impl App {
             transport_up: AtomicBool::new(false),
             limiter: limiter(quota),
             autocomplete_limiter: limiter(autocomplete::quota()),
-            in_flight: AtomicUsize::new(0),
+            in_flight: TaskTracker::new(),
         }))
     }
 
@@ -160,26 +153,22 @@ impl App {
         }
     }
 
-    /// Mark an interaction as in flight until the guard drops.
-    pub fn in_flight(&self) -> InFlight<'_> {
-        self.in_flight.fetch_add(1, Ordering::SeqCst);
-        InFlight(&self.in_flight)
+    /// Mark an interaction as in flight until the token drops.
+    pub fn in_flight(&self) -> TaskTrackerToken {
+        self.in_flight.token()
     }
 
     pub fn interactions_in_flight(&self) -> usize {
-        self.in_flight.load(Ordering::SeqCst)
+        self.in_flight.len()
     }
 
-    /// Wait until no interaction is in flight, or `limit` has passed.
+    /// Wait until no interaction is in flight, or `limit` has passed;
+    /// whether they all finished.
     pub async fn drain(&self, limit: Duration) -> bool {
-        let deadline = Instant::now() + limit;
-        while self.interactions_in_flight() > 0 {
-            if Instant::now() >= deadline {
-                return false;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        true
+        self.in_flight.close();
+        tokio::time::timeout(limit, self.in_flight.wait())
+            .await
+            .is_ok()
     }
 }
 
