@@ -1,0 +1,201 @@
+//! What a handler gets (the app, the interaction, its language), how it fails, and the small helpers its messages share.
+
+use fluent_bundle::FluentValue;
+
+use super::{App, Invocation, Reply};
+use crate::comake::{ComakeError, UserClient};
+use crate::i18n::{Args, Lang};
+use crate::store::{Account, AuditEntry, StoreError};
+
+/// A short id the user can quote and the log holds with the full error.
+pub fn error_id() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    (0..8)
+        .map(|_| ALPHABET[rand::random::<usize>() % ALPHABET.len()] as char)
+        .collect()
+}
+
+/// How a handler failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// The person can fix it: a sentence in their language.
+    User(String),
+    /// Something broke: the sentence (with the id) for the person; the
+    /// cause for the log.
+    Internal {
+        id: String,
+        message: String,
+        cause: String,
+    },
+}
+
+pub type HandlerResult = Result<Reply, Failure>;
+
+/// What a handler gets: the app, the interaction, and its language.
+pub struct Ctx<'a> {
+    pub app: &'a App,
+    pub inv: &'a Invocation,
+    pub lang: Lang,
+    audit: std::sync::Mutex<Vec<AuditEntry>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(app: &'a App, inv: &'a Invocation) -> Self {
+        Self {
+            app,
+            inv,
+            lang: Lang::from_locale(&inv.locale),
+            audit: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// A message in the person's language.
+    pub fn t(&self, id: &str, args: &Args<'_>) -> String {
+        self.app.i18n.t(self.lang, id, args)
+    }
+
+    /// A refusal the person can act on.
+    pub fn refuse(&self, id: &str, args: &Args<'_>) -> Failure {
+        Failure::User(self.t(id, args))
+    }
+
+    pub fn internal(&self, cause: impl std::fmt::Display) -> Failure {
+        self.internal_as("error-internal", "no", cause)
+    }
+
+    /// An internal failure told with message `message`, which gets the new
+    /// error id and whether anything may have changed (`no` or `maybe`).
+    pub(crate) fn internal_as(
+        &self,
+        message: &str,
+        changed: &'static str,
+        cause: impl std::fmt::Display,
+    ) -> Failure {
+        let id = error_id();
+        Failure::Internal {
+            message: self.t(
+                message,
+                &crate::args!["id" => id.clone(), "changed" => changed],
+            ),
+            cause: cause.to_string(),
+            id,
+        }
+    }
+
+    pub fn store_failure(&self, e: StoreError) -> Failure {
+        self.internal(e)
+    }
+
+    /// What to tell the person about a Comake error that the handler did not
+    /// handle itself.
+    pub fn comake_failure(&self, e: ComakeError) -> Failure {
+        match &e {
+            ComakeError::InvalidInput(_) => self.refuse("comake-refused-input", &[]),
+            ComakeError::Forbidden(_) => self.refuse("comake-forbidden", &[]),
+            ComakeError::NotFound(_) => self.refuse("comake-not-found", &[]),
+            ComakeError::Conflict(_) => self.refuse("comake-conflict", &[]),
+            ComakeError::Unauthorized(_) => self.internal_as("error-comake-auth", "no", e),
+            ComakeError::Unavailable { .. }
+            | ComakeError::Timeout { .. }
+            | ComakeError::RateLimited { .. } => {
+                let changed = if e.changed_nothing() { "no" } else { "maybe" };
+                self.internal_as("error-comake-down", changed, e)
+            }
+            ComakeError::UnexpectedResponse { .. } | ComakeError::Config(_) => self.internal(e),
+        }
+    }
+
+    /// The caller's linked account, or the refusal that explains how to link.
+    pub fn account(&self) -> Result<Account, Failure> {
+        match self.app.store.account(self.inv.user) {
+            Ok(Some(account)) => Ok(account),
+            Ok(None) => Err(self.refuse("error-not-linked", &[])),
+            Err(e) => Err(self.store_failure(e)),
+        }
+    }
+
+    pub fn comake_user(&self, account: &Account) -> UserClient {
+        self.app.comake.user(&account.email)
+    }
+
+    /// Record an audit entry. Entries are written (durably, in one flush)
+    /// right after the answer is delivered, so the person does not wait for
+    /// the disk; the action they record has already happened at Comake.
+    pub fn audit(&self, action: &str, contract: Option<&str>, outcome: &str) {
+        let entry = AuditEntry {
+            at: chrono::Utc::now(),
+            discord_user: self.inv.user,
+            guild: self.inv.guild,
+            action: action.to_owned(),
+            contract: contract.map(str::to_owned),
+            outcome: outcome.to_owned(),
+        };
+        if let Ok(mut pending) = self.audit.lock() {
+            pending.push(entry);
+        }
+    }
+
+    /// The answer never reached the person: what was recorded as done is
+    /// recorded as not delivered (a link issued but not shown is no link).
+    pub(super) fn undelivered(&self) {
+        if let Ok(mut pending) = self.audit.lock() {
+            for entry in pending.iter_mut() {
+                if entry.action.starts_with("contract.link_") && entry.outcome == "ok" {
+                    entry.outcome = "failed: the link was not delivered".into();
+                } else {
+                    // The action itself happened; only the answer was lost.
+                    entry.outcome.push_str("; the reply was not delivered");
+                }
+            }
+        }
+    }
+
+    /// Write the recorded audit entries.
+    pub(super) async fn write_audit(&self) {
+        let entries = self
+            .audit
+            .lock()
+            .map(|mut p| std::mem::take(&mut *p))
+            .unwrap_or_default();
+        if entries.is_empty() {
+            return;
+        }
+        if let Err(e) = self.app.store.audit_batch(entries).await {
+            tracing::error!(error = %e, "could not write the audit log");
+        }
+    }
+
+    /// A localized label for a state.
+    pub fn state_label(&self, status: crate::comake::wire::ContractStatus) -> String {
+        self.t(&format!("state-{}", status.as_str()), &[])
+    }
+}
+
+/// A party's name as Comake has it, or "Party 2" when it has none that
+/// shows (raw: escape it with [`plain`] for a message).
+pub fn party_name(ctx: &Ctx<'_>, party: &crate::comake::wire::Party) -> String {
+    crate::text::or_fallback(&party.name, || {
+        ctx.t(
+            "party-fallback",
+            &crate::args!["n" => i64::from(party.index) + 1],
+        )
+    })
+}
+
+/// Discord's `<t:…:R>` timestamp, shown in each reader's own time zone.
+pub fn discord_time(at: chrono::DateTime<chrono::Utc>, style: char) -> String {
+    format!("<t:{}:{style}>", at.timestamp())
+}
+
+/// Text from a user or Comake, made inert (see [`crate::text`]).
+pub use crate::text::inert as plain;
+
+/// A number of items as pages of `per_page`.
+pub fn page_count(total: u64, per_page: u64) -> u64 {
+    total.div_ceil(per_page.max(1)).max(1)
+}
+
+/// `FluentValue` of an owned string (message arguments).
+pub fn fv(s: impl Into<String>) -> FluentValue<'static> {
+    FluentValue::from(s.into())
+}

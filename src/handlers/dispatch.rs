@@ -1,0 +1,222 @@
+//! The pipeline every interaction goes through: the trust gate, the per-user limit, the deferral, the handler, delivery, audit, metrics and the log line.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use super::{
+    autocomplete, button, comake, contract, reply, route, run, App, Ctx, DeliveryError, Failure,
+    HandlerResult, Invocation, Kind, Reply, Responder,
+};
+
+/// How handling an interaction ended, for logs and metrics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub name: String,
+    /// `ok`, `refused` or `error`.
+    pub result: &'static str,
+    pub error_id: Option<String>,
+    pub latency: Duration,
+}
+
+/// Handle one interaction and deliver the answer through `responder`.
+pub async fn dispatch<R: Responder>(app: &App, inv: &Invocation, responder: &R) -> Outcome {
+    let started = Instant::now();
+    let ctx = Ctx::new(app, inv);
+    let name = match inv.kind {
+        Kind::Command => inv.command.clone(),
+        Kind::Autocomplete => format!("{} (autocomplete)", inv.command),
+        Kind::Component => format!("button {}", button_kind(&inv.custom_id)),
+        Kind::Modal => format!("modal {}", button_kind(&inv.custom_id)),
+    };
+    let (result, error_id) = match gate(&ctx) {
+        Err(refusal) => {
+            metrics::counter!(crate::observe::REFUSED, "why" => refusal).increment(1);
+            tracing::warn!(
+                command = %name,
+                guild = inv.guild.unwrap_or(0),
+                why = refusal,
+                "refused an interaction from outside the company's servers"
+            );
+            let body = match inv.kind {
+                Kind::Autocomplete => reply::choices(&[]),
+                _ => reply::message(&Reply::text(ctx.t(refusal, &[]))),
+            };
+            deliver(responder.callback(body).await, &name);
+            ("refused", None)
+        }
+        Ok(()) => {
+            let handled = match inv.kind {
+                Kind::Autocomplete => {
+                    let choices = if app.autocomplete_limiter.check_key(&inv.user).is_ok() {
+                        autocomplete::complete(&ctx).await
+                    } else {
+                        metrics::counter!(crate::observe::RATE_LIMITED).increment(1);
+                        Vec::new()
+                    };
+                    deliver(responder.callback(reply::choices(&choices)).await, &name);
+                    ("ok", None)
+                }
+                Kind::Command | Kind::Component | Kind::Modal => {
+                    handle(&ctx, responder, &name).await
+                }
+            };
+            ctx.write_audit().await;
+            if inv.kind != Kind::Autocomplete && handled.0 != "refused" {
+                crate::notify::touch(app, inv.user, &inv.locale).await;
+            }
+            handled
+        }
+    };
+    let outcome = Outcome {
+        name,
+        result,
+        error_id,
+        latency: started.elapsed(),
+    };
+    let label = match inv.kind {
+        Kind::Command => route(&inv.command).map_or("unknown", |r| r.command),
+        Kind::Autocomplete => "autocomplete",
+        Kind::Component => "button",
+        Kind::Modal => "modal",
+    };
+    metrics::counter!(crate::observe::COMMANDS, "command" => label, "outcome" => outcome.result)
+        .increment(1);
+    metrics::histogram!(crate::observe::COMMAND_SECONDS, "command" => label)
+        .record(outcome.latency.as_secs_f64());
+    tracing::info!(
+        command = %outcome.name,
+        outcome = outcome.result,
+        latency_ms = outcome.latency.as_millis() as u64,
+        error_id = outcome.error_id.as_deref().unwrap_or(""),
+        "interaction handled"
+    );
+    outcome
+}
+
+/// The kind of a button or modal id: the part before the first `:`.
+fn button_kind(custom_id: &str) -> &str {
+    custom_id.split(':').next().unwrap_or_default()
+}
+
+/// A button on one of our notification DMs: the one thing served outside
+/// the company's servers (it answers only a linked user).
+fn is_dm_button(inv: &Invocation) -> bool {
+    inv.kind == Kind::Component
+        && inv.guild.is_none()
+        && matches!(inv.custom_id.parse(), Ok(button::ButtonId::HowToSign(_)))
+}
+
+/// The trust boundary, before any Comake or store work: only the company's
+/// servers are served; in a DM only the buttons of our own DMs. `Err` is
+/// the message that explains the refusal.
+fn gate(ctx: &Ctx<'_>) -> Result<(), &'static str> {
+    let inv = ctx.inv;
+    if is_dm_button(inv) {
+        return Ok(());
+    }
+    match inv.guild {
+        Some(guild) if ctx.app.config.discord.guild_ids.contains(&guild) => Ok(()),
+        Some(_) => Err("error-guild-not-allowed"),
+        None => Err("error-dm-not-allowed"),
+    }
+}
+
+fn deliver(result: Result<(), DeliveryError>, name: &str) {
+    if let Err(e) = result {
+        tracing::warn!(command = name, error = %e, "response not delivered");
+    }
+}
+
+/// Work of a handler, boxed so the routes can differ.
+type Work<'a> = std::pin::Pin<Box<dyn Future<Output = HandlerResult> + Send + 'a>>;
+
+/// The per-user limit, then the command with its deferral.
+async fn handle<R: Responder>(
+    ctx: &Ctx<'_>,
+    responder: &R,
+    name: &str,
+) -> (&'static str, Option<String>) {
+    let inv = ctx.inv;
+    let dm_button = is_dm_button(inv);
+    // Registration's buttons answer at once (a modal must be the first
+    // response); its modal updates the message the button was on.
+    let code_button = inv.kind == Kind::Component
+        && matches!(inv.custom_id.parse(), Ok(button::ButtonId::EnterCode));
+    // Components (and modals opened from them) update the message they are
+    // on; DM buttons answer with a new private message instead.
+    let updates = matches!(inv.kind, Kind::Component | Kind::Modal) && !dm_button;
+    // The immediate answer, for refusals before any work.
+    let refuse_now = |text: String| async move {
+        let r = Reply::text(text);
+        let body = if updates {
+            reply::update(&r)
+        } else {
+            reply::message(&r)
+        };
+        deliver(responder.callback(body).await, name);
+    };
+    if ctx.app.limiter.check_key(&inv.user).is_err() {
+        metrics::counter!(crate::observe::RATE_LIMITED).increment(1);
+        refuse_now(ctx.t("error-rate-limited", &[])).await;
+        return ("refused", None);
+    }
+    let (defer, work): (bool, Work<'_>) = if dm_button {
+        (false, Box::pin(comake::how_to_sign(ctx)))
+    } else if code_button {
+        (false, Box::pin(comake::enter_code(ctx)))
+    } else if inv.kind == Kind::Modal {
+        (true, Box::pin(comake::submit_code(ctx)))
+    } else if inv.kind == Kind::Component {
+        (true, Box::pin(contract::on_button(ctx)))
+    } else {
+        match route(&inv.command) {
+            Some(route) => (route.defer, Box::pin(run(ctx, route.handler))),
+            None => {
+                refuse_now(ctx.t("error-unknown-command", &[])).await;
+                return ("refused", None);
+            }
+        }
+    };
+    if defer {
+        let ack = if updates {
+            reply::deferred_update()
+        } else {
+            reply::deferred()
+        };
+        if let Err(e) = responder.callback(ack).await {
+            // Without the acknowledgement the token cannot be used to edit.
+            tracing::warn!(command = name, error = %e, "could not acknowledge the interaction");
+            return ("error", None);
+        }
+    }
+    let result = work.await;
+    let (reply, status, error_id) = match result {
+        Ok(reply) => (reply, "ok", None),
+        Err(Failure::User(text)) => (Reply::text(text), "refused", None),
+        Err(Failure::Internal { id, message, cause }) => {
+            tracing::error!(command = name, error_id = %id, error = %cause, "command failed");
+            (Reply::text(message), "error", Some(id))
+        }
+    };
+    let delivered = if defer {
+        let edited = responder.edit_original(reply::edit(&reply)).await;
+        if let Err(e) = &edited {
+            // The person is left on "thinking…": tell them, with an id.
+            let id = super::error_id();
+            tracing::error!(command = name, error_id = %id, error = %e, "Discord refused the answer");
+            ctx.undelivered();
+            let note = Reply::text(ctx.t("error-not-delivered", &crate::args!["id" => id.clone()]));
+            deliver(responder.followup(reply::followup(&note)).await, name);
+            return ("error", Some(id));
+        }
+        edited
+    } else if reply.modal.is_some() {
+        responder.callback(reply::modal(&reply)).await
+    } else if updates {
+        responder.callback(reply::update(&reply)).await
+    } else {
+        responder.callback(reply::message(&reply)).await
+    };
+    deliver(delivered, name);
+    (status, error_id)
+}
