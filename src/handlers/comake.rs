@@ -107,7 +107,7 @@ fn not_linked_yet(ctx: &Ctx<'_>) -> Result<(), Failure> {
             "register-already-linked",
             &args!["email" => plain(&existing.email)],
         )),
-        Err(e) => Err(ctx.store_failure(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -183,12 +183,7 @@ async fn link_proven(ctx: &Ctx<'_>, pending: verify::Pending) -> HandlerResult {
     let email = pending.email;
     let masked = validate::mask_email(&email);
     not_linked_yet(ctx)?;
-    if app
-        .store
-        .account_by_email(&email)
-        .map_err(|e| ctx.store_failure(e))?
-        .is_some()
-    {
+    if app.store.account_by_email(&email)?.is_some() {
         ctx.audit(
             "account.register",
             None,
@@ -212,7 +207,7 @@ async fn link_proven(ctx: &Ctx<'_>, pending: verify::Pending) -> HandlerResult {
             return Err(ctx.refuse("register-email-exists", &[]));
         }
         Err(ComakeError::InvalidInput(_)) => return Err(ctx.refuse("invalid-email", &[])),
-        Err(e) => return Err(ctx.comake_failure(e)),
+        Err(e) => return Err(e.into()),
     };
     // Link only the address that was proven, whatever Comake answered.
     if validate::email(&client.email).as_deref() != Ok(email.as_str()) {
@@ -242,7 +237,7 @@ async fn link_proven(ctx: &Ctx<'_>, pending: verify::Pending) -> HandlerResult {
         Err(LinkError::AlreadyLinked { email }) => {
             return Err(ctx.refuse("register-already-linked", &args!["email" => plain(&email)]))
         }
-        Err(LinkError::Store(e)) => return Err(ctx.store_failure(e)),
+        Err(LinkError::Store(e)) => return Err(e.into()),
     }
     ctx.audit("account.register", None, &format!("ok ({masked})"));
     Ok(Reply::text(ctx.t(
@@ -277,12 +272,7 @@ pub async fn whoami(ctx: &Ctx<'_>) -> HandlerResult {
 
 /// `/comake unlink`: removes only our mapping; Comake keeps the account.
 pub async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
-    let removed = ctx
-        .app
-        .store
-        .unlink(ctx.inv.user)
-        .await
-        .map_err(|e| ctx.store_failure(e))?;
+    let removed = ctx.app.store.unlink(ctx.inv.user).await?;
     ctx.app.contracts.forget(ctx.inv.user);
     match removed {
         Some(account) => {
@@ -300,9 +290,7 @@ pub async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
 pub async fn notifications(ctx: &Ctx<'_>) -> HandlerResult {
     ctx.account()?;
     let enabled = ctx.inv.bool("enabled").unwrap_or(true);
-    crate::notify::set_enabled(ctx.app, ctx.inv.user, enabled)
-        .await
-        .map_err(|e| ctx.store_failure(e))?;
+    crate::notify::set_enabled(ctx.app, ctx.inv.user, enabled).await?;
     ctx.audit(
         if enabled {
             "notifications.on"

@@ -59,12 +59,7 @@ pub async fn link(ctx: &Ctx<'_>) -> HandlerResult {
     let member = member(ctx)?;
     let email = validate::email(ctx.inv.str("email").unwrap_or_default())
         .map_err(|e| ctx.refuse(e.message(), &[]))?;
-    if let Some(owner) = ctx
-        .app
-        .store
-        .account_by_email(&email)
-        .map_err(|e| ctx.store_failure(e))?
-    {
+    if let Some(owner) = ctx.app.store.account_by_email(&email)? {
         if owner.discord_id != member {
             return Err(ctx.refuse(
                 "admin-link-taken",
@@ -75,7 +70,7 @@ pub async fn link(ctx: &Ctx<'_>) -> HandlerResult {
     match ctx.app.comake.user(&email).fresh_token().await {
         Ok(_) => {}
         Err(ComakeError::NotFound(_)) => return Err(ctx.refuse("admin-link-no-user", &[])),
-        Err(e) => return Err(ctx.comake_failure(e)),
+        Err(e) => return Err(e.into()),
     }
     let name = email.split('@').next().unwrap_or_default().to_owned();
     let account = Account {
@@ -93,7 +88,7 @@ pub async fn link(ctx: &Ctx<'_>) -> HandlerResult {
             return Err(ctx.refuse("admin-link-taken", &args!["owner" => owner.to_string()]))
         }
         Err(LinkError::AlreadyLinked { .. }) => return Err(ctx.internal("replace refused")),
-        Err(LinkError::Store(e)) => return Err(ctx.store_failure(e)),
+        Err(LinkError::Store(e)) => return Err(e.into()),
     }
     ctx.app.contracts.forget(member);
     ctx.audit(
@@ -111,12 +106,7 @@ pub async fn link(ctx: &Ctx<'_>) -> HandlerResult {
 /// can unlink someone who has left the server.
 pub async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
     let member = target(ctx)?;
-    let removed = ctx
-        .app
-        .store
-        .unlink(member)
-        .await
-        .map_err(|e| ctx.store_failure(e))?;
+    let removed = ctx.app.store.unlink(member).await?;
     ctx.app.contracts.forget(member);
     match removed {
         Some(account) => {
@@ -146,9 +136,7 @@ pub async fn list(ctx: &Ctx<'_>) -> HandlerResult {
         return Err(ctx.refuse("invalid-page", &[]));
     }
     let skip = (page as usize - 1) * PAGE_SIZE;
-    let accounts = store
-        .accounts(None, skip + PAGE_SIZE)
-        .map_err(|e| ctx.store_failure(e))?;
+    let accounts = store.accounts(None, skip + PAGE_SIZE)?;
     let mut lines = vec![ctx.t(
         "admin-list-header",
         &args!["page" => page, "pages" => pages, "total" => total],
@@ -176,8 +164,7 @@ pub async fn audit(ctx: &Ctx<'_>) -> HandlerResult {
     let entries = ctx
         .app
         .store
-        .audit_newest(AUDIT_ENTRIES, ctx.inv.user_opt("user"))
-        .map_err(|e| ctx.store_failure(e))?;
+        .audit_newest(AUDIT_ENTRIES, ctx.inv.user_opt("user"))?;
     if entries.is_empty() {
         return Ok(Reply::text(ctx.t("admin-audit-empty", &[])));
     }

@@ -27,6 +27,22 @@ pub enum Failure {
         message: String,
         cause: String,
     },
+    /// A Comake error a handler passed on with `?`: dispatch tells it.
+    Comake(ComakeError),
+    /// A store error a handler passed on with `?`: dispatch tells it.
+    Store(StoreError),
+}
+
+impl From<ComakeError> for Failure {
+    fn from(e: ComakeError) -> Self {
+        Failure::Comake(e)
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Store(e)
+    }
 }
 
 pub type HandlerResult = Result<Reply, Failure>;
@@ -79,6 +95,16 @@ impl<'a> Ctx<'a> {
             ),
             cause: cause.to_string(),
             id,
+        }
+    }
+
+    /// A failure as the person is told it: errors passed on with `?` get
+    /// their sentence (and, if internal, an error id) here, once.
+    pub fn told(&self, failure: Failure) -> Failure {
+        match failure {
+            Failure::Comake(e) => self.comake_failure(e),
+            Failure::Store(e) => self.store_failure(e),
+            told => told,
         }
     }
 

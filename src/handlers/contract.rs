@@ -44,7 +44,7 @@ async fn resolve(ctx: &Ctx<'_>, user: &UserClient, raw: Option<&str>) -> Result<
         Err(ComakeError::NotFound(_) | ComakeError::Forbidden(_)) => {
             Err(ctx.refuse("invalid-contract", &[]))
         }
-        Err(e) => Err(ctx.comake_failure(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -121,10 +121,7 @@ fn link_reply(
 /// `/contract new`: a private link with a freshly issued token.
 pub async fn new(ctx: &Ctx<'_>) -> HandlerResult {
     let (account, user) = linked(ctx)?;
-    let url = user
-        .new_contract_link()
-        .await
-        .map_err(|e| ctx.comake_failure(e))?;
+    let url = user.new_contract_link().await?;
     ctx.audit("contract.link_new", None, "ok");
     Ok(link_reply(
         ctx,
@@ -149,10 +146,7 @@ async fn edit_link(
     c: &Contract,
 ) -> HandlerResult {
     guard(ctx, c, Action::Edit)?;
-    let url = user
-        .edit_contract_link(&c.summary.id)
-        .await
-        .map_err(|e| ctx.comake_failure(e))?;
+    let url = user.edit_contract_link(&c.summary.id).await?;
     ctx.audit("contract.link_edit", Some(c.summary.id.as_str()), "ok");
     let text = ctx.t("link-edit", &args!["name" => name_of(c)]);
     Ok(link_reply(
@@ -181,10 +175,7 @@ async fn list_page(ctx: &Ctx<'_>, tab: BoxTab, page: i64) -> HandlerResult {
         .ok()
         .filter(|p| *p >= 1)
         .ok_or_else(|| ctx.refuse("invalid-page", &[]))?;
-    let list = user
-        .list_contracts(tab, page, PAGE_SIZE)
-        .await
-        .map_err(|e| ctx.comake_failure(e))?;
+    let list = user.list_contracts(tab, page, PAGE_SIZE).await?;
     let tab_label = ctx.t(&format!("tab-{}", tab.as_str()), &[]);
     if list.total == 0 {
         return Ok(Reply::text(ctx.t("list-empty", &args!["tab" => tab_label])));
@@ -383,8 +374,8 @@ pub async fn rename(ctx: &Ctx<'_>) -> HandlerResult {
 fn acted(ctx: &Ctx<'_>, action: &str, id: &ContractId, e: ComakeError) -> Failure {
     let failure = ctx.comake_failure(e);
     let outcome = match &failure {
-        Failure::User(_) => "refused".to_owned(),
         Failure::Internal { id, .. } => format!("error: {id}"),
+        _ => "refused".to_owned(),
     };
     ctx.audit(action, Some(id.as_str()), &outcome);
     failure

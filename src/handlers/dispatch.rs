@@ -189,13 +189,23 @@ async fn handle<R: Responder>(
             return ("error", None);
         }
     }
-    let result = work.await;
+    let result = work.await.map_err(|f| ctx.told(f));
     let (reply, status, error_id) = match result {
         Ok(reply) => (reply, "ok", None),
         Err(Failure::User(text)) => (Reply::text(text), "refused", None),
         Err(Failure::Internal { id, message, cause }) => {
             tracing::error!(command = name, error_id = %id, error = %cause, "command failed");
             (Reply::text(message), "error", Some(id))
+        }
+        // `told` turned these into the two above.
+        Err(Failure::Comake(_) | Failure::Store(_)) => {
+            let id = super::error_id();
+            tracing::error!(command = name, error_id = %id, "a failure was not told");
+            (
+                Reply::text(ctx.t("error-internal", &crate::args!["id" => id.clone()])),
+                "error",
+                Some(id),
+            )
         }
     };
     let delivered = if defer {
