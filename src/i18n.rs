@@ -25,6 +25,11 @@ impl Lang {
     }
 }
 
+/// `FluentValue` of an owned string (message arguments).
+pub fn fv(s: impl Into<String>) -> FluentValue<'static> {
+    FluentValue::from(s.into())
+}
+
 /// Arguments of a message: name and value pairs.
 pub type Args<'a> = [(&'a str, FluentValue<'a>)];
 

@@ -4,32 +4,125 @@
 //! with slash commands.
 //!
 //! # Layout
+//! Layers point down only (a test in this file keeps them so):
+//! - the Comake client, [`comake`] (and its simulator, [`sim`]), knows
+//!   nothing of the bot;
+//! - leaves: [`config`], [`i18n`], [`validate`], [`text`], [`metric`],
+//!   [`action`], [`button`], [`reply`], [`mail`], [`store`];
+//! - [`app`]: the shared state;
+//! - features: [`handlers`] (the slash commands) and [`notify`] (the
+//!   watcher), which never imports `handlers`;
+//! - the outer ring: [`discord`] (transports), [`observe`] (`/healthz`,
+//!   `/metrics`), [`service`] (wiring) and [`tasks`] (one-shot commands).
+//!
+//! In a few words each:
+//! - [`action`]: what a contract's state allows.
+//! - [`app`]: configuration, clients, store, caches and limits, built once.
+//! - [`button`]: the bot's button ids, written and read in one place.
+//! - [`comake`]: the Comake OPEN API client.
 //! - [`config`]: the environment, parsed once into a typed [`config::Config`].
-//! - [`discord`]: command definitions, interaction conversion, the gateway transport.
+//! - [`discord`]: command definitions, interaction conversion, the transports.
+//! - [`handlers`]: the slash commands, independent of how Discord delivers them.
 //! - [`i18n`]: English and Korean messages (Fluent files in `locales/`).
 //! - [`mail`]: the one-time registration codes, over SMTP.
-//! - [`comake`]: the Comake OPEN API client (the one outside party we call for contracts).
-//! - [`handlers`]: the slash commands, independent of how Discord delivers them.
+//! - [`metric`]: the names metrics are reported under.
 //! - [`notify`]: the watcher that DMs people when their contracts move.
-//! - [`observe`]: metrics, `/healthz` and `/metrics`.
+//! - [`observe`]: `/healthz` and `/metrics`.
+//! - [`reply`]: what a handler answers with, as Discord's JSON.
 //! - [`service`]: wiring: logging, start-up, transports, shutdown.
 //! - [`sim`]: a stateful Comake simulator on 127.0.0.1 for tests, benchmarks and trying the bot.
 //! - [`store`]: our own state in sled: account links and the audit log, durable on return.
-//! - [`text`]: third-party text made inert and shortened to fit.
 //! - [`tasks`]: the one-shot commands: check, register-commands, export, import.
+//! - [`text`]: third-party text made inert and shortened to fit.
 //! - [`validate`]: checks on what people type.
 
+pub mod action;
+pub mod app;
+pub mod button;
 pub mod comake;
 pub mod config;
 pub mod discord;
 pub mod handlers;
 pub mod i18n;
 pub mod mail;
+pub mod metric;
 pub mod notify;
 pub mod observe;
+pub mod reply;
 pub mod service;
 pub mod sim;
 pub mod store;
 pub mod tasks;
 pub mod text;
 pub mod validate;
+
+#[cfg(test)]
+mod layers {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    /// The crate modules the Rust files at `path` (a file or a folder) name
+    /// as `crate::module`.
+    fn named(path: &Path) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        if path.is_dir() {
+            for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
+                out.extend(named(&entry.path()));
+            }
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            for (i, _) in text.match_indices("crate::") {
+                let module: String = text[i + 7..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                out.insert(module);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn layers_point_down() {
+        const OUTER: [&str; 4] = ["discord", "observe", "service", "tasks"];
+        let above = |extra: &[&'static str]| -> Vec<&'static str> {
+            OUTER.iter().copied().chain(extra.iter().copied()).collect()
+        };
+        let leaves = [
+            "config", "i18n", "validate", "text", "metric", "action", "button", "reply", "mail",
+            "store",
+        ];
+        let mut rules: Vec<(String, Vec<&str>)> = vec![
+            (
+                "comake".into(),
+                above(&["app", "handlers", "notify", "sim", "store", "config"]),
+            ),
+            ("sim".into(), above(&["app", "handlers", "notify", "store"])),
+            ("app".into(), above(&["handlers", "notify"])),
+            ("notify".into(), above(&["handlers"])),
+            ("handlers".into(), above(&[])),
+        ];
+        for leaf in leaves {
+            rules.push((leaf.into(), above(&["app", "handlers", "notify", "sim"])));
+        }
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut broken = Vec::new();
+        for (module, forbidden) in &rules {
+            let dir = src.join(module);
+            let path = if dir.is_dir() {
+                dir
+            } else {
+                src.join(format!("{module}.rs"))
+            };
+            assert!(path.exists(), "{}", path.display());
+            for name in named(&path) {
+                if forbidden.contains(&name.as_str()) {
+                    broken.push(format!("{module} names crate::{name}"));
+                }
+            }
+        }
+        assert!(broken.is_empty(), "layers that point up: {broken:?}");
+        // The Comake client names nothing of the bot at all.
+        assert!(named(&src.join("comake")).is_empty());
+    }
+}

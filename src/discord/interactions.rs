@@ -7,7 +7,6 @@
 //! progress are capped (503 beyond), and a signed interaction replayed
 //! within the window is answered 409 without any work.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
@@ -24,7 +23,6 @@ use serde_json::Value;
 use serenity::all::{Http, Interaction};
 use serenity::interactions_endpoint::Verifier;
 use tokio::sync::{oneshot, watch, Semaphore};
-use tokio::time::Instant;
 
 use super::{invocation, DiscordError, RestResponder};
 use crate::handlers::{dispatch, reply, App, DeliveryError, Responder};
@@ -43,40 +41,6 @@ pub const BODY_TIMEOUT: Duration = Duration::from_secs(2);
 pub const MAX_CONNECTIONS: usize = 1024;
 /// Requests being read or answered; one more is answered 503.
 pub const MAX_REQUESTS: usize = 128;
-/// How long an interaction id is remembered: the timestamp window both
-/// ways, so a replay is caught for as long as its signature is accepted.
-pub const REPLAY_MEMORY: Duration = Duration::from_secs(2 * 5 * 60 + 60);
-
-/// The ids of the interactions served within [`REPLAY_MEMORY`].
-#[derive(Default)]
-pub struct Replays(Mutex<HashMap<u64, Instant>>);
-
-impl Replays {
-    /// Whether `id` is new (and now remembered); `false` for a replay.
-    pub fn first(&self, id: u64) -> bool {
-        let now = Instant::now();
-        let mut seen = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if seen.len() % 1024 == 1023 {
-            seen.retain(|_, at| now.duration_since(*at) < REPLAY_MEMORY);
-        }
-        match seen.get(&id) {
-            Some(at) if now.duration_since(*at) < REPLAY_MEMORY => false,
-            _ => {
-                seen.insert(id, now);
-                true
-            }
-        }
-    }
-
-    /// Forget ids older than [`REPLAY_MEMORY`]; how many are left.
-    pub fn sweep(&self) -> usize {
-        let now = Instant::now();
-        let mut seen = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        seen.retain(|_, at| now.duration_since(*at) < REPLAY_MEMORY);
-        seen.len()
-    }
-}
-
 /// Parse a hex public key, as the developer portal shows it.
 pub fn verifier(public_key_hex: &str) -> Option<Verifier> {
     let hex = public_key_hex.trim();

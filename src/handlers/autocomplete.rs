@@ -1,117 +1,15 @@
 //! Autocomplete for `contract` and `party`: the user's own contracts that the command can act on, from a per-user cache of a few seconds, always within Discord's 3 s.
 
-use std::collections::HashMap;
-use std::future::Future;
-use std::hash::Hash;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::comake::wire::{BoxTab, Contract, ContractId, ContractStatus, ContractSummary, Role};
+use crate::comake::wire::{BoxTab, ContractId, ContractStatus, Role};
 
 use super::Ctx;
 
-/// How long a user's contract list is reused while they type.
-pub const CACHE_TTL: Duration = Duration::from_secs(5);
 /// Autocomplete must answer within 3 s; leave room for the network.
 pub const DEADLINE: Duration = Duration::from_millis(2200);
 /// Contracts read for autocomplete (one page of Comake's maximum size).
 const LIST_LIMIT: u32 = 100;
-
-/// Autocomplete requests one person may make: a burst of 30 keystrokes,
-/// then two a second. Beyond it the answer is no choices, not a Comake call.
-pub fn quota() -> governor::Quota {
-    governor::Quota::per_second(std::num::NonZeroU32::MIN.saturating_add(1))
-        .allow_burst(std::num::NonZeroU32::MIN.saturating_add(29))
-}
-
-/// Values read from Comake, each reused for [`CACHE_TTL`]; a failed read
-/// is remembered as well (`None`), so typing does not retry it per key.
-struct Recent<K, V>(Mutex<HashMap<K, Entry<V>>>);
-
-/// When a value was read, and the value (`None`: the read failed).
-type Entry<V> = (Instant, Option<Arc<V>>);
-
-impl<K, V> Default for Recent<K, V> {
-    fn default() -> Self {
-        Self(Mutex::new(HashMap::new()))
-    }
-}
-
-impl<K: Hash + Eq, V> Recent<K, V> {
-    /// `Some(None)`: a failure is remembered.
-    fn get(&self, key: &K) -> Option<Option<Arc<V>>> {
-        let map = self.0.lock().ok()?;
-        let (at, value) = map.get(key)?;
-        (at.elapsed() < CACHE_TTL).then(|| value.clone())
-    }
-
-    /// The cached value, or the one `read` returns (then cached); `None`
-    /// when the read failed now or within [`CACHE_TTL`].
-    async fn get_or_read<E: std::fmt::Display>(
-        &self,
-        key: K,
-        read: impl Future<Output = Result<V, E>>,
-    ) -> Option<Arc<V>> {
-        if let Some(value) = self.get(&key) {
-            return value;
-        }
-        let value = match read.await {
-            Ok(v) => Some(Arc::new(v)),
-            Err(e) => {
-                tracing::debug!(error = %e, "autocomplete could not read from Comake");
-                None
-            }
-        };
-        if let Ok(mut map) = self.0.lock() {
-            map.retain(|_, (at, _)| at.elapsed() < CACHE_TTL);
-            map.insert(key, (Instant::now(), value.clone()));
-        }
-        value
-    }
-
-    /// Remember that a read of `key` failed (or took too long).
-    fn failed(&self, key: K) {
-        if let Ok(mut map) = self.0.lock() {
-            map.entry(key).or_insert_with(|| (Instant::now(), None));
-        }
-    }
-
-    /// Drop what has expired; how many entries are left.
-    fn sweep(&self) -> usize {
-        self.0
-            .lock()
-            .map(|mut map| {
-                map.retain(|_, (at, _)| at.elapsed() < CACHE_TTL);
-                map.len()
-            })
-            .unwrap_or(0)
-    }
-
-    fn forget(&self, drop: impl Fn(&K) -> bool) {
-        if let Ok(mut map) = self.0.lock() {
-            map.retain(|k, _| !drop(k));
-        }
-    }
-}
-
-#[derive(Default)]
-pub struct ContractCache {
-    lists: Recent<u64, Vec<ContractSummary>>,
-    details: Recent<(u64, ContractId), Contract>,
-}
-
-impl ContractCache {
-    /// Drop expired entries; how many lists and details are left.
-    pub fn sweep(&self) -> (usize, usize) {
-        (self.lists.sweep(), self.details.sweep())
-    }
-
-    /// Forget what is cached for `user` (after they changed something).
-    pub fn forget(&self, user: u64) {
-        self.lists.forget(|u| *u == user);
-        self.details.forget(|(u, _)| *u == user);
-    }
-}
 
 /// Whether `command` can act on a contract of this state and role (show
 /// and rename work on anything in the user's box).

@@ -1,7 +1,5 @@
 //! What a handler gets (the app, the interaction, its language), how it fails, and the small helpers its messages share.
 
-use fluent_bundle::FluentValue;
-
 use super::{App, Invocation, Reply};
 use crate::comake::{ComakeError, UserClient};
 use crate::i18n::{Args, Lang};
@@ -219,9 +217,4 @@ pub use crate::text::inert as plain;
 /// A number of items as pages of `per_page`.
 pub fn page_count(total: u64, per_page: u64) -> u64 {
     total.div_ceil(per_page.max(1)).max(1)
-}
-
-/// `FluentValue` of an owned string (message arguments).
-pub fn fv(s: impl Into<String>) -> FluentValue<'static> {
-    FluentValue::from(s.into())
 }

@@ -30,7 +30,7 @@ pub async fn dispatch<R: Responder>(app: &App, inv: &Invocation, responder: &R) 
     };
     let (result, error_id) = match gate(&ctx) {
         Err(refusal) => {
-            metrics::counter!(crate::observe::REFUSED, "why" => refusal).increment(1);
+            metrics::counter!(crate::metric::REFUSED, "why" => refusal).increment(1);
             tracing::warn!(
                 command = %name,
                 guild = inv.guild.unwrap_or(0),
@@ -50,7 +50,7 @@ pub async fn dispatch<R: Responder>(app: &App, inv: &Invocation, responder: &R) 
                     let choices = if app.autocomplete_limiter.check_key(&inv.user).is_ok() {
                         autocomplete::complete(&ctx).await
                     } else {
-                        metrics::counter!(crate::observe::RATE_LIMITED).increment(1);
+                        metrics::counter!(crate::metric::RATE_LIMITED).increment(1);
                         Vec::new()
                     };
                     deliver(responder.callback(reply::choices(&choices)).await, &name);
@@ -79,9 +79,9 @@ pub async fn dispatch<R: Responder>(app: &App, inv: &Invocation, responder: &R) 
         Kind::Component => "button",
         Kind::Modal => "modal",
     };
-    metrics::counter!(crate::observe::COMMANDS, "command" => label, "outcome" => outcome.result)
+    metrics::counter!(crate::metric::COMMANDS, "command" => label, "outcome" => outcome.result)
         .increment(1);
-    metrics::histogram!(crate::observe::COMMAND_SECONDS, "command" => label)
+    metrics::histogram!(crate::metric::COMMAND_SECONDS, "command" => label)
         .record(outcome.latency.as_secs_f64());
     tracing::info!(
         command = %outcome.name,
@@ -156,7 +156,7 @@ async fn handle<R: Responder>(
         deliver(responder.callback(body).await, name);
     };
     if ctx.app.limiter.check_key(&inv.user).is_err() {
-        metrics::counter!(crate::observe::RATE_LIMITED).increment(1);
+        metrics::counter!(crate::metric::RATE_LIMITED).increment(1);
         refuse_now(ctx.t("error-rate-limited", &[])).await;
         return ("refused", None);
     }

@@ -7,22 +7,19 @@
 //! interaction model in `invocation.rs`, the handler context in
 //! `context.rs`, and the pipeline in `dispatch.rs`.
 
-pub mod action;
 pub mod autocomplete;
-pub mod button;
 pub mod comake;
 pub mod comake_admin;
-pub mod confirm;
 pub mod contract;
-pub mod reply;
-pub mod verify;
 
-mod app;
 mod context;
 mod dispatch;
 mod invocation;
 
-pub use app::*;
+// The layers below, under the names the handlers have always used.
+pub use crate::app::{confirm, verify, App, AppError, Held, TokioClock};
+pub use crate::i18n::fv;
+pub use crate::{action, button, reply};
 pub use context::*;
 pub use dispatch::*;
 pub use invocation::*;

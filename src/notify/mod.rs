@@ -17,18 +17,20 @@ use serde_json::{json, Value};
 use serenity::all::{ChannelId, Http, UserId};
 use tokio::sync::Semaphore;
 
+use crate::app::App;
 use crate::args;
+use crate::button::ButtonId;
 use crate::comake::wire::ContractId;
 use crate::comake::wire::{BoxTab, Contract, ContractStatus, ContractSummary, Role, SigneeStatus};
 use crate::comake::{Comake, ComakeError};
-use crate::handlers::button::ButtonId;
-use crate::handlers::{fv, reply, App, Component, Reply, Style};
+use crate::i18n::fv;
+use crate::reply::{self, Component, Reply, Style};
 use crate::text;
 
 /// Characters a name gets in a DM line.
 const NAME_BUDGET: usize = 100;
 use crate::i18n::Lang;
-use crate::observe;
+use crate::metric;
 use crate::store::{Account, NotifyState, SeenContract, SeenSignee, StoreError};
 
 /// Users read at once.
@@ -288,7 +290,7 @@ fn dm(
 /// The body of a DM: no ephemeral flag (DMs are private anyway), and link
 /// previews suppressed.
 pub fn dm_body(reply: &Reply) -> Value {
-    let mut body = crate::handlers::reply::edit(reply);
+    let mut body = reply::edit(reply);
     if let Some(obj) = body.as_object_mut() {
         obj.insert("flags".into(), reply::FLAG_SUPPRESS_EMBEDS.into());
     }
@@ -436,8 +438,8 @@ impl Watcher {
                 }
             }
         }
-        metrics::gauge!(observe::NOTIFY_READS).set(stats.reads as f64);
-        metrics::histogram!(observe::NOTIFY_CYCLE_SECONDS).record(started.elapsed().as_secs_f64());
+        metrics::gauge!(metric::NOTIFY_READS).set(stats.reads as f64);
+        metrics::histogram!(metric::NOTIFY_CYCLE_SECONDS).record(started.elapsed().as_secs_f64());
         stats
     }
 
@@ -502,7 +504,7 @@ impl Watcher {
                     sent += 1;
                     for &i in &indices {
                         delivered[i] = true;
-                        metrics::counter!(observe::NOTIFICATIONS, "kind" => events[i].1.kind())
+                        metrics::counter!(metric::NOTIFICATIONS, "kind" => events[i].1.kind())
                             .increment(1);
                     }
                 }

@@ -1,4 +1,14 @@
 //! The shared state every handler and the watcher use, built once at start: configuration, the Comake client, the store, caches, limits and what is in flight.
+//!
+//! - [`confirm`]: actions waiting for their Confirm or Send button.
+//! - [`verify`]: registration codes waiting to be entered.
+//! - [`cache`]: autocomplete's recent reads.
+//! - [`replays`]: the signed interactions served lately.
+
+pub mod cache;
+pub mod confirm;
+pub mod replays;
+pub mod verify;
 
 use std::num::NonZeroU32;
 use std::sync::atomic::AtomicBool;
@@ -10,7 +20,6 @@ use governor::{Quota, RateLimiter};
 use tokio_util::task::task_tracker::TaskTrackerToken;
 use tokio_util::task::TaskTracker;
 
-use super::{autocomplete, confirm, verify};
 use crate::comake::Comake;
 use crate::config::Config;
 use crate::i18n::I18n;
@@ -23,11 +32,11 @@ pub struct App {
     pub store: Store,
     pub i18n: I18n,
     pub confirmations: confirm::Confirmations,
-    pub contracts: autocomplete::ContractCache,
+    pub contracts: cache::ContractCache,
     /// Registrations waiting for the code mailed to their email.
     pub verifications: verify::Verifications,
     /// Signed HTTP interactions already served, so a replay is refused.
-    pub replays: crate::discord::interactions::Replays,
+    pub replays: replays::Replays,
     /// Sends registration codes; `None` without SMTP.
     pub mailer: Option<Arc<crate::mail::Mailer>>,
     /// The transport is connected (gateway) or listening (HTTP).
@@ -57,6 +66,13 @@ type Limiter = RateLimiter<
     TokioClock,
     governor::middleware::NoOpMiddleware<std::time::Instant>,
 >;
+
+/// Autocomplete requests one person may make: a burst of 30 keystrokes,
+/// then two a second. Beyond it the answer is no choices, not a Comake call.
+fn autocomplete_quota() -> governor::Quota {
+    governor::Quota::per_second(std::num::NonZeroU32::MIN.saturating_add(1))
+        .allow_burst(std::num::NonZeroU32::MIN.saturating_add(29))
+}
 
 fn limiter(quota: Quota) -> Limiter {
     RateLimiter::new(quota, DefaultKeyedStateStore::default(), &TokioClock)
@@ -101,13 +117,13 @@ impl App {
             store,
             i18n: I18n::load()?,
             confirmations: confirm::Confirmations::default(),
-            contracts: autocomplete::ContractCache::default(),
+            contracts: cache::ContractCache::default(),
             verifications: verify::Verifications::default(),
             replays: Default::default(),
             mailer,
             transport_up: AtomicBool::new(false),
             limiter: limiter(quota),
-            autocomplete_limiter: limiter(autocomplete::quota()),
+            autocomplete_limiter: limiter(autocomplete_quota()),
             in_flight: TaskTracker::new(),
         }))
     }
