@@ -13,8 +13,8 @@ use comake_bot::comake::wire::{ContractStatus, Endpoint};
 use comake_bot::comake::Comake;
 use comake_bot::config::{Config, Env};
 use comake_bot::handlers::{dispatch, App, DeliveryError, Invocation, Kind, OptValue, Responder};
-use comake_bot::sim::{ComakeSim, SimOptions};
 use comake_bot::store::{Account, LinkMethod, Store};
+use comake_sim::{ComakeSim, SimOptions};
 use secrecy::SecretString;
 use serde_json::{json, Value};
 

@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 
 use clap::Parser;
-use comake_bot::sim::{ComakeSim, SimOptions};
+use comake_sim::{ComakeSim, SimOptions};
 
 #[derive(Parser)]
 #[command(about = "A stateful Comake OPEN API simulator on 127.0.0.1")]

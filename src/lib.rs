@@ -5,8 +5,9 @@
 //!
 //! # Layout
 //! Layers point down only (a test in this file keeps them so):
-//! - the Comake client, [`comake`] (and its simulator, [`sim`]), knows
-//!   nothing of the bot;
+//! - the Comake client, [`comake`] (the crate `crates/comake`), and its
+//!   simulator (`crates/comake-sim`, a dev-dependency only) know nothing of
+//!   the bot;
 //! - leaves: [`config`], [`i18n`], [`validate`], [`text`], [`metric`],
 //!   [`action`], [`button`], [`reply`], [`mail`], [`store`];
 //! - [`app`]: the shared state;
@@ -30,16 +31,17 @@
 //! - [`observe`]: `/healthz` and `/metrics`.
 //! - [`reply`]: what a handler answers with, as Discord's JSON.
 //! - [`service`]: wiring: logging, start-up, transports, shutdown.
-//! - [`sim`]: a stateful Comake simulator on 127.0.0.1 for tests, benchmarks and trying the bot.
 //! - [`store`]: our own state in sled: account links and the audit log, durable on return.
 //! - [`tasks`]: the one-shot commands: check, register-commands, export, import.
 //! - [`text`]: third-party text made inert and shortened to fit.
 //! - [`validate`]: checks on what people type.
 
+/// The Comake OPEN API client (its own crate, `crates/comake`).
+pub use comake;
+
 pub mod action;
 pub mod app;
 pub mod button;
-pub mod comake;
 pub mod config;
 pub mod discord;
 pub mod handlers;
@@ -50,7 +52,6 @@ pub mod notify;
 pub mod observe;
 pub mod reply;
 pub mod service;
-pub mod sim;
 pub mod store;
 pub mod tasks;
 pub mod text;
@@ -93,17 +94,12 @@ mod layers {
             "store",
         ];
         let mut rules: Vec<(String, Vec<&str>)> = vec![
-            (
-                "comake".into(),
-                above(&["app", "handlers", "notify", "sim", "store", "config"]),
-            ),
-            ("sim".into(), above(&["app", "handlers", "notify", "store"])),
             ("app".into(), above(&["handlers", "notify"])),
             ("notify".into(), above(&["handlers"])),
             ("handlers".into(), above(&[])),
         ];
         for leaf in leaves {
-            rules.push((leaf.into(), above(&["app", "handlers", "notify", "sim"])));
+            rules.push((leaf.into(), above(&["app", "handlers", "notify"])));
         }
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut broken = Vec::new();
@@ -122,7 +118,16 @@ mod layers {
             }
         }
         assert!(broken.is_empty(), "layers that point up: {broken:?}");
-        // The Comake client names nothing of the bot at all.
-        assert!(named(&src.join("comake")).is_empty());
+        // The Comake client and its simulator are crates of their own that
+        // know nothing of the bot or of Discord.
+        let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates");
+        for krate in ["comake", "comake-sim"] {
+            let manifest =
+                std::fs::read_to_string(crates.join(krate).join("Cargo.toml")).unwrap_or_default();
+            assert!(manifest.contains("[dependencies]"), "{krate}");
+            for outside in ["comake-bot", "serenity"] {
+                assert!(!manifest.contains(outside), "{krate} depends on {outside}");
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use comake_bot::comake::wire::*;
 use comake_bot::comake::{Comake, ComakeError};
-use comake_bot::sim::{Failure, SigneeAction};
+use comake_sim::{Failure, SigneeAction};
 use secrecy::SecretString;
 
 fn signee(party: u32, name: &str, email: &str) -> SigneeInput {

@@ -5,7 +5,7 @@ use crate::common;
 use std::time::Duration;
 
 use comake_bot::comake::wire::{ContractId, ContractStatus, Endpoint};
-use comake_bot::sim::{Failure, SigneeAction};
+use comake_sim::{Failure, SigneeAction};
 use common::discord::{Actor, Harness};
 use serde_json::json;
 

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use comake_bot::sim::ComakeSim;
+use comake_sim::ComakeSim;
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::Value;
 

@@ -8,8 +8,8 @@ use comake_bot::comake::Comake;
 use comake_bot::config::{Config, Env};
 use comake_bot::discord::invocation;
 use comake_bot::handlers::{dispatch, App, DeliveryError, Invocation, Outcome, Responder};
-use comake_bot::sim::ComakeSim;
 use comake_bot::store::{Account, LinkMethod, Store};
+use comake_sim::ComakeSim;
 use serde_json::{json, Value};
 use serenity::all::Interaction;
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use comake_bot::comake::wire::{ContractId, ContractStatus};
 use comake_bot::comake::{Comake, ComakeConfig};
-use comake_bot::sim::{ComakeSim, SimOptions};
+use comake_sim::{ComakeSim, SimOptions};
 use secrecy::SecretString;
 
 pub async fn sim() -> ComakeSim {

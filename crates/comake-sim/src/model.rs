@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::comake::wire::*;
+use comake::wire::*;
 
 /// A refusal, as Comake would send it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,7 +103,15 @@ pub fn normalize_email(email: &str) -> String {
 
 /// The simulator applies the same email rule as the bot.
 pub fn plausible_email(email: &str) -> bool {
-    crate::validate::email(email).is_ok()
+    // Enough for a simulator: one `@`, something on both sides, a dotted
+    // domain, no spaces.
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.contains('@')
+        && !email.chars().any(char::is_whitespace)
 }
 
 impl Company {

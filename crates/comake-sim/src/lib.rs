@@ -26,7 +26,7 @@ use url::Url;
 
 pub use model::{normalize_email, plausible_email, ApiError, SigneeAction};
 
-use crate::comake::wire::*;
+use comake::wire::*;
 use model::Company;
 
 /// How the simulated company is set up.
@@ -226,7 +226,7 @@ impl ComakeSim {
         &self,
         owner: &str,
         id: &ContractId,
-        signees: Vec<crate::comake::wire::SigneeInput>,
+        signees: Vec<comake::wire::SigneeInput>,
     ) -> Result<Contract, ApiError> {
         lock(&self.shared.company).set_signees(owner, id, signees)
     }
