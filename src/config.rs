@@ -55,11 +55,35 @@ impl std::fmt::Debug for SmtpConfig {
     }
 }
 
-/// Which way Discord delivers interactions.
+/// Which way Discord delivers interactions, with everything that way
+/// needs: an HTTP transport cannot exist without its address, key and id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transport {
     Gateway,
-    Http,
+    Http {
+        /// Where to serve `POST /interactions`.
+        addr: std::net::SocketAddr,
+        /// The application's Ed25519 public key (not a secret).
+        public_key: [u8; 32],
+        application_id: u64,
+    },
+}
+
+/// The 64 hex digits the developer portal shows, as key bytes.
+fn public_key(hex: &str) -> Result<[u8; 32], ConfigError> {
+    let invalid = || ConfigError::Invalid {
+        var: "DISCORD_PUBLIC_KEY",
+        reason: "must be the 64 hex digits shown in the developer portal".into(),
+    };
+    if hex.len() != 64 {
+        return Err(invalid());
+    }
+    let mut key = [0u8; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        let pair = hex.get(2 * i..2 * i + 2).ok_or_else(invalid)?;
+        *byte = u8::from_str_radix(pair, 16).map_err(|_| invalid())?;
+    }
+    Ok(key)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,8 +126,7 @@ pub struct DiscordConfig {
     pub admin_role_ids: Vec<u64>,
     pub http_proxy: Option<Url>,
     pub transport: Transport,
-    pub interactions_addr: Option<std::net::SocketAddr>,
-    pub public_key: Option<String>,
+    /// Known up front with the HTTP transport; otherwise asked of Discord.
     pub application_id: Option<u64>,
 }
 
@@ -115,8 +138,6 @@ impl std::fmt::Debug for DiscordConfig {
             .field("admin_role_ids", &self.admin_role_ids)
             .field("http_proxy", &self.http_proxy.as_ref().map(Url::as_str))
             .field("transport", &self.transport)
-            .field("interactions_addr", &self.interactions_addr)
-            .field("public_key", &self.public_key)
             .field("application_id", &self.application_id)
             .finish()
     }
@@ -380,39 +401,31 @@ impl Config {
                       Discord servers; list their ids, comma-separated",
             });
         }
+        let http = env.choice("TRANSPORT", &[("gateway", false), ("http", true)], false)?;
+        let addr: Option<std::net::SocketAddr> = env.parsed("INTERACTIONS_ADDR")?;
+        let key = env
+            .optional("DISCORD_PUBLIC_KEY")
+            .map(|hex| public_key(&hex))
+            .transpose()?;
+        let application_id: Option<u64> = env.parsed("DISCORD_APPLICATION_ID")?;
+        let transport = if http {
+            Transport::Http {
+                addr: addr.ok_or(ConfigError::Missing("INTERACTIONS_ADDR"))?,
+                public_key: key.ok_or(ConfigError::Missing("DISCORD_PUBLIC_KEY"))?,
+                application_id: application_id
+                    .ok_or(ConfigError::Missing("DISCORD_APPLICATION_ID"))?,
+            }
+        } else {
+            Transport::Gateway
+        };
         let discord = DiscordConfig {
             token: env.optional("DISCORD_TOKEN").map(SecretString::from),
             guild_ids,
             admin_role_ids: env.list("ADMIN_ROLE_IDS")?,
             http_proxy,
-            transport: env.choice(
-                "TRANSPORT",
-                &[("gateway", Transport::Gateway), ("http", Transport::Http)],
-                Transport::Gateway,
-            )?,
-            interactions_addr: env.parsed("INTERACTIONS_ADDR")?,
-            public_key: env.optional("DISCORD_PUBLIC_KEY"),
-            application_id: env.parsed("DISCORD_APPLICATION_ID")?,
+            transport,
+            application_id,
         };
-        if let Some(key) = &discord.public_key {
-            if key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(ConfigError::Invalid {
-                    var: "DISCORD_PUBLIC_KEY",
-                    reason: "must be the 64 hex digits shown in the developer portal".into(),
-                });
-            }
-        }
-        if discord.transport == Transport::Http {
-            if discord.interactions_addr.is_none() {
-                return Err(ConfigError::Missing("INTERACTIONS_ADDR"));
-            }
-            if discord.public_key.is_none() {
-                return Err(ConfigError::Missing("DISCORD_PUBLIC_KEY"));
-            }
-            if discord.application_id.is_none() {
-                return Err(ConfigError::Missing("DISCORD_APPLICATION_ID"));
-            }
-        }
         let allowed_email_domains = env
             .list::<String>("ALLOWED_EMAIL_DOMAINS")?
             .into_iter()
@@ -671,7 +684,14 @@ mod tests {
         );
         vars.push(("DISCORD_APPLICATION_ID", "42"));
         let cfg = Config::from_lookup(&env(&vars)).unwrap();
-        assert_eq!(cfg.discord.transport, Transport::Http);
+        assert_eq!(
+            cfg.discord.transport,
+            Transport::Http {
+                addr: "127.0.0.1:8080".parse().unwrap(),
+                public_key: [0xab; 32],
+                application_id: 42,
+            }
+        );
     }
 
     #[test]

@@ -237,14 +237,18 @@ pub async fn run(config: Config) -> Result<(), ServiceError> {
         Transport::Gateway => {
             discord::gateway::run(app.clone(), http, stopped(stop_rx.clone())).await
         }
-        Transport::Http => match app.config.discord.interactions_addr {
-            Some(addr) => {
-                discord::interactions::run(app.clone(), http, addr, stopped(stop_rx.clone())).await
-            }
-            None => Err(discord::DiscordError::Api(
-                "INTERACTIONS_ADDR is not set".into(),
-            )),
-        },
+        Transport::Http {
+            addr, public_key, ..
+        } => {
+            discord::interactions::run(
+                app.clone(),
+                http,
+                addr,
+                public_key,
+                stopped(stop_rx.clone()),
+            )
+            .await
+        }
     };
     if let Some(watcher) = watcher {
         // It stops at the signal; a read in progress is dropped and done

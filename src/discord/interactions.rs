@@ -41,19 +41,6 @@ pub const BODY_TIMEOUT: Duration = Duration::from_secs(2);
 pub const MAX_CONNECTIONS: usize = 1024;
 /// Requests being read or answered; one more is answered 503.
 pub const MAX_REQUESTS: usize = 128;
-/// Parse a hex public key, as the developer portal shows it.
-pub fn verifier(public_key_hex: &str) -> Option<Verifier> {
-    let hex = public_key_hex.trim();
-    if hex.len() != 64 {
-        return None;
-    }
-    let mut key = [0u8; 32];
-    for (i, byte) in key.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Verifier::try_new(key).ok()
-}
-
 #[derive(Clone)]
 struct Endpoint {
     app: Arc<App>,
@@ -261,16 +248,13 @@ pub async fn run(
     app: Arc<App>,
     http: Http,
     addr: SocketAddr,
+    public_key: [u8; 32],
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), DiscordError> {
     let config = &app.config.discord;
-    let verifier = config
-        .public_key
-        .as_deref()
-        .and_then(verifier)
-        .ok_or_else(|| {
-            DiscordError::Api("DISCORD_PUBLIC_KEY is not a valid Ed25519 public key".into())
-        })?;
+    let verifier = Verifier::try_new(public_key).map_err(|_| {
+        DiscordError::Api("DISCORD_PUBLIC_KEY is not a valid Ed25519 public key".into())
+    })?;
     let http = Arc::new(http);
     super::register_commands(&http, &config.guild_ids).await?;
     let listener = tokio::net::TcpListener::bind(addr)

@@ -64,7 +64,9 @@ async fn endpoint() -> Endpoint {
     ])
     .await;
     let http = Arc::new(discord::http(&h.app.config.discord).unwrap());
-    let verifier = interactions::verifier(&pk).unwrap();
+    let verifier =
+        serenity::interactions_endpoint::Verifier::try_new(key().verifying_key().to_bytes())
+            .unwrap();
     let router = interactions::router(h.app.clone(), http, verifier);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -175,7 +177,9 @@ async fn a_replayed_interaction_runs_once() {
 async fn shutdown_does_not_wait_for_slow_clients() {
     let e = endpoint().await;
     let http = Arc::new(discord::http(&e.h.app.config.discord).unwrap());
-    let verifier = interactions::verifier(&public_key_hex()).unwrap();
+    let verifier =
+        serenity::interactions_endpoint::Verifier::try_new(key().verifying_key().to_bytes())
+            .unwrap();
     let router = interactions::router(e.h.app.clone(), http, verifier);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

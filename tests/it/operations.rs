@@ -284,8 +284,14 @@ async fn healthz_follows_the_transport_and_metrics_count_commands() {
     let http = discord::http(&h.app.config.discord).unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let app = h.app.clone();
+    let comake_bot::config::Transport::Http {
+        addr, public_key, ..
+    } = h.app.config.discord.transport
+    else {
+        panic!("the harness was set up for the HTTP transport");
+    };
     let served = tokio::spawn(async move {
-        discord::interactions::run(app, http, addr.parse().unwrap(), async {
+        discord::interactions::run(app, http, addr, public_key, async {
             let _ = stopped.await;
         })
         .await
