@@ -963,15 +963,7 @@ async fn send_sends_what_the_preview_showed_or_nothing() {
         .await;
     assert!(preview.text().contains("Lee"), "{}", preview.text());
     // On the website, the sender gives party 을 to Park meanwhile.
-    let signee = |party: u32, name: &str, email: &str| comake_bot::comake::wire::SigneeInput {
-        party,
-        name: name.into(),
-        email: email.into(),
-        phone: None,
-        kakao: false,
-        password: None,
-        message: None,
-    };
+    let signee = common::plain_signee;
     h.sim
         .set_signees(
             "kim@example.com",
@@ -1695,14 +1687,12 @@ async fn many_signees(h: &Harness, name: &str, parties: &[String]) -> ContractId
         .seed_contract("kim@example.com", name, &refs, ContractStatus::Saved)
         .unwrap();
     let signees = (0..parties.len() as u32)
-        .map(|p| comake_bot::comake::wire::SigneeInput {
-            party: p,
-            name: long_korean(p as usize, 90),
-            email: format!("signee{p}@example.com"),
-            phone: None,
-            kakao: false,
-            password: None,
-            message: None,
+        .map(|p| {
+            common::plain_signee(
+                p,
+                &long_korean(p as usize, 90),
+                &format!("signee{p}@example.com"),
+            )
         })
         .collect();
     h.sim.set_signees("kim@example.com", &id, signees).unwrap();
@@ -1766,15 +1756,7 @@ async fn show_keeps_every_party_and_counts_the_history_left_out() {
     for _ in 0..6 {
         let list = again
             .iter()
-            .map(|s| comake_bot::comake::wire::SigneeInput {
-                party: s.party,
-                name: s.name.clone(),
-                email: s.email.clone(),
-                phone: None,
-                kakao: false,
-                password: None,
-                message: None,
-            })
+            .map(|s| common::plain_signee(s.party, &s.name, &s.email))
             .collect();
         h.sim.set_signees("kim@example.com", &id, list).unwrap();
     }
@@ -1900,14 +1882,8 @@ mod hostile {
                     .seed_contract("kim@example.com", &contract, &refs, ContractStatus::Saved)
                     .unwrap();
                 let list = (0..parties.len() as u32)
-                    .map(|p| comake_bot::comake::wire::SigneeInput {
-                        party: p,
-                        name: signees[p as usize].clone(),
-                        email: format!("s{p}@example.com"),
-                        phone: None,
-                        kakao: false,
-                        password: None,
-                        message: None,
+                    .map(|p| {
+                        common::plain_signee(p, &signees[p as usize], &format!("s{p}@example.com"))
                     })
                     .collect();
                 // Comake may refuse an odd signee name; then there are none.

@@ -5,7 +5,7 @@ use crate::common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use comake_bot::comake::wire::{ContractId, ContractStatus, Endpoint, SigneeInput};
+use comake_bot::comake::wire::{ContractId, ContractStatus, Endpoint};
 use comake_bot::comake::Comake;
 use comake_bot::discord;
 use comake_bot::handlers::App;
@@ -71,6 +71,20 @@ impl Setup {
         (w, nda, kim)
     }
 
+    /// Kim and Lee linked, after Lee's first (silent) read.
+    async fn lee_after_baseline(&self) -> (Arc<Watcher>, Account) {
+        self.h.linked(KIM, "kim@example.com").await;
+        self.h.linked(LEE, "lee@example.com").await;
+        let w = self.watcher();
+        let lee = self.account(LEE);
+        assert_eq!(
+            w.read_user(&lee).await.unwrap(),
+            0,
+            "the first read is silent"
+        );
+        (w, lee)
+    }
+
     /// A read of `kim` that is still waiting on a slow Comake when this
     /// returns (Comake is fast again for whatever comes next).
     async fn slow_read(
@@ -105,15 +119,7 @@ impl Setup {
             )
             .unwrap();
         let kim = self.h.app.comake.user("kim@example.com");
-        let signee = |party, name: &str, email: &str| SigneeInput {
-            party,
-            name: name.into(),
-            email: email.into(),
-            phone: None,
-            kakao: false,
-            password: None,
-            message: None,
-        };
+        let signee = common::plain_signee;
         kim.set_signees(
             &id,
             vec![
@@ -284,11 +290,7 @@ async fn an_opt_out_or_unlink_during_a_read_holds_and_no_dm_follows() {
 #[tokio::test]
 async fn thirty_contracts_waiting_at_once_are_all_announced() {
     let s = setup(&[]).await;
-    s.h.linked(KIM, "kim@example.com").await;
-    s.h.linked(LEE, "lee@example.com").await;
-    let w = s.watcher();
-    let lee = s.account(LEE);
-    assert_eq!(w.read_user(&lee).await.unwrap(), 0, "baseline");
+    let (w, lee) = s.lee_after_baseline().await;
     let mut ids = Vec::new();
     for i in 0..30 {
         let name = format!("{i:02} {}", "계약서".repeat(40));
@@ -329,11 +331,7 @@ async fn thirty_contracts_waiting_at_once_are_all_announced() {
 #[tokio::test]
 async fn a_dm_about_a_contract_named_like_a_link_carries_no_link() {
     let s = setup(&[]).await;
-    s.h.linked(KIM, "kim@example.com").await;
-    s.h.linked(LEE, "lee@example.com").await;
-    let w = s.watcher();
-    let lee = s.account(LEE);
-    w.read_user(&lee).await.unwrap();
+    let (w, lee) = s.lee_after_baseline().await;
     s.sent_contract("긴급: https://comake-secure.example/login \u{202E}fdp.exe")
         .await;
     assert_eq!(w.read_user(&lee).await.unwrap(), 1);
@@ -352,11 +350,7 @@ async fn a_dm_about_a_contract_named_like_a_link_carries_no_link() {
 #[tokio::test]
 async fn a_receiver_hears_a_contract_is_waiting_and_the_button_explains() {
     let s = setup(&[]).await;
-    s.h.linked(KIM, "kim@example.com").await;
-    s.h.linked(LEE, "lee@example.com").await;
-    let w = s.watcher();
-    let lee = s.account(LEE);
-    w.read_user(&lee).await.unwrap();
+    let (w, lee) = s.lee_after_baseline().await;
     let id = s.sent_contract("Office lease").await;
     assert_eq!(w.read_user(&lee).await.unwrap(), 1);
     assert_eq!(w.read_user(&lee).await.unwrap(), 0);

@@ -27,6 +27,19 @@ pub fn client_config(sim: &ComakeSim, timeout: Duration) -> ComakeConfig {
 pub fn client(sim: &ComakeSim) -> Comake {
     Comake::new(client_config(sim, Duration::from_secs(10))).expect("client builds")
 }
+/// A signee with a name and an email only.
+pub fn plain_signee(party: u32, name: &str, email: &str) -> comake_bot::comake::wire::SigneeInput {
+    comake_bot::comake::wire::SigneeInput {
+        party,
+        name: name.into(),
+        email: email.into(),
+        phone: None,
+        kakao: false,
+        password: None,
+        message: None,
+    }
+}
+
 /// A saved two-party contract ("NDA", parties 갑 and 을) of `owner`.
 pub fn seed_nda(sim: &ComakeSim, owner: &str) -> ContractId {
     sim.seed_contract(owner, "NDA", &["갑", "을"], ContractStatus::Saved)
