@@ -485,18 +485,15 @@ impl Watcher {
             };
             Ok(setting && store.account(account.discord_id)?.as_ref() == Some(account))
         };
-        if !still_wanted()? {
-            return Ok(0);
-        }
+        // Checked right before each DM only: a read that found nothing
+        // costs no extra store reads, and its write below is refused by
+        // the merge when the setting or the state changed meanwhile.
         // Each DM is sent in turn; an event is recorded as seen only once
         // its DM was delivered, so an undelivered one is announced next time.
         let lang = Lang::from_locale(&state.locale);
         let mut delivered = vec![false; events.len()];
-        for (n, (message, indices)) in direct_messages(&self.app, lang, &events)
-            .into_iter()
-            .enumerate()
-        {
-            if n > 0 && !still_wanted()? {
+        for (message, indices) in direct_messages(&self.app, lang, &events) {
+            if !still_wanted()? {
                 break;
             }
             match self.send(account.discord_id, &message).await {
