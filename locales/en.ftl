@@ -191,3 +191,4 @@ party-fallback = Party { $n }
 show-history-more = …and { $count } earlier entries, on the Comake website.
 request-too-many = This contract has { $count } signees, more than a Discord message can list, so nothing was prepared. Send the signature requests from the Comake website.
 error-not-delivered = Discord didn't accept my answer, so you didn't see it. Please try again; if it keeps happening, give your server manager this error id: `{ $id }`
+admin-audit-more = …and { $count } older entries that did not fit here. Pick one member with the `user` option to see theirs.

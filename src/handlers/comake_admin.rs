@@ -4,7 +4,9 @@ use chrono::Utc;
 
 use crate::args;
 use crate::comake::ComakeError;
+use crate::reply::fit;
 use crate::store::{Account, LinkError, LinkMethod};
+use crate::text::inert_max;
 use crate::validate;
 
 use super::{discord_time, page_count, plain, Ctx, Failure, HandlerResult, Reply};
@@ -16,6 +18,8 @@ const MANAGE_GUILD: u64 = 1 << 5;
 const PAGE_SIZE: usize = 10;
 /// Entries shown by `/comake-admin audit`.
 const AUDIT_ENTRIES: usize = 15;
+/// The longest an email can be: nothing shorter needs shortening.
+const LONGEST_EMAIL: usize = 254;
 
 /// The command's default permissions can be overridden per server, so the
 /// member's permissions (and, with `ADMIN_ROLE_IDS`, roles) in the
@@ -137,25 +141,32 @@ pub async fn list(ctx: &Ctx<'_>) -> HandlerResult {
     }
     let skip = (page as usize - 1) * PAGE_SIZE;
     let accounts = store.accounts(None, skip + PAGE_SIZE)?;
-    let mut lines = vec![ctx.t(
+    let header = ctx.t(
         "admin-list-header",
         &args!["page" => page, "pages" => pages, "total" => total],
-    )];
-    for a in accounts.iter().skip(skip) {
-        lines.push(format!(
-            "• {}",
-            ctx.t(
-                "admin-list-line",
-                &args![
-                    "user" => a.discord_id.to_string(),
-                    "email" => plain(&a.email),
-                    "method" => super::comake::method_key(a.method),
-                    "since" => discord_time(a.linked_at, 'D'),
-                ],
-            )
-        ));
-    }
-    Ok(Reply::text(lines.join("\n")))
+    );
+    // Every account of the page is shown: long emails are shortened.
+    let build = |budget: usize| {
+        let mut lines = vec![header.clone()];
+        for a in accounts.iter().skip(skip) {
+            lines.push(format!(
+                "• {}",
+                ctx.t(
+                    "admin-list-line",
+                    &args![
+                        "user" => a.discord_id.to_string(),
+                        "email" => inert_max(&a.email, budget),
+                        "method" => super::comake::method_key(a.method),
+                        "since" => discord_time(a.linked_at, 'D'),
+                    ],
+                )
+            ));
+        }
+        lines.join("\n")
+    };
+    Ok(Reply::text(
+        fit(LONGEST_EMAIL, 12, build).unwrap_or_else(|| build(12)),
+    ))
 }
 
 /// `/comake-admin audit`.
@@ -168,31 +179,51 @@ pub async fn audit(ctx: &Ctx<'_>) -> HandlerResult {
     if entries.is_empty() {
         return Ok(Reply::text(ctx.t("admin-audit-empty", &[])));
     }
-    let mut lines = vec![ctx.t("admin-audit-header", &[])];
-    for e in &entries {
-        let contract = e
-            .contract
-            .as_deref()
-            .map(|c| match crate::comake::wire::ContractId::parse(c) {
-                // Ids are letters, digits, - and _: safe in a code span,
-                // where escapes would show.
-                Some(id) => format!(" `{id}`"),
-                None => format!(" {}", plain(c)),
-            })
-            .unwrap_or_default();
-        lines.push(format!(
-            "• {}",
-            ctx.t(
-                "admin-audit-line",
-                &args![
-                    "when" => discord_time(e.at, 'f'),
-                    "user" => e.discord_user.to_string(),
-                    "action" => e.action.clone(),
-                    "contract" => contract,
-                    "outcome" => plain(&e.outcome),
-                ],
-            )
-        ));
-    }
-    Ok(Reply::text(lines.join("\n")))
+    // The newest entries that fit, texts shortened first; the rest is
+    // counted, not cut off.
+    let build = |budget: usize, shown: usize| {
+        let mut lines = vec![ctx.t("admin-audit-header", &[])];
+        for e in entries.iter().take(shown) {
+            lines.push(audit_line(ctx, e, budget));
+        }
+        if shown < entries.len() {
+            lines.push(ctx.t(
+                "admin-audit-more",
+                &args!["count" => (entries.len() - shown) as i64],
+            ));
+        }
+        lines.join("\n")
+    };
+    let content = (1..=entries.len())
+        .rev()
+        .find_map(|shown| fit(LONGEST_EMAIL, 12, |b| build(b, shown)))
+        .unwrap_or_else(|| build(12, 1));
+    Ok(Reply::text(content))
+}
+
+/// One entry of `/comake-admin audit`, its texts in `budget` characters.
+fn audit_line(ctx: &Ctx<'_>, e: &crate::store::AuditEntry, budget: usize) -> String {
+    let contract = e
+        .contract
+        .as_deref()
+        .map(|c| match crate::comake::wire::ContractId::parse(c) {
+            // Ids are letters, digits, - and _: safe in a code span,
+            // where escapes would show.
+            Some(id) => format!(" `{id}`"),
+            None => format!(" {}", inert_max(c, budget)),
+        })
+        .unwrap_or_default();
+    format!(
+        "• {}",
+        ctx.t(
+            "admin-audit-line",
+            &args![
+                "when" => discord_time(e.at, 'f'),
+                "user" => e.discord_user.to_string(),
+                "action" => e.action.clone(),
+                "contract" => contract,
+                "outcome" => inert_max(&e.outcome, budget),
+            ],
+        )
+    )
 }

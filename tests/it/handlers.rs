@@ -1956,3 +1956,48 @@ mod hostile {
         }
     }
 }
+
+#[tokio::test]
+async fn admin_views_of_long_emails_show_every_account_and_count_the_rest() {
+    let h = Harness::new().await;
+    let boss = Actor::user(BOSS).admin();
+    let long = |i: u64| format!("{}{i}@{}.example.com", "a".repeat(60), "b".repeat(170));
+    for i in 0..10u64 {
+        h.linked(1000 + i, &long(i)).await;
+        for _ in 0..2 {
+            h.app
+                .store
+                .audit(comake_bot::store::AuditEntry {
+                    at: chrono::Utc::now(),
+                    discord_user: 1000 + i,
+                    guild: Some(common::discord::GUILD),
+                    action: "admin.link <@1>".into(),
+                    contract: Some("x".repeat(64)),
+                    outcome: format!("ok ({}) https://evil.example", long(i)),
+                })
+                .await
+                .unwrap();
+        }
+    }
+    let list = h.command(&boss, "comake-admin list", &[]).await;
+    assert_fits(&list.message());
+    for i in 0..10u64 {
+        assert!(
+            list.text().contains(&format!("<@{}>", 1000 + i)),
+            "account {i} missing"
+        );
+    }
+    let audit = h.command(&boss, "comake-admin audit", &[]).await;
+    assert_fits(&audit.message());
+    let shown = audit.text().lines().filter(|l| l.starts_with("• ")).count();
+    assert!(shown >= 1);
+    if shown < 15 {
+        assert!(
+            audit
+                .text()
+                .contains(&format!("{} older entries", 15 - shown)),
+            "{}",
+            audit.text()
+        );
+    }
+}
