@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use comake_bot::comake::wire::{ContractStatus, Endpoint};
 use comake_bot::comake::Comake;
-use comake_bot::config::{Config, Env};
+use comake_bot::config::Config;
 use comake_bot::handlers::{dispatch, App, DeliveryError, Invocation, Kind, OptValue, Responder};
 use comake_bot::store::{Account, LinkMethod, Store};
 use comake_sim::{ComakeSim, SimOptions};
@@ -109,7 +109,7 @@ fn config(sim: &ComakeSim, dir: &std::path::Path) -> Config {
     ]
     .into_iter()
     .collect();
-    Config::from_lookup(&Env::new(move |k| vars.get(k).cloned())).expect("bench config")
+    Config::from_lookup(move |k| vars.get(k).cloned()).expect("bench config")
 }
 
 fn account(id: u64, email: &str) -> Account {
@@ -225,7 +225,7 @@ fn memory_child() {
     ]
     .into_iter()
     .collect();
-    let config = Config::from_lookup(&Env::new(move |k| vars.get(k).cloned())).expect("config");
+    let config = Config::from_lookup(move |k| vars.get(k).cloned()).expect("config");
     let senders: u64 = var("COMAKE_BENCH_SENDERS").parse().unwrap();
     let base: u64 = var("COMAKE_BENCH_BASE").parse().unwrap();
     let report = rt.block_on(async move {

@@ -1,9 +1,6 @@
 //! The bot's configuration: read once from the environment (and `.env`), typed, and refused with the variable's name when wrong.
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::str::FromStr;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use secrecy::SecretString;
@@ -16,12 +13,21 @@ pub enum ConfigError {
     #[error("{0} is not set; see .env.example")]
     Missing(&'static str),
     #[error("{var} is invalid: {reason}")]
-    Invalid { var: &'static str, reason: String },
+    Invalid { var: String, reason: String },
     #[error("{var} is not set: {why}; see .env.example")]
     Required {
         var: &'static str,
         why: &'static str,
     },
+}
+
+impl ConfigError {
+    fn invalid(var: &str, reason: impl std::fmt::Display) -> Self {
+        Self::Invalid {
+            var: var.to_owned(),
+            reason: reason.to_string(),
+        }
+    }
 }
 
 /// Variables read outside [`Config`] (by libraries).
@@ -70,11 +76,8 @@ pub enum Transport {
 }
 
 /// The 64 hex digits the developer portal shows, as key bytes.
-fn public_key(hex: &str) -> Result<[u8; 32], ConfigError> {
-    let invalid = || ConfigError::Invalid {
-        var: "DISCORD_PUBLIC_KEY",
-        reason: "must be the 64 hex digits shown in the developer portal".into(),
-    };
+fn public_key(hex: &str) -> Result<[u8; 32], String> {
+    let invalid = || "must be the 64 hex digits shown in the developer portal".to_owned();
     if hex.len() != 64 {
         return Err(invalid());
     }
@@ -86,8 +89,9 @@ fn public_key(hex: &str) -> Result<[u8; 32], ConfigError> {
     Ok(key)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum LogFormat {
+    #[default]
     Text,
     Json,
 }
@@ -143,143 +147,6 @@ impl std::fmt::Debug for DiscordConfig {
     }
 }
 
-/// Reads variables through a lookup function and remembers which it read.
-pub struct Env<F> {
-    lookup: F,
-    read: Mutex<BTreeSet<&'static str>>,
-}
-
-impl<F: Fn(&str) -> Option<String>> Env<F> {
-    pub fn new(lookup: F) -> Self {
-        Self {
-            lookup,
-            read: Mutex::new(BTreeSet::new()),
-        }
-    }
-
-    /// The names read so far.
-    pub fn names_read(&self) -> BTreeSet<&'static str> {
-        self.read.lock().map(|r| r.clone()).unwrap_or_default()
-    }
-
-    /// The value, or `None` when unset or blank.
-    pub fn optional(&self, name: &'static str) -> Option<String> {
-        if let Ok(mut read) = self.read.lock() {
-            read.insert(name);
-        }
-        (self.lookup)(name)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    }
-
-    pub fn required(&self, name: &'static str) -> Result<String, ConfigError> {
-        self.optional(name).ok_or(ConfigError::Missing(name))
-    }
-
-    pub fn parsed<T: FromStr>(&self, name: &'static str) -> Result<Option<T>, ConfigError>
-    where
-        T::Err: std::fmt::Display,
-    {
-        self.optional(name)
-            .map(|v| {
-                v.parse().map_err(|e: T::Err| ConfigError::Invalid {
-                    var: name,
-                    reason: e.to_string(),
-                })
-            })
-            .transpose()
-    }
-
-    /// A whole number of at least 1, or `default` when unset.
-    pub fn positive_or(&self, name: &'static str, default: u32) -> Result<u32, ConfigError> {
-        match self.parsed::<u32>(name)? {
-            None => Ok(default),
-            Some(0) => Err(ConfigError::Invalid {
-                var: name,
-                reason: "must be at least 1".into(),
-            }),
-            Some(n) => Ok(n),
-        }
-    }
-
-    pub fn url_or(&self, name: &'static str, default: &str) -> Result<Url, ConfigError> {
-        let raw = self.optional(name).unwrap_or_else(|| default.to_owned());
-        let url = Url::parse(&raw).map_err(|e| ConfigError::Invalid {
-            var: name,
-            reason: e.to_string(),
-        })?;
-        if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
-            return Err(ConfigError::Invalid {
-                var: name,
-                reason: "must be an http:// or https:// URL".into(),
-            });
-        }
-        Ok(url)
-    }
-
-    /// An `https://` URL, or `http://` on a loopback host (a simulator or a
-    /// proxy on the same machine): credentials never cross a network in clear.
-    pub fn secure_url_or(&self, name: &'static str, default: &str) -> Result<Url, ConfigError> {
-        let url = self.url_or(name, default)?;
-        if url.scheme() != "https" && !is_loopback(&url) {
-            return Err(ConfigError::Invalid {
-                var: name,
-                reason: "must be an https:// URL (http:// only on 127.0.0.1, ::1 or localhost)"
-                    .into(),
-            });
-        }
-        Ok(url)
-    }
-
-    pub fn secret(&self, name: &'static str) -> Result<SecretString, ConfigError> {
-        self.required(name).map(SecretString::from)
-    }
-
-    pub fn choice<T: Copy>(
-        &self,
-        name: &'static str,
-        choices: &[(&str, T)],
-        default: T,
-    ) -> Result<T, ConfigError> {
-        match self.optional(name) {
-            None => Ok(default),
-            Some(v) => choices
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(&v))
-                .map(|(_, t)| *t)
-                .ok_or_else(|| ConfigError::Invalid {
-                    var: name,
-                    reason: format!(
-                        "expected one of {}",
-                        choices
-                            .iter()
-                            .map(|(k, _)| *k)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                }),
-        }
-    }
-
-    pub fn list<T: FromStr>(&self, name: &'static str) -> Result<Vec<T>, ConfigError>
-    where
-        T::Err: std::fmt::Display,
-    {
-        self.optional(name)
-            .unwrap_or_default()
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                s.parse().map_err(|e: T::Err| ConfigError::Invalid {
-                    var: name,
-                    reason: format!("{s:?}: {e}"),
-                })
-            })
-            .collect()
-    }
-}
-
 /// Whether `url` points at this machine.
 fn is_loopback(url: &Url) -> bool {
     match url.host() {
@@ -297,45 +164,274 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// Every variable the bot reads, declared once: its name, type, range and
+/// default. clap parses and types them; [`Settings::from_lookup`] feeds it
+/// the environment, with a blank value (as `.env.example` leaves them)
+/// meaning unset.
+#[derive(clap::Parser, Debug, Default)]
+#[command(no_binary_name = true, disable_help_flag = true)]
+pub struct Settings {
+    #[arg(long, env = "COMAKE_API_KEY", hide_env_values = true)]
+    comake_api_key: Option<String>,
+    #[arg(long, env = "COMAKE_API_SECRET", hide_env_values = true)]
+    comake_api_secret: Option<String>,
+    #[arg(long, env = "COMAKE_API_URL", default_value = "https://comake.ai/api")]
+    comake_api_url: String,
+    #[arg(long, env = "COMAKE_WEB_URL", default_value = "https://comake.ai")]
+    comake_web_url: String,
+    #[arg(long, env = "COMAKE_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    comake_timeout_secs: u64,
+    #[arg(long, env = "DISCORD_TOKEN", hide_env_values = true)]
+    discord_token: Option<String>,
+    #[arg(long, env = "DISCORD_GUILD_IDS", value_parser = id_list)]
+    discord_guild_ids: Option<IdList>,
+    #[arg(long, env = "ADMIN_ROLE_IDS", value_parser = id_list)]
+    admin_role_ids: Option<IdList>,
+    #[arg(long, env = "DISCORD_HTTP_PROXY")]
+    discord_http_proxy: Option<String>,
+    #[arg(
+        long,
+        env = "TRANSPORT",
+        value_enum,
+        ignore_case = true,
+        default_value = "gateway"
+    )]
+    transport: TransportKind,
+    #[arg(long, env = "INTERACTIONS_ADDR")]
+    interactions_addr: Option<std::net::SocketAddr>,
+    #[arg(long, env = "DISCORD_PUBLIC_KEY", value_parser = public_key)]
+    discord_public_key: Option<[u8; 32]>,
+    #[arg(long, env = "DISCORD_APPLICATION_ID")]
+    discord_application_id: Option<u64>,
+    #[arg(long, env = "REGISTRATION", value_enum, ignore_case = true)]
+    registration: Option<RegistrationKind>,
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    #[arg(long, env = "SMTP_FROM")]
+    smtp_from: Option<String>,
+    #[arg(long, env = "ALLOWED_EMAIL_DOMAINS", value_parser = domain_list)]
+    allowed_email_domains: Option<DomainList>,
+    #[arg(long, env = "COMMANDS_PER_MINUTE", default_value_t = 20,
+          value_parser = positive)]
+    commands_per_minute: u32,
+    #[arg(long, env = "NOTIFY_INTERVAL_SECS", default_value_t = 300)]
+    notify_interval_secs: u64,
+    #[arg(long, env = "NOTIFY_MAX_RPS", default_value_t = 5,
+          value_parser = positive)]
+    notify_max_rps: u32,
+    #[arg(long, env = "DATABASE_PATH", default_value = "./data/comake-bot.sled")]
+    database_path: PathBuf,
+    #[arg(long, env = "HEALTH_ADDR")]
+    health_addr: Option<std::net::SocketAddr>,
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
+    #[arg(long, env = "AUDIT_RETENTION_DAYS", default_value_t = 400,
+          value_parser = positive)]
+    audit_retention_days: u32,
+    #[arg(
+        long,
+        env = "LOG_FORMAT",
+        value_enum,
+        ignore_case = true,
+        default_value = "text"
+    )]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
+enum TransportKind {
+    #[default]
+    Gateway,
+    Http,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum RegistrationKind {
+    Open,
+    Admin,
+}
+
+/// A whole number of at least 1.
+fn positive(raw: &str) -> Result<u32, String> {
+    match raw.parse::<u32>().map_err(|e| e.to_string())? {
+        0 => Err("must be at least 1".into()),
+        n => Ok(n),
+    }
+}
+
+/// Comma-separated Discord ids (blanks between commas are ignored).
+#[derive(Debug, Clone, Default)]
+struct IdList(Vec<u64>);
+
+fn id_list(raw: &str) -> Result<IdList, String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().map_err(|e| format!("{s:?}: {e}")))
+        .collect::<Result<_, _>>()
+        .map(IdList)
+}
+
+/// Comma-separated e-mail domains, lower-case and in ASCII (IDNA), the way
+/// emails are compared.
+#[derive(Debug, Clone, Default)]
+struct DomainList(Vec<String>);
+
+fn domain_list(raw: &str) -> Result<DomainList, String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|d| {
+            let d = d.trim_start_matches('@').to_lowercase();
+            idna::domain_to_ascii(&d).map_err(|_| format!("{d:?} is not a domain"))
+        })
+        .collect::<Result<_, _>>()
+        .map(DomainList)
+}
+
+impl Settings {
+    /// The process environment (after `.env`).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        load_dotenv();
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// The variables `lookup` gives, typed. clap's own reading of the
+    /// process environment is switched off so that `lookup` is the only
+    /// source (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        use clap::{CommandFactory, FromArgMatches};
+        let command = Self::command();
+        let mut args = Vec::new();
+        for arg in command.get_arguments() {
+            let (Some(var), Some(long)) = (arg.get_env(), arg.get_long()) else {
+                continue;
+            };
+            let value = var.to_str().and_then(&lookup);
+            if let Some(value) = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
+                args.push(format!("--{long}={value}"));
+            }
+        }
+        let command = command.mut_args(|arg| arg.env(None));
+        let matches = command
+            .try_get_matches_from(args)
+            .map_err(|e| invalid(&Self::command(), &e))?;
+        Self::from_arg_matches(&matches).map_err(|e| invalid(&Self::command(), &e))
+    }
+
+    /// `HEALTH_ADDR`, for `healthcheck`.
+    pub fn health_addr(&self) -> Option<std::net::SocketAddr> {
+        self.health_addr
+    }
+
+    /// `DATABASE_PATH`, for the commands that only need the store.
+    pub fn database_path(&self) -> &std::path::Path {
+        &self.database_path
+    }
+}
+
+/// A clap error as [`ConfigError::Invalid`], naming the variable and never
+/// repeating the value (it may be a secret).
+fn invalid(command: &clap::Command, err: &clap::Error) -> ConfigError {
+    use clap::error::{ContextKind, ContextValue};
+    let arg = match err.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let long = arg
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("--");
+    let var = command
+        .get_arguments()
+        .find(|a| a.get_long() == Some(long))
+        .and_then(|a| a.get_env())
+        .and_then(|v| v.to_str())
+        .unwrap_or("the environment")
+        .to_owned();
+    let reason = match (
+        std::error::Error::source(err),
+        err.get(ContextKind::ValidValue),
+    ) {
+        (Some(source), _) => source.to_string(),
+        (None, Some(ContextValue::Strings(valid))) => {
+            format!("expected one of {}", valid.join(", "))
+        }
+        _ => err.kind().to_string(),
+    };
+    ConfigError::Invalid { var, reason }
+}
+
 /// `SMTP_URL` and `SMTP_FROM`: both or neither.
-fn smtp<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Option<SmtpConfig>, ConfigError> {
-    let (url, from) = match (env.optional("SMTP_URL"), env.optional("SMTP_FROM")) {
+fn smtp(url: Option<&str>, from: Option<&str>) -> Result<Option<SmtpConfig>, ConfigError> {
+    let (url, from) = match (url, from) {
         (None, None) => return Ok(None),
         (Some(_), None) => return Err(ConfigError::Missing("SMTP_FROM")),
         (None, Some(_)) => return Err(ConfigError::Missing("SMTP_URL")),
         (Some(url), Some(from)) => (url, from),
     };
     // The URL's own parse error never repeats the URL (it may hold a password).
-    let parsed = Url::parse(&url).map_err(|e| ConfigError::Invalid {
-        var: "SMTP_URL",
-        reason: e.to_string(),
-    })?;
+    let parsed = Url::parse(url).map_err(|e| ConfigError::invalid("SMTP_URL", e))?;
     if !matches!(parsed.scheme(), "smtp" | "smtps") || parsed.host().is_none() {
-        return Err(ConfigError::Invalid {
-            var: "SMTP_URL",
-            reason: "must be smtps://user:pass@host:465 or smtp://host:587?tls=required".into(),
-        });
+        return Err(ConfigError::invalid(
+            "SMTP_URL",
+            "must be smtps://user:pass@host:465 or smtp://host:587?tls=required",
+        ));
     }
     let tls_required = parsed.scheme() == "smtps"
         || parsed
             .query_pairs()
             .any(|(k, v)| k == "tls" && v == "required");
     if !tls_required && !is_loopback(&parsed) {
-        return Err(ConfigError::Invalid {
-            var: "SMTP_URL",
-            reason: "the password and the codes would cross the network in clear: use smtps:// \
-                     or smtp://…?tls=required (plain smtp:// only on a loopback host)"
-                .into(),
-        });
+        return Err(ConfigError::invalid(
+            "SMTP_URL",
+            "the password and the codes would cross the network in clear: use smtps:// \
+             or smtp://…?tls=required (plain smtp:// only on a loopback host)",
+        ));
     }
-    let from = from.parse().map_err(|e| ConfigError::Invalid {
-        var: "SMTP_FROM",
-        reason: format!("not a mailbox ({e}); e.g. Comake bot <bot@company.example>"),
+    let from = from.parse().map_err(|e| {
+        ConfigError::invalid(
+            "SMTP_FROM",
+            format!("not a mailbox ({e}); e.g. Comake bot <bot@company.example>"),
+        )
     })?;
     Ok(Some(SmtpConfig {
-        url: SecretString::from(url),
+        url: SecretString::from(url.to_owned()),
         from,
     }))
+}
+
+/// An `http(s)://` URL that can be a base.
+fn web_url(var: &'static str, raw: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(raw).map_err(|e| ConfigError::invalid(var, e))?;
+    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
+        return Err(ConfigError::invalid(
+            var,
+            "must be an http:// or https:// URL",
+        ));
+    }
+    Ok(url)
+}
+
+/// An `https://` URL, or `http://` on a loopback host (a simulator or a
+/// proxy on the same machine): credentials never cross a network in clear.
+fn secure_url(var: &'static str, raw: &str) -> Result<Url, ConfigError> {
+    let url = web_url(var, raw)?;
+    if url.scheme() != "https" && !is_loopback(&url) {
+        return Err(ConfigError::invalid(
+            var,
+            "must be an https:// URL (http:// only on 127.0.0.1, ::1 or localhost)",
+        ));
+    }
+    Ok(url)
+}
+
+fn secret(var: &'static str, value: Option<String>) -> Result<SecretString, ConfigError> {
+    value
+        .map(SecretString::from)
+        .ok_or(ConfigError::Missing(var))
 }
 
 /// Load `.env` when present (variables already set win).
@@ -349,50 +445,37 @@ pub fn load_dotenv() {
     }
 }
 
-/// The process environment as an [`Env`].
-pub fn process_env() -> Env<fn(&str) -> Option<String>> {
-    Env::new(|name| std::env::var(name).ok())
-}
-
-/// `DATABASE_PATH`, for the commands that only need the store.
-pub fn database_path<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> PathBuf {
-    env.optional("DATABASE_PATH")
-        .unwrap_or_else(|| "./data/comake-bot.sled".into())
-        .into()
-}
-
 impl Config {
     /// Load `.env` when present, then read the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
-        load_dotenv();
-        Self::from_lookup(&process_env())
+        Self::from_settings(Settings::from_env()?)
     }
 
-    pub fn from_lookup<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
-        let timeout_secs: u64 = env.parsed("COMAKE_TIMEOUT_SECS")?.unwrap_or(10);
-        if !(1..=300).contains(&timeout_secs) {
-            return Err(ConfigError::Invalid {
-                var: "COMAKE_TIMEOUT_SECS",
-                reason: "must be 1 to 300 seconds".into(),
-            });
-        }
+    /// The configuration from the variables `lookup` gives.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Self::from_settings(Settings::from_lookup(lookup)?)
+    }
+
+    /// Checks what clap cannot check alone: rules between variables.
+    fn from_settings(s: Settings) -> Result<Self, ConfigError> {
         let comake = ComakeConfig {
-            api_url: env.secure_url_or("COMAKE_API_URL", "https://comake.ai/api")?,
-            web_url: env.secure_url_or("COMAKE_WEB_URL", "https://comake.ai")?,
-            api_key: env.secret("COMAKE_API_KEY")?,
-            api_secret: env.secret("COMAKE_API_SECRET")?,
-            timeout: Duration::from_secs(timeout_secs),
+            api_url: secure_url("COMAKE_API_URL", &s.comake_api_url)?,
+            web_url: secure_url("COMAKE_WEB_URL", &s.comake_web_url)?,
+            api_key: secret("COMAKE_API_KEY", s.comake_api_key)?,
+            api_secret: secret("COMAKE_API_SECRET", s.comake_api_secret)?,
+            timeout: Duration::from_secs(s.comake_timeout_secs),
         };
-        let http_proxy = match env.optional("DISCORD_HTTP_PROXY") {
-            None => None,
-            Some(_) => Some(env.url_or("DISCORD_HTTP_PROXY", "")?),
-        };
-        let guild_ids: Vec<u64> = env.list("DISCORD_GUILD_IDS")?;
+        let http_proxy = s
+            .discord_http_proxy
+            .as_deref()
+            .map(|raw| web_url("DISCORD_HTTP_PROXY", raw))
+            .transpose()?;
+        let guild_ids = s.discord_guild_ids.unwrap_or_default().0;
         if guild_ids.contains(&0) {
-            return Err(ConfigError::Invalid {
-                var: "DISCORD_GUILD_IDS",
-                reason: "0 is not a server id".into(),
-            });
+            return Err(ConfigError::invalid(
+                "DISCORD_GUILD_IDS",
+                "0 is not a server id",
+            ));
         }
         if guild_ids.is_empty() {
             return Err(ConfigError::Required {
@@ -401,81 +484,54 @@ impl Config {
                       Discord servers; list their ids, comma-separated",
             });
         }
-        let http = env.choice("TRANSPORT", &[("gateway", false), ("http", true)], false)?;
-        let addr: Option<std::net::SocketAddr> = env.parsed("INTERACTIONS_ADDR")?;
-        let key = env
-            .optional("DISCORD_PUBLIC_KEY")
-            .map(|hex| public_key(&hex))
-            .transpose()?;
-        let application_id: Option<u64> = env.parsed("DISCORD_APPLICATION_ID")?;
-        let transport = if http {
-            Transport::Http {
-                addr: addr.ok_or(ConfigError::Missing("INTERACTIONS_ADDR"))?,
-                public_key: key.ok_or(ConfigError::Missing("DISCORD_PUBLIC_KEY"))?,
-                application_id: application_id
+        let transport = match s.transport {
+            TransportKind::Http => Transport::Http {
+                addr: s
+                    .interactions_addr
+                    .ok_or(ConfigError::Missing("INTERACTIONS_ADDR"))?,
+                public_key: s
+                    .discord_public_key
+                    .ok_or(ConfigError::Missing("DISCORD_PUBLIC_KEY"))?,
+                application_id: s
+                    .discord_application_id
                     .ok_or(ConfigError::Missing("DISCORD_APPLICATION_ID"))?,
-            }
-        } else {
-            Transport::Gateway
+            },
+            TransportKind::Gateway => Transport::Gateway,
         };
         let discord = DiscordConfig {
-            token: env.optional("DISCORD_TOKEN").map(SecretString::from),
+            token: s.discord_token.map(SecretString::from),
             guild_ids,
-            admin_role_ids: env.list("ADMIN_ROLE_IDS")?,
+            admin_role_ids: s.admin_role_ids.unwrap_or_default().0,
             http_proxy,
             transport,
-            application_id,
+            application_id: s.discord_application_id,
         };
-        let allowed_email_domains = env
-            .list::<String>("ALLOWED_EMAIL_DOMAINS")?
-            .into_iter()
-            .map(|d| {
-                // Emails are compared with their domain in ASCII (IDNA).
-                let d = d.trim_start_matches('@').to_lowercase();
-                idna::domain_to_ascii(&d).map_err(|_| ConfigError::Invalid {
-                    var: "ALLOWED_EMAIL_DOMAINS",
-                    reason: format!("{d:?} is not a domain"),
-                })
-            })
-            .collect::<Result<_, _>>()?;
-        let smtp = smtp(env)?;
-        let registration = env.choice(
-            "REGISTRATION",
-            &[("open", Registration::Open), ("admin", Registration::Admin)],
-            if smtp.is_some() {
-                Registration::Open
-            } else {
-                Registration::Admin
-            },
-        )?;
-        if registration == Registration::Open && smtp.is_none() {
-            return Err(ConfigError::Invalid {
-                var: "REGISTRATION",
-                reason: "open needs SMTP_URL and SMTP_FROM: people prove their email with a \
-                         mailed code"
-                    .into(),
-            });
-        }
+        let smtp = smtp(s.smtp_url.as_deref(), s.smtp_from.as_deref())?;
+        let registration = match (s.registration, &smtp) {
+            (Some(RegistrationKind::Open), None) => {
+                return Err(ConfigError::invalid(
+                    "REGISTRATION",
+                    "open needs SMTP_URL and SMTP_FROM: people prove their email with a \
+                     mailed code",
+                ))
+            }
+            (Some(RegistrationKind::Open), Some(_)) | (None, Some(_)) => Registration::Open,
+            (Some(RegistrationKind::Admin), _) | (None, None) => Registration::Admin,
+        };
         Ok(Self {
             comake,
-            database_path: database_path(env),
+            database_path: s.database_path,
             discord,
             registration,
             smtp,
-            allowed_email_domains,
-            health_addr: env.parsed("HEALTH_ADDR")?,
-            commands_per_minute: env.positive_or("COMMANDS_PER_MINUTE", 20)?,
-            notify_interval: Duration::from_secs(
-                env.parsed("NOTIFY_INTERVAL_SECS")?.unwrap_or(300),
-            ),
-            notify_max_rps: env.positive_or("NOTIFY_MAX_RPS", 5)?,
-            audit_retention_days: env.positive_or("AUDIT_RETENTION_DAYS", 400)?,
-            metrics_token: env.optional("METRICS_TOKEN").map(SecretString::from),
-            log_format: env.choice(
-                "LOG_FORMAT",
-                &[("text", LogFormat::Text), ("json", LogFormat::Json)],
-                LogFormat::Text,
-            )?,
+            allowed_email_domains: s.allowed_email_domains.unwrap_or_default().0,
+            health_addr: s.health_addr,
+            commands_per_minute: s.commands_per_minute,
+            notify_interval: Duration::from_secs(s.notify_interval_secs),
+            notify_max_rps: s.notify_max_rps,
+            audit_retention_days: s.audit_retention_days,
+            metrics_token: s.metrics_token.map(SecretString::from),
+            log_format: s.log_format,
         })
     }
 }
@@ -486,12 +542,12 @@ mod tests {
     use secrecy::ExposeSecret;
     use std::collections::HashMap;
 
-    fn env(vars: &[(&str, &str)]) -> Env<impl Fn(&str) -> Option<String>> {
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Env::new(move |k| map.get(k).cloned())
+        move |k| map.get(k).cloned()
     }
 
     const REQUIRED: [(&str, &str); 3] = [
@@ -503,13 +559,13 @@ mod tests {
     fn with(extra: &[(&'static str, &'static str)]) -> Result<Config, ConfigError> {
         let mut vars = REQUIRED.to_vec();
         vars.extend_from_slice(extra);
-        Config::from_lookup(&env(&vars))
+        Config::from_lookup(env(&vars))
     }
 
     #[test]
     fn the_bot_serves_only_listed_guilds() {
         let vars = [("COMAKE_API_KEY", "k"), ("COMAKE_API_SECRET", "s")];
-        let err = Config::from_lookup(&env(&vars)).unwrap_err();
+        let err = Config::from_lookup(env(&vars)).unwrap_err();
         assert!(matches!(
             err,
             ConfigError::Required {
@@ -519,7 +575,7 @@ mod tests {
         ));
         assert!(err.to_string().contains("DISCORD_GUILD_IDS"), "{err}");
         assert!(err.to_string().contains("company's own"), "{err}");
-        let blank = Config::from_lookup(&env(&[
+        let blank = Config::from_lookup(env(&[
             ("COMAKE_API_KEY", "k"),
             ("COMAKE_API_SECRET", "s"),
             ("DISCORD_GUILD_IDS", " , "),
@@ -527,10 +583,7 @@ mod tests {
         assert!(matches!(blank, Err(ConfigError::Required { .. })));
         assert!(matches!(
             with(&[("DISCORD_GUILD_IDS", "1,0")]),
-            Err(ConfigError::Invalid {
-                var: "DISCORD_GUILD_IDS",
-                ..
-            })
+            Err(ConfigError::Invalid { ref var, .. }) if var == "DISCORD_GUILD_IDS"
         ));
         let cfg = with(&[("ALLOWED_EMAIL_DOMAINS", "@회사.한국")]).unwrap();
         assert_eq!(cfg.allowed_email_domains, ["xn--vf4b131b.xn--3e0b707e"]);
@@ -603,7 +656,7 @@ mod tests {
         ] {
             let mut vars = REQUIRED.to_vec();
             vars.push(("COMAKE_API_URL", ok));
-            assert!(Config::from_lookup(&env(&vars)).is_ok(), "{ok}");
+            assert!(Config::from_lookup(env(&vars)).is_ok(), "{ok}");
         }
         for (var, bad) in [
             ("COMAKE_API_URL", "http://comake.example/api"),
@@ -612,8 +665,11 @@ mod tests {
         ] {
             let mut vars = REQUIRED.to_vec();
             vars.push((var, bad));
-            match Config::from_lookup(&env(&vars)).unwrap_err() {
-                ConfigError::Invalid { var: v, .. } => assert_eq!(v, var, "{bad}"),
+            match Config::from_lookup(env(&vars)).unwrap_err() {
+                ConfigError::Invalid { var: v, reason } => {
+                    assert_eq!(v, var, "{bad}");
+                    assert!(!reason.contains(bad), "{reason}");
+                }
                 other => panic!("{var}={bad}: {other:?}"),
             }
         }
@@ -621,7 +677,7 @@ mod tests {
 
     #[test]
     fn defaults_apply() {
-        let cfg = Config::from_lookup(&env(&REQUIRED)).unwrap();
+        let cfg = Config::from_lookup(env(&REQUIRED)).unwrap();
         assert_eq!(cfg.comake.api_url.as_str(), "https://comake.ai/api");
         assert_eq!(cfg.comake.web_url.as_str(), "https://comake.ai/");
         assert_eq!(cfg.comake.timeout, Duration::from_secs(10));
@@ -637,7 +693,7 @@ mod tests {
 
     #[test]
     fn missing_and_malformed_name_the_variable() {
-        let err = Config::from_lookup(&env(&[("COMAKE_API_KEY", "k"), ("DISCORD_GUILD_IDS", "1")]))
+        let err = Config::from_lookup(env(&[("COMAKE_API_KEY", "k"), ("DISCORD_GUILD_IDS", "1")]))
             .unwrap_err();
         assert_eq!(err, ConfigError::Missing("COMAKE_API_SECRET"));
         for (var, bad) in [
@@ -656,7 +712,7 @@ mod tests {
         ] {
             let mut vars = REQUIRED.to_vec();
             vars.push((var, bad));
-            match Config::from_lookup(&env(&vars)).unwrap_err() {
+            match Config::from_lookup(env(&vars)).unwrap_err() {
                 ConfigError::Invalid { var: v, .. } => assert_eq!(v, var),
                 other => panic!("{var}={bad}: {other:?}"),
             }
@@ -668,22 +724,22 @@ mod tests {
         let mut vars = REQUIRED.to_vec();
         vars.push(("TRANSPORT", "http"));
         assert_eq!(
-            Config::from_lookup(&env(&vars)).unwrap_err(),
+            Config::from_lookup(env(&vars)).unwrap_err(),
             ConfigError::Missing("INTERACTIONS_ADDR")
         );
         vars.push(("INTERACTIONS_ADDR", "127.0.0.1:8080"));
         assert_eq!(
-            Config::from_lookup(&env(&vars)).unwrap_err(),
+            Config::from_lookup(env(&vars)).unwrap_err(),
             ConfigError::Missing("DISCORD_PUBLIC_KEY")
         );
         let key = "ab".repeat(32);
         vars.push(("DISCORD_PUBLIC_KEY", &key));
         assert_eq!(
-            Config::from_lookup(&env(&vars)).unwrap_err(),
+            Config::from_lookup(env(&vars)).unwrap_err(),
             ConfigError::Missing("DISCORD_APPLICATION_ID")
         );
         vars.push(("DISCORD_APPLICATION_ID", "42"));
-        let cfg = Config::from_lookup(&env(&vars)).unwrap();
+        let cfg = Config::from_lookup(env(&vars)).unwrap();
         assert_eq!(
             cfg.discord.transport,
             Transport::Http {
@@ -698,25 +754,57 @@ mod tests {
     fn debug_hides_secrets() {
         let mut vars = REQUIRED.to_vec();
         vars.push(("DISCORD_TOKEN", "bot-token-xyz"));
-        let cfg = Config::from_lookup(&env(&vars)).unwrap();
+        let cfg = Config::from_lookup(env(&vars)).unwrap();
         let dbg = format!("{cfg:?}");
         assert!(!dbg.contains("bot-token-xyz") && !dbg.contains("\"k\"") && !dbg.contains("\"s\""));
     }
 
-    /// Every variable the code reads is documented in `.env.example`.
+    /// Every variable the code reads is documented in `.env.example`, and
+    /// everything documented there is read.
     #[test]
     fn env_example_documents_every_variable() {
+        use clap::CommandFactory;
         let example = include_str!("../.env.example");
-        let documented: BTreeSet<&str> = example
+        let documented: std::collections::BTreeSet<&str> = example
             .lines()
             .map(|l| l.trim_start_matches('#').trim())
             .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim()))
+            .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
             .collect();
-        let e = env(&REQUIRED);
-        Config::from_lookup(&e).unwrap();
-        let mut read = e.names_read();
-        read.extend(crate::config::OTHER_VARIABLES);
-        let missing: Vec<_> = read.iter().filter(|v| !documented.contains(*v)).collect();
+        let command = Settings::command();
+        let mut read: std::collections::BTreeSet<String> = command
+            .get_arguments()
+            .filter_map(|a| a.get_env()?.to_str().map(str::to_owned))
+            .collect();
+        read.extend(OTHER_VARIABLES.map(str::to_owned));
+        let missing: Vec<_> = read
+            .iter()
+            .filter(|v| !documented.contains(v.as_str()))
+            .collect();
         assert!(missing.is_empty(), "not in .env.example: {missing:?}");
+        let unknown: Vec<_> = documented.iter().filter(|v| !read.contains(**v)).collect();
+        assert!(
+            unknown.is_empty(),
+            "in .env.example but never read: {unknown:?}"
+        );
+    }
+
+    /// Blank values (as `.env.example` leaves them) mean unset, and a bad
+    /// value's error never repeats a secret.
+    #[test]
+    fn blank_means_unset_and_secrets_stay_out_of_errors() {
+        let cfg = with(&[
+            ("HEALTH_ADDR", " "),
+            ("DISCORD_APPLICATION_ID", ""),
+            ("ADMIN_ROLE_IDS", ""),
+        ])
+        .unwrap();
+        assert_eq!(cfg.health_addr, None);
+        assert!(cfg.discord.admin_role_ids.is_empty());
+        let err = with(&[("DISCORD_PUBLIC_KEY", "zz-secret-looking-value")]).unwrap_err();
+        assert!(!err.to_string().contains("zz-secret"), "{err}");
+        assert!(err.to_string().contains("DISCORD_PUBLIC_KEY"), "{err}");
+        let err = with(&[("TRANSPORT", "pigeon")]).unwrap_err();
+        assert!(err.to_string().contains("gateway, http"), "{err}");
     }
 }

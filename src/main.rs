@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use comake_bot::config::{self, Config};
+use comake_bot::config::{Config, Settings};
 use comake_bot::{observe, service, store::Store, tasks};
 
 #[derive(Parser)]
@@ -43,9 +43,11 @@ fn full_config() -> Result<Config, ExitCode> {
 }
 
 fn open_store() -> Result<Store, ExitCode> {
-    config::load_dotenv();
-    let path = config::database_path(&config::process_env());
-    Store::open(&path).map_err(|e| {
+    let settings = Settings::from_env().map_err(|e| {
+        eprintln!("config: FAILED: {e}");
+        ExitCode::from(2)
+    })?;
+    Store::open(settings.database_path()).map_err(|e| {
         eprintln!("{e}");
         ExitCode::FAILURE
     })
@@ -128,13 +130,12 @@ async fn run(command: Command) -> Result<ExitCode, ExitCode> {
             }
         }
         Command::Healthcheck => {
-            config::load_dotenv();
-            let addr = config::process_env()
-                .parsed::<std::net::SocketAddr>("HEALTH_ADDR")
+            let addr = Settings::from_env()
                 .map_err(|e| {
                     eprintln!("healthcheck: {e}");
                     ExitCode::FAILURE
                 })?
+                .health_addr()
                 .ok_or_else(|| {
                     eprintln!("healthcheck: HEALTH_ADDR is not set");
                     ExitCode::FAILURE

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use comake_bot::comake::Comake;
-use comake_bot::config::{Config, Env};
+use comake_bot::config::Config;
 use comake_bot::discord::invocation;
 use comake_bot::handlers::{dispatch, App, DeliveryError, Invocation, Outcome, Responder};
 use comake_bot::store::{Account, LinkMethod, Store};
@@ -442,7 +442,7 @@ impl Harness {
         for (k, v) in extra {
             vars.insert((*k).into(), (*v).into());
         }
-        let config = Config::from_lookup(&Env::new(move |k| vars.get(k).cloned())).unwrap();
+        let config = Config::from_lookup(move |k| vars.get(k).cloned()).unwrap();
         let store = Store::open(&config.database_path).unwrap();
         let comake = Comake::new(config.comake.clone()).unwrap();
         let app = App::new(config, comake, store).unwrap();
