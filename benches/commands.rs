@@ -9,10 +9,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use comake_bot::app::App;
 use comake_bot::comake::wire::{ContractStatus, Endpoint};
 use comake_bot::comake::Comake;
 use comake_bot::config::Config;
-use comake_bot::handlers::{dispatch, App, DeliveryError, Invocation, Kind, OptValue, Responder};
+use comake_bot::handlers::{dispatch, DeliveryError, Invocation, Kind, OptValue, Responder};
 use comake_bot::store::{Account, LinkMethod, Store};
 use comake_sim::{ComakeSim, SimOptions};
 use secrecy::SecretString;

@@ -4,7 +4,7 @@ use crate::comake::wire::{ContractStatus, Role};
 
 /// An action on a contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Action {
+pub(crate) enum Action {
     Edit,
     RequestSign,
     CancelSign,
@@ -13,7 +13,7 @@ pub enum Action {
 
 impl Action {
     /// In the order `show` offers them.
-    pub const ALL: [Action; 4] = [
+    pub(crate) const ALL: [Action; 4] = [
         Action::Edit,
         Action::RequestSign,
         Action::CancelSign,
@@ -21,12 +21,12 @@ impl Action {
     ];
 
     /// Only the contract's sender may take it.
-    pub fn needs_sender(self) -> bool {
+    pub(crate) fn needs_sender(self) -> bool {
         !matches!(self, Action::Delete)
     }
 
     /// Whether the contract's state allows it (whoever asks).
-    pub fn state_allows(self, status: ContractStatus) -> bool {
+    pub(crate) fn state_allows(self, status: ContractStatus) -> bool {
         match self {
             Action::Edit => status.can_edit(),
             Action::RequestSign => status.can_request_sign(),
@@ -36,12 +36,12 @@ impl Action {
     }
 
     /// Whether someone of `role` may take it on a contract in `status`.
-    pub fn allowed(self, status: ContractStatus, role: Role) -> bool {
+    pub(crate) fn allowed(self, status: ContractStatus, role: Role) -> bool {
         (!self.needs_sender() || role == Role::Sender) && self.state_allows(status)
     }
 
     /// The action a command takes (`None`: it works on any contract).
-    pub fn of_command(command: &str) -> Option<Self> {
+    pub(crate) fn of_command(command: &str) -> Option<Self> {
         match command {
             "contract edit" => Some(Action::Edit),
             "contract delete" => Some(Action::Delete),
@@ -52,7 +52,7 @@ impl Action {
     }
 
     /// Its word in a button id.
-    pub fn verb(self) -> &'static str {
+    pub(crate) fn verb(self) -> &'static str {
         match self {
             Action::Edit => "edit",
             Action::RequestSign => "request",
@@ -61,12 +61,12 @@ impl Action {
         }
     }
 
-    pub fn from_verb(verb: &str) -> Option<Self> {
+    pub(crate) fn from_verb(verb: &str) -> Option<Self> {
         Action::ALL.into_iter().find(|a| a.verb() == verb)
     }
 
     /// The message id of its button's label.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Action::Edit => "button-edit",
             Action::RequestSign => "button-request",

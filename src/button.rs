@@ -9,7 +9,7 @@ use super::action::Action;
 
 /// What a button of ours does.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ButtonId {
+pub(crate) enum ButtonId {
     /// On a notification DM: explains how to sign this contract.
     HowToSign(ContractId),
     /// On `/contract show`: starts this action on the contract.
@@ -38,7 +38,7 @@ impl fmt::Display for ButtonId {
 
 /// An id that is not one of ours.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownButton;
+pub(crate) struct UnknownButton;
 
 impl FromStr for ButtonId {
     type Err = UnknownButton;

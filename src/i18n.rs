@@ -16,7 +16,7 @@ pub enum Lang {
 
 impl Lang {
     /// Korean for Discord's `ko` locale, English for everything else.
-    pub fn from_locale(locale: &str) -> Self {
+    pub(crate) fn from_locale(locale: &str) -> Self {
         if locale.eq_ignore_ascii_case("ko") || locale.to_ascii_lowercase().starts_with("ko-") {
             Lang::Ko
         } else {
@@ -26,15 +26,15 @@ impl Lang {
 }
 
 /// `FluentValue` of an owned string (message arguments).
-pub fn fv(s: impl Into<String>) -> FluentValue<'static> {
+pub(crate) fn fv(s: impl Into<String>) -> FluentValue<'static> {
     FluentValue::from(s.into())
 }
 
 /// Arguments of a message: name and value pairs.
-pub type Args<'a> = [(&'a str, FluentValue<'a>)];
+pub(crate) type Args<'a> = [(&'a str, FluentValue<'a>)];
 
 /// The loaded message files.
-pub struct I18n {
+pub(crate) struct I18n {
     en: FluentBundle<FluentResource>,
     ko: FluentBundle<FluentResource>,
 }
@@ -66,7 +66,7 @@ fn bundle(
 }
 
 impl I18n {
-    pub fn load() -> Result<Self, I18nError> {
+    pub(crate) fn load() -> Result<Self, I18nError> {
         Ok(Self {
             en: bundle("English", "en-US", EN)?,
             ko: bundle("Korean", "ko", KO)?,
@@ -74,7 +74,7 @@ impl I18n {
     }
 
     /// The message `id` in `lang`, falling back to English, then to the id.
-    pub fn t(&self, lang: Lang, id: &str, args: &Args<'_>) -> String {
+    pub(crate) fn t(&self, lang: Lang, id: &str, args: &Args<'_>) -> String {
         let primary = match lang {
             Lang::En => &self.en,
             Lang::Ko => &self.ko,
@@ -96,19 +96,6 @@ impl I18n {
         tracing::warn!(id, "no such message");
         id.to_owned()
     }
-
-    /// Every message id of a language (for tests).
-    pub fn ids(&self, lang: Lang) -> Vec<String> {
-        let source = match lang {
-            Lang::En => EN,
-            Lang::Ko => KO,
-        };
-        source
-            .lines()
-            .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
-            .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_owned()))
-            .collect()
-    }
 }
 
 /// `args![name => value, …]`: message arguments.
@@ -123,11 +110,19 @@ macro_rules! args {
 mod tests {
     use super::*;
 
+    /// Every message id in a Fluent source.
+    fn ids(source: &str) -> Vec<String> {
+        source
+            .lines()
+            .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+            .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_owned()))
+            .collect()
+    }
+
     #[test]
     fn both_languages_have_the_same_messages() {
-        let i18n = I18n::load().unwrap();
-        let mut en = i18n.ids(Lang::En);
-        let mut ko = i18n.ids(Lang::Ko);
+        let mut en = ids(EN);
+        let mut ko = ids(KO);
         en.sort();
         ko.sort();
         assert!(en.len() > 50);

@@ -27,13 +27,13 @@ pub enum MailError {
 }
 
 /// An SMTP client for `SMTP_URL`, sending as `SMTP_FROM`.
-pub struct Mailer {
+pub(crate) struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
 }
 
 impl Mailer {
-    pub fn new(config: &SmtpConfig) -> Result<Self, MailError> {
+    pub(crate) fn new(config: &SmtpConfig) -> Result<Self, MailError> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(config.url.expose_secret())
             .map_err(|_| MailError::Build("SMTP_URL is not a usable SMTP URL".into()))?
             .timeout(Some(SEND_TIMEOUT))
@@ -45,7 +45,12 @@ impl Mailer {
     }
 
     /// Send a plain-text mail to `to` (an address already validated).
-    pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), MailError> {
+    pub(crate) async fn send(
+        &self,
+        to: &str,
+        subject: &str,
+        body: String,
+    ) -> Result<(), MailError> {
         let to: Mailbox = to
             .parse()
             .map_err(|e: lettre::address::AddressError| MailError::Build(e.to_string()))?;

@@ -1,23 +1,20 @@
 //! The names the bot reports its metrics under (through the `metrics` facade); `observe` exports them, every layer may name them.
 
-pub const COMMANDS: &str = "comake_bot_commands_total";
-pub const COMMAND_SECONDS: &str = "comake_bot_command_duration_seconds";
-pub use crate::comake::metrics::{
-    LOGINS, REQUESTS as COMAKE_REQUESTS, REQUEST_SECONDS as COMAKE_SECONDS,
-};
-pub const RATE_LIMITED: &str = "comake_bot_rate_limited_total";
+pub(crate) const COMMANDS: &str = "comake_bot_commands_total";
+pub(crate) const COMMAND_SECONDS: &str = "comake_bot_command_duration_seconds";
+pub(crate) const RATE_LIMITED: &str = "comake_bot_rate_limited_total";
 /// Interactions refused at the trust boundary (unlisted server, DM), by why.
-pub const REFUSED: &str = "comake_bot_refused_total";
+pub(crate) const REFUSED: &str = "comake_bot_refused_total";
 /// HTTP interaction requests refused before any work, by why (busy, slow,
 /// connections, replay).
-pub const HTTP_REFUSED: &str = "comake_bot_http_refused_total";
+pub(crate) const HTTP_REFUSED: &str = "comake_bot_http_refused_total";
 /// Guilds the bot left because they are not on `DISCORD_GUILD_IDS`.
-pub const GUILDS_LEFT: &str = "comake_bot_guilds_left_total";
-pub const LINKED_ACCOUNTS: &str = "comake_bot_linked_accounts";
-pub const NOTIFICATIONS: &str = "comake_bot_notifications_total";
-pub const NOTIFY_READS: &str = "comake_bot_notify_reads_per_cycle";
-pub const NOTIFY_CYCLE_SECONDS: &str = "comake_bot_notify_cycle_duration_seconds";
+pub(crate) const GUILDS_LEFT: &str = "comake_bot_guilds_left_total";
+pub(crate) const LINKED_ACCOUNTS: &str = "comake_bot_linked_accounts";
+pub(crate) const NOTIFICATIONS: &str = "comake_bot_notifications_total";
+pub(crate) const NOTIFY_READS: &str = "comake_bot_notify_reads_per_cycle";
+pub(crate) const NOTIFY_CYCLE_SECONDS: &str = "comake_bot_notify_cycle_duration_seconds";
 /// Entries the in-memory maps hold after the last sweep, by map.
-pub const HELD: &str = "comake_bot_memory_entries";
+pub(crate) const HELD: &str = "comake_bot_memory_entries";
 /// Audit entries pruned for being older than `AUDIT_RETENTION_DAYS`.
-pub const AUDIT_PRUNED: &str = "comake_bot_audit_pruned_total";
+pub(crate) const AUDIT_PRUNED: &str = "comake_bot_audit_pruned_total";

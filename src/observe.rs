@@ -14,7 +14,7 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use crate::app::App;
 
-pub use crate::metric::*;
+pub(crate) use crate::metric::*;
 
 const LATENCY_BUCKETS: &[f64] = &[
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
@@ -37,7 +37,7 @@ pub fn metrics() -> Option<&'static PrometheusHandle> {
 }
 
 /// Why the service is not healthy, if it is not.
-pub fn health(app: &App) -> Result<(), &'static str> {
+pub(crate) fn health(app: &App) -> Result<(), &'static str> {
     if !app.store.is_healthy() {
         return Err("the store does not answer");
     }
@@ -95,7 +95,7 @@ pub fn router(app: Arc<App>) -> Router {
 }
 
 /// Serve `/healthz` and `/metrics` until `shutdown` completes.
-pub async fn serve(
+pub(crate) async fn serve(
     app: Arc<App>,
     addr: SocketAddr,
     shutdown: impl Future<Output = ()> + Send + 'static,

@@ -9,17 +9,17 @@ use serde_json::{json, Value};
 use crate::comake::SecretUrl;
 
 /// Discord's message flags.
-pub const FLAG_SUPPRESS_EMBEDS: u64 = 1 << 2;
-pub const FLAG_EPHEMERAL: u64 = 1 << 6;
+pub(crate) const FLAG_SUPPRESS_EMBEDS: u64 = 1 << 2;
+pub(crate) const FLAG_EPHEMERAL: u64 = 1 << 6;
 /// Discord's limit on message content.
-pub const MAX_CONTENT: usize = 2000;
+pub(crate) const MAX_CONTENT: usize = 2000;
 /// Discord's limit on a button's label.
 const MAX_LABEL: usize = 80;
 /// Discord's limit on a link button's URL.
-pub const MAX_URL: usize = 512;
+pub(crate) const MAX_URL: usize = 512;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Style {
+pub(crate) enum Style {
     Primary = 1,
     Secondary = 2,
     Success = 3,
@@ -27,7 +27,7 @@ pub enum Style {
 }
 
 #[derive(Debug, Clone)]
-pub enum Component {
+pub(crate) enum Component {
     /// A button that runs one of our actions.
     Button {
         label: String,
@@ -40,38 +40,38 @@ pub enum Component {
 
 /// A form with one short text input (Discord's modal).
 #[derive(Debug, Clone)]
-pub struct Modal {
-    pub custom_id: String,
+pub(crate) struct Modal {
+    pub(crate) custom_id: String,
     /// At most 45 characters.
-    pub title: String,
+    pub(crate) title: String,
     /// The text input's id, label (at most 45 characters) and length bounds.
-    pub input_id: String,
-    pub label: String,
-    pub min_length: u16,
-    pub max_length: u16,
+    pub(crate) input_id: String,
+    pub(crate) label: String,
+    pub(crate) min_length: u16,
+    pub(crate) max_length: u16,
 }
 
 /// A message for the person who ran the command.
 #[derive(Debug, Clone, Default)]
 pub struct Reply {
-    pub content: String,
-    pub rows: Vec<Vec<Component>>,
+    pub(crate) content: String,
+    pub(crate) rows: Vec<Vec<Component>>,
     /// True when the message holds a link with a token.
-    pub credential: bool,
+    pub(crate) credential: bool,
     /// When set, the answer is this form instead of a message (only as the
     /// first response to a button).
-    pub modal: Option<Modal>,
+    pub(crate) modal: Option<Modal>,
 }
 
 impl Reply {
-    pub fn text(content: impl Into<String>) -> Self {
+    pub(crate) fn text(content: impl Into<String>) -> Self {
         Self {
             content: content.into(),
             ..Self::default()
         }
     }
 
-    pub fn row(mut self, row: Vec<Component>) -> Self {
+    pub(crate) fn row(mut self, row: Vec<Component>) -> Self {
         if !row.is_empty() {
             self.rows.push(row);
         }
@@ -144,7 +144,7 @@ fn component_json(c: &Component) -> Option<Value> {
 
 /// The text `build` makes with the largest per-name budget, from `start`
 /// down to `min`, that fits a message; `None` when even `min` does not.
-pub fn fit(start: usize, min: usize, build: impl Fn(usize) -> String) -> Option<String> {
+pub(crate) fn fit(start: usize, min: usize, build: impl Fn(usize) -> String) -> Option<String> {
     let mut budget = start.max(min);
     loop {
         let text = build(budget);
@@ -159,7 +159,7 @@ pub fn fit(start: usize, min: usize, build: impl Fn(usize) -> String) -> Option<
 }
 
 /// Cut `text` to at most `max` characters, marking the cut.
-pub fn truncate(text: &str, max: usize) -> String {
+pub(crate) fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }
@@ -169,37 +169,37 @@ pub fn truncate(text: &str, max: usize) -> String {
 }
 
 /// Interaction callback: PONG.
-pub fn pong() -> Value {
+pub(crate) fn pong() -> Value {
     json!({"type": 1})
 }
 
 /// Interaction callback: an ephemeral message.
-pub fn message(reply: &Reply) -> Value {
+pub(crate) fn message(reply: &Reply) -> Value {
     json!({"type": 4, "data": reply.data(true)})
 }
 
 /// Interaction callback: "thinking…", privately; the answer comes as an edit.
-pub fn deferred() -> Value {
+pub(crate) fn deferred() -> Value {
     json!({"type": 5, "data": {"flags": FLAG_EPHEMERAL}})
 }
 
 /// Interaction callback for a button: acknowledged; the message is edited later.
-pub fn deferred_update() -> Value {
+pub(crate) fn deferred_update() -> Value {
     json!({"type": 6})
 }
 
 /// Interaction callback for a button: replace the message the button is on.
-pub fn update(reply: &Reply) -> Value {
+pub(crate) fn update(reply: &Reply) -> Value {
     json!({"type": 7, "data": reply.data(false)})
 }
 
 /// The body of an edit of the original response.
-pub fn edit(reply: &Reply) -> Value {
+pub(crate) fn edit(reply: &Reply) -> Value {
     reply.data(false)
 }
 
 /// Interaction callback: open a modal (a form).
-pub fn modal(reply: &Reply) -> Value {
+pub(crate) fn modal(reply: &Reply) -> Value {
     let Some(m) = &reply.modal else {
         return message(reply);
     };
@@ -219,12 +219,12 @@ pub fn modal(reply: &Reply) -> Value {
 }
 
 /// The body of a follow-up message: private.
-pub fn followup(reply: &Reply) -> Value {
+pub(crate) fn followup(reply: &Reply) -> Value {
     reply.data(true)
 }
 
 /// Interaction callback: autocomplete choices.
-pub fn choices(choices: &[(String, String)]) -> Value {
+pub(crate) fn choices(choices: &[(String, String)]) -> Value {
     let list: Vec<Value> = choices
         .iter()
         .take(25)

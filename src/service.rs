@@ -16,7 +16,7 @@ use crate::observe;
 use crate::store::Store;
 
 /// How long interactions in flight may take to finish at shutdown.
-pub const DRAIN: Duration = Duration::from_secs(10);
+pub(crate) const DRAIN: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
@@ -27,9 +27,7 @@ pub enum ServiceError {
     #[error(transparent)]
     Discord(#[from] discord::DiscordError),
     #[error(transparent)]
-    App(#[from] crate::handlers::AppError),
-    #[error("{0}")]
-    Other(String),
+    App(#[from] crate::app::AppError),
 }
 
 /// Libraries that log requests, frames or payloads (which carry the bot
@@ -53,7 +51,7 @@ const LOG_CAPS: &[(&str, LevelFilter)] = &[
 ];
 
 /// The caps as a filter.
-pub fn log_caps() -> Targets {
+pub(crate) fn log_caps() -> Targets {
     LOG_CAPS.iter().fold(
         Targets::new().with_default(LevelFilter::TRACE),
         |t, (target, level)| t.with_target(*target, *level),
@@ -165,7 +163,7 @@ pub fn init_tracing(format: LogFormat) {
 }
 
 /// Completes on SIGINT or SIGTERM.
-pub async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
@@ -188,7 +186,7 @@ pub async fn shutdown_signal() {
 }
 
 /// Build the shared state: open the store, build the Comake client.
-pub fn build(config: Config) -> Result<Arc<App>, ServiceError> {
+pub(crate) fn build(config: Config) -> Result<Arc<App>, ServiceError> {
     let store = Store::open(&config.database_path)?;
     let comake = Comake::new(config.comake.clone())?;
     Ok(App::new(config, comake, store)?)
@@ -309,7 +307,7 @@ async fn upkeep(app: Arc<App>, stop: impl std::future::Future<Output = ()>) {
 }
 
 /// Let interactions in flight finish (bounded), then flush the store.
-pub async fn stop(app: &App) -> Result<(), ServiceError> {
+pub(crate) async fn stop(app: &App) -> Result<(), ServiceError> {
     if !app.drain(DRAIN).await {
         tracing::warn!(
             in_flight = app.interactions_in_flight(),

@@ -13,7 +13,7 @@ use crate::store::{Account, AuditEntry, Store};
 /// One line of an export: an account or an audit entry.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "record", rename_all = "snake_case")]
-pub enum Line {
+pub(crate) enum Line {
     Account(Account),
     Audit(AuditEntry),
 }

@@ -77,7 +77,7 @@ fn shown(c: char, out: &mut String) {
 }
 
 /// `text`, inert.
-pub fn inert(text: &str) -> String {
+pub(crate) fn inert(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         shown(c, &mut out);
@@ -138,7 +138,7 @@ pub fn or_fallback(text: &str, fallback: impl FnOnce() -> String) -> String {
 /// Plain text, no escapes, in at most `max` characters (for places that do
 /// not render markdown: button labels, autocomplete choices, modal titles):
 /// invisible characters removed, shortened with `…`.
-pub fn label(text: &str, max: usize) -> String {
+pub(crate) fn label(text: &str, max: usize) -> String {
     let max = max.max(2);
     let clean: String = text
         .chars()
@@ -154,22 +154,6 @@ pub fn label(text: &str, max: usize) -> String {
     out
 }
 
-/// Whether Discord would turn something in `content` into a link: a
-/// scheme's `://` that is not escaped.
-pub fn has_live_link(content: &str) -> bool {
-    let bytes = content.as_bytes();
-    content.match_indices("://").any(|(i, _)| {
-        // Escaped as `\://`: the `:` is preceded by a backslash.
-        let escaped = i > 0 && bytes[i - 1] == b'\\';
-        let scheme = content[..i]
-            .chars()
-            .rev()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-            .count();
-        !escaped && scheme > 0
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,7 +161,6 @@ mod tests {
     #[test]
     fn urls_mentions_markdown_and_bidi_are_inert() {
         let s = inert("긴급: https://comake-secure.example/login");
-        assert!(!has_live_link(&s), "{s}");
         assert!(s.contains("https\\:\\/\\/comake"), "{s}");
         assert_eq!(inert("@everyone <@1>"), "\\@everyone \\<\\@1\\>");
         assert_eq!(inert("[click](x)"), "\\[click\\]\\(x\\)");

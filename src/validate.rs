@@ -1,13 +1,13 @@
 //! Checks on what people type, applied before anything reaches Comake.
 
 /// Longest name (of a person or a contract).
-pub const MAX_NAME: usize = 100;
-pub const MAX_PASSWORD: usize = 64;
-pub const MAX_MESSAGE: usize = 500;
+pub(crate) const MAX_NAME: usize = 100;
+pub(crate) const MAX_PASSWORD: usize = 64;
+pub(crate) const MAX_MESSAGE: usize = 500;
 
 /// Why an email was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EmailError {
+pub(crate) enum EmailError {
     /// Not an address at all.
     Invalid,
     /// The part before the `@` has letters outside ASCII, which many mail
@@ -17,7 +17,7 @@ pub enum EmailError {
 
 impl EmailError {
     /// The message that explains the refusal.
-    pub fn message(self) -> &'static str {
+    pub(crate) fn message(self) -> &'static str {
         match self {
             EmailError::Invalid => "invalid-email",
             EmailError::NonAsciiLocal => "invalid-email-local",
@@ -33,7 +33,7 @@ const LOCAL_SYMBOLS: &str = "!#$%&'*+/=?^_`{|}~-.";
 /// ASCII (no quotes, brackets, parentheses or spaces, so it cannot render
 /// as a link or markdown), the domain has a dot, and the whole is at most
 /// 254 characters.
-pub fn email(raw: &str) -> Result<String, EmailError> {
+pub(crate) fn email(raw: &str) -> Result<String, EmailError> {
     let email = raw.trim().to_lowercase();
     let (local, domain) = email.rsplit_once('@').ok_or(EmailError::Invalid)?;
     if local.is_empty() || local.len() > 64 || local.contains('@') {
@@ -74,7 +74,7 @@ pub fn email(raw: &str) -> Result<String, EmailError> {
 
 /// `a***@company.example`: enough for an audit reader to tell addresses
 /// apart, not enough to read them back.
-pub fn mask_email(email: &str) -> String {
+pub(crate) fn mask_email(email: &str) -> String {
     match email.rsplit_once('@') {
         Some((local, domain)) => {
             let first: String = local.chars().take(1).collect();
@@ -85,7 +85,7 @@ pub fn mask_email(email: &str) -> String {
 }
 
 /// A name: trimmed, 1 to 100 characters, no control characters.
-pub fn name(raw: &str) -> Option<String> {
+pub(crate) fn name(raw: &str) -> Option<String> {
     let name = raw.trim();
     let n = name.chars().count();
     ((1..=MAX_NAME).contains(&n) && !name.chars().any(char::is_control)).then(|| name.to_owned())
@@ -93,7 +93,7 @@ pub fn name(raw: &str) -> Option<String> {
 
 /// A phone number: 8 to 15 digits, with an optional leading `+`, and `-` or
 /// spaces between digits.
-pub fn phone(raw: &str) -> Option<String> {
+pub(crate) fn phone(raw: &str) -> Option<String> {
     let phone = raw.trim();
     let body = phone.strip_prefix('+').unwrap_or(phone);
     let digits = body.chars().filter(char::is_ascii_digit).count();
@@ -107,7 +107,7 @@ pub fn phone(raw: &str) -> Option<String> {
 
 /// A signee's password: 1 to 64 characters, kept exactly as typed and as a
 /// secret from here on.
-pub fn password(raw: &str) -> Option<secrecy::SecretString> {
+pub(crate) fn password(raw: &str) -> Option<secrecy::SecretString> {
     let n = raw.chars().count();
     (1..=MAX_PASSWORD)
         .contains(&n)
@@ -115,7 +115,7 @@ pub fn password(raw: &str) -> Option<secrecy::SecretString> {
 }
 
 /// Free text of at most `max` characters, trimmed, not empty.
-pub fn text(raw: &str, max: usize) -> Option<String> {
+pub(crate) fn text(raw: &str, max: usize) -> Option<String> {
     let text = raw.trim();
     let n = text.chars().count();
     ((1..=max).contains(&n)).then(|| text.to_owned())

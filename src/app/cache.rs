@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::comake::wire::{Contract, ContractId, ContractSummary};
 
 /// How long a user's contract list is reused while they type.
-pub const CACHE_TTL: Duration = Duration::from_secs(5);
+pub(crate) const CACHE_TTL: Duration = Duration::from_secs(5);
 
 /// Values read from Comake, each reused for [`CACHE_TTL`]; a failed read
 /// is remembered as well (`None`), so typing does not retry it per key.
@@ -82,19 +82,19 @@ impl<K: Hash + Eq, V> Recent<K, V> {
 }
 
 #[derive(Default)]
-pub struct ContractCache {
+pub(crate) struct ContractCache {
     pub(crate) lists: Recent<u64, Vec<ContractSummary>>,
     pub(crate) details: Recent<(u64, ContractId), Contract>,
 }
 
 impl ContractCache {
     /// Drop expired entries; how many lists and details are left.
-    pub fn sweep(&self) -> (usize, usize) {
+    pub(crate) fn sweep(&self) -> (usize, usize) {
         (self.lists.sweep(), self.details.sweep())
     }
 
     /// Forget what is cached for `user` (after they changed something).
-    pub fn forget(&self, user: u64) {
+    pub(crate) fn forget(&self, user: u64) {
         self.lists.forget(|u| *u == user);
         self.details.forget(|(u, _)| *u == user);
     }

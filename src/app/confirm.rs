@@ -14,17 +14,17 @@ use tokio::time::Instant;
 use crate::comake::wire::{ContractId, Signee, SigneeInput};
 
 /// How long a confirmation stays valid.
-pub const TTL: Duration = Duration::from_secs(15 * 60);
+pub(crate) const TTL: Duration = Duration::from_secs(15 * 60);
 
 /// One signee as a preview showed it (without the password itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shown {
-    pub party: u32,
-    pub name: String,
-    pub email: String,
-    pub phone: Option<String>,
-    pub kakao: bool,
-    pub password: bool,
+    pub(crate) party: u32,
+    pub(crate) name: String,
+    pub(crate) email: String,
+    pub(crate) phone: Option<String>,
+    pub(crate) kakao: bool,
+    pub(crate) password: bool,
 }
 
 impl From<&SigneeInput> for Shown {
@@ -122,7 +122,7 @@ impl Confirmations {
 
     /// Take the action for `nonce` if `user` asked for it and it has not
     /// expired. Only the first caller gets it.
-    pub fn take(&self, nonce: &str, user: u64) -> Option<Pending> {
+    pub(crate) fn take(&self, nonce: &str, user: u64) -> Option<Pending> {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         match entries.get(nonce) {
             Some(e) if e.user == user && e.created.elapsed() < TTL => {
@@ -138,7 +138,7 @@ impl Confirmations {
 
     /// Drop expired confirmations, and with them any signee password they
     /// held; how many are left.
-    pub fn sweep(&self) -> usize {
+    pub(crate) fn sweep(&self) -> usize {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.retain(|_, e| e.created.elapsed() < TTL);
         entries.shrink_to_fit();

@@ -5,10 +5,10 @@
 //! - [`cache`]: autocomplete's recent reads.
 //! - [`replays`]: the signed interactions served lately.
 
-pub mod cache;
+pub(crate) mod cache;
 pub mod confirm;
-pub mod replays;
-pub mod verify;
+pub(crate) mod replays;
+pub(crate) mod verify;
 
 use std::num::NonZeroU32;
 use std::sync::atomic::AtomicBool;
@@ -30,15 +30,15 @@ pub struct App {
     pub config: Config,
     pub comake: Comake,
     pub store: Store,
-    pub i18n: I18n,
+    pub(crate) i18n: I18n,
     pub confirmations: confirm::Confirmations,
-    pub contracts: cache::ContractCache,
+    pub(crate) contracts: cache::ContractCache,
     /// Registrations waiting for the code mailed to their email.
-    pub verifications: verify::Verifications,
+    pub(crate) verifications: verify::Verifications,
     /// Signed HTTP interactions already served, so a replay is refused.
-    pub replays: replays::Replays,
+    pub(crate) replays: replays::Replays,
     /// Sends registration codes; `None` without SMTP.
-    pub mailer: Option<Arc<crate::mail::Mailer>>,
+    pub(crate) mailer: Option<Arc<crate::mail::Mailer>>,
     /// The transport is connected (gateway) or listening (HTTP).
     pub transport_up: AtomicBool,
     pub(super) limiter: Limiter,
@@ -49,7 +49,7 @@ pub struct App {
 
 /// governor's clock on tokio's time, so tests can move time forward.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct TokioClock;
+pub(crate) struct TokioClock;
 
 impl governor::clock::Clock for TokioClock {
     type Instant = std::time::Instant;
@@ -152,17 +152,17 @@ impl App {
     }
 
     /// Mark an interaction as in flight until the token drops.
-    pub fn in_flight(&self) -> TaskTrackerToken {
+    pub(crate) fn in_flight(&self) -> TaskTrackerToken {
         self.in_flight.token()
     }
 
-    pub fn interactions_in_flight(&self) -> usize {
+    pub(crate) fn interactions_in_flight(&self) -> usize {
         self.in_flight.len()
     }
 
     /// Wait until no interaction is in flight, or `limit` has passed;
     /// whether they all finished.
-    pub async fn drain(&self, limit: Duration) -> bool {
+    pub(crate) async fn drain(&self, limit: Duration) -> bool {
         self.in_flight.close();
         tokio::time::timeout(limit, self.in_flight.wait())
             .await

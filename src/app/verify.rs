@@ -14,28 +14,28 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
 
 /// How long a code stays valid.
-pub const CODE_TTL: Duration = Duration::from_secs(10 * 60);
+pub(crate) const CODE_TTL: Duration = Duration::from_secs(10 * 60);
 /// Wrong codes before the pending registration is dropped.
-pub const MAX_TRIES: u32 = 5;
+pub(crate) const MAX_TRIES: u32 = 5;
 /// Codes one Discord user, or one email, may be sent in [`RATE_WINDOW`].
-pub const MAX_CODES: usize = 3;
-pub const RATE_WINDOW: Duration = Duration::from_secs(60 * 60);
+pub(crate) const MAX_CODES: usize = 3;
+pub(crate) const RATE_WINDOW: Duration = Duration::from_secs(60 * 60);
 /// Digits in a code: 15 guesses an hour per email (3 codes, 5 tries each)
 /// find one of 10^8 codes once in about 760 years.
-pub const CODE_DIGITS: usize = 8;
+pub(crate) const CODE_DIGITS: usize = 8;
 
 /// A registration waiting for its code.
-pub struct Pending {
-    pub email: String,
-    pub name: String,
-    pub phone: Option<SecretString>,
+pub(crate) struct Pending {
+    pub(crate) email: String,
+    pub(crate) name: String,
+    pub(crate) phone: Option<SecretString>,
     tag: hmac::Tag,
     created: Instant,
     tries: u32,
 }
 
 /// What asking for a code gave.
-pub enum Start {
+pub(crate) enum Start {
     /// A new code to mail.
     Code(SecretString),
     /// This user had [`MAX_CODES`] codes within the hour: wait this long.
@@ -46,7 +46,7 @@ pub enum Start {
 }
 
 /// What checking a code found.
-pub enum Check {
+pub(crate) enum Check {
     /// The right code: the registration, taken (the code cannot be used again).
     Proven(Pending),
     /// A wrong code; `left` more tries.
@@ -70,7 +70,7 @@ struct Inner {
 }
 
 /// The pending registrations and the send counts.
-pub struct Verifications {
+pub(crate) struct Verifications {
     key: hmac::Key,
     inner: Mutex<Inner>,
 }
@@ -112,7 +112,13 @@ impl Verifications {
 
     /// A new code for `user` to prove `email`, replacing any earlier one,
     /// unless the user or the email had [`MAX_CODES`] codes within the hour.
-    pub fn start(&self, user: u64, email: &str, name: &str, phone: Option<SecretString>) -> Start {
+    pub(crate) fn start(
+        &self,
+        user: u64,
+        email: &str,
+        name: &str,
+        phone: Option<SecretString>,
+    ) -> Start {
         let now = Instant::now();
         let mut inner = self.lock();
         if let Some(wait) = full(&mut inner.by_user, &user, now) {
@@ -145,7 +151,7 @@ impl Verifications {
     }
 
     /// Whether a code is waiting for `user` and has not expired.
-    pub fn waiting(&self, user: u64) -> bool {
+    pub(crate) fn waiting(&self, user: u64) -> bool {
         self.lock()
             .pending
             .get(&user)
@@ -153,7 +159,7 @@ impl Verifications {
     }
 
     /// Check `typed` against `user`'s code. Spaces and dashes are ignored.
-    pub fn check(&self, user: u64, typed: &str) -> Check {
+    pub(crate) fn check(&self, user: u64, typed: &str) -> Check {
         let typed: String = typed
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '-')
@@ -188,7 +194,7 @@ impl Verifications {
 
     /// Drop expired registrations (with their phone numbers) and send
     /// counts that left the window.
-    pub fn sweep(&self) {
+    pub(crate) fn sweep(&self) {
         let now = Instant::now();
         let mut inner = self.lock();
         inner
@@ -199,7 +205,7 @@ impl Verifications {
     }
 
     /// Pending registrations and rate-limit keys held, for the memory bounds.
-    pub fn sizes(&self) -> (usize, usize) {
+    pub(crate) fn sizes(&self) -> (usize, usize) {
         let inner = self.lock();
         (
             inner.pending.len(),
@@ -209,7 +215,7 @@ impl Verifications {
 }
 
 /// The code, for the mail; kept apart so nothing else exposes it.
-pub fn code_text(code: &SecretString) -> &str {
+pub(crate) fn code_text(code: &SecretString) -> &str {
     code.expose_secret()
 }
 

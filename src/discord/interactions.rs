@@ -30,15 +30,15 @@ use crate::handlers::{dispatch, reply, App, DeliveryError, Responder};
 /// The largest interaction body accepted.
 pub const MAX_BODY: usize = 1024 * 1024;
 /// How far a request's timestamp may be from now.
-pub const MAX_SKEW: Duration = Duration::from_secs(5 * 60);
+pub(crate) const MAX_SKEW: Duration = Duration::from_secs(5 * 60);
 /// Discord waits 3 s for the first response; answer within this.
 const FIRST_RESPONSE: Duration = Duration::from_millis(2800);
 /// A request's headers must arrive within this.
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 /// A request's body must arrive within this (Discord sends it at once).
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(2);
 /// Open connections; one more is closed at once.
-pub const MAX_CONNECTIONS: usize = 1024;
+pub(crate) const MAX_CONNECTIONS: usize = 1024;
 /// Requests being read or answered; one more is answered 503.
 pub const MAX_REQUESTS: usize = 128;
 #[derive(Clone)]

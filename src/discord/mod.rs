@@ -68,7 +68,7 @@ pub fn http(config: &DiscordConfig) -> Result<Http, DiscordError> {
 /// Replace the application's commands with those of `commands/` in each of
 /// the company's `guilds` (a bulk overwrite each), and clear the global
 /// commands so no stale ones linger in other servers or DMs.
-pub async fn register_commands(http: &Http, guilds: &[u64]) -> Result<(), DiscordError> {
+pub(crate) async fn register_commands(http: &Http, guilds: &[u64]) -> Result<(), DiscordError> {
     let definitions = command_definitions()?;
     let api = |e: serenity::Error| DiscordError::Api(delivery_error(e).0);
     for guild in guilds {
@@ -87,7 +87,7 @@ pub async fn register_commands(http: &Http, guilds: &[u64]) -> Result<(), Discor
 }
 
 /// Leave a server that is not the company's (`DELETE /users/@me/guilds/{id}`).
-pub async fn leave_guild(http: &Http, guild: u64) -> Result<(), DiscordError> {
+pub(crate) async fn leave_guild(http: &Http, guild: u64) -> Result<(), DiscordError> {
     http.leave_guild(GuildId::new(guild.max(1)))
         .await
         .map_err(|e| DiscordError::Api(delivery_error(e).0))
@@ -242,14 +242,14 @@ pub fn invocation(interaction: &Interaction) -> Option<Invocation> {
 
 /// Delivers answers with Discord's REST API: the interaction callback, then
 /// edits of the original response.
-pub struct RestResponder {
+pub(crate) struct RestResponder {
     http: Arc<Http>,
     interaction: InteractionId,
     token: SecretString,
 }
 
 impl RestResponder {
-    pub fn new(http: Arc<Http>, invocation: &Invocation) -> Self {
+    pub(crate) fn new(http: Arc<Http>, invocation: &Invocation) -> Self {
         Self {
             http,
             interaction: InteractionId::new(invocation.id.max(1)),

@@ -7,18 +7,18 @@ use crate::comake::wire::{BoxTab, ContractId, ContractStatus, Role};
 use super::Ctx;
 
 /// Autocomplete must answer within 3 s; leave room for the network.
-pub const DEADLINE: Duration = Duration::from_millis(2200);
+pub(crate) const DEADLINE: Duration = Duration::from_millis(2200);
 /// Contracts read for autocomplete (one page of Comake's maximum size).
 const LIST_LIMIT: u32 = 100;
 
 /// Whether `command` can act on a contract of this state and role (show
 /// and rename work on anything in the user's box).
-pub fn offers(command: &str, status: ContractStatus, role: Role) -> bool {
+pub(crate) fn offers(command: &str, status: ContractStatus, role: Role) -> bool {
     super::action::Action::of_command(command).is_none_or(|a| a.allowed(status, role))
 }
 
 /// The choices for the focused option: `(label, value)` pairs, at most 25.
-pub async fn complete(ctx: &Ctx<'_>) -> Vec<(String, String)> {
+pub(crate) async fn complete(ctx: &Ctx<'_>) -> Vec<(String, String)> {
     match tokio::time::timeout(DEADLINE, choices(ctx)).await {
         Ok(choices) => choices,
         Err(_) => {

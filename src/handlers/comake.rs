@@ -17,13 +17,13 @@ use super::verify::{self, Check, Start};
 use super::{discord_time, fv, plain, Component, Ctx, Failure, HandlerResult, Reply, Style};
 
 /// The code form's id.
-pub const SUBMIT_CODE: &str = "v:submit";
+pub(crate) const SUBMIT_CODE: &str = "v:submit";
 const CODE_INPUT: &str = "code";
 
 /// `/comake register`, step one: mail a one-time code to the email. The
 /// answer is the same whatever the email's state (free, taken, or already
 /// in Comake): that is said only once the code proves the person owns it.
-pub async fn register(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn register(ctx: &Ctx<'_>) -> HandlerResult {
     let app = ctx.app;
     let Some(mailer) = app
         .mailer
@@ -121,7 +121,7 @@ fn code_prompt(ctx: &Ctx<'_>, text: String) -> Reply {
 }
 
 /// The **Enter code** button: open the form, if a code is waiting.
-pub async fn enter_code(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn enter_code(ctx: &Ctx<'_>) -> HandlerResult {
     if !ctx.app.verifications.waiting(ctx.inv.user) {
         return Err(ctx.refuse("register-code-none", &[]));
     }
@@ -140,7 +140,7 @@ pub async fn enter_code(ctx: &Ctx<'_>) -> HandlerResult {
 
 /// The submitted code form: only the right code, from the person who asked,
 /// in time and within the tries, goes on to Comake and the link.
-pub async fn submit_code(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn submit_code(ctx: &Ctx<'_>) -> HandlerResult {
     if ctx.inv.custom_id != SUBMIT_CODE {
         return Err(ctx.refuse("error-unknown-command", &[]));
     }
@@ -255,7 +255,7 @@ pub(super) fn method_key(method: LinkMethod) -> &'static str {
 }
 
 /// `/comake whoami`.
-pub async fn whoami(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn whoami(ctx: &Ctx<'_>) -> HandlerResult {
     let account = ctx.account()?;
     let method = method_key(account.method);
     Ok(Reply::text(ctx.t(
@@ -271,7 +271,7 @@ pub async fn whoami(ctx: &Ctx<'_>) -> HandlerResult {
 }
 
 /// `/comake unlink`: removes only our mapping; Comake keeps the account.
-pub async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
     let removed = ctx.app.store.unlink(ctx.inv.user).await?;
     ctx.app.contracts.forget(ctx.inv.user);
     match removed {
@@ -287,7 +287,7 @@ pub async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
 }
 
 /// `/comake notifications`: DMs about the user's contracts, on or off.
-pub async fn notifications(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn notifications(ctx: &Ctx<'_>) -> HandlerResult {
     ctx.account()?;
     let enabled = ctx.inv.bool("enabled").unwrap_or(true);
     crate::notify::set_enabled(ctx.app, ctx.inv.user, enabled).await?;
@@ -312,7 +312,7 @@ pub async fn notifications(ctx: &Ctx<'_>) -> HandlerResult {
 
 /// The "how do I sign" button on a DM about a contract waiting for the
 /// user's signature. It explains; it never hands out a link.
-pub async fn how_to_sign(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn how_to_sign(ctx: &Ctx<'_>) -> HandlerResult {
     ctx.account()?;
     let Ok(ButtonId::HowToSign(id)) = ctx.inv.custom_id.parse() else {
         return Err(ctx.refuse("error-unknown-command", &[]));

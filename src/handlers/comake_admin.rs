@@ -59,7 +59,7 @@ fn member(ctx: &Ctx<'_>) -> Result<u64, Failure> {
 
 /// `/comake-admin link`: prove the Comake user exists (a login succeeds),
 /// then link. A member already linked is moved to the new email.
-pub async fn link(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn link(ctx: &Ctx<'_>) -> HandlerResult {
     let member = member(ctx)?;
     let email = validate::email(ctx.inv.str("email").unwrap_or_default())
         .map_err(|e| ctx.refuse(e.message(), &[]))?;
@@ -108,7 +108,7 @@ pub async fn link(ctx: &Ctx<'_>) -> HandlerResult {
 
 /// `/comake-admin unlink`. Taking access away works for anyone, so an admin
 /// can unlink someone who has left the server.
-pub async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
     let member = target(ctx)?;
     let removed = ctx.app.store.unlink(member).await?;
     ctx.app.contracts.forget(member);
@@ -127,7 +127,7 @@ pub async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
 }
 
 /// `/comake-admin list`.
-pub async fn list(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn list(ctx: &Ctx<'_>) -> HandlerResult {
     require_admin(ctx)?;
     let store = &ctx.app.store;
     let total = store.account_count() as u64;
@@ -170,7 +170,7 @@ pub async fn list(ctx: &Ctx<'_>) -> HandlerResult {
 }
 
 /// `/comake-admin audit`.
-pub async fn audit(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn audit(ctx: &Ctx<'_>) -> HandlerResult {
     require_admin(ctx)?;
     let entries = ctx
         .app

@@ -6,7 +6,7 @@ use crate::i18n::{Args, Lang};
 use crate::store::{Account, AuditEntry, StoreError};
 
 /// A short id the user can quote and the log holds with the full error.
-pub fn error_id() -> String {
+pub(crate) fn error_id() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     (0..8)
         .map(|_| ALPHABET[rand::random::<usize>() % ALPHABET.len()] as char)
@@ -15,7 +15,7 @@ pub fn error_id() -> String {
 
 /// How a handler failed.
 #[derive(Debug)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// The person can fix it: a sentence in their language.
     User(String),
     /// Something broke: the sentence (with the id) for the person; the
@@ -43,18 +43,18 @@ impl From<StoreError> for Failure {
     }
 }
 
-pub type HandlerResult = Result<Reply, Failure>;
+pub(crate) type HandlerResult = Result<Reply, Failure>;
 
 /// What a handler gets: the app, the interaction, and its language.
-pub struct Ctx<'a> {
-    pub app: &'a App,
-    pub inv: &'a Invocation,
-    pub lang: Lang,
+pub(crate) struct Ctx<'a> {
+    pub(crate) app: &'a App,
+    pub(crate) inv: &'a Invocation,
+    pub(crate) lang: Lang,
     audit: std::sync::Mutex<Vec<AuditEntry>>,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(app: &'a App, inv: &'a Invocation) -> Self {
+    pub(crate) fn new(app: &'a App, inv: &'a Invocation) -> Self {
         Self {
             app,
             inv,
@@ -64,16 +64,16 @@ impl<'a> Ctx<'a> {
     }
 
     /// A message in the person's language.
-    pub fn t(&self, id: &str, args: &Args<'_>) -> String {
+    pub(crate) fn t(&self, id: &str, args: &Args<'_>) -> String {
         self.app.i18n.t(self.lang, id, args)
     }
 
     /// A refusal the person can act on.
-    pub fn refuse(&self, id: &str, args: &Args<'_>) -> Failure {
+    pub(crate) fn refuse(&self, id: &str, args: &Args<'_>) -> Failure {
         Failure::User(self.t(id, args))
     }
 
-    pub fn internal(&self, cause: impl std::fmt::Display) -> Failure {
+    pub(crate) fn internal(&self, cause: impl std::fmt::Display) -> Failure {
         self.internal_as("error-internal", "no", cause)
     }
 
@@ -98,7 +98,7 @@ impl<'a> Ctx<'a> {
 
     /// A failure as the person is told it: errors passed on with `?` get
     /// their sentence (and, if internal, an error id) here, once.
-    pub fn told(&self, failure: Failure) -> Failure {
+    pub(crate) fn told(&self, failure: Failure) -> Failure {
         match failure {
             Failure::Comake(e) => self.comake_failure(e),
             Failure::Store(e) => self.store_failure(e),
@@ -106,13 +106,13 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn store_failure(&self, e: StoreError) -> Failure {
+    pub(crate) fn store_failure(&self, e: StoreError) -> Failure {
         self.internal(e)
     }
 
     /// What to tell the person about a Comake error that the handler did not
     /// handle itself.
-    pub fn comake_failure(&self, e: ComakeError) -> Failure {
+    pub(crate) fn comake_failure(&self, e: ComakeError) -> Failure {
         match &e {
             ComakeError::InvalidInput(_) => self.refuse("comake-refused-input", &[]),
             ComakeError::Forbidden(_) => self.refuse("comake-forbidden", &[]),
@@ -130,7 +130,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The caller's linked account, or the refusal that explains how to link.
-    pub fn account(&self) -> Result<Account, Failure> {
+    pub(crate) fn account(&self) -> Result<Account, Failure> {
         match self.app.store.account(self.inv.user) {
             Ok(Some(account)) => Ok(account),
             Ok(None) => Err(self.refuse("error-not-linked", &[])),
@@ -138,14 +138,14 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn comake_user(&self, account: &Account) -> UserClient {
+    pub(crate) fn comake_user(&self, account: &Account) -> UserClient {
         self.app.comake.user(&account.email)
     }
 
     /// Record an audit entry. Entries are written (durably, in one flush)
     /// right after the answer is delivered, so the person does not wait for
     /// the disk; the action they record has already happened at Comake.
-    pub fn audit(&self, action: &str, contract: Option<&str>, outcome: &str) {
+    pub(crate) fn audit(&self, action: &str, contract: Option<&str>, outcome: &str) {
         let entry = AuditEntry {
             at: chrono::Utc::now(),
             discord_user: self.inv.user,
@@ -190,14 +190,14 @@ impl<'a> Ctx<'a> {
     }
 
     /// A localized label for a state.
-    pub fn state_label(&self, status: crate::comake::wire::ContractStatus) -> String {
+    pub(crate) fn state_label(&self, status: crate::comake::wire::ContractStatus) -> String {
         self.t(&format!("state-{}", status.as_str()), &[])
     }
 }
 
 /// A party's name as Comake has it, or "Party 2" when it has none that
 /// shows (raw: escape it with [`plain`] for a message).
-pub fn party_name(ctx: &Ctx<'_>, party: &crate::comake::wire::Party) -> String {
+pub(crate) fn party_name(ctx: &Ctx<'_>, party: &crate::comake::wire::Party) -> String {
     crate::text::or_fallback(&party.name, || {
         ctx.t(
             "party-fallback",
@@ -207,14 +207,14 @@ pub fn party_name(ctx: &Ctx<'_>, party: &crate::comake::wire::Party) -> String {
 }
 
 /// Discord's `<t:…:R>` timestamp, shown in each reader's own time zone.
-pub fn discord_time(at: chrono::DateTime<chrono::Utc>, style: char) -> String {
+pub(crate) fn discord_time(at: chrono::DateTime<chrono::Utc>, style: char) -> String {
     format!("<t:{}:{style}>", at.timestamp())
 }
 
 /// Text from a user or Comake, made inert (see [`crate::text`]).
-pub use crate::text::inert as plain;
+pub(crate) use crate::text::inert as plain;
 
 /// A number of items as pages of `per_page`.
-pub fn page_count(total: u64, per_page: u64) -> u64 {
+pub(crate) fn page_count(total: u64, per_page: u64) -> u64 {
     total.div_ceil(per_page.max(1)).max(1)
 }

@@ -18,7 +18,7 @@ use super::{
 use crate::text;
 
 /// Contracts on one page of `/contract list`.
-pub const PAGE_SIZE: u32 = 10;
+pub(crate) const PAGE_SIZE: u32 = 10;
 /// Characters a name gets in a message when everything fits, and the least
 /// it is shortened to.
 const NAME_BUDGET: usize = 100;
@@ -119,7 +119,7 @@ fn link_reply(
 }
 
 /// `/contract new`: a private link with a freshly issued token.
-pub async fn new(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn new(ctx: &Ctx<'_>) -> HandlerResult {
     let (account, user) = linked(ctx)?;
     let url = user.new_contract_link().await?;
     ctx.audit("contract.link_new", None, "ok");
@@ -133,7 +133,7 @@ pub async fn new(ctx: &Ctx<'_>) -> HandlerResult {
 }
 
 /// `/contract edit`: the same, for one of the user's contracts that can change.
-pub async fn edit(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn edit(ctx: &Ctx<'_>) -> HandlerResult {
     let (account, user) = linked(ctx)?;
     let contract = resolve(ctx, &user, ctx.inv.str("contract")).await?;
     edit_link(ctx, &account, &user, &contract).await
@@ -159,7 +159,7 @@ async fn edit_link(
 }
 
 /// `/contract list`, and its Previous / Next buttons.
-pub async fn list(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn list(ctx: &Ctx<'_>) -> HandlerResult {
     let tab = ctx
         .inv
         .str("status")
@@ -238,7 +238,7 @@ async fn list_page(ctx: &Ctx<'_>, tab: BoxTab, page: i64) -> HandlerResult {
 
 /// `/contract show`: parties, signees, recent history, and the actions the
 /// state allows as buttons.
-pub async fn show(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn show(ctx: &Ctx<'_>) -> HandlerResult {
     let (_, user) = linked(ctx)?;
     let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
     Ok(render(ctx, &c))
@@ -345,7 +345,7 @@ fn render(ctx: &Ctx<'_>, c: &Contract) -> Reply {
 
 /// `/contract rename`: the user's own label. One round trip: Comake itself
 /// refuses a contract that is not the user's.
-pub async fn rename(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn rename(ctx: &Ctx<'_>) -> HandlerResult {
     let new_name = validate::name(ctx.inv.str("name").unwrap_or_default())
         .ok_or_else(|| ctx.refuse("invalid-name", &[]))?;
     let (_, user) = linked(ctx)?;
@@ -382,7 +382,7 @@ fn acted(ctx: &Ctx<'_>, action: &str, id: &ContractId, e: ComakeError) -> Failur
 }
 
 /// `/contract delete`: confirm first.
-pub async fn delete(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn delete(ctx: &Ctx<'_>) -> HandlerResult {
     let (_, user) = linked(ctx)?;
     let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
     ask_delete(ctx, &c)
@@ -430,7 +430,7 @@ fn confirm_dialog(ctx: &Ctx<'_>, text: String, nonce: &str, confirm_label: &str)
 }
 
 /// `/contract cancel-sign`: confirm first.
-pub async fn cancel_sign(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn cancel_sign(ctx: &Ctx<'_>) -> HandlerResult {
     let reason = match ctx.inv.str("reason") {
         None => None,
         Some(raw) => Some(
@@ -539,7 +539,7 @@ fn signees_with(
 }
 
 /// `/contract signee`: set one party's signee, keeping the others.
-pub async fn signee(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn signee(ctx: &Ctx<'_>) -> HandlerResult {
     let (_, user) = linked(ctx)?;
     let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
     guard(ctx, &c, Action::RequestSign)?;
@@ -576,7 +576,7 @@ pub async fn signee(ctx: &Ctx<'_>) -> HandlerResult {
 
 /// `/contract request-sign`: optionally set the one missing signee, then
 /// preview every party's signee with a Send button.
-pub async fn request_sign(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn request_sign(ctx: &Ctx<'_>) -> HandlerResult {
     let (_, user) = linked(ctx)?;
     let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
     preview(ctx, &c, true)
@@ -705,7 +705,7 @@ fn preview_line(ctx: &Ctx<'_>, c: &Contract, s: &Shown, budget: usize) -> String
 
 /// Every button of `/contract`: confirmations, the actions `/contract show`
 /// offers, and list paging.
-pub async fn on_button(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn on_button(ctx: &Ctx<'_>) -> HandlerResult {
     match ctx.inv.custom_id.parse::<ButtonId>() {
         Ok(ButtonId::Confirm { ok, nonce }) => confirmed(ctx, ok, &nonce).await,
         Ok(ButtonId::Act(a, id)) => {

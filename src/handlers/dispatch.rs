@@ -15,7 +15,7 @@ pub struct Outcome {
     /// `ok`, `refused` or `error`.
     pub result: &'static str,
     pub error_id: Option<String>,
-    pub latency: Duration,
+    pub(crate) latency: Duration,
 }
 
 /// Handle one interaction and deliver the answer through `responder`.

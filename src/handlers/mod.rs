@@ -7,8 +7,8 @@
 //! interaction model in `invocation.rs`, the handler context in
 //! `context.rs`, and the pipeline in `dispatch.rs`.
 
-pub mod autocomplete;
-pub mod comake;
+pub(crate) mod autocomplete;
+pub(crate) mod comake;
 pub mod comake_admin;
 pub mod contract;
 
@@ -17,18 +17,18 @@ mod dispatch;
 mod invocation;
 
 // The layers below, under the names the handlers have always used.
-pub use crate::app::{confirm, verify, App, AppError, Held, TokioClock};
-pub use crate::i18n::fv;
-pub use crate::{action, button, reply};
-pub use context::*;
-pub use dispatch::*;
+pub(crate) use crate::app::{confirm, verify, App, AppError};
+pub(crate) use crate::i18n::fv;
+pub(crate) use crate::{action, button, reply};
+pub(crate) use context::*;
+pub use dispatch::{dispatch, Outcome};
 pub use invocation::*;
 
-pub use reply::{Component, Reply, Style};
+pub(crate) use reply::{Component, Reply, Style};
 
 /// Handlers, by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Handler {
+pub(crate) enum Handler {
     Register,
     Whoami,
     Unlink,
@@ -53,8 +53,8 @@ pub enum Handler {
 pub struct Route {
     pub command: &'static str,
     pub options: &'static [&'static str],
-    pub defer: bool,
-    pub handler: Handler,
+    pub(crate) defer: bool,
+    pub(crate) handler: Handler,
 }
 
 const CONTRACT_SIGNEE: &[&str] = &["name", "email", "phone", "kakao", "password", "message"];
@@ -170,11 +170,11 @@ pub const ROUTES: &[Route] = &[
 ];
 
 /// The options `/contract request-sign` takes for an inline signee.
-pub fn inline_signee_options() -> &'static [&'static str] {
+pub(crate) fn inline_signee_options() -> &'static [&'static str] {
     CONTRACT_SIGNEE
 }
 
-pub fn route(command: &str) -> Option<&'static Route> {
+pub(crate) fn route(command: &str) -> Option<&'static Route> {
     ROUTES.iter().find(|r| r.command == command)
 }
 

@@ -38,7 +38,7 @@ const CONCURRENCY: usize = 8;
 /// Contracts read per user (the newest; Comake's largest page).
 const LIST_LIMIT: u32 = 100;
 /// Discord's "Cannot send messages to this user".
-pub const CANNOT_DM: isize = 50007;
+pub(crate) const CANNOT_DM: isize = 50007;
 
 /// Something to tell a user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +69,7 @@ pub enum Event {
 }
 
 impl Event {
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Event::Viewed { .. } => "viewed",
             Event::Signed { .. } => "signed",
@@ -83,7 +83,7 @@ impl Event {
 
 /// What is worth remembering of a contract, from the list and (for
 /// contracts out for signature that the user sent) its details.
-pub fn seen(
+pub(crate) fn seen(
     summary: &ContractSummary,
     detail: Option<&Contract>,
     old: Option<&SeenContract>,
@@ -111,7 +111,7 @@ pub fn seen(
 
 /// Whether a contract's details are needed to tell what changed: it was
 /// sent by the user, is or just was out for signature, and changed.
-pub fn needs_detail(summary: &ContractSummary, old: Option<&SeenContract>) -> bool {
+pub(crate) fn needs_detail(summary: &ContractSummary, old: Option<&SeenContract>) -> bool {
     let changed = old.is_none_or(|o| o.updated_at != summary.updated_at);
     let relevant = summary.status == ContractStatus::Signing
         || old.is_some_and(|o| o.status == ContractStatus::Signing && o.status != summary.status);
@@ -119,7 +119,7 @@ pub fn needs_detail(summary: &ContractSummary, old: Option<&SeenContract>) -> bo
 }
 
 /// What changed between `old` and `new` for one contract.
-pub fn changes(id: &str, old: Option<&SeenContract>, new: &SeenContract) -> Vec<Event> {
+pub(crate) fn changes(id: &str, old: Option<&SeenContract>, new: &SeenContract) -> Vec<Event> {
     let name = new.name.clone();
     let was = old.map(|o| o.status);
     if new.role == Role::Receiver {
@@ -354,7 +354,7 @@ impl Watcher {
     }
 
     /// Run cycles every `NOTIFY_INTERVAL_SECS` until `shutdown`.
-    pub async fn run(self: Arc<Self>, shutdown: impl std::future::Future<Output = ()>) {
+    pub(crate) async fn run(self: Arc<Self>, shutdown: impl std::future::Future<Output = ()>) {
         let interval = self.app.config.notify_interval;
         if interval.is_zero() {
             return;
@@ -599,7 +599,7 @@ impl Watcher {
 
 /// A user ran a command: remember their language for DMs and make them
 /// reachable again. Writes only when something changed.
-pub async fn touch(app: &App, user: u64, locale: &str) {
+pub(crate) async fn touch(app: &App, user: u64, locale: &str) {
     let Ok(state) = app.store.notify_state(user) else {
         return;
     };
@@ -638,7 +638,7 @@ pub async fn touch(app: &App, user: u64, locale: &str) {
 /// `/comake notifications enabled:…`: turning them on starts from a fresh
 /// baseline, so nothing old is announced. A read in progress does not
 /// write over it (the generation changes).
-pub async fn set_enabled(app: &App, user: u64, enabled: bool) -> Result<(), StoreError> {
+pub(crate) async fn set_enabled(app: &App, user: u64, enabled: bool) -> Result<(), StoreError> {
     app.store
         .update_notify_state(user, move |now| {
             let mut state = now.unwrap_or_else(NotifyState::fresh);

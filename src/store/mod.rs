@@ -14,7 +14,7 @@
 mod notify;
 mod record;
 
-pub use notify::{NotifyState, SeenContract, SeenSignee};
+pub(crate) use notify::{NotifyState, SeenContract, SeenSignee};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -108,7 +108,7 @@ pub struct AuditEntry {
 }
 
 /// Normalize an email the way the index compares them.
-pub fn normalize_email(email: &str) -> String {
+pub(crate) fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
@@ -119,7 +119,6 @@ pub struct Store {
 }
 
 struct Inner {
-    path: PathBuf,
     db: sled::Db,
     accounts: sled::Tree,
     emails: sled::Tree,
@@ -173,7 +172,6 @@ impl Store {
                 audit_by_user: tree(AUDIT_BY_USER)?,
                 kv: tree(KV)?,
                 db,
-                path: path.clone(),
             }),
         };
         // Read every account once: a damaged record is reported now, not
@@ -188,10 +186,6 @@ impl Store {
             })
             .map_err(|e| open_err(e.to_string()))?;
         Ok(store)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.inner.path
     }
 
     /// Run blocking store work off the async threads.
@@ -210,7 +204,7 @@ impl Store {
     }
 
     /// Wait until everything written so far is on disk.
-    pub async fn flush(&self) -> Result<(), StoreError> {
+    pub(crate) async fn flush(&self) -> Result<(), StoreError> {
         self.blocking(|inner| inner.flush()).await
     }
 
@@ -255,7 +249,7 @@ impl Store {
     }
 
     /// Every account, in Discord-id order (for export and the watcher).
-    pub fn all_accounts(&self) -> impl Iterator<Item = Result<Account, StoreError>> + '_ {
+    pub(crate) fn all_accounts(&self) -> impl Iterator<Item = Result<Account, StoreError>> + '_ {
         self.inner.accounts.iter().map(|item| {
             let (_, v) = item?;
             record::decode("account", &v)
@@ -274,7 +268,7 @@ impl Store {
     }
 
     /// Append several entries to the audit log, durably, with one flush.
-    pub async fn audit_batch(&self, entries: Vec<AuditEntry>) -> Result<(), StoreError> {
+    pub(crate) async fn audit_batch(&self, entries: Vec<AuditEntry>) -> Result<(), StoreError> {
         self.blocking(move |inner| {
             for entry in &entries {
                 inner.append_audit(entry)?;
@@ -396,7 +390,7 @@ impl Store {
     }
 
     /// Whether the store answers a read.
-    pub fn is_healthy(&self) -> bool {
+    pub(crate) fn is_healthy(&self) -> bool {
         self.inner.kv.get(b"health").is_ok()
     }
 
@@ -421,7 +415,7 @@ impl Store {
     /// retried on a concurrent change), durably. `change` sees the state as
     /// it is (`None`: there is none) and returns the new one, or `None` to
     /// leave it as it is. Returns the state written, if any.
-    pub async fn update_notify_state<F>(
+    pub(crate) async fn update_notify_state<F>(
         &self,
         discord_id: u64,
         mut change: F,
@@ -451,7 +445,7 @@ impl Store {
     }
 
     /// Remove the user's notification state, durably.
-    pub async fn forget_notify_state(&self, discord_id: u64) -> Result<(), StoreError> {
+    pub(crate) async fn forget_notify_state(&self, discord_id: u64) -> Result<(), StoreError> {
         self.blocking(move |inner| {
             inner.kv.remove(Self::notify_key(discord_id))?;
             inner.flush()

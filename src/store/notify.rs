@@ -12,23 +12,23 @@ pub struct NotifyState {
     /// The user wants DMs (on by default).
     pub enabled: bool,
     /// Discord refused a DM (50007); not retried until they use a command.
-    pub unreachable: bool,
+    pub(crate) unreachable: bool,
     /// A first, silent read has been recorded.
-    pub baseline: bool,
+    pub(crate) baseline: bool,
     /// The locale of the user's last interaction, for DMs.
-    pub locale: String,
+    pub(crate) locale: String,
     /// Contract id → what was last seen of it.
-    pub contracts: BTreeMap<String, SeenContract>,
+    pub(crate) contracts: BTreeMap<String, SeenContract>,
     /// Bumped whenever the person turns notifications on or off: a read
     /// that started before does not write over the new setting.
     #[serde(default)]
-    pub generation: u64,
+    pub(crate) generation: u64,
 }
 
 impl NotifyState {
     /// A new state with a random generation, so a read that started
     /// before a state was removed and made again never matches it.
-    pub fn fresh() -> Self {
+    pub(crate) fn fresh() -> Self {
         Self {
             generation: rand::random(),
             ..Self::default()
@@ -50,18 +50,18 @@ impl Default for NotifyState {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SeenContract {
-    pub name: String,
-    pub status: ContractStatus,
-    pub role: Role,
-    pub updated_at: DateTime<Utc>,
+pub(crate) struct SeenContract {
+    pub(crate) name: String,
+    pub(crate) status: ContractStatus,
+    pub(crate) role: Role,
+    pub(crate) updated_at: DateTime<Utc>,
     /// Known only for contracts the user sent that were out for signature.
-    pub signees: Vec<SeenSignee>,
+    pub(crate) signees: Vec<SeenSignee>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SeenSignee {
-    pub party: u32,
-    pub name: String,
-    pub status: SigneeStatus,
+pub(crate) struct SeenSignee {
+    pub(crate) party: u32,
+    pub(crate) name: String,
+    pub(crate) status: SigneeStatus,
 }

@@ -6,9 +6,9 @@ use serde::Serialize;
 use super::StoreError;
 
 /// The record version this build writes.
-pub const CURRENT: u8 = 1;
+pub(crate) const CURRENT: u8 = 1;
 
-pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
+pub(crate) fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
     let mut out = vec![CURRENT];
     serde_json::to_writer(&mut out, value)
         .map_err(|e| StoreError::Corrupt(format!("cannot encode a record: {e}")))?;
@@ -18,7 +18,7 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
 /// Decode a record of any version this build knows. Version 1 is the only
 /// one so far; a new version adds an arm that reads the old layout and
 /// converts it.
-pub fn decode<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T, StoreError> {
+pub(crate) fn decode<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T, StoreError> {
     match bytes.split_first() {
         Some((&1, body)) => serde_json::from_slice(body)
             .map_err(|e| StoreError::Corrupt(format!("{what} record: {e}"))),

@@ -1569,7 +1569,7 @@ impl comake_bot::handlers::Responder for Quiet {
 
 #[tokio::test]
 async fn memory_is_bounded_after_an_hour_of_strangers() {
-    use comake_bot::handlers::confirm::Pending;
+    use comake_bot::app::confirm::Pending;
     use comake_bot::handlers::{dispatch, Invocation, Kind};
     use secrecy::SecretString;
     let h = Harness::new().await;
@@ -1606,7 +1606,7 @@ async fn memory_is_bounded_after_an_hour_of_strangers() {
     let held = h.app.sweep();
     assert_eq!(
         held,
-        comake_bot::handlers::Held {
+        comake_bot::app::Held {
             limited_users: 0,
             confirmations: 0,
             token_cells: 0,
@@ -1637,7 +1637,7 @@ fn assert_fits(message: &serde_json::Value) {
         content.chars().count()
     );
     assert!(
-        !comake_bot::text::has_live_link(content),
+        !crate::common::has_live_link(content),
         "a live link in: {content}"
     );
     let rows = message["components"]

@@ -5,10 +5,10 @@ use crate::common;
 use std::sync::Arc;
 use std::time::Duration;
 
+use comake_bot::app::App;
 use comake_bot::comake::wire::{ContractId, ContractStatus, Endpoint};
 use comake_bot::comake::Comake;
 use comake_bot::discord;
-use comake_bot::handlers::App;
 use comake_bot::notify::Watcher;
 use comake_bot::store::Account;
 use comake_sim::SigneeAction;
@@ -338,7 +338,7 @@ async fn a_dm_about_a_contract_named_like_a_link_carries_no_link() {
     let dm = s.dms(LEE).remove(0);
     check_dm(&s, &dm);
     let content = dm["content"].as_str().unwrap();
-    assert!(!comake_bot::text::has_live_link(content), "{content}");
+    assert!(!crate::common::has_live_link(content), "{content}");
     assert!(!content.contains('\u{202E}'), "{content}");
     assert!(
         content.contains("secure.example"),

@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use comake_bot::app::App;
 use comake_bot::comake::Comake;
 use comake_bot::config::Config;
 use comake_bot::discord::invocation;
-use comake_bot::handlers::{dispatch, App, DeliveryError, Invocation, Outcome, Responder};
+use comake_bot::handlers::{dispatch, DeliveryError, Invocation, Outcome, Responder};
 use comake_bot::store::{Account, LinkMethod, Store};
 use comake_sim::ComakeSim;
 use serde_json::{json, Value};

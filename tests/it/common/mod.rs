@@ -50,3 +50,19 @@ pub mod bot;
 pub mod discord;
 pub mod fake_discord;
 pub mod smtp;
+
+/// Whether Discord would turn something in `content` into a link: a
+/// scheme's `://` that is not escaped.
+pub fn has_live_link(content: &str) -> bool {
+    let bytes = content.as_bytes();
+    content.match_indices("://").any(|(i, _)| {
+        // Escaped as `\://`: the `:` is preceded by a backslash.
+        let escaped = i > 0 && bytes[i - 1] == b'\\';
+        let scheme = content[..i]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            .count();
+        !escaped && scheme > 0
+    })
+}
