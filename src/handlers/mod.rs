@@ -17,7 +17,7 @@ mod dispatch;
 mod invocation;
 
 // The layers below, under the names the handlers have always used.
-pub(crate) use crate::app::{confirm, verify, App, AppError};
+pub(crate) use crate::app::{confirm, verify, App};
 pub(crate) use crate::i18n::fv;
 pub(crate) use crate::{action, button, reply};
 pub(crate) use context::*;
