@@ -230,8 +230,10 @@ fn memory_child() {
     let senders: u64 = var("COMAKE_BENCH_SENDERS").parse().unwrap();
     let base: u64 = var("COMAKE_BENCH_BASE").parse().unwrap();
     let report = rt.block_on(async move {
-        let store = Store::open(&config.database_path).expect("store");
-        let total = store.account_count() as u64;
+        let store = Store::open_configured(&config.database)
+            .await
+            .expect("store");
+        let total = store.account_count().await.unwrap() as u64;
         let app = Arc::new(
             App::new(
                 config.clone(),
@@ -261,7 +263,7 @@ fn memory_child() {
         for n in 0..20_000u64 {
             let i = senders + (n * 7919) % (total - senders);
             let t = Instant::now();
-            let found = store.account(1_000_000 + i).unwrap();
+            let found = store.account(1_000_000 + i).await.unwrap();
             lookups.push(t.elapsed());
             assert!(found.is_some(), "account {i} missing");
         }
@@ -304,7 +306,7 @@ fn main() {
         .expect("simulator");
     let dir = tempfile::tempdir().expect("temp dir");
     let config = config(&sim, dir.path());
-    let store = Store::open(&config.database_path).expect("store");
+    let store = Store::open(dir.path().join("store")).expect("store");
     let mut report = serde_json::Map::new();
     println!("comake-bot benchmark (simulator on 127.0.0.1, store in a temp dir)\n");
 
@@ -557,7 +559,7 @@ fn main() {
                 }
             }
             big.import(batch, Vec::new(), false).await.unwrap();
-            assert_eq!(big.account_count() as u64, total);
+            assert_eq!(big.account_count().await.unwrap() as u64, total);
         }
         let child = tokio::process::Command::new(std::env::current_exe().unwrap())
             .env(CHILD, "memory")

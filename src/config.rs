@@ -7,6 +7,7 @@ use secrecy::SecretString;
 use url::Url;
 
 use crate::comake::ComakeConfig;
+use crate::store::{Database, PgOptions};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
@@ -97,7 +98,7 @@ pub enum LogFormat {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub comake: ComakeConfig,
-    pub database_path: PathBuf,
+    pub database: Database,
     pub discord: DiscordConfig,
     pub(crate) registration: Registration,
     /// The mail server for registration codes; `None`: self-registration off.
@@ -150,15 +151,19 @@ fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         // Schemes the URL standard does not know (smtp) keep IPs as text.
-        Some(url::Host::Domain(d)) => {
-            d.eq_ignore_ascii_case("localhost")
-                || d.trim_start_matches('[')
-                    .trim_end_matches(']')
-                    .parse::<std::net::IpAddr>()
-                    .is_ok_and(|ip| ip.is_loopback())
-        }
+        Some(url::Host::Domain(d)) => is_loopback_name(d),
         None => false,
     }
+}
+
+/// `localhost`, or a loopback address written out.
+fn is_loopback_name(name: &str) -> bool {
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Every variable the bot reads, declared once: its name, type, range and
@@ -219,6 +224,12 @@ pub struct Settings {
     notify_max_rps: u32,
     #[arg(long, env = "DATABASE_PATH", default_value = "./data/comake-bot.sled")]
     database_path: PathBuf,
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10, value_parser = positive)]
+    database_max_connections: u32,
+    #[arg(long, env = "STATE_KEY", hide_env_values = true)]
+    state_key: Option<String>,
     #[arg(long, env = "HEALTH_ADDR")]
     health_addr: Option<std::net::SocketAddr>,
     #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
@@ -324,9 +335,51 @@ impl Settings {
         self.health_addr
     }
 
-    /// `DATABASE_PATH`, for the commands that only need the store.
-    pub fn database_path(&self) -> &std::path::Path {
-        &self.database_path
+    /// Which store: PostgreSQL when `DATABASE_URL` is set (with
+    /// `STATE_KEY`), otherwise sled at `DATABASE_PATH`.
+    pub fn database(&self) -> Result<Database, ConfigError> {
+        let Some(url) = &self.database_url else {
+            return Ok(Database::Sled(self.database_path.clone()));
+        };
+        // Parse errors from the driver could echo the URL: say only what is wrong.
+        let parsed: tokio_postgres::Config = url.parse().map_err(|_| {
+            ConfigError::invalid(
+                "DATABASE_URL",
+                "must be postgres://user:password@host:5432/database",
+            )
+        })?;
+        let local = parsed.get_hosts().iter().all(|h| match h {
+            tokio_postgres::config::Host::Tcp(name) => is_loopback_name(name),
+            tokio_postgres::config::Host::Unix(_) => true,
+        });
+        if !local && parsed.get_ssl_mode() != tokio_postgres::config::SslMode::Require {
+            return Err(ConfigError::invalid(
+                "DATABASE_URL",
+                "the password and every record would cross the network in clear: add \
+                 ?sslmode=require (plain connections only to a loopback host or a socket)",
+            ));
+        }
+        let key = self.state_key.as_deref().ok_or(ConfigError::Required {
+            var: "STATE_KEY",
+            why: "with DATABASE_URL, pending confirmations (which may hold a signee password) \
+                  are sealed in the database with it; make one with openssl rand -base64 32",
+        })?;
+        use base64::Engine as _;
+        let key = base64::engine::general_purpose::STANDARD
+            .decode(key)
+            .ok()
+            .filter(|k| k.len() == 32)
+            .ok_or_else(|| {
+                ConfigError::invalid(
+                    "STATE_KEY",
+                    "must be 32 random bytes in base64 (openssl rand -base64 32)",
+                )
+            })?;
+        Ok(Database::Postgres(PgOptions {
+            url: SecretString::from(url.clone()),
+            max_connections: self.database_max_connections as usize,
+            state_key: std::sync::Arc::new(secrecy::SecretVec::new(key)),
+        }))
     }
 }
 
@@ -457,6 +510,7 @@ impl Config {
 
     /// Checks what clap cannot check alone: rules between variables.
     fn from_settings(s: Settings) -> Result<Self, ConfigError> {
+        let database = s.database()?;
         let comake = ComakeConfig {
             api_url: secure_url("COMAKE_API_URL", &s.comake_api_url)?,
             web_url: secure_url("COMAKE_WEB_URL", &s.comake_web_url)?,
@@ -519,7 +573,7 @@ impl Config {
         };
         Ok(Self {
             comake,
-            database_path: s.database_path,
+            database,
             discord,
             registration,
             smtp,
@@ -681,7 +735,9 @@ mod tests {
         assert_eq!(cfg.comake.web_url.as_str(), "https://comake.ai/");
         assert_eq!(cfg.comake.timeout, Duration::from_secs(10));
         assert_eq!(cfg.comake.api_key.expose_secret(), "k");
-        assert_eq!(cfg.database_path, PathBuf::from("./data/comake-bot.sled"));
+        assert!(
+            matches!(&cfg.database, Database::Sled(p) if p == &PathBuf::from("./data/comake-bot.sled"))
+        );
         assert_eq!(
             cfg.registration,
             Registration::Admin,

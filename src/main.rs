@@ -42,12 +42,14 @@ fn full_config() -> Result<Config, ExitCode> {
     })
 }
 
-fn open_store() -> Result<Store, ExitCode> {
-    let settings = Settings::from_env().map_err(|e| {
-        eprintln!("config: FAILED: {e}");
-        ExitCode::from(2)
-    })?;
-    Store::open(settings.database_path()).map_err(|e| {
+async fn open_store() -> Result<Store, ExitCode> {
+    let database = Settings::from_env()
+        .and_then(|s| s.database())
+        .map_err(|e| {
+            eprintln!("config: FAILED: {e}");
+            ExitCode::from(2)
+        })?;
+    Store::open_configured(&database).await.map_err(|e| {
         eprintln!("{e}");
         ExitCode::FAILURE
     })
@@ -86,20 +88,23 @@ async fn run(command: Command) -> Result<ExitCode, ExitCode> {
             println!("registered the commands in commands/");
         }
         Command::Export { file } => {
-            let store = open_store()?;
+            let store = open_store().await?;
             let counts = match file {
-                Some(path) => tasks::create_private(&path)
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))
-                    .and_then(|f| {
+                Some(path) => {
+                    async {
+                        let f = tasks::create_private(&path)
+                            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
                         let mut out = std::io::BufWriter::new(f);
-                        let counts = tasks::export(&store, &mut out)?;
+                        let counts = tasks::export(&store, &mut out).await?;
                         out.into_inner()
                             .map_err(|e| e.to_string())?
                             .finish()
                             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
                         Ok(counts)
-                    }),
-                None => tasks::export(&store, &mut std::io::stdout().lock()),
+                    }
+                    .await
+                }
+                None => tasks::export(&store, &mut std::io::stdout().lock()).await,
             };
             let (accounts, audit) = counts.map_err(|e| {
                 eprintln!("export: {e}");
@@ -108,7 +113,7 @@ async fn run(command: Command) -> Result<ExitCode, ExitCode> {
             eprintln!("exported {accounts} accounts and {audit} audit entries");
         }
         Command::Import { file, partial } => {
-            let store = open_store()?;
+            let store = open_store().await?;
             let done = tasks::import(&store, &file, partial).await.map_err(|e| {
                 eprintln!("import: {e}");
                 ExitCode::FAILURE

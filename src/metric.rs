@@ -18,3 +18,5 @@ pub(crate) const NOTIFY_CYCLE_SECONDS: &str = "comake_bot_notify_cycle_duration_
 pub(crate) const HELD: &str = "comake_bot_memory_entries";
 /// Audit entries pruned for being older than `AUDIT_RETENTION_DAYS`.
 pub(crate) const AUDIT_PRUNED: &str = "comake_bot_audit_pruned_total";
+/// 1 while this instance holds a one-at-a-time role (`watcher`, `gateway`).
+pub(crate) const ROLE: &str = "comake_bot_role";

@@ -37,22 +37,23 @@ pub fn metrics() -> Option<&'static PrometheusHandle> {
 }
 
 /// Why the service is not healthy, if it is not.
-pub(crate) fn health(app: &App) -> Result<(), &'static str> {
-    if !app.store.is_healthy() {
+pub(crate) async fn health(app: &App) -> Result<(), &'static str> {
+    if !app.store.is_healthy().await {
         return Err("the store does not answer");
     }
-    if !app.transport_up.load(Ordering::SeqCst) {
+    if !app.transport_up.load(Ordering::SeqCst) && !app.roles.gateway_standby() {
         return Err("the Discord transport is not up");
     }
     Ok(())
 }
 
 async fn healthz(State(app): State<Arc<App>>) -> impl IntoResponse {
-    match health(&app) {
-        Ok(()) => (StatusCode::OK, "ok\n".to_owned()),
+    let roles = app.roles.names().join(" ");
+    match health(&app).await {
+        Ok(()) => (StatusCode::OK, format!("ok\nroles: {roles}\n")),
         Err(why) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            format!("unhealthy: {why}\n"),
+            format!("unhealthy: {why}\nroles: {roles}\n"),
         ),
     }
 }
@@ -82,7 +83,9 @@ async fn prometheus(
                 .into_response();
         }
     }
-    metrics::gauge!(LINKED_ACCOUNTS).set(app.store.account_count() as f64);
+    if let Ok(n) = app.store.account_count().await {
+        metrics::gauge!(LINKED_ACCOUNTS).set(n as f64);
+    }
     let body = metrics().map(PrometheusHandle::render).unwrap_or_default();
     ([("content-type", "text/plain; version=0.0.4")], body).into_response()
 }

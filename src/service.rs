@@ -13,7 +13,7 @@ use crate::config::{Config, LogFormat, Transport};
 use crate::discord;
 use crate::handlers::App;
 use crate::observe;
-use crate::store::Store;
+use crate::store::{Role, Store};
 
 /// How long interactions in flight may take to finish at shutdown.
 pub(crate) const DRAIN: Duration = Duration::from_secs(10);
@@ -186,10 +186,78 @@ pub(crate) async fn shutdown_signal() {
 }
 
 /// Build the shared state: open the store, build the Comake client.
-pub(crate) fn build(config: Config) -> Result<Arc<App>, ServiceError> {
-    let store = Store::open(&config.database_path)?;
+pub(crate) async fn build(config: Config) -> Result<Arc<App>, ServiceError> {
+    let store = Store::open_configured(&config.database).await?;
     let comake = Comake::new(config.comake.clone())?;
     Ok(App::new(config, comake, store)?)
+}
+
+/// How often a standby asks for a role it does not hold.
+const STANDBY_RETRY: Duration = Duration::from_secs(2);
+
+/// Do `work` whenever this instance holds `role`, until `stop`: wait for
+/// the role (asking every [`STANDBY_RETRY`]), run `work` until the role is
+/// lost (another instance then takes over) or `stop`, and wait again. With
+/// sled the role is always this process's. `work` gets its own stop signal;
+/// its error ends the service.
+async fn while_leading<F, Fut>(
+    app: Arc<App>,
+    role: Role,
+    stop: watch::Receiver<bool>,
+    mut work: F,
+) -> Result<(), ServiceError>
+where
+    F: FnMut(watch::Receiver<bool>) -> Result<Fut, ServiceError>,
+    Fut: std::future::Future<Output = Result<(), ServiceError>>,
+{
+    let result = loop {
+        if *stop.borrow() {
+            break Ok(());
+        }
+        match app.store.lead(role).await {
+            Ok(Some(mut leadership)) => {
+                app.roles.set(role, true);
+                tracing::info!(role = role.name(), "this instance took the role");
+                let (inner_tx, inner_rx) = watch::channel(false);
+                let run = match work(inner_rx) {
+                    Ok(run) => run,
+                    Err(e) => break Err(e),
+                };
+                tokio::pin!(run);
+                let stopping = stop.clone();
+                tokio::select! {
+                    done = &mut run => {
+                        if done.is_err() || *stopping.borrow() {
+                            break done;
+                        }
+                    }
+                    why = leadership.lost() => {
+                        tracing::warn!(role = role.name(), %why, "this instance lost the role");
+                        let _ = inner_tx.send(true);
+                        let _ = tokio::time::timeout(Duration::from_secs(5), &mut run).await;
+                    }
+                    () = stopped(stop.clone()) => {
+                        let _ = inner_tx.send(true);
+                        break tokio::time::timeout(Duration::from_secs(5), &mut run)
+                            .await
+                            .unwrap_or(Ok(()));
+                    }
+                }
+                app.roles.set(role, false);
+            }
+            Ok(None) => app.roles.set(role, false),
+            Err(e) => {
+                app.roles.set(role, false);
+                tracing::warn!(role = role.name(), error = %e, "cannot ask for the role");
+            }
+        }
+        tokio::select! {
+            () = tokio::time::sleep(STANDBY_RETRY) => {}
+            () = stopped(stop.clone()) => {}
+        }
+    };
+    app.roles.clear(role);
+    result
 }
 
 /// Completes once `stop` is set.
@@ -201,12 +269,12 @@ async fn stopped(mut stop: watch::Receiver<bool>) {
 /// those in flight finish (bounded), flush the store.
 pub async fn run(config: Config) -> Result<(), ServiceError> {
     let transport = config.discord.transport;
-    let http = discord::http(&config.discord)?;
-    let app = build(config)?;
+    let app = build(config).await?;
     observe::metrics();
     tracing::info!(
-        accounts = app.store.account_count(),
+        accounts = app.store.account_count().await.unwrap_or_default(),
         ?transport,
+        shared = app.store.is_shared(),
         "comake-bot starting"
     );
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -224,20 +292,45 @@ pub async fn run(config: Config) -> Result<(), ServiceError> {
         })
     });
     let upkeep = tokio::spawn(upkeep(app.clone(), stopped(stop_rx.clone())));
+    // One watcher among all instances sharing the store.
     let watcher = if app.config.notify_interval.is_zero() {
         None
     } else {
-        let watcher_http = Arc::new(discord::http(&app.config.discord)?);
-        let watcher = crate::notify::Watcher::new(app.clone(), watcher_http);
-        Some(tokio::spawn(watcher.run(stopped(stop_rx.clone()))))
+        let watcher_app = app.clone();
+        Some(tokio::spawn(while_leading(
+            app.clone(),
+            Role::Watcher,
+            stop_rx.clone(),
+            move |stop| {
+                let http = Arc::new(discord::http(&watcher_app.config.discord)?);
+                let watcher = crate::notify::Watcher::new(watcher_app.clone(), http);
+                Ok(async move {
+                    watcher.run(stopped(stop)).await;
+                    Ok(())
+                })
+            },
+        )))
     };
     let served = match transport {
+        // Every instance would get every event: one connects, the others
+        // stand by and take over when it goes.
         Transport::Gateway => {
-            discord::gateway::run(app.clone(), http, stopped(stop_rx.clone())).await
+            let gateway_app = app.clone();
+            while_leading(app.clone(), Role::Gateway, stop_rx.clone(), move |stop| {
+                let http = discord::http(&gateway_app.config.discord)?;
+                let app = gateway_app.clone();
+                Ok(async move {
+                    discord::gateway::run(app, http, stopped(stop))
+                        .await
+                        .map_err(ServiceError::from)
+                })
+            })
+            .await
         }
         Transport::Http {
             addr, public_key, ..
         } => {
+            let http = discord::http(&app.config.discord)?;
             discord::interactions::run(
                 app.clone(),
                 http,
@@ -246,12 +339,13 @@ pub async fn run(config: Config) -> Result<(), ServiceError> {
                 stopped(stop_rx.clone()),
             )
             .await
+            .map_err(ServiceError::from)
         }
     };
     if let Some(watcher) = watcher {
         // It stops at the signal; a read in progress is dropped and done
         // again next time (nothing is recorded before its DM is sent).
-        let _ = tokio::time::timeout(Duration::from_secs(5), watcher).await;
+        let _ = tokio::time::timeout(Duration::from_secs(6), watcher).await;
     }
     upkeep.abort();
     let stopping = stop(&app).await;
@@ -278,14 +372,19 @@ async fn upkeep(app: Arc<App>, stop: impl std::future::Future<Output = ()>) {
         tokio::select! {
             () = &mut stop => return,
             _ = sweep.tick() => {
-                let held = app.sweep();
+                let held = match app.sweep().await {
+                    Ok(held) => held,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not sweep the store");
+                        continue;
+                    }
+                };
                 for (map, n) in [
                     ("limiters", held.limited_users),
                     ("confirmations", held.confirmations),
                     ("token_cells", held.token_cells),
                     ("autocomplete", held.cached_lists + held.cached_details),
                     ("codes", held.pending_codes + held.code_counts),
-                    ("replay_ids", held.replay_ids),
                 ] {
                     metrics::gauge!(observe::HELD, "map" => map).set(n as f64);
                 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::comake::Comake;
 use crate::config::Config;
 use crate::discord;
+use crate::store::Database;
 use crate::store::{Account, AuditEntry, Store};
 
 /// One line of an export: an account or an audit entry.
@@ -30,15 +31,18 @@ pub async fn check(config: &Config, out: &mut impl Write) -> bool {
         ok &= result.is_ok();
     };
     line("config", Ok("every variable parsed".into()));
+    let store = match Store::open_configured(&config.database).await {
+        Ok(store) => store.account_count().await.map(|n| (n, store.is_shared())),
+        Err(e) => Err(e),
+    };
     line(
         "store",
-        Store::open(&config.database_path)
-            .map(|s| {
-                format!(
-                    "{} linked accounts at {}",
-                    s.account_count(),
-                    config.database_path.display()
-                )
+        store
+            .map(|(n, shared)| match &config.database {
+                Database::Sled(path) if !shared => {
+                    format!("{n} linked accounts at {}", path.display())
+                }
+                _ => format!("{n} linked accounts in PostgreSQL"),
             })
             .map_err(|e| e.to_string()),
     );
@@ -160,17 +164,43 @@ impl Drop for PrivateFile {
     }
 }
 
-/// `comake-bot export`: every account, then every audit entry, as JSON Lines.
-pub fn export(store: &Store, out: &mut impl Write) -> Result<(usize, usize), String> {
+/// Records read from the store at a time by `export`.
+const EXPORT_PAGE: usize = 500;
+
+/// `comake-bot export`: every account, then every audit entry, as JSON
+/// Lines, from either backend, a page at a time.
+pub async fn export(store: &Store, out: &mut impl Write) -> Result<(usize, usize), String> {
     let mut accounts = 0;
-    for account in store.all_accounts() {
-        write_line(out, &Line::Account(account.map_err(|e| e.to_string())?))?;
-        accounts += 1;
+    let mut after = None;
+    loop {
+        let page = store
+            .accounts(after, EXPORT_PAGE)
+            .await
+            .map_err(|e| e.to_string())?;
+        for account in &page {
+            write_line(out, &Line::Account(account.clone()))?;
+        }
+        accounts += page.len();
+        match page.last() {
+            Some(last) if page.len() == EXPORT_PAGE => after = Some(last.discord_id),
+            _ => break,
+        }
     }
     let mut audit = 0;
-    for entry in store.audit_all() {
-        write_line(out, &Line::Audit(entry.map_err(|e| e.to_string())?))?;
-        audit += 1;
+    let mut cursor = None;
+    loop {
+        let (page, next) = store
+            .audit_page(cursor, EXPORT_PAGE)
+            .await
+            .map_err(|e| e.to_string())?;
+        for entry in &page {
+            write_line(out, &Line::Audit(entry.clone()))?;
+        }
+        audit += page.len();
+        if page.len() < EXPORT_PAGE || next.is_none() {
+            break;
+        }
+        cursor = next;
     }
     out.flush().map_err(|e| e.to_string())?;
     Ok((accounts, audit))

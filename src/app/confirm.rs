@@ -1,23 +1,23 @@
-//! Actions waiting for their Confirm or Send button: each can be taken once, by the person who asked, within 15 minutes.
+//! Actions waiting for their Confirm or Send button: each can be taken once, by the person who asked, within 15 minutes, on whichever instance the press lands.
 //!
-//! They live in memory on purpose: a pending signature request may hold a
-//! signee password, which must not be written to disk. After a restart the
-//! buttons answer "expired", which is safe: nothing is ever sent twice.
+//! They are held by the store: in this process's memory with sled (never on
+//! disk: a pending request may hold a signee password), and in PostgreSQL
+//! sealed with `STATE_KEY` when instances share a database, deleted on use
+//! or expiry. After a restart with sled the buttons answer "expired", which
+//! is safe: nothing is ever sent twice.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::Duration;
 
-// tokio's clock, so tests can move time past the expiry.
-use tokio::time::Instant;
+use serde::{Deserialize, Serialize};
 
 use crate::comake::wire::{ContractId, Signee, SigneeInput};
+use crate::store::{Store, StoreError};
 
 /// How long a confirmation stays valid.
 pub(crate) const TTL: Duration = Duration::from_secs(15 * 60);
 
 /// One signee as a preview showed it (without the password itself).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shown {
     pub(crate) party: u32,
     pub(crate) name: String,
@@ -53,7 +53,7 @@ impl From<&Signee> for Shown {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Pending {
     Delete {
         id: ContractId,
@@ -72,77 +72,43 @@ pub enum Pending {
     },
 }
 
-struct Entry {
-    user: u64,
-    created: Instant,
-    action: Pending,
-}
-
-#[derive(Default)]
+/// The pending actions, kept by the store.
+#[derive(Clone)]
 pub struct Confirmations {
-    entries: std::sync::Arc<Mutex<HashMap<String, Entry>>>,
+    store: Store,
 }
 
 impl Confirmations {
+    pub(crate) fn new(store: Store) -> Self {
+        Self { store }
+    }
+
     /// Remember `action` for `user`; returns the nonce for the buttons.
-    pub fn add(&self, user: u64, action: Pending) -> String {
-        let nonce = format!("{:016x}", rand::random::<u64>());
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        // The sweeper drops expired ones every minute; between sweeps, a
-        // flood is cleared once per thousand, not on every add.
-        if entries.len() % 1024 == 1023 {
-            entries.retain(|_, e| e.created.elapsed() < TTL);
-        }
-        let holds_secret =
-            matches!(&action, Pending::RequestSign { inline: Some(s), .. } if s.password.is_some());
-        entries.insert(
-            nonce.clone(),
-            Entry {
-                user,
-                created: Instant::now(),
-                action,
-            },
+    pub async fn add(&self, user: u64, action: Pending) -> Result<String, StoreError> {
+        let nonce = format!(
+            "{:016x}{:016x}",
+            rand::random::<u64>(),
+            rand::random::<u64>()
         );
-        // A signee password goes the moment its confirmation expires, not
-        // at the next sweep.
-        if holds_secret {
-            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                let (entries, nonce) = (std::sync::Arc::downgrade(&self.entries), nonce.clone());
-                runtime.spawn(async move {
-                    tokio::time::sleep(TTL).await;
-                    if let Some(entries) = entries.upgrade() {
-                        let mut entries = entries.lock().unwrap_or_else(|p| p.into_inner());
-                        entries.remove(&nonce);
-                    }
-                });
-            }
-        }
-        nonce
+        let payload = serde_json::to_vec(&action)
+            .map_err(|e| StoreError::Corrupt(format!("cannot encode a confirmation: {e}")))?;
+        let now = super::now();
+        let expires = now + chrono::Duration::from_std(TTL).unwrap_or_default();
+        self.store
+            .hold(&nonce, user, &payload, expires, now)
+            .await?;
+        Ok(nonce)
     }
 
     /// Take the action for `nonce` if `user` asked for it and it has not
     /// expired. Only the first caller gets it.
-    pub(crate) fn take(&self, nonce: &str, user: u64) -> Option<Pending> {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        match entries.get(nonce) {
-            Some(e) if e.user == user && e.created.elapsed() < TTL => {
-                entries.remove(nonce).map(|e| e.action)
-            }
-            Some(e) if e.created.elapsed() >= TTL => {
-                entries.remove(nonce);
-                None
-            }
-            _ => None,
-        }
-    }
-
-    /// Drop expired confirmations, and with them any signee password they
-    /// held; how many are left.
-    pub(crate) fn sweep(&self) -> usize {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.retain(|_, e| e.created.elapsed() < TTL);
-        entries.shrink_to_fit();
-        entries.len()
+    pub async fn take(&self, nonce: &str, user: u64) -> Result<Option<Pending>, StoreError> {
+        let Some(payload) = self.store.take_held(nonce, user, super::now()).await? else {
+            return Ok(None);
+        };
+        serde_json::from_slice(&payload)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(format!("a confirmation: {e}")))
     }
 }
 
@@ -150,20 +116,23 @@ impl Confirmations {
 mod tests {
     use super::*;
 
-    #[test]
-    fn taken_once_by_its_owner_only() {
-        let c = Confirmations::default();
+    #[tokio::test]
+    async fn taken_once_by_its_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Confirmations::new(Store::open(dir.path().join("s")).unwrap());
         let id = ContractId::parse("abc").unwrap();
-        let nonce = c.add(1, Pending::Delete { id });
-        assert!(c.take(&nonce, 2).is_none(), "someone else");
-        assert!(c.take(&nonce, 1).is_some());
-        assert!(c.take(&nonce, 1).is_none(), "twice");
-        assert!(c.take("nonsense", 1).is_none());
+        let nonce = c.add(1, Pending::Delete { id }).await.unwrap();
+        assert!(c.take(&nonce, 2).await.unwrap().is_none(), "someone else");
+        assert!(c.take(&nonce, 1).await.unwrap().is_some());
+        assert!(c.take(&nonce, 1).await.unwrap().is_none(), "twice");
+        assert!(c.take("nonsense", 1).await.unwrap().is_none());
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_password_goes_the_moment_its_confirmation_expires() {
-        let c = Confirmations::default();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("s")).unwrap();
+        let c = Confirmations::new(store.clone());
         let id = ContractId::parse("abc").unwrap();
         let inline = SigneeInput {
             party: 1,
@@ -174,17 +143,15 @@ mod tests {
             password: Some(secrecy::SecretString::from("pw".to_owned())),
             message: None,
         };
-        c.add(
-            1,
-            Pending::RequestSign {
-                id,
-                inline: Some(inline),
-                shown: Vec::new(),
-            },
-        );
+        let pending = Pending::RequestSign {
+            id,
+            inline: Some(inline),
+            shown: Vec::new(),
+        };
+        c.add(1, pending).await.unwrap();
         tokio::time::sleep(TTL - Duration::from_secs(1)).await;
-        assert_eq!(c.entries.lock().unwrap().len(), 1);
+        assert_eq!(store.held_in_memory(), 1);
         tokio::time::sleep(Duration::from_secs(2)).await;
-        assert_eq!(c.entries.lock().unwrap().len(), 0, "no sweep was needed");
+        assert_eq!(store.held_in_memory(), 0, "no sweep was needed");
     }
 }

@@ -3,15 +3,12 @@
 //! - [`confirm`]: actions waiting for their Confirm or Send button.
 //! - [`verify`]: registration codes waiting to be entered.
 //! - [`cache`]: autocomplete's recent reads.
-//! - [`replays`]: the signed interactions served lately.
 
 pub(crate) mod cache;
 pub mod confirm;
-pub(crate) mod replays;
 pub(crate) mod verify;
 
-use std::num::NonZeroU32;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,7 +20,7 @@ use tokio_util::task::TaskTracker;
 use crate::comake::Comake;
 use crate::config::Config;
 use crate::i18n::I18n;
-use crate::store::Store;
+use crate::store::{Role, Store};
 
 /// Everything a handler may use, built once at start and shared.
 pub struct App {
@@ -35,13 +32,12 @@ pub struct App {
     pub(crate) contracts: cache::ContractCache,
     /// Registrations waiting for the code mailed to their email.
     pub(crate) verifications: verify::Verifications,
-    /// Signed HTTP interactions already served, so a replay is refused.
-    pub(crate) replays: replays::Replays,
     /// Sends registration codes; `None` without SMTP.
     pub(crate) mailer: Option<Arc<crate::mail::Mailer>>,
     /// The transport is connected (gateway) or listening (HTTP).
     pub transport_up: AtomicBool,
-    pub(super) limiter: Limiter,
+    /// Which one-at-a-time jobs this instance holds, or waits for.
+    pub roles: Roles,
     /// Autocomplete's own per-user budget: typing is many requests.
     pub(super) autocomplete_limiter: Limiter,
     in_flight: TaskTracker,
@@ -56,6 +52,28 @@ impl governor::clock::Clock for TokioClock {
 
     fn now(&self) -> std::time::Instant {
         tokio::time::Instant::now().into_std()
+    }
+}
+
+/// The window `COMMANDS_PER_MINUTE` counts in.
+const COMMAND_WINDOW: Duration = Duration::from_secs(60);
+
+/// How long an interaction id is remembered: the timestamp window both
+/// ways, so a replay is caught for as long as its signature is accepted.
+pub(crate) const REPLAY_MEMORY: Duration = Duration::from_secs(2 * 5 * 60 + 60);
+
+/// The wall-clock time, moving with tokio's clock, so tests that pause and
+/// advance time move it too (and expiry agrees across instances).
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    use std::sync::OnceLock;
+    static BASE: OnceLock<(chrono::DateTime<chrono::Utc>, tokio::time::Instant)> = OnceLock::new();
+    let (wall, at) = *BASE.get_or_init(|| (chrono::Utc::now(), tokio::time::Instant::now()));
+    let here = tokio::time::Instant::now();
+    let since = |d: Duration| chrono::Duration::from_std(d).unwrap_or_default();
+    if here >= at {
+        wall + since(here - at)
+    } else {
+        wall - since(at - here)
     }
 }
 
@@ -78,6 +96,71 @@ fn limiter(quota: Quota) -> Limiter {
     RateLimiter::new(quota, DefaultKeyedStateStore::default(), &TokioClock)
 }
 
+/// The one-at-a-time jobs (see [`crate::store::Role`]) this instance holds,
+/// and whether it waits for one as a standby.
+#[derive(Debug, Default)]
+pub struct Roles {
+    watcher: AtomicBool,
+    gateway: AtomicBool,
+    waiting_watcher: AtomicBool,
+    waiting_gateway: AtomicBool,
+}
+
+impl Roles {
+    fn flags(&self, role: Role) -> (&AtomicBool, &AtomicBool) {
+        match role {
+            Role::Watcher => (&self.watcher, &self.waiting_watcher),
+            Role::Gateway => (&self.gateway, &self.waiting_gateway),
+        }
+    }
+
+    /// This instance now holds `role` (`true`) or waits for it (`false`).
+    pub(crate) fn set(&self, role: Role, held: bool) {
+        let (holds, waits) = self.flags(role);
+        holds.store(held, Ordering::SeqCst);
+        waits.store(!held, Ordering::SeqCst);
+        metrics::gauge!(crate::metric::ROLE, "role" => role.name()).set(if held {
+            1.0
+        } else {
+            0.0
+        });
+    }
+
+    /// This instance neither holds nor waits for `role` any more.
+    pub(crate) fn clear(&self, role: Role) {
+        let (holds, waits) = self.flags(role);
+        holds.store(false, Ordering::SeqCst);
+        waits.store(false, Ordering::SeqCst);
+        metrics::gauge!(crate::metric::ROLE, "role" => role.name()).set(0.0);
+    }
+
+    pub(crate) fn holds(&self, role: Role) -> bool {
+        self.flags(role).0.load(Ordering::SeqCst)
+    }
+
+    /// `watcher`, `gateway`, and `standby` when it waits for one of them.
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        for role in [Role::Watcher, Role::Gateway] {
+            if self.holds(role) {
+                out.push(role.name());
+            }
+        }
+        if [Role::Watcher, Role::Gateway]
+            .iter()
+            .any(|r| self.flags(*r).1.load(Ordering::SeqCst))
+        {
+            out.push("standby");
+        }
+        out
+    }
+
+    /// Waiting for the gateway: healthy without a Discord connection.
+    pub(crate) fn gateway_standby(&self) -> bool {
+        self.waiting_gateway.load(Ordering::SeqCst)
+    }
+}
+
 /// How much the in-memory maps hold, after a sweep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Held {
@@ -88,7 +171,6 @@ pub struct Held {
     pub cached_details: usize,
     pub pending_codes: usize,
     pub code_counts: usize,
-    pub replay_ids: usize,
 }
 
 /// Why the shared state could not be built.
@@ -102,9 +184,6 @@ pub enum AppError {
 
 impl App {
     pub fn new(config: Config, comake: Comake, store: Store) -> Result<Arc<Self>, AppError> {
-        let quota = Quota::per_minute(
-            NonZeroU32::new(config.commands_per_minute).unwrap_or(NonZeroU32::MIN),
-        );
         let mailer = config
             .smtp
             .as_ref()
@@ -114,41 +193,58 @@ impl App {
         Ok(Arc::new(Self {
             config,
             comake,
-            store,
             i18n: I18n::load()?,
-            confirmations: confirm::Confirmations::default(),
+            confirmations: confirm::Confirmations::new(store.clone()),
+            store,
             contracts: cache::ContractCache::default(),
             verifications: verify::Verifications::default(),
-            replays: Default::default(),
             mailer,
             transport_up: AtomicBool::new(false),
-            limiter: limiter(quota),
+            roles: Roles::default(),
             autocomplete_limiter: limiter(autocomplete_quota()),
             in_flight: TaskTracker::new(),
         }))
     }
 
-    /// Forget what has expired in every in-memory map: people the rate
-    /// limiters no longer hold back, confirmations (and their passwords),
-    /// lapsed tokens nobody holds, cached reads, codes and replay ids.
-    pub fn sweep(&self) -> Held {
-        for l in [&self.limiter, &self.autocomplete_limiter] {
-            l.retain_recent();
-            l.shrink_to_fit();
-        }
+    /// Forget what has expired: people the autocomplete limiter no longer
+    /// holds back, confirmations (and their passwords), replay ids and
+    /// command windows, lapsed tokens nobody holds, cached reads and codes.
+    pub async fn sweep(&self) -> Result<Held, crate::store::StoreError> {
+        self.autocomplete_limiter.retain_recent();
+        self.autocomplete_limiter.shrink_to_fit();
         let (cached_lists, cached_details) = self.contracts.sweep();
         self.verifications.sweep();
         let (pending_codes, code_counts) = self.verifications.sizes();
-        Held {
-            limited_users: self.limiter.len() + self.autocomplete_limiter.len(),
-            confirmations: self.confirmations.sweep(),
+        Ok(Held {
+            limited_users: self.autocomplete_limiter.len(),
+            confirmations: self.store.sweep(now(), COMMAND_WINDOW).await?,
             token_cells: self.comake.sweep(),
             cached_lists,
             cached_details,
             pending_codes,
             code_counts,
-            replay_ids: self.replays.sweep(),
-        }
+        })
+    }
+
+    /// Whether `user` may run one more command now: at most
+    /// `COMMANDS_PER_MINUTE` a minute, counted across every instance.
+    pub(crate) async fn command_allowed(
+        &self,
+        user: u64,
+    ) -> Result<bool, crate::store::StoreError> {
+        let n = self
+            .store
+            .count_command(user, now(), COMMAND_WINDOW)
+            .await?;
+        Ok(n <= self.config.commands_per_minute)
+    }
+
+    /// Whether the signed interaction `id` is new (and now remembered on
+    /// every instance); `false` for a replay.
+    pub(crate) async fn first_delivery(&self, id: u64) -> Result<bool, crate::store::StoreError> {
+        let now = now();
+        let until = now + chrono::Duration::from_std(REPLAY_MEMORY).unwrap_or_default();
+        self.store.first_seen(id, now, until).await
     }
 
     /// Mark an interaction as in flight until the token drops.

@@ -137,10 +137,20 @@ async fn interactions(State(ep): State<Endpoint>, headers: HeaderMap, body: Body
             return StatusCode::BAD_REQUEST.into_response();
         }
     };
-    if !ep.app.replays.first(interaction.id().get()) {
-        metrics::counter!(crate::observe::HTTP_REFUSED, "why" => "replay").increment(1);
-        tracing::warn!("refused a replayed interaction");
-        return StatusCode::CONFLICT.into_response();
+    match ep.app.first_delivery(interaction.id().get()).await {
+        Ok(true) => {}
+        Ok(false) => {
+            metrics::counter!(crate::observe::HTTP_REFUSED, "why" => "replay").increment(1);
+            tracing::warn!("refused a replayed interaction");
+            return StatusCode::CONFLICT.into_response();
+        }
+        Err(e) => {
+            // Without the shared replay set a replay cannot be told apart:
+            // refuse, and Discord shows the person that it failed.
+            metrics::counter!(crate::observe::HTTP_REFUSED, "why" => "store").increment(1);
+            tracing::error!(error = %e, "cannot check for a replay: the store is unavailable");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
     }
     if matches!(interaction, Interaction::Ping(_)) {
         return Json(reply::pong()).into_response();

@@ -31,7 +31,7 @@ pub(crate) async fn complete(ctx: &Ctx<'_>) -> Vec<(String, String)> {
 }
 
 async fn choices(ctx: &Ctx<'_>) -> Vec<(String, String)> {
-    let Ok(account) = ctx.account() else {
+    let Ok(account) = ctx.account().await else {
         return Vec::new();
     };
     let focused = ctx.inv.focused.as_deref().unwrap_or("contract");

@@ -50,7 +50,7 @@ pub(crate) async fn register(ctx: &Ctx<'_>) -> HandlerResult {
             .join(", ");
         return Err(ctx.refuse("invalid-domain", &args!["domains" => plain(&list)]));
     }
-    not_linked_yet(ctx)?;
+    not_linked_yet(ctx).await?;
     let masked = validate::mask_email(&email);
     let phone = phone.map(secrecy::SecretString::from);
     match app.verifications.start(ctx.inv.user, &email, &name, phone) {
@@ -100,8 +100,8 @@ pub(crate) async fn register(ctx: &Ctx<'_>) -> HandlerResult {
 }
 
 /// Registration is for people not linked yet.
-fn not_linked_yet(ctx: &Ctx<'_>) -> Result<(), Failure> {
-    match ctx.app.store.account(ctx.inv.user) {
+async fn not_linked_yet(ctx: &Ctx<'_>) -> Result<(), Failure> {
+    match ctx.app.store.account(ctx.inv.user).await {
         Ok(None) => Ok(()),
         Ok(Some(existing)) => Err(ctx.refuse(
             "register-already-linked",
@@ -182,8 +182,8 @@ async fn link_proven(ctx: &Ctx<'_>, pending: verify::Pending) -> HandlerResult {
     let app = ctx.app;
     let email = pending.email;
     let masked = validate::mask_email(&email);
-    not_linked_yet(ctx)?;
-    if app.store.account_by_email(&email)?.is_some() {
+    not_linked_yet(ctx).await?;
+    if app.store.account_by_email(&email).await?.is_some() {
         ctx.audit(
             "account.register",
             None,
@@ -256,7 +256,7 @@ pub(super) fn method_key(method: LinkMethod) -> &'static str {
 
 /// `/comake whoami`.
 pub(crate) async fn whoami(ctx: &Ctx<'_>) -> HandlerResult {
-    let account = ctx.account()?;
+    let account = ctx.account().await?;
     let method = method_key(account.method);
     Ok(Reply::text(ctx.t(
         "whoami-linked",
@@ -288,7 +288,7 @@ pub(crate) async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
 
 /// `/comake notifications`: DMs about the user's contracts, on or off.
 pub(crate) async fn notifications(ctx: &Ctx<'_>) -> HandlerResult {
-    ctx.account()?;
+    ctx.account().await?;
     let enabled = ctx.inv.bool("enabled").unwrap_or(true);
     crate::notify::set_enabled(ctx.app, ctx.inv.user, enabled).await?;
     ctx.audit(
@@ -313,7 +313,7 @@ pub(crate) async fn notifications(ctx: &Ctx<'_>) -> HandlerResult {
 /// The "how do I sign" button on a DM about a contract waiting for the
 /// user's signature. It explains; it never hands out a link.
 pub(crate) async fn how_to_sign(ctx: &Ctx<'_>) -> HandlerResult {
-    ctx.account()?;
+    ctx.account().await?;
     let Ok(ButtonId::HowToSign(id)) = ctx.inv.custom_id.parse() else {
         return Err(ctx.refuse("error-unknown-command", &[]));
     };
@@ -321,6 +321,7 @@ pub(crate) async fn how_to_sign(ctx: &Ctx<'_>) -> HandlerResult {
         .app
         .store
         .notify_state(ctx.inv.user)
+        .await
         .ok()
         .flatten()
         .and_then(|s| s.contracts.get(id.as_str()).map(|c| c.name.clone()))

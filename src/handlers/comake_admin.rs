@@ -63,7 +63,7 @@ pub(crate) async fn link(ctx: &Ctx<'_>) -> HandlerResult {
     let member = member(ctx)?;
     let email = validate::email(ctx.inv.str("email").unwrap_or_default())
         .map_err(|e| ctx.refuse(e.message(), &[]))?;
-    if let Some(owner) = ctx.app.store.account_by_email(&email)? {
+    if let Some(owner) = ctx.app.store.account_by_email(&email).await? {
         if owner.discord_id != member {
             return Err(ctx.refuse(
                 "admin-link-taken",
@@ -130,7 +130,7 @@ pub(crate) async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
 pub(crate) async fn list(ctx: &Ctx<'_>) -> HandlerResult {
     require_admin(ctx)?;
     let store = &ctx.app.store;
-    let total = store.account_count() as u64;
+    let total = store.account_count().await? as u64;
     if total == 0 {
         return Ok(Reply::text(ctx.t("admin-list-empty", &[])));
     }
@@ -140,7 +140,7 @@ pub(crate) async fn list(ctx: &Ctx<'_>) -> HandlerResult {
         return Err(ctx.refuse("invalid-page", &[]));
     }
     let skip = (page as usize - 1) * PAGE_SIZE;
-    let accounts = store.accounts(None, skip + PAGE_SIZE)?;
+    let accounts = store.accounts(None, skip + PAGE_SIZE).await?;
     let header = ctx.t(
         "admin-list-header",
         &args!["page" => page, "pages" => pages, "total" => total],
@@ -175,7 +175,8 @@ pub(crate) async fn audit(ctx: &Ctx<'_>) -> HandlerResult {
     let entries = ctx
         .app
         .store
-        .audit_newest(AUDIT_ENTRIES, ctx.inv.user_opt("user"))?;
+        .audit_newest(AUDIT_ENTRIES, ctx.inv.user_opt("user"))
+        .await?;
     if entries.is_empty() {
         return Ok(Reply::text(ctx.t("admin-audit-empty", &[])));
     }

@@ -130,8 +130,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// The caller's linked account, or the refusal that explains how to link.
-    pub(crate) fn account(&self) -> Result<Account, Failure> {
-        match self.app.store.account(self.inv.user) {
+    pub(crate) async fn account(&self) -> Result<Account, Failure> {
+        match self.app.store.account(self.inv.user).await {
             Ok(Some(account)) => Ok(account),
             Ok(None) => Err(self.refuse("error-not-linked", &[])),
             Err(e) => Err(self.store_failure(e)),

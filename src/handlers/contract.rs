@@ -92,8 +92,8 @@ fn wrong_state(ctx: &Ctx<'_>, c: &Contract) -> Failure {
 }
 
 /// Everything that needs a linked account and its Comake client.
-fn linked(ctx: &Ctx<'_>) -> Result<(Account, UserClient), Failure> {
-    let account = ctx.account()?;
+async fn linked(ctx: &Ctx<'_>) -> Result<(Account, UserClient), Failure> {
+    let account = ctx.account().await?;
     let user = ctx.comake_user(&account);
     Ok((account, user))
 }
@@ -120,7 +120,7 @@ fn link_reply(
 
 /// `/contract new`: a private link with a freshly issued token.
 pub(crate) async fn new(ctx: &Ctx<'_>) -> HandlerResult {
-    let (account, user) = linked(ctx)?;
+    let (account, user) = linked(ctx).await?;
     let url = user.new_contract_link().await?;
     ctx.audit("contract.link_new", None, "ok");
     Ok(link_reply(
@@ -134,7 +134,7 @@ pub(crate) async fn new(ctx: &Ctx<'_>) -> HandlerResult {
 
 /// `/contract edit`: the same, for one of the user's contracts that can change.
 pub(crate) async fn edit(ctx: &Ctx<'_>) -> HandlerResult {
-    let (account, user) = linked(ctx)?;
+    let (account, user) = linked(ctx).await?;
     let contract = resolve(ctx, &user, ctx.inv.str("contract")).await?;
     edit_link(ctx, &account, &user, &contract).await
 }
@@ -170,7 +170,7 @@ pub(crate) async fn list(ctx: &Ctx<'_>) -> HandlerResult {
 }
 
 async fn list_page(ctx: &Ctx<'_>, tab: BoxTab, page: i64) -> HandlerResult {
-    let (_, user) = linked(ctx)?;
+    let (_, user) = linked(ctx).await?;
     let page = u32::try_from(page)
         .ok()
         .filter(|p| *p >= 1)
@@ -239,7 +239,7 @@ async fn list_page(ctx: &Ctx<'_>, tab: BoxTab, page: i64) -> HandlerResult {
 /// `/contract show`: parties, signees, recent history, and the actions the
 /// state allows as buttons.
 pub(crate) async fn show(ctx: &Ctx<'_>) -> HandlerResult {
-    let (_, user) = linked(ctx)?;
+    let (_, user) = linked(ctx).await?;
     let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
     Ok(render(ctx, &c))
 }
@@ -348,7 +348,7 @@ fn render(ctx: &Ctx<'_>, c: &Contract) -> Reply {
 pub(crate) async fn rename(ctx: &Ctx<'_>) -> HandlerResult {
     let new_name = validate::name(ctx.inv.str("name").unwrap_or_default())
         .ok_or_else(|| ctx.refuse("invalid-name", &[]))?;
-    let (_, user) = linked(ctx)?;
+    let (_, user) = linked(ctx).await?;
     let id = ctx
         .inv
         .str("contract")
@@ -383,19 +383,23 @@ fn acted(ctx: &Ctx<'_>, action: &str, id: &ContractId, e: ComakeError) -> Failur
 
 /// `/contract delete`: confirm first.
 pub(crate) async fn delete(ctx: &Ctx<'_>) -> HandlerResult {
-    let (_, user) = linked(ctx)?;
+    let (_, user) = linked(ctx).await?;
     let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
-    ask_delete(ctx, &c)
+    ask_delete(ctx, &c).await
 }
 
-fn ask_delete(ctx: &Ctx<'_>, c: &Contract) -> HandlerResult {
+async fn ask_delete(ctx: &Ctx<'_>, c: &Contract) -> HandlerResult {
     guard(ctx, c, Action::Delete)?;
-    let nonce = ctx.app.confirmations.add(
-        ctx.inv.user,
-        Pending::Delete {
-            id: c.summary.id.clone(),
-        },
-    );
+    let nonce = ctx
+        .app
+        .confirmations
+        .add(
+            ctx.inv.user,
+            Pending::Delete {
+                id: c.summary.id.clone(),
+            },
+        )
+        .await?;
     Ok(confirm_dialog(
         ctx,
         ctx.t("delete-confirm", &args!["name" => name_of(c)]),
@@ -438,20 +442,24 @@ pub(crate) async fn cancel_sign(ctx: &Ctx<'_>) -> HandlerResult {
                 .ok_or_else(|| ctx.refuse("invalid-reason", &[]))?,
         ),
     };
-    let (_, user) = linked(ctx)?;
+    let (_, user) = linked(ctx).await?;
     let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
-    ask_cancel(ctx, &c, reason)
+    ask_cancel(ctx, &c, reason).await
 }
 
-fn ask_cancel(ctx: &Ctx<'_>, c: &Contract, reason: Option<String>) -> HandlerResult {
+async fn ask_cancel(ctx: &Ctx<'_>, c: &Contract, reason: Option<String>) -> HandlerResult {
     guard(ctx, c, Action::CancelSign)?;
-    let nonce = ctx.app.confirmations.add(
-        ctx.inv.user,
-        Pending::CancelSign {
-            id: c.summary.id.clone(),
-            reason,
-        },
-    );
+    let nonce = ctx
+        .app
+        .confirmations
+        .add(
+            ctx.inv.user,
+            Pending::CancelSign {
+                id: c.summary.id.clone(),
+                reason,
+            },
+        )
+        .await?;
     Ok(confirm_dialog(
         ctx,
         ctx.t("cancel-confirm", &args!["name" => name_of(c)]),
@@ -540,7 +548,7 @@ fn signees_with(
 
 /// `/contract signee`: set one party's signee, keeping the others.
 pub(crate) async fn signee(ctx: &Ctx<'_>) -> HandlerResult {
-    let (_, user) = linked(ctx)?;
+    let (_, user) = linked(ctx).await?;
     let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
     guard(ctx, &c, Action::RequestSign)?;
     let raw_party = ctx.inv.str("party").unwrap_or_default().trim();
@@ -577,9 +585,9 @@ pub(crate) async fn signee(ctx: &Ctx<'_>) -> HandlerResult {
 /// `/contract request-sign`: optionally set the one missing signee, then
 /// preview every party's signee with a Send button.
 pub(crate) async fn request_sign(ctx: &Ctx<'_>) -> HandlerResult {
-    let (_, user) = linked(ctx)?;
+    let (_, user) = linked(ctx).await?;
     let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
-    preview(ctx, &c, true)
+    preview(ctx, &c, true).await
 }
 
 /// What Send would do to `c`: the list to set first (when a signee was
@@ -622,7 +630,7 @@ fn plan(ctx: &Ctx<'_>, c: &Contract, inline: Option<SigneeInput>) -> Result<Plan
     Ok((set, shown))
 }
 
-fn preview(ctx: &Ctx<'_>, c: &Contract, from_options: bool) -> HandlerResult {
+async fn preview(ctx: &Ctx<'_>, c: &Contract, from_options: bool) -> HandlerResult {
     let inline = if from_options {
         let first_missing = c
             .parties
@@ -633,12 +641,12 @@ fn preview(ctx: &Ctx<'_>, c: &Contract, from_options: bool) -> HandlerResult {
     } else {
         None
     };
-    preview_of(ctx, c, inline, "request-preview")
+    preview_of(ctx, c, inline, "request-preview").await
 }
 
 /// The preview of `plan(c, inline)` under the heading `heading`, with its
 /// Send button.
-fn preview_of(
+async fn preview_of(
     ctx: &Ctx<'_>,
     c: &Contract,
     inline: Option<SigneeInput>,
@@ -672,14 +680,18 @@ fn preview_of(
             .find(|p| !c.signees.iter().any(|s| s.party == p.index))?;
         list.into_iter().find(|s| s.party == missing.index)
     });
-    let nonce = ctx.app.confirmations.add(
-        ctx.inv.user,
-        Pending::RequestSign {
-            id: c.summary.id.clone(),
-            inline,
-            shown,
-        },
-    );
+    let nonce = ctx
+        .app
+        .confirmations
+        .add(
+            ctx.inv.user,
+            Pending::RequestSign {
+                id: c.summary.id.clone(),
+                inline,
+                shown,
+            },
+        )
+        .await?;
     Ok(confirm_dialog(ctx, text, &nonce, "button-send"))
 }
 
@@ -709,13 +721,13 @@ pub(crate) async fn on_button(ctx: &Ctx<'_>) -> HandlerResult {
     match ctx.inv.custom_id.parse::<ButtonId>() {
         Ok(ButtonId::Confirm { ok, nonce }) => confirmed(ctx, ok, &nonce).await,
         Ok(ButtonId::Act(a, id)) => {
-            let (account, user) = linked(ctx)?;
+            let (account, user) = linked(ctx).await?;
             let c = resolve(ctx, &user, Some(id.as_str())).await?;
             match a {
                 Action::Edit => edit_link(ctx, &account, &user, &c).await,
-                Action::RequestSign => preview(ctx, &c, false),
-                Action::CancelSign => ask_cancel(ctx, &c, None),
-                Action::Delete => ask_delete(ctx, &c),
+                Action::RequestSign => preview(ctx, &c, false).await,
+                Action::CancelSign => ask_cancel(ctx, &c, None).await,
+                Action::Delete => ask_delete(ctx, &c).await,
             }
         }
         Ok(ButtonId::Page { tab, page }) => list_page(ctx, tab, i64::from(page)).await,
@@ -728,13 +740,13 @@ pub(crate) async fn on_button(ctx: &Ctx<'_>) -> HandlerResult {
 /// Confirm or Never mind. The action is taken once; the contract is read
 /// again and the action happens only if its state still allows it.
 async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerResult {
-    let Some(pending) = ctx.app.confirmations.take(nonce, ctx.inv.user) else {
+    let Some(pending) = ctx.app.confirmations.take(nonce, ctx.inv.user).await? else {
         return Ok(Reply::text(ctx.t("confirm-expired", &[])));
     };
     if !ok {
         return Ok(Reply::text(ctx.t("confirm-dismissed", &[])));
     }
-    let (_, user) = linked(ctx)?;
+    let (_, user) = linked(ctx).await?;
     let id = match &pending {
         Pending::Delete { id }
         | Pending::CancelSign { id, .. }
@@ -782,7 +794,7 @@ async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerResult {
                     Some(id.as_str()),
                     "refused: signees changed",
                 );
-                return preview_of(ctx, &c, inline, "request-preview-changed");
+                return preview_of(ctx, &c, inline, "request-preview-changed").await;
             }
             if let Some(list) = set {
                 if let Err(e) = user.set_signees(&id, list).await {

@@ -155,7 +155,12 @@ async fn handle<R: Responder>(
         };
         deliver(responder.callback(body).await, name);
     };
-    if ctx.app.limiter.check_key(&inv.user).is_err() {
+    if !ctx.app.command_allowed(inv.user).await.unwrap_or_else(|e| {
+        // The window is shared through the store; without it, serve rather
+        // than refuse (the command itself will meet the same store).
+        tracing::warn!(error = %e, "cannot count the command: the store is unavailable");
+        true
+    }) {
         metrics::counter!(crate::metric::RATE_LIMITED).increment(1);
         refuse_now(ctx.t("error-rate-limited", &[])).await;
         return ("refused", None);

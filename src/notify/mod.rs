@@ -37,6 +37,8 @@ use crate::store::{Account, NotifyState, SeenContract, SeenSignee, StoreError};
 const CONCURRENCY: usize = 8;
 /// Contracts read per user (the newest; Comake's largest page).
 const LIST_LIMIT: u32 = 100;
+/// Accounts read from the store at a time when a cycle starts.
+const ACCOUNT_PAGE: usize = 500;
 /// Discord's "Cannot send messages to this user".
 pub(crate) const CANNOT_DM: isize = 50007;
 
@@ -385,23 +387,30 @@ impl Watcher {
     pub async fn cycle(self: Arc<Self>, spread: Duration) -> CycleStats {
         let started = Instant::now();
         let mut users = Vec::new();
-        for account in self.app.store.all_accounts() {
-            let account = match account {
-                Ok(account) => account,
+        let mut after = None;
+        'pages: loop {
+            let page = match self.app.store.accounts(after, ACCOUNT_PAGE).await {
+                Ok(page) => page,
                 Err(e) => {
                     tracing::error!(error = %e, "notifications: cannot list accounts");
                     break;
                 }
             };
-            let state = self
-                .app
-                .store
-                .notify_state(account.discord_id)
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            if state.enabled && !state.unreachable {
-                users.push(account);
+            for account in &page {
+                let state = match self.app.store.notify_state(account.discord_id).await {
+                    Ok(state) => state.unwrap_or_default(),
+                    Err(e) => {
+                        tracing::error!(error = %e, "notifications: cannot read the state");
+                        break 'pages;
+                    }
+                };
+                if state.enabled && !state.unreachable {
+                    users.push(account.clone());
+                }
+            }
+            match page.last() {
+                Some(last) if page.len() == ACCOUNT_PAGE => after = Some(last.discord_id),
+                _ => break,
             }
         }
         let n = users.len();
@@ -447,7 +456,7 @@ impl Watcher {
     /// seen. Returns the number of DMs sent.
     pub async fn read_user(&self, account: &Account) -> Result<usize, NotifyError> {
         let store = &self.app.store;
-        let before = store.notify_state(account.discord_id)?;
+        let before = store.notify_state(account.discord_id).await?;
         let existed = before.is_some();
         let state: NotifyState = before.unwrap_or_default();
         if !state.enabled || state.unreachable {
@@ -477,13 +486,15 @@ impl Watcher {
         // while Comake was being read: then no DM, and nothing is written.
         // Also when they were unlinked and linked again (maybe to another
         // Comake user): the account must be the very one that was read.
-        let still_wanted = || -> Result<bool, NotifyError> {
-            let now = store.notify_state(account.discord_id)?;
+        let still_wanted = || async {
+            let now = store.notify_state(account.discord_id).await?;
             let setting = match now {
                 Some(now) => now.enabled && now.generation == state.generation,
                 None => !existed,
             };
-            Ok(setting && store.account(account.discord_id)?.as_ref() == Some(account))
+            Ok::<_, NotifyError>(
+                setting && store.account(account.discord_id).await?.as_ref() == Some(account),
+            )
         };
         // Checked right before each DM only: a read that found nothing
         // costs no extra store reads, and its write below is refused by
@@ -493,7 +504,7 @@ impl Watcher {
         let lang = Lang::from_locale(&state.locale);
         let mut delivered = vec![false; events.len()];
         for (message, indices) in direct_messages(&self.app, lang, &events) {
-            if !still_wanted()? {
+            if !still_wanted().await? {
                 break;
             }
             match self.send(account.discord_id, &message).await {
@@ -551,7 +562,7 @@ impl Watcher {
         // A first state written just as the person was unlinked goes again.
         if written.is_some()
             && !existed
-            && store.account(account.discord_id)?.as_ref() != Some(account)
+            && store.account(account.discord_id).await?.as_ref() != Some(account)
         {
             store.forget_notify_state(account.discord_id).await?;
         }
@@ -600,7 +611,7 @@ impl Watcher {
 /// A user ran a command: remember their language for DMs and make them
 /// reachable again. Writes only when something changed.
 pub(crate) async fn touch(app: &App, user: u64, locale: &str) {
-    let Ok(state) = app.store.notify_state(user) else {
+    let Ok(state) = app.store.notify_state(user).await else {
         return;
     };
     if state
@@ -611,7 +622,7 @@ pub(crate) async fn touch(app: &App, user: u64, locale: &str) {
     }
     // No state yet: the first read creates it; keep the locale anyway, for
     // a linked person only.
-    if state.is_none() && !matches!(app.store.account(user), Ok(Some(_))) {
+    if state.is_none() && !matches!(app.store.account(user).await, Ok(Some(_))) {
         return;
     }
     let locale = locale.to_owned();

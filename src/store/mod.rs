@@ -1,44 +1,35 @@
-//! The bot's own state in sled: which Discord account is which Comake user, and the audit log. Every write is on disk before it returns.
+//! The bot's own state behind one interface with two backends that behave the same: sled (embedded, one process, the default) and PostgreSQL (shared by several instances).
 //!
-//! This module is the only code that knows tree names and key layouts. Its API
-//! speaks in the bot's types (Discord ids, emails, [`Account`], [`AuditEntry`])
-//! so that a shared backend could replace sled without touching handlers.
-//!
-//! Trees:
-//! - `accounts`: Discord user id (u64, big-endian) → [`Account`] record.
-//! - `emails`: normalized email → Discord user id; one Discord account per email.
-//! - `audit`: (micros since epoch, sequence) big-endian → [`AuditEntry`] record.
-//! - `audit_by_user`: (Discord user id, audit key) → empty; the per-user index.
-//! - `kv`: `notify/<Discord id>` → [`NotifyState`], what the notification watcher last saw.
+//! This module and its backends are the only code that knows tables, trees
+//! and key layouts. The API speaks in the bot's types (Discord ids, emails,
+//! [`Account`], [`AuditEntry`]). What must be shared between instances
+//! lives here: accounts and the email index, the audit log, notification
+//! state, pending confirmations, replayed interaction ids and the per-user
+//! command window. With sled the last three stay in memory ([`memory`]);
+//! with PostgreSQL they are rows, confirmations sealed with `STATE_KEY`.
+//! Leadership (one watcher, one gateway) is an advisory lock there, and
+//! always this process with sled.
 
+mod memory;
 mod notify;
+mod postgres;
 mod record;
+mod sled_db;
 
 pub(crate) use notify::{NotifyState, SeenContract, SeenSignee};
+pub use postgres::PgOptions;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sled::transaction::{ConflictableTransactionError, TransactionError};
-use sled::Transactional;
-
-/// How long `open` waits for another holder of the store to let go.
-const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// sled's page cache (its default is 1 GiB): the working set is small.
-const CACHE_BYTES: u64 = 16 * 1024 * 1024;
-
-const ACCOUNTS: &str = "accounts";
-const EMAILS: &str = "emails";
-const AUDIT: &str = "audit";
-const AUDIT_BY_USER: &str = "audit_by_user";
-const KV: &str = "kv";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     #[error("the store at {path} is in use by another process (is another comake-bot running?)")]
     Locked { path: PathBuf },
     #[error("the store at {path} cannot be opened: {reason}")]
@@ -47,15 +38,6 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the store failed: {0}")]
     Io(String),
-}
-
-impl From<sled::Error> for StoreError {
-    fn from(e: sled::Error) -> Self {
-        match e {
-            sled::Error::Corruption { .. } => StoreError::Corrupt(e.to_string()),
-            other => StoreError::Io(other.to_string()),
-        }
-    }
 }
 
 /// Why a link was refused.
@@ -112,100 +94,116 @@ pub(crate) fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// Where to resume reading the audit log (opaque; from [`Store::audit_page`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditCursor(Vec<u8>);
+
+/// A job only one instance does at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The notification watcher.
+    Watcher = 1,
+    /// The Discord gateway connection (`TRANSPORT=gateway`).
+    Gateway = 2,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Watcher => "watcher",
+            Role::Gateway => "gateway",
+        }
+    }
+}
+
+/// A role held by this instance until [`Leadership::lost`] resolves.
+pub struct Leadership(Option<postgres::PgLeader>);
+
+impl Leadership {
+    /// Resolves when the role is lost (never with sled: one process).
+    pub async fn lost(&mut self) -> String {
+        match &mut self.0 {
+            Some(leader) => leader.lost().await,
+            None => std::future::pending().await,
+        }
+    }
+}
+
+/// Which backend, with what it needs.
+#[derive(Debug, Clone)]
+pub enum Database {
+    Sled(PathBuf),
+    Postgres(PgOptions),
+}
+
+#[derive(Clone)]
+enum Backend {
+    Sled {
+        db: sled_db::SledStore,
+        memory: Arc<memory::Memory>,
+    },
+    Postgres(Box<postgres::PgStore>),
+}
+
 /// The store. Cheap to clone; every clone is the same database.
 #[derive(Clone)]
 pub struct Store {
-    inner: Arc<Inner>,
+    backend: Backend,
 }
 
-struct Inner {
-    db: sled::Db,
-    accounts: sled::Tree,
-    emails: sled::Tree,
-    audit: sled::Tree,
-    audit_by_user: sled::Tree,
-    kv: sled::Tree,
+/// Call the same method on whichever backend this is.
+macro_rules! either {
+    ($self:expr, $b:ident => $call:expr) => {
+        match &$self.backend {
+            Backend::Sled { db: $b, .. } => $call,
+            Backend::Postgres($b) => $call,
+        }
+    };
 }
 
 impl Store {
-    /// Open (or create) the store at `path`. If another handle holds it,
-    /// wait up to 2 s for it to be released, then report it as locked.
+    /// Open (or create) the sled store at `path`. If another handle holds
+    /// it, wait up to 2 s for it to be released, then report it as locked.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
-        let path = path.as_ref().to_path_buf();
-        let open_err = |reason: String| StoreError::Open {
-            path: path.clone(),
-            reason,
-        };
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| open_err(e.to_string()))?;
-        }
-        // sled releases its file lock from a background thread after the
-        // last handle is dropped, and a restarted bot may start while the old
-        // one is still exiting: wait a moment for the lock before giving up.
-        let waiting_since = std::time::Instant::now();
-        let db = loop {
-            // sled may panic on some damaged files instead of returning an error.
-            let opened = std::panic::catch_unwind(|| {
-                sled::Config::new()
-                    .path(&path)
-                    .cache_capacity(CACHE_BYTES)
-                    .open()
-            });
-            match opened {
-                Ok(Ok(db)) => break db,
-                Ok(Err(e)) if e.to_string().contains("could not acquire lock") => {
-                    if waiting_since.elapsed() >= LOCK_WAIT {
-                        return Err(StoreError::Locked { path });
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(25));
-                }
-                Ok(Err(e)) => return Err(open_err(e.to_string())),
-                Err(_) => return Err(open_err("the files are damaged".into())),
+        Ok(Self {
+            backend: Backend::Sled {
+                db: sled_db::SledStore::open(path)?,
+                memory: Arc::default(),
+            },
+        })
+    }
+
+    /// Connect to PostgreSQL and bring its schema up to date.
+    pub async fn connect(options: &PgOptions) -> Result<Self, StoreError> {
+        Ok(Self {
+            backend: Backend::Postgres(Box::new(postgres::PgStore::connect(options).await?)),
+        })
+    }
+
+    /// Open whichever backend the configuration names.
+    pub async fn open_configured(database: &Database) -> Result<Self, StoreError> {
+        match database {
+            Database::Sled(path) => {
+                let path = path.clone();
+                tokio::task::spawn_blocking(move || Self::open(path))
+                    .await
+                    .map_err(|e| StoreError::Io(format!("store task failed: {e}")))?
             }
-        };
-        let tree = |name: &str| db.open_tree(name).map_err(|e| open_err(e.to_string()));
-        let store = Self {
-            inner: Arc::new(Inner {
-                accounts: tree(ACCOUNTS)?,
-                emails: tree(EMAILS)?,
-                audit: tree(AUDIT)?,
-                audit_by_user: tree(AUDIT_BY_USER)?,
-                kv: tree(KV)?,
-                db,
-            }),
-        };
-        // Read every account once: a damaged record is reported now, not
-        // when its owner next runs a command.
-        store
-            .inner
-            .accounts
-            .iter()
-            .try_for_each(|item| -> Result<(), StoreError> {
-                let (_, v) = item?;
-                record::decode::<Account>("account", &v).map(|_| ())
-            })
-            .map_err(|e| open_err(e.to_string()))?;
-        Ok(store)
+            Database::Postgres(options) => Self::connect(options).await,
+        }
     }
 
-    /// Run blocking store work off the async threads.
-    async fn blocking<T, E>(
-        &self,
-        work: impl FnOnce(&Inner) -> Result<T, E> + Send + 'static,
-    ) -> Result<T, E>
-    where
-        T: Send + 'static,
-        E: From<StoreError> + Send + 'static,
-    {
-        let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || work(&inner))
-            .await
-            .map_err(|e| E::from(StoreError::Io(format!("store task failed: {e}"))))?
+    /// Whether several instances can share this store.
+    pub fn is_shared(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_))
     }
 
-    /// Wait until everything written so far is on disk.
+    /// Wait until everything written so far is durable.
     pub(crate) async fn flush(&self) -> Result<(), StoreError> {
-        self.blocking(|inner| inner.flush()).await
+        match &self.backend {
+            Backend::Sled { db, .. } => db.flush().await,
+            Backend::Postgres(_) => Ok(()),
+        }
     }
 
     // ----- accounts -----
@@ -214,50 +212,34 @@ impl Store {
     /// link of this Discord account is replaced (admins); the email must be
     /// free either way.
     pub async fn link(&self, account: Account, replace: bool) -> Result<Account, LinkError> {
-        self.blocking(move |inner| inner.link(account, replace, true))
-            .await
+        either!(self, b => b.link(account, replace).await)
     }
 
-    /// Remove the Discord account's link; returns what was removed.
+    /// Remove the Discord account's link (and its notification state);
+    /// returns what was removed.
     pub async fn unlink(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
-        self.blocking(move |inner| inner.unlink(discord_id)).await
+        either!(self, b => b.unlink(discord_id).await)
     }
 
-    pub fn account(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
-        self.inner.account(discord_id)
+    pub async fn account(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
+        either!(self, b => b.account(discord_id).await)
     }
 
-    pub fn account_by_email(&self, email: &str) -> Result<Option<Account>, StoreError> {
-        match self.inner.emails.get(normalize_email(email).as_bytes())? {
-            Some(id) => self.account(be_u64(&id)?),
-            None => Ok(None),
-        }
+    pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>, StoreError> {
+        either!(self, b => b.account_by_email(email).await)
     }
 
     /// Accounts in Discord-id order, starting after `after`.
-    pub fn accounts(&self, after: Option<u64>, limit: usize) -> Result<Vec<Account>, StoreError> {
-        let start = after.map_or(0, |a| a.saturating_add(1));
-        let mut out = Vec::new();
-        if after == Some(u64::MAX) {
-            return Ok(out);
-        }
-        for item in self.inner.accounts.range(start.to_be_bytes()..).take(limit) {
-            let (_, v) = item?;
-            out.push(record::decode("account", &v)?);
-        }
-        Ok(out)
+    pub async fn accounts(
+        &self,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<Account>, StoreError> {
+        either!(self, b => b.accounts(after, limit).await)
     }
 
-    /// Every account, in Discord-id order (for export and the watcher).
-    pub(crate) fn all_accounts(&self) -> impl Iterator<Item = Result<Account, StoreError>> + '_ {
-        self.inner.accounts.iter().map(|item| {
-            let (_, v) = item?;
-            record::decode("account", &v)
-        })
-    }
-
-    pub fn account_count(&self) -> usize {
-        self.inner.accounts.len()
+    pub async fn account_count(&self) -> Result<usize, StoreError> {
+        either!(self, b => b.account_count().await)
     }
 
     // ----- audit -----
@@ -267,91 +249,38 @@ impl Store {
         self.audit_batch(vec![entry]).await
     }
 
-    /// Append several entries to the audit log, durably, with one flush.
+    /// Append several entries to the audit log, durably, at once.
     pub(crate) async fn audit_batch(&self, entries: Vec<AuditEntry>) -> Result<(), StoreError> {
-        self.blocking(move |inner| {
-            for entry in &entries {
-                inner.append_audit(entry)?;
-            }
-            inner.flush()
-        })
-        .await
+        either!(self, b => b.audit_batch(entries).await)
     }
 
     /// The newest `n` entries, newest first; only `user`'s when given.
-    pub fn audit_newest(&self, n: usize, user: Option<u64>) -> Result<Vec<AuditEntry>, StoreError> {
-        let inner = &self.inner;
-        let mut out = Vec::with_capacity(n.min(1000));
-        match user {
-            None => {
-                for item in inner.audit.iter().rev().take(n) {
-                    let (_, v) = item?;
-                    out.push(record::decode("audit", &v)?);
-                }
-            }
-            Some(user) => {
-                for item in inner
-                    .audit_by_user
-                    .scan_prefix(user.to_be_bytes())
-                    .rev()
-                    .take(n)
-                {
-                    let (k, _) = item?;
-                    let Some(audit_key) = k.get(8..) else {
-                        continue;
-                    };
-                    if let Some(v) = inner.audit.get(audit_key)? {
-                        out.push(record::decode("audit", &v)?);
-                    }
-                }
-            }
-        }
-        Ok(out)
+    pub async fn audit_newest(
+        &self,
+        n: usize,
+        user: Option<u64>,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        either!(self, b => b.audit_newest(n, user).await)
     }
 
-    /// Remove the audit entries from before `cutoff`, `batch` at a time (one
-    /// flush each); how many were removed.
+    /// Remove the audit entries from before `cutoff`, `batch` at a time;
+    /// how many were removed.
     pub async fn prune_audit(
         &self,
-        cutoff: chrono::DateTime<chrono::Utc>,
+        cutoff: DateTime<Utc>,
         batch: usize,
     ) -> Result<usize, StoreError> {
-        let below = (cutoff.timestamp_micros().max(0) as u64).to_be_bytes();
-        let mut removed = 0;
-        loop {
-            let done = self
-                .blocking(move |inner| {
-                    let mut audit = sled::Batch::default();
-                    let mut by_user = sled::Batch::default();
-                    let mut n = 0;
-                    for item in inner.audit.range(..below.to_vec()).take(batch.max(1)) {
-                        let (key, value) = item?;
-                        let entry: AuditEntry = record::decode("audit", &value)?;
-                        let mut index = entry.discord_user.to_be_bytes().to_vec();
-                        index.extend_from_slice(&key);
-                        audit.remove(key);
-                        by_user.remove(index);
-                        n += 1;
-                    }
-                    inner.audit.apply_batch(audit)?;
-                    inner.audit_by_user.apply_batch(by_user)?;
-                    inner.flush()?;
-                    Ok::<_, StoreError>(n)
-                })
-                .await?;
-            removed += done;
-            if done < batch.max(1) {
-                return Ok(removed);
-            }
-        }
+        either!(self, b => b.prune_audit(cutoff, batch).await)
     }
 
-    /// Every audit entry, oldest first (for export).
-    pub fn audit_all(&self) -> impl Iterator<Item = Result<AuditEntry, StoreError>> + '_ {
-        self.inner.audit.iter().map(|item| {
-            let (_, v) = item?;
-            record::decode("audit", &v)
-        })
+    /// Up to `limit` audit entries, oldest first, after `cursor`; with the
+    /// cursor for the next page (`None` when this one is empty).
+    pub async fn audit_page(
+        &self,
+        cursor: Option<AuditCursor>,
+        limit: usize,
+    ) -> Result<(Vec<AuditEntry>, Option<AuditCursor>), StoreError> {
+        either!(self, b => b.audit_page(cursor, limit).await)
     }
 
     /// Import accounts and audit entries (a restore from `export`). Accounts
@@ -366,49 +295,19 @@ impl Store {
         audit: Vec<AuditEntry>,
         partial: bool,
     ) -> Result<Vec<(Account, LinkError)>, StoreError> {
-        self.blocking(move |inner| {
-            let (write, mut refused) = inner.import_plan(accounts)?;
-            if !refused.is_empty() && !partial {
-                return Ok(refused);
-            }
-            for account in write {
-                match inner.link(account.clone(), false, false) {
-                    Ok(_) => {}
-                    Err(LinkError::Store(e)) => return Err(e),
-                    Err(e) => refused.push((account, e)),
-                }
-            }
-            for entry in &audit {
-                if !inner.has_audit(entry)? {
-                    inner.append_audit(entry)?;
-                }
-            }
-            inner.flush()?;
-            Ok(refused)
-        })
-        .await
+        either!(self, b => b.import(accounts, audit, partial).await)
     }
 
     /// Whether the store answers a read.
-    pub(crate) fn is_healthy(&self) -> bool {
-        self.inner.kv.get(b"health").is_ok()
+    pub(crate) async fn is_healthy(&self) -> bool {
+        either!(self, b => b.is_healthy().await)
     }
 
     // ----- notification state -----
 
-    fn notify_key(discord_id: u64) -> Vec<u8> {
-        let mut key = b"notify/".to_vec();
-        key.extend_from_slice(&discord_id.to_be_bytes());
-        key
-    }
-
     /// The user's notification state (`None` before the first read).
-    pub fn notify_state(&self, discord_id: u64) -> Result<Option<NotifyState>, StoreError> {
-        self.inner
-            .kv
-            .get(Self::notify_key(discord_id))?
-            .map(|v| record::decode("notification state", &v))
-            .transpose()
+    pub async fn notify_state(&self, discord_id: u64) -> Result<Option<NotifyState>, StoreError> {
+        either!(self, b => b.notify_state(discord_id).await)
     }
 
     /// Change the user's notification state atomically (compare-and-swap,
@@ -418,204 +317,105 @@ impl Store {
     pub(crate) async fn update_notify_state<F>(
         &self,
         discord_id: u64,
-        mut change: F,
+        change: F,
     ) -> Result<Option<NotifyState>, StoreError>
     where
         F: FnMut(Option<NotifyState>) -> Option<NotifyState> + Send + 'static,
     {
-        self.blocking(move |inner| {
-            let key = Self::notify_key(discord_id);
-            loop {
-                let old = inner.kv.get(&key)?;
-                let current = old
-                    .as_ref()
-                    .map(|v| record::decode("notification state", v))
-                    .transpose()?;
-                let Some(new) = change(current) else {
-                    return Ok(None);
-                };
-                let value = record::encode(&new)?;
-                if inner.kv.compare_and_swap(&key, old, Some(value))?.is_ok() {
-                    inner.flush()?;
-                    return Ok(Some(new));
-                }
-            }
-        })
-        .await
+        either!(self, b => b.update_notify_state(discord_id, change).await)
     }
 
     /// Remove the user's notification state, durably.
     pub(crate) async fn forget_notify_state(&self, discord_id: u64) -> Result<(), StoreError> {
-        self.blocking(move |inner| {
-            inner.kv.remove(Self::notify_key(discord_id))?;
-            inner.flush()
-        })
-        .await
-    }
-}
-
-fn be_u64(bytes: &[u8]) -> Result<u64, StoreError> {
-    let arr: [u8; 8] = bytes
-        .try_into()
-        .map_err(|_| StoreError::Corrupt("an index entry is not a Discord id".into()))?;
-    Ok(u64::from_be_bytes(arr))
-}
-
-type TxResult<T> = Result<T, ConflictableTransactionError<LinkError>>;
-
-fn abort<T>(e: LinkError) -> TxResult<T> {
-    Err(ConflictableTransactionError::Abort(e))
-}
-
-impl Inner {
-    fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
-        Ok(())
+        either!(self, b => b.forget_notify_state(discord_id).await)
     }
 
-    fn account(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
-        self.accounts
-            .get(discord_id.to_be_bytes())?
-            .map(|v| record::decode("account", &v))
-            .transpose()
-    }
+    // ----- short-lived shared state -----
 
-    /// Link in one transaction; `flush` makes it durable before returning
-    /// (a batch flushes once at its end instead).
-    fn link(&self, mut account: Account, replace: bool, flush: bool) -> Result<Account, LinkError> {
-        account.email = normalize_email(&account.email);
-        let value = record::encode(&account)?;
-        let id = account.discord_id.to_be_bytes();
-        let result = (&self.accounts, &self.emails).transaction(|(accounts, emails)| {
-            if let Some(owner) = emails.get(account.email.as_bytes())? {
-                let owner =
-                    be_u64(&owner).map_err(|e| ConflictableTransactionError::Abort(e.into()))?;
-                if owner != account.discord_id {
-                    return abort(LinkError::EmailTaken { owner });
-                }
-            }
-            if let Some(old) = accounts.get(id)? {
-                let old: Account = record::decode("account", &old)
-                    .map_err(|e| ConflictableTransactionError::Abort(e.into()))?;
-                if !replace {
-                    return abort(LinkError::AlreadyLinked { email: old.email });
-                }
-                emails.remove(old.email.as_bytes())?;
-            }
-            accounts.insert(&id, value.clone())?;
-            emails.insert(account.email.as_bytes(), &id)?;
-            Ok(())
-        });
-        match result {
-            Ok(()) => {}
-            Err(TransactionError::Abort(e)) => return Err(e),
-            Err(TransactionError::Storage(e)) => return Err(StoreError::from(e).into()),
-        }
-        if flush {
-            self.flush()?;
-        }
-        Ok(account)
-    }
-
-    fn unlink(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
-        let id = discord_id.to_be_bytes();
-        let result = (&self.accounts, &self.emails).transaction(|(accounts, emails)| {
-            let Some(old) = accounts.remove(&id)? else {
-                return Ok(None);
-            };
-            let old: Account =
-                record::decode("account", &old).map_err(ConflictableTransactionError::Abort)?;
-            emails.remove(old.email.as_bytes())?;
-            Ok(Some(old))
-        });
-        let removed = match result {
-            Ok(removed) => removed,
-            Err(TransactionError::Abort(e)) => return Err(e),
-            Err(TransactionError::Storage(e)) => return Err(e.into()),
-        };
-        self.kv.remove(Store::notify_key(discord_id))?;
-        self.flush()?;
-        Ok(removed)
-    }
-
-    /// Split an import's accounts, without writing anything, by the same
-    /// rules as linking: those to write, those already there (identical),
-    /// and those refused because their Discord id is linked to another
-    /// account or their email to another Discord id, in the store or
-    /// earlier in the import.
-    #[allow(clippy::type_complexity)]
-    fn import_plan(
+    /// Hold `payload` for `user` under `nonce` until `expires_at`.
+    pub async fn hold(
         &self,
-        accounts: Vec<Account>,
-    ) -> Result<(Vec<Account>, Vec<(Account, LinkError)>), StoreError> {
-        let mut by_id: HashMap<u64, Account> = HashMap::new();
-        let mut by_email: HashMap<String, u64> = HashMap::new();
-        let (mut write, mut refused) = (Vec::new(), Vec::new());
-        for mut account in accounts {
-            account.email = normalize_email(&account.email);
-            let id = account.discord_id;
-            let existing = match by_id.get(&id) {
-                Some(a) => Some(a.clone()),
-                None => self.account(id)?,
-            };
-            match existing {
-                Some(a) if a == account => continue,
-                Some(a) => {
-                    refused.push((account, LinkError::AlreadyLinked { email: a.email }));
-                    continue;
-                }
-                None => {}
+        nonce: &str,
+        user: u64,
+        payload: &[u8],
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sled { memory, .. } => {
+                memory.hold(nonce, user, payload, expires_at, now);
+                Ok(())
             }
-            let owner = match by_email.get(&account.email) {
-                Some(owner) => Some(*owner),
-                None => self
-                    .emails
-                    .get(account.email.as_bytes())?
-                    .map(|o| be_u64(&o))
-                    .transpose()?,
-            };
-            if let Some(owner) = owner.filter(|o| *o != id) {
-                refused.push((account, LinkError::EmailTaken { owner }));
-                continue;
-            }
-            by_email.insert(account.email.clone(), id);
-            by_id.insert(id, account.clone());
-            write.push(account);
+            Backend::Postgres(pg) => pg.hold(nonce, user, payload, expires_at).await,
         }
-        Ok((write, refused))
     }
 
-    /// Whether this very entry is in the audit log already.
-    fn has_audit(&self, entry: &AuditEntry) -> Result<bool, StoreError> {
-        let micros = (entry.at.timestamp_micros().max(0) as u64).to_be_bytes();
-        for item in self.audit.scan_prefix(micros) {
-            let (_, value) = item?;
-            if record::decode::<AuditEntry>("audit", &value)? == *entry {
-                return Ok(true);
-            }
+    /// Take what is held under `nonce` if `user` holds it and it has not
+    /// expired. Only the first caller, on any instance, gets it.
+    pub async fn take_held(
+        &self,
+        nonce: &str,
+        user: u64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        match &self.backend {
+            Backend::Sled { memory, .. } => Ok(memory.take_held(nonce, user, now)),
+            Backend::Postgres(pg) => pg.take_held(nonce, user, now).await,
         }
-        Ok(false)
     }
 
-    fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
-        let seq = self.db.generate_id()?;
-        let micros = entry.at.timestamp_micros().max(0) as u64;
-        let mut key = [0u8; 16];
-        key[..8].copy_from_slice(&micros.to_be_bytes());
-        key[8..].copy_from_slice(&seq.to_be_bytes());
-        let mut index = [0u8; 24];
-        index[..8].copy_from_slice(&entry.discord_user.to_be_bytes());
-        index[8..].copy_from_slice(&key);
-        let value = record::encode(entry)?;
-        (&self.audit, &self.audit_by_user)
-            .transaction(|(audit, by_user)| {
-                audit.insert(&key, value.clone())?;
-                by_user.insert(&index, &[])?;
-                Ok::<_, ConflictableTransactionError<StoreError>>(())
-            })
-            .map_err(|e| match e {
-                TransactionError::Abort(e) => e,
-                TransactionError::Storage(e) => e.into(),
-            })
+    /// Whether interaction `id` is seen for the first time (and now
+    /// remembered until `expires_at`); `false` for a replay.
+    pub async fn first_seen(
+        &self,
+        id: u64,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Sled { memory, .. } => Ok(memory.first_seen(id, now, expires_at)),
+            Backend::Postgres(pg) => pg.first_seen(id, now, expires_at).await,
+        }
+    }
+
+    /// Count one command of `user` in the current fixed `window`; how many
+    /// that window now holds, across every instance.
+    pub async fn count_command(
+        &self,
+        user: u64,
+        now: DateTime<Utc>,
+        window: Duration,
+    ) -> Result<u32, StoreError> {
+        match &self.backend {
+            Backend::Sled { memory, .. } => Ok(memory.count_command(user, now, window)),
+            Backend::Postgres(pg) => pg.count_command(user, now, window).await,
+        }
+    }
+
+    /// Forget what has expired; how many confirmations are left.
+    pub async fn sweep(&self, now: DateTime<Utc>, window: Duration) -> Result<usize, StoreError> {
+        match &self.backend {
+            Backend::Sled { memory, .. } => Ok(memory.sweep(now, window).0),
+            Backend::Postgres(pg) => pg.sweep(now, window).await,
+        }
+    }
+
+    /// How many confirmations sled's memory holds (expired or not).
+    #[cfg(test)]
+    pub(crate) fn held_in_memory(&self) -> usize {
+        match &self.backend {
+            Backend::Sled { memory, .. } => memory.held_len(),
+            Backend::Postgres(_) => 0,
+        }
+    }
+
+    // ----- leadership -----
+
+    /// Take `role` if no other instance holds it; `None` when one does.
+    pub async fn lead(&self, role: Role) -> Result<Option<Leadership>, StoreError> {
+        match &self.backend {
+            Backend::Sled { .. } => Ok(Some(Leadership(None))),
+            Backend::Postgres(pg) => Ok(pg.lead(role).await?.map(|l| Leadership(Some(l)))),
+        }
     }
 }

@@ -64,7 +64,7 @@ async fn register_mails_a_code_and_only_the_code_links() {
     assert_eq!(a.button("v:"), "v:enter");
     // Nothing reached Comake and nothing is linked before the code.
     assert!(h.sim.requests().is_empty(), "{:?}", h.sim.requests());
-    assert!(h.app.store.account(KIM).unwrap().is_none());
+    assert!(h.app.store.account(KIM).await.unwrap().is_none());
 
     let mails = h.smtp().mails_to("kim@example.com", 1).await;
     assert_eq!(mails.len(), 1);
@@ -95,7 +95,7 @@ async fn register_mails_a_code_and_only_the_code_links() {
     assert_eq!(done.outcome.result, "ok", "{}", done.text());
     assert_eq!(done.first()["type"], 6, "the form updates its message");
     assert!(done.text().contains("김철수"), "{}", done.text());
-    let account = h.app.store.account(KIM).unwrap().unwrap();
+    let account = h.app.store.account(KIM).await.unwrap().unwrap();
     assert_eq!(account.email, "kim@example.com");
     assert_eq!(h.sim.count(Endpoint::RegisterClient), 1);
 
@@ -108,7 +108,7 @@ async fn register_mails_a_code_and_only_the_code_links() {
         again.text()
     );
 
-    let audit = h.app.store.audit_newest(10, Some(KIM)).unwrap();
+    let audit = h.app.store.audit_newest(10, Some(KIM)).await.unwrap();
     let actions: Vec<&str> = audit.iter().rev().map(|e| e.action.as_str()).collect();
     assert_eq!(
         actions,
@@ -169,9 +169,9 @@ async fn five_wrong_codes_lock_the_registration() {
     // Even the right code no longer works.
     let a = h.submit(&kim, "v:submit", &[("code", &code)]).await;
     assert_eq!(a.outcome.result, "refused");
-    assert!(h.app.store.account(KIM).unwrap().is_none());
+    assert!(h.app.store.account(KIM).await.unwrap().is_none());
     assert!(h.sim.requests().is_empty());
-    let audit = h.app.store.audit_newest(10, Some(KIM)).unwrap();
+    let audit = h.app.store.audit_newest(10, Some(KIM)).await.unwrap();
     assert_eq!(
         audit
             .iter()
@@ -194,7 +194,7 @@ async fn an_expired_code_and_another_users_code_are_refused() {
     // Lee holds Kim's code: it proves nothing for Lee.
     let a = h.submit(&lee, "v:submit", &[("code", &code)]).await;
     assert_eq!(a.outcome.result, "refused");
-    assert!(h.app.store.account(LEE).unwrap().is_none());
+    assert!(h.app.store.account(LEE).await.unwrap().is_none());
 
     tokio::time::pause();
     tokio::time::advance(std::time::Duration::from_secs(10 * 60 + 1)).await;
@@ -202,9 +202,9 @@ async fn an_expired_code_and_another_users_code_are_refused() {
     let a = h.submit(&kim, "v:submit", &[("code", &code)]).await;
     assert_eq!(a.outcome.result, "refused");
     assert!(a.text().contains("expired"), "{}", a.text());
-    assert!(h.app.store.account(KIM).unwrap().is_none());
+    assert!(h.app.store.account(KIM).await.unwrap().is_none());
     assert!(h.sim.requests().is_empty());
-    let audit = h.app.store.audit_newest(1, Some(KIM)).unwrap();
+    let audit = h.app.store.audit_newest(1, Some(KIM)).await.unwrap();
     assert_eq!(audit[0].action, "register.code_expired");
 }
 
@@ -269,7 +269,7 @@ async fn after_the_code_a_taken_or_existing_email_is_explained() {
     let a = h.register(&Actor::user(KIM), "ceo@example.com", "Me").await;
     assert_eq!(a.outcome.result, "refused");
     assert!(a.text().contains("/comake-admin link"), "{}", a.text());
-    assert!(h.app.store.account(KIM).unwrap().is_none());
+    assert!(h.app.store.account(KIM).await.unwrap().is_none());
     // Linked people are told so before any code is sent.
     let a = h
         .command(
@@ -292,14 +292,15 @@ async fn only_the_proven_email_is_linked_whatever_comake_answers() {
     assert_eq!(a.outcome.result, "error", "{}", a.text());
     assert!(a.outcome.error_id.is_some());
     assert!(a.text().contains("different email"), "{}", a.text());
-    assert!(h.app.store.account(KIM).unwrap().is_none());
+    assert!(h.app.store.account(KIM).await.unwrap().is_none());
     assert!(h
         .app
         .store
         .account_by_email("someone-else@example.com")
+        .await
         .unwrap()
         .is_none());
-    let audit = h.app.store.audit_newest(1, Some(KIM)).unwrap();
+    let audit = h.app.store.audit_newest(1, Some(KIM)).await.unwrap();
     assert!(audit[0].outcome.contains("another email"), "{:?}", audit[0]);
 }
 
@@ -410,7 +411,7 @@ async fn register_refuses_bad_input_without_mail_or_comake() {
         h.sim.requests()
     );
     assert!(h.smtp().mails().is_empty());
-    assert!(h.app.store.account(KIM).unwrap().is_none());
+    assert!(h.app.store.account(KIM).await.unwrap().is_none());
 }
 
 #[tokio::test]
@@ -453,7 +454,7 @@ async fn whoami_and_unlink() {
     assert!(a.ephemeral());
     let a = h.command(&kim.clone().ko(), "comake unlink", &[]).await;
     assert!(has_hangul(&a.text()));
-    assert!(h.app.store.account(KIM).unwrap().is_none());
+    assert!(h.app.store.account(KIM).await.unwrap().is_none());
     // Comake was never asked to delete anything.
     assert!(h.sim.requests().is_empty());
 }
@@ -507,7 +508,7 @@ async fn new_gives_a_private_link_with_a_fresh_token() {
     let (_, url) = a.buttons().into_iter().next().unwrap();
     assert!(url.starts_with(&format!("{}contract/upload?token=", h.sim.web_url())));
     // The audit log says a link was issued, without the token.
-    let audit = h.app.store.audit_newest(1, Some(KIM)).unwrap();
+    let audit = h.app.store.audit_newest(1, Some(KIM)).await.unwrap();
     assert_eq!(audit[0].action, "contract.link_new");
     assert!(tokens_in(&h, &format!("{audit:?}")).is_empty());
 }
@@ -541,7 +542,7 @@ async fn a_refused_answer_is_followed_up_and_its_link_audited_as_failed() {
         tokens_in(&h, &followup.to_string()).is_empty(),
         "no link in the follow-up"
     );
-    let audit = h.app.store.audit_newest(1, Some(KIM)).unwrap();
+    let audit = h.app.store.audit_newest(1, Some(KIM)).await.unwrap();
     assert_eq!(audit[0].action, "contract.link_new");
     assert!(audit[0].outcome.starts_with("failed"), "{:?}", audit[0]);
 }
@@ -760,7 +761,7 @@ async fn rename_checks_the_name_and_renames() {
     assert_eq!(a.outcome.result, "ok");
     assert_eq!(h.sim.contract(&id).unwrap().summary.name, "NDA 2026");
     assert_eq!(
-        h.app.store.audit_newest(1, None).unwrap()[0].action,
+        h.app.store.audit_newest(1, None).await.unwrap()[0].action,
         "contract.rename"
     );
 }
@@ -941,7 +942,7 @@ async fn request_sign_previews_then_sends_exactly_once() {
         .await;
     assert_eq!(again.outcome.result, "refused");
     assert_eq!(h.sim.count(Endpoint::RequestSign), 1);
-    let audit = h.app.store.audit_newest(10, Some(KIM)).unwrap();
+    let audit = h.app.store.audit_newest(10, Some(KIM)).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "contract.request_sign"));
     assert!(!format!("{audit:?}").contains("s3cret-pw"));
 }
@@ -1136,7 +1137,7 @@ async fn admin_commands_need_manage_server() {
         assert_eq!(a.outcome.result, "refused", "{cmd}");
         assert!(a.text().contains("Manage Server"), "{cmd}: {}", a.text());
     }
-    assert!(h.app.store.account(LEE).unwrap().is_none());
+    assert!(h.app.store.account(LEE).await.unwrap().is_none());
     assert_eq!(h.sim.count(Endpoint::LoginClient), 0);
 }
 
@@ -1150,7 +1151,7 @@ async fn admins_link_list_audit_and_unlink() {
     let a = admin_link(&h, &boss, json!({"user": LEE}), "Lee@Example.com").await;
     assert_eq!(a.outcome.result, "ok", "{}", a.text());
     assert_eq!(
-        h.app.store.account(LEE).unwrap().unwrap().email,
+        h.app.store.account(LEE).await.unwrap().unwrap().email,
         "lee@example.com"
     );
     // The link proved the user exists with a login; that token went nowhere.
@@ -1180,7 +1181,7 @@ async fn admins_link_list_audit_and_unlink() {
         )
         .await;
     assert_eq!(a.outcome.result, "ok");
-    assert!(h.app.store.account(LEE).unwrap().is_none());
+    assert!(h.app.store.account(LEE).await.unwrap().is_none());
     let a = h
         .command(
             &boss,
@@ -1207,7 +1208,7 @@ async fn admins_act_only_on_members_of_their_server() {
     .await;
     assert_eq!(a.outcome.result, "refused");
     assert!(a.text().contains("isn't a member"), "{}", a.text());
-    assert!(h.app.store.account(LEE).unwrap().is_none());
+    assert!(h.app.store.account(LEE).await.unwrap().is_none());
     assert!(h.sim.requests().is_empty());
     // Someone who left the server can still be unlinked.
     let a = h
@@ -1218,11 +1219,11 @@ async fn admins_act_only_on_members_of_their_server() {
         )
         .await;
     assert_eq!(a.outcome.result, "ok", "{}", a.text());
-    assert!(h.app.store.account(KIM).unwrap().is_none());
+    assert!(h.app.store.account(KIM).await.unwrap().is_none());
     // A member is linked, and the audit log names the email.
     let a = admin_link(&h, &boss, json!({"user": LEE}), "lee@example.com").await;
     assert_eq!(a.outcome.result, "ok", "{}", a.text());
-    let audit = h.app.store.audit_newest(1, Some(BOSS)).unwrap();
+    let audit = h.app.store.audit_newest(1, Some(BOSS)).await.unwrap();
     assert!(
         audit[0].outcome.contains("lee@example.com"),
         "{:?}",
@@ -1508,8 +1509,8 @@ async fn unlisted_servers_and_dms_are_refused_before_any_work() {
     }
     assert!(h.sim.requests().is_empty(), "{:?}", h.sim.requests());
     // Nothing was written either: no audit entry, no notification state.
-    assert!(h.app.store.audit_newest(5, None).unwrap().is_empty());
-    assert!(h.app.store.notify_state(KIM).unwrap().is_none());
+    assert!(h.app.store.audit_newest(5, None).await.unwrap().is_empty());
+    assert!(h.app.store.notify_state(KIM).await.unwrap().is_none());
     let a = h
         .command(&Actor::user(KIM).ko(), "comake whoami", &[])
         .await;
@@ -1595,15 +1596,17 @@ async fn memory_is_bounded_after_an_hour_of_strangers() {
         dispatch(&h.app, &inv, &Quiet).await;
         h.app
             .confirmations
-            .add(user, Pending::Delete { id: id.clone() });
+            .add(user, Pending::Delete { id: id.clone() })
+            .await
+            .unwrap();
         h.app.comake.user(&format!("u{user}@example.com"));
     }
-    let busy = h.app.sweep();
+    let busy = h.app.sweep().await.unwrap();
     assert_eq!(busy.confirmations, 100_000, "{busy:?}");
     tokio::time::pause();
     tokio::time::advance(std::time::Duration::from_secs(3601)).await;
     tokio::time::resume();
-    let held = h.app.sweep();
+    let held = h.app.sweep().await.unwrap();
     assert_eq!(
         held,
         comake_bot::app::Held {
@@ -1614,7 +1617,6 @@ async fn memory_is_bounded_after_an_hour_of_strangers() {
             cached_details: 0,
             pending_codes: 0,
             code_counts: 0,
-            replay_ids: 0,
         }
     );
 }

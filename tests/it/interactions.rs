@@ -169,7 +169,7 @@ async fn a_replayed_interaction_runs_once() {
     let (status, again) = post(e.addr, body.as_bytes(), Some(ts), Some(&key())).await;
     assert_eq!(status, 409, "the replay was served: {again}");
     assert_eq!(again, Value::Null, "the replayer reads nothing");
-    let audit = e.h.app.store.audit_newest(10, Some(111)).unwrap();
+    let audit = e.h.app.store.audit_newest(10, Some(111)).await.unwrap();
     assert_eq!(audit.len(), 1, "{audit:?}");
 }
 
@@ -282,7 +282,14 @@ async fn forged_stale_and_oversized_requests_are_refused_before_anything_runs() 
         "Discord was called: {:?}",
         e.fake.calls()
     );
-    assert!(e.h.app.store.audit_newest(10, None).unwrap().is_empty());
+    assert!(e
+        .h
+        .app
+        .store
+        .audit_newest(10, None)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]

@@ -62,7 +62,7 @@ impl Setup {
         self.h.linked(KIM, "kim@example.com").await;
         let w = self.watcher();
         let nda = self.sent_contract("NDA").await;
-        let kim = self.account(KIM);
+        let kim = self.account(KIM).await;
         assert_eq!(
             w.read_user(&kim).await.unwrap(),
             0,
@@ -76,7 +76,7 @@ impl Setup {
         self.h.linked(KIM, "kim@example.com").await;
         self.h.linked(LEE, "lee@example.com").await;
         let w = self.watcher();
-        let lee = self.account(LEE);
+        let lee = self.account(LEE).await;
         assert_eq!(
             w.read_user(&lee).await.unwrap(),
             0,
@@ -102,8 +102,8 @@ impl Setup {
         read
     }
 
-    fn account(&self, id: u64) -> Account {
-        self.h.app.store.account(id).unwrap().unwrap()
+    async fn account(&self, id: u64) -> Account {
+        self.h.app.store.account(id).await.unwrap().unwrap()
     }
 
     /// A contract of Kim's out for signature to Kim (party 0) and Lee (party 1).
@@ -151,7 +151,7 @@ async fn the_owner_hears_once_about_each_move() {
     let w = s.watcher();
     let nda = s.sent_contract("NDA").await;
     let lease = s.sent_contract("Lease").await;
-    let kim = s.account(KIM);
+    let kim = s.account(KIM).await;
 
     assert_eq!(
         w.read_user(&kim).await.unwrap(),
@@ -268,7 +268,7 @@ async fn an_opt_out_or_unlink_during_a_read_holds_and_no_dm_follows() {
     assert_eq!(a.outcome.result, "ok", "{}", a.text());
     assert_eq!(read.await.unwrap().unwrap(), 0, "no DM after opting out");
     assert!(s.dms(KIM).is_empty());
-    let state = s.h.app.store.notify_state(KIM).unwrap().unwrap();
+    let state = s.h.app.store.notify_state(KIM).await.unwrap().unwrap();
     assert!(!state.enabled, "the opt-out was undone");
 
     // The same for an unlink: no DM, and the state is not recreated.
@@ -284,7 +284,7 @@ async fn an_opt_out_or_unlink_during_a_read_holds_and_no_dm_follows() {
     s.h.command(&Actor::user(KIM), "comake unlink", &[]).await;
     assert_eq!(read.await.unwrap().unwrap(), 0);
     assert!(s.dms(KIM).is_empty(), "a DM reached an unlinked user");
-    assert!(s.h.app.store.notify_state(KIM).unwrap().is_none());
+    assert!(s.h.app.store.notify_state(KIM).await.unwrap().is_none());
 }
 
 #[tokio::test]
@@ -395,7 +395,7 @@ async fn a_restart_neither_repeats_nor_loses_anything() {
     let s = setup(&[]).await;
     s.h.linked(KIM, "kim@example.com").await;
     let nda = s.sent_contract("NDA").await;
-    let kim = s.account(KIM);
+    let kim = s.account(KIM).await;
     let fresh_app = || {
         App::new(
             s.h.app.config.clone(),

@@ -1,6 +1,7 @@
 //! Running the bot: `check`, export and import, health and metrics, SIGTERM, and logs that leak nothing.
 
 use crate::common;
+use crate::common::StoreExt as _;
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -95,7 +96,7 @@ async fn export_then_import_restores_accounts_and_audit() {
             .unwrap();
     }
     let mut buf = Vec::new();
-    assert_eq!(tasks::export(&h.app.store, &mut buf).unwrap(), (3, 5));
+    assert_eq!(tasks::export(&h.app.store, &mut buf).await.unwrap(), (3, 5));
     let text = String::from_utf8(buf).unwrap();
     assert_eq!(text.lines().count(), 8);
     let file = h.dir.path().join("backup.jsonl");
@@ -106,37 +107,41 @@ async fn export_then_import_restores_accounts_and_audit() {
     let done = tasks::import(&restored, &file, false).await.unwrap();
     assert_eq!((done.accounts, done.audit, done.refused.len()), (3, 5, 0));
     assert_eq!(
-        restored.accounts(None, 10).unwrap(),
-        h.app.store.accounts(None, 10).unwrap()
+        restored.accounts(None, 10).await.unwrap(),
+        h.app.store.accounts(None, 10).await.unwrap()
     );
     assert_eq!(
-        restored.audit_newest(10, None).unwrap(),
-        h.app.store.audit_newest(10, None).unwrap()
+        restored.audit_newest(10, None).await.unwrap(),
+        h.app.store.audit_newest(10, None).await.unwrap()
     );
     assert_eq!(
-        restored.audit_newest(10, Some(2)).unwrap(),
-        h.app.store.audit_newest(10, Some(2)).unwrap()
+        restored.audit_newest(10, Some(2)).await.unwrap(),
+        h.app.store.audit_newest(10, Some(2)).await.unwrap()
     );
     // Importing the same file again adds nothing.
     let again = tasks::import(&restored, &file, false).await.unwrap();
     assert!(again.refused.is_empty());
-    assert_eq!(restored.audit_all().count(), 5, "duplicate audit entries");
-    assert_eq!(restored.account_count(), 3);
+    assert_eq!(restored.audit_len().await, 5, "duplicate audit entries");
+    assert_eq!(restored.account_count().await.unwrap(), 3);
 
     // A second store where b@x.com belongs to someone else: that line is
     // refused, and so nothing is imported...
     let third = tempfile::tempdir().unwrap();
     let clash = Store::open(third.path().join("s")).unwrap();
-    let mut taken = h.app.store.account(2).unwrap().unwrap();
+    let mut taken = h.app.store.account(2).await.unwrap().unwrap();
     taken.discord_id = 99;
     clash.link(taken, false).await.unwrap();
     let done = tasks::import(&clash, &file, false).await.unwrap();
     assert_eq!((done.accounts, done.audit), (0, 0));
     assert_eq!(done.refused.len(), 1);
     assert!(done.refused[0].contains("b@x.com"), "{:?}", done.refused);
-    assert_eq!(clash.account_count(), 1, "a refused import wrote accounts");
     assert_eq!(
-        clash.audit_all().count(),
+        clash.account_count().await.unwrap(),
+        1,
+        "a refused import wrote accounts"
+    );
+    assert_eq!(
+        clash.audit_len().await,
         0,
         "a refused import wrote audit entries"
     );
@@ -146,6 +151,7 @@ async fn export_then_import_restores_accounts_and_audit() {
     assert_eq!(
         clash
             .account_by_email("b@x.com")
+            .await
             .unwrap()
             .unwrap()
             .discord_id,
@@ -162,7 +168,7 @@ async fn export_then_import_restores_accounts_and_audit() {
     let fresh = Store::open(fourth.path().join("s")).unwrap();
     let done = tasks::import(&fresh, &twice, false).await.unwrap();
     assert_eq!(done.refused.len(), 1, "{:?}", done.refused);
-    assert_eq!(fresh.account_count(), 0);
+    assert_eq!(fresh.account_count().await.unwrap(), 0);
     // An id already linked (same email, another name) is refused like a
     // link would be, before anything is written.
     let mut renamed: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
@@ -175,7 +181,7 @@ async fn export_then_import_restores_accounts_and_audit() {
     let done = tasks::import(&restored, &changed, false).await.unwrap();
     assert_eq!(done.refused.len(), 1, "{:?}", done.refused);
     assert!(
-        restored.account(4).unwrap().is_none(),
+        restored.account(4).await.unwrap().is_none(),
         "a refused import wrote"
     );
 }
@@ -239,13 +245,16 @@ async fn old_audit_entries_are_pruned_in_batches() {
         .await
         .unwrap();
     assert_eq!(removed, 9);
-    let left: Vec<_> = h.app.store.audit_all().map(Result::unwrap).collect();
+    let (left, _) = h.app.store.audit_page(None, 1000).await.unwrap();
     assert_eq!(left.len(), 6);
     assert!(left
         .iter()
         .all(|e| e.at > now - chrono::Duration::days(400)));
     // The per-user index lost the pruned entries too.
-    assert_eq!(h.app.store.audit_newest(10, Some(1)).unwrap().len(), 2);
+    assert_eq!(
+        h.app.store.audit_newest(10, Some(1)).await.unwrap().len(),
+        2
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -389,7 +398,10 @@ async fn sigterm_lets_a_slow_command_finish_then_exits_cleanly() {
     assert!(edits[2]["content"].as_str().unwrap().contains("Slow deal"));
     // The store reopens cleanly with the account in it.
     let store = Store::open(dir.path().join("store")).unwrap();
-    assert_eq!(store.account(7).unwrap().unwrap().email, "slow@example.com");
+    assert_eq!(
+        store.account(7).await.unwrap().unwrap().email,
+        "slow@example.com"
+    );
     assert!(bot.log().contains("comake-bot stopped"), "{}", bot.log());
 }
 

@@ -1,5 +1,6 @@
 //! The sled store on a real directory: durability under SIGKILL, the one-email-one-account rule, audit queries, locking.
 
+use crate::common::StoreExt as _;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -109,25 +110,32 @@ fn every_acknowledged_link_survives_sigkill() {
         assert!(seen > 0, "round {rounds}: the child acknowledged nothing");
 
         let store = Store::open(&path).unwrap();
-        for id in &acknowledged {
-            let acc = store
-                .account(*id)
-                .unwrap()
-                .unwrap_or_else(|| panic!("round {rounds}: acknowledged link {id} was lost"));
-            let by_email = store.account_by_email(&acc.email).unwrap();
-            assert_eq!(by_email.map(|a| a.discord_id), Some(*id));
-        }
-        // The index and the accounts agree both ways.
-        let all = store.accounts(None, usize::MAX).unwrap();
-        for a in &all {
-            assert_eq!(
-                store
-                    .account_by_email(&a.email)
-                    .unwrap()
-                    .map(|b| b.discord_id),
-                Some(a.discord_id)
-            );
-        }
+        let check = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        check.block_on(async {
+            for id in &acknowledged {
+                let acc =
+                    store.account(*id).await.unwrap().unwrap_or_else(|| {
+                        panic!("round {rounds}: acknowledged link {id} was lost")
+                    });
+                let by_email = store.account_by_email(&acc.email).await.unwrap();
+                assert_eq!(by_email.map(|a| a.discord_id), Some(*id));
+            }
+            // The index and the accounts agree both ways.
+            let all = store.accounts(None, usize::MAX).await.unwrap();
+            for a in &all {
+                assert_eq!(
+                    store
+                        .account_by_email(&a.email)
+                        .await
+                        .unwrap()
+                        .map(|b| b.discord_id),
+                    Some(a.discord_id)
+                );
+            }
+        });
         drop(store);
         rounds += 1;
     }
@@ -164,7 +172,7 @@ async fn one_email_links_to_one_discord_account() {
         }
     }
     assert_eq!((ok, taken), (1, 99));
-    assert_eq!(store.account_count(), 1);
+    assert_eq!(store.account_count().await.unwrap(), 1);
 }
 
 #[tokio::test]
@@ -178,27 +186,28 @@ async fn unlink_frees_the_email_and_relinking_works() {
     ));
     let removed = store.unlink(1).await.unwrap().unwrap();
     assert_eq!(removed.email, "a@x.com");
-    assert!(store.account(1).unwrap().is_none());
-    assert!(store.account_by_email("a@x.com").unwrap().is_none());
+    assert!(store.account(1).await.unwrap().is_none());
+    assert!(store.account_by_email("a@x.com").await.unwrap().is_none());
     assert!(store.unlink(1).await.unwrap().is_none());
     // The email is free for someone else, and user 1 can link again.
     store.link(account(2, "A@x.com"), false).await.unwrap();
     store.link(account(1, "c@x.com"), false).await.unwrap();
     // An admin's replace moves user 1 to another email and frees the old one.
     store.link(account(1, "d@x.com"), true).await.unwrap();
-    assert!(store.account_by_email("c@x.com").unwrap().is_none());
+    assert!(store.account_by_email("c@x.com").await.unwrap().is_none());
     assert_eq!(
         store
             .account_by_email("d@x.com")
+            .await
             .unwrap()
             .unwrap()
             .discord_id,
         1
     );
     // Paging in id order.
-    let page = store.accounts(None, 1).unwrap();
+    let page = store.accounts(None, 1).await.unwrap();
     assert_eq!(page[0].discord_id, 1);
-    let page = store.accounts(Some(1), 10).unwrap();
+    let page = store.accounts(Some(1), 10).await.unwrap();
     assert_eq!(page.iter().map(|a| a.discord_id).collect::<Vec<_>>(), [2]);
 }
 
@@ -220,21 +229,21 @@ async fn audit_is_newest_first_and_filters_by_user() {
             .await
             .unwrap();
     }
-    let newest = store.audit_newest(5, None).unwrap();
+    let newest = store.audit_newest(5, None).await.unwrap();
     let names: Vec<_> = newest.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
         names,
         ["action29", "action28", "action27", "action26", "action25"]
     );
-    let mine = store.audit_newest(3, Some(2)).unwrap();
+    let mine = store.audit_newest(3, Some(2)).await.unwrap();
     let names: Vec<_> = mine.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(names, ["action28", "action25", "action22"]);
     assert!(mine.iter().all(|e| e.discord_user == 2));
-    assert_eq!(store.audit_newest(100, Some(99)).unwrap().len(), 0);
+    assert_eq!(store.audit_newest(100, Some(99)).await.unwrap().len(), 0);
     // It survives a reopen.
     drop(store);
     let store = Store::open(dir.path().join("s")).unwrap();
-    assert_eq!(store.audit_all().count(), 30);
+    assert_eq!(store.audit_len().await, 30);
 }
 
 #[test]

@@ -444,7 +444,7 @@ impl Harness {
             vars.insert((*k).into(), (*v).into());
         }
         let config = Config::from_lookup(move |k| vars.get(k).cloned()).unwrap();
-        let store = Store::open(&config.database_path).unwrap();
+        let store = Store::open_configured(&config.database).await.unwrap();
         let comake = Comake::new(config.comake.clone()).unwrap();
         let app = App::new(config, comake, store).unwrap();
         Self {

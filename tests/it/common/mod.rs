@@ -66,3 +66,24 @@ pub fn has_live_link(content: &str) -> bool {
         !escaped && scheme > 0
     })
 }
+
+/// Reads for tests that the store has no single call for.
+pub trait StoreExt {
+    /// How many audit entries there are, read page by page.
+    async fn audit_len(&self) -> usize;
+}
+
+impl StoreExt for comake_bot::store::Store {
+    async fn audit_len(&self) -> usize {
+        let (mut n, mut cursor) = (0, None);
+        for _ in 0..100_000 {
+            let (page, next) = self.audit_page(cursor, 1000).await.unwrap();
+            n += page.len();
+            if page.len() < 1000 {
+                return n;
+            }
+            cursor = next;
+        }
+        panic!("more audit pages than a test makes");
+    }
+}

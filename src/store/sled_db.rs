@@ -1,0 +1,568 @@
+//! The embedded backend: sled, one process. Every write is on disk before it returns.
+//!
+//! Trees:
+//! - `accounts`: Discord user id (u64, big-endian) → [`Account`] record.
+//! - `emails`: normalized email → Discord user id; one Discord account per email.
+//! - `audit`: (micros since epoch, sequence) big-endian → [`AuditEntry`] record.
+//! - `audit_by_user`: (Discord user id, audit key) → empty; the per-user index.
+//! - `kv`: `notify/<Discord id>` → [`NotifyState`], what the notification watcher last saw.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::Transactional;
+
+use super::{
+    normalize_email, record, Account, AuditCursor, AuditEntry, LinkError, NotifyState, StoreError,
+};
+
+/// How long `open` waits for another holder of the store to let go.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// sled's page cache (its default is 1 GiB): the working set is small.
+const CACHE_BYTES: u64 = 16 * 1024 * 1024;
+
+const ACCOUNTS: &str = "accounts";
+const EMAILS: &str = "emails";
+const AUDIT: &str = "audit";
+const AUDIT_BY_USER: &str = "audit_by_user";
+const KV: &str = "kv";
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        match e {
+            sled::Error::Corruption { .. } => StoreError::Corrupt(e.to_string()),
+            other => StoreError::Io(other.to_string()),
+        }
+    }
+}
+
+/// The sled backend. Cheap to clone; every clone is the same database.
+#[derive(Clone)]
+pub(crate) struct SledStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: sled::Db,
+    accounts: sled::Tree,
+    emails: sled::Tree,
+    audit: sled::Tree,
+    audit_by_user: sled::Tree,
+    kv: sled::Tree,
+}
+
+impl SledStore {
+    /// Open (or create) the store at `path`. If another handle holds it,
+    /// wait up to 2 s for it to be released, then report it as locked.
+    pub(crate) fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let open_err = |reason: String| StoreError::Open {
+            path: path.clone(),
+            reason,
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| open_err(e.to_string()))?;
+        }
+        // sled releases its file lock from a background thread after the
+        // last handle is dropped, and a restarted bot may start while the old
+        // one is still exiting: wait a moment for the lock before giving up.
+        let waiting_since = std::time::Instant::now();
+        let db = loop {
+            // sled may panic on some damaged files instead of returning an error.
+            let opened = std::panic::catch_unwind(|| {
+                sled::Config::new()
+                    .path(&path)
+                    .cache_capacity(CACHE_BYTES)
+                    .open()
+            });
+            match opened {
+                Ok(Ok(db)) => break db,
+                Ok(Err(e)) if e.to_string().contains("could not acquire lock") => {
+                    if waiting_since.elapsed() >= LOCK_WAIT {
+                        return Err(StoreError::Locked { path });
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                Ok(Err(e)) => return Err(open_err(e.to_string())),
+                Err(_) => return Err(open_err("the files are damaged".into())),
+            }
+        };
+        let tree = |name: &str| db.open_tree(name).map_err(|e| open_err(e.to_string()));
+        let store = Self {
+            inner: Arc::new(Inner {
+                accounts: tree(ACCOUNTS)?,
+                emails: tree(EMAILS)?,
+                audit: tree(AUDIT)?,
+                audit_by_user: tree(AUDIT_BY_USER)?,
+                kv: tree(KV)?,
+                db,
+            }),
+        };
+        // Read every account once: a damaged record is reported now, not
+        // when its owner next runs a command.
+        store
+            .inner
+            .accounts
+            .iter()
+            .try_for_each(|item| -> Result<(), StoreError> {
+                let (_, v) = item?;
+                record::decode::<Account>("account", &v).map(|_| ())
+            })
+            .map_err(|e| open_err(e.to_string()))?;
+        Ok(store)
+    }
+
+    /// Run blocking store work off the async threads.
+    async fn blocking<T, E>(
+        &self,
+        work: impl FnOnce(&Inner) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || work(&inner))
+            .await
+            .map_err(|e| E::from(StoreError::Io(format!("store task failed: {e}"))))?
+    }
+
+    /// Wait until everything written so far is on disk.
+    pub(crate) async fn flush(&self) -> Result<(), StoreError> {
+        self.blocking(|inner| inner.flush()).await
+    }
+
+    // ----- accounts -----
+
+    /// Link a Discord account to a Comake user. With `replace`, an existing
+    /// link of this Discord account is replaced (admins); the email must be
+    /// free either way.
+    pub(crate) async fn link(&self, account: Account, replace: bool) -> Result<Account, LinkError> {
+        self.blocking(move |inner| inner.link(account, replace, true))
+            .await
+    }
+
+    /// Remove the Discord account's link; returns what was removed.
+    pub(crate) async fn unlink(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
+        self.blocking(move |inner| inner.unlink(discord_id)).await
+    }
+
+    pub(crate) async fn account(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
+        self.inner.account(discord_id)
+    }
+
+    pub(crate) async fn account_by_email(
+        &self,
+        email: &str,
+    ) -> Result<Option<Account>, StoreError> {
+        match self.inner.emails.get(normalize_email(email).as_bytes())? {
+            Some(id) => self.inner.account(be_u64(&id)?),
+            None => Ok(None),
+        }
+    }
+
+    /// Accounts in Discord-id order, starting after `after`.
+    pub(crate) async fn accounts(
+        &self,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<Account>, StoreError> {
+        let start = after.map_or(0, |a| a.saturating_add(1));
+        let mut out = Vec::new();
+        if after == Some(u64::MAX) {
+            return Ok(out);
+        }
+        for item in self.inner.accounts.range(start.to_be_bytes()..).take(limit) {
+            let (_, v) = item?;
+            out.push(record::decode("account", &v)?);
+        }
+        Ok(out)
+    }
+
+    pub(crate) async fn account_count(&self) -> Result<usize, StoreError> {
+        Ok(self.inner.accounts.len())
+    }
+
+    // ----- audit -----
+
+    /// Append several entries to the audit log, durably, with one flush.
+    pub(crate) async fn audit_batch(&self, entries: Vec<AuditEntry>) -> Result<(), StoreError> {
+        self.blocking(move |inner| {
+            for entry in &entries {
+                inner.append_audit(entry)?;
+            }
+            inner.flush()
+        })
+        .await
+    }
+
+    /// The newest `n` entries, newest first; only `user`'s when given.
+    pub(crate) async fn audit_newest(
+        &self,
+        n: usize,
+        user: Option<u64>,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let inner = &self.inner;
+        let mut out = Vec::with_capacity(n.min(1000));
+        match user {
+            None => {
+                for item in inner.audit.iter().rev().take(n) {
+                    let (_, v) = item?;
+                    out.push(record::decode("audit", &v)?);
+                }
+            }
+            Some(user) => {
+                for item in inner
+                    .audit_by_user
+                    .scan_prefix(user.to_be_bytes())
+                    .rev()
+                    .take(n)
+                {
+                    let (k, _) = item?;
+                    let Some(audit_key) = k.get(8..) else {
+                        continue;
+                    };
+                    if let Some(v) = inner.audit.get(audit_key)? {
+                        out.push(record::decode("audit", &v)?);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Remove the audit entries from before `cutoff`, `batch` at a time (one
+    /// flush each); how many were removed.
+    pub(crate) async fn prune_audit(
+        &self,
+        cutoff: chrono::DateTime<chrono::Utc>,
+        batch: usize,
+    ) -> Result<usize, StoreError> {
+        let below = (cutoff.timestamp_micros().max(0) as u64).to_be_bytes();
+        let mut removed = 0;
+        loop {
+            let done = self
+                .blocking(move |inner| {
+                    let mut audit = sled::Batch::default();
+                    let mut by_user = sled::Batch::default();
+                    let mut n = 0;
+                    for item in inner.audit.range(..below.to_vec()).take(batch.max(1)) {
+                        let (key, value) = item?;
+                        let entry: AuditEntry = record::decode("audit", &value)?;
+                        let mut index = entry.discord_user.to_be_bytes().to_vec();
+                        index.extend_from_slice(&key);
+                        audit.remove(key);
+                        by_user.remove(index);
+                        n += 1;
+                    }
+                    inner.audit.apply_batch(audit)?;
+                    inner.audit_by_user.apply_batch(by_user)?;
+                    inner.flush()?;
+                    Ok::<_, StoreError>(n)
+                })
+                .await?;
+            removed += done;
+            if done < batch.max(1) {
+                return Ok(removed);
+            }
+        }
+    }
+
+    /// Up to `limit` audit entries, oldest first, after `cursor` (for
+    /// export); with the cursor to pass next.
+    pub(crate) async fn audit_page(
+        &self,
+        cursor: Option<AuditCursor>,
+        limit: usize,
+    ) -> Result<(Vec<AuditEntry>, Option<AuditCursor>), StoreError> {
+        let start = cursor.map(|c| c.0).unwrap_or_default();
+        let mut out = Vec::new();
+        let mut last = None;
+        for item in self
+            .inner
+            .audit
+            .range(start.clone()..)
+            .filter(|i| {
+                i.as_ref()
+                    .map_or(true, |(k, _)| k.as_ref() != start.as_slice())
+            })
+            .take(limit)
+        {
+            let (k, v) = item?;
+            out.push(record::decode("audit", &v)?);
+            last = Some(AuditCursor(k.to_vec()));
+        }
+        Ok((out, last))
+    }
+
+    /// Import accounts and audit entries (a restore from `export`). Accounts
+    /// whose email or Discord id is already linked elsewhere (in the store or
+    /// earlier in the import) are refused and returned; then nothing at all
+    /// is written unless `partial`. An identical account, or an audit entry
+    /// already there, is accepted as already there, so importing twice adds
+    /// nothing. Durable when it returns.
+    pub(crate) async fn import(
+        &self,
+        accounts: Vec<Account>,
+        audit: Vec<AuditEntry>,
+        partial: bool,
+    ) -> Result<Vec<(Account, LinkError)>, StoreError> {
+        self.blocking(move |inner| {
+            let (write, mut refused) = inner.import_plan(accounts)?;
+            if !refused.is_empty() && !partial {
+                return Ok(refused);
+            }
+            for account in write {
+                match inner.link(account.clone(), false, false) {
+                    Ok(_) => {}
+                    Err(LinkError::Store(e)) => return Err(e),
+                    Err(e) => refused.push((account, e)),
+                }
+            }
+            for entry in &audit {
+                if !inner.has_audit(entry)? {
+                    inner.append_audit(entry)?;
+                }
+            }
+            inner.flush()?;
+            Ok(refused)
+        })
+        .await
+    }
+
+    /// Whether the store answers a read.
+    pub(crate) async fn is_healthy(&self) -> bool {
+        self.inner.kv.get(b"health").is_ok()
+    }
+
+    // ----- notification state -----
+
+    fn notify_key(discord_id: u64) -> Vec<u8> {
+        let mut key = b"notify/".to_vec();
+        key.extend_from_slice(&discord_id.to_be_bytes());
+        key
+    }
+
+    /// The user's notification state (`None` before the first read).
+    pub(crate) async fn notify_state(
+        &self,
+        discord_id: u64,
+    ) -> Result<Option<NotifyState>, StoreError> {
+        self.inner
+            .kv
+            .get(Self::notify_key(discord_id))?
+            .map(|v| record::decode("notification state", &v))
+            .transpose()
+    }
+
+    /// Change the user's notification state atomically (compare-and-swap,
+    /// retried on a concurrent change), durably. `change` sees the state as
+    /// it is (`None`: there is none) and returns the new one, or `None` to
+    /// leave it as it is. Returns the state written, if any.
+    pub(crate) async fn update_notify_state<F>(
+        &self,
+        discord_id: u64,
+        mut change: F,
+    ) -> Result<Option<NotifyState>, StoreError>
+    where
+        F: FnMut(Option<NotifyState>) -> Option<NotifyState> + Send + 'static,
+    {
+        self.blocking(move |inner| {
+            let key = Self::notify_key(discord_id);
+            loop {
+                let old = inner.kv.get(&key)?;
+                let current = old
+                    .as_ref()
+                    .map(|v| record::decode("notification state", v))
+                    .transpose()?;
+                let Some(new) = change(current) else {
+                    return Ok(None);
+                };
+                let value = record::encode(&new)?;
+                if inner.kv.compare_and_swap(&key, old, Some(value))?.is_ok() {
+                    inner.flush()?;
+                    return Ok(Some(new));
+                }
+            }
+        })
+        .await
+    }
+
+    /// Remove the user's notification state, durably.
+    pub(crate) async fn forget_notify_state(&self, discord_id: u64) -> Result<(), StoreError> {
+        self.blocking(move |inner| {
+            inner.kv.remove(Self::notify_key(discord_id))?;
+            inner.flush()
+        })
+        .await
+    }
+}
+
+fn be_u64(bytes: &[u8]) -> Result<u64, StoreError> {
+    let arr: [u8; 8] = bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt("an index entry is not a Discord id".into()))?;
+    Ok(u64::from_be_bytes(arr))
+}
+
+type TxResult<T> = Result<T, ConflictableTransactionError<LinkError>>;
+
+fn abort<T>(e: LinkError) -> TxResult<T> {
+    Err(ConflictableTransactionError::Abort(e))
+}
+
+impl Inner {
+    fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn account(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
+        self.accounts
+            .get(discord_id.to_be_bytes())?
+            .map(|v| record::decode("account", &v))
+            .transpose()
+    }
+
+    /// Link in one transaction; `flush` makes it durable before returning
+    /// (a batch flushes once at its end instead).
+    fn link(&self, mut account: Account, replace: bool, flush: bool) -> Result<Account, LinkError> {
+        account.email = normalize_email(&account.email);
+        let value = record::encode(&account)?;
+        let id = account.discord_id.to_be_bytes();
+        let result = (&self.accounts, &self.emails).transaction(|(accounts, emails)| {
+            if let Some(owner) = emails.get(account.email.as_bytes())? {
+                let owner =
+                    be_u64(&owner).map_err(|e| ConflictableTransactionError::Abort(e.into()))?;
+                if owner != account.discord_id {
+                    return abort(LinkError::EmailTaken { owner });
+                }
+            }
+            if let Some(old) = accounts.get(id)? {
+                let old: Account = record::decode("account", &old)
+                    .map_err(|e| ConflictableTransactionError::Abort(e.into()))?;
+                if !replace {
+                    return abort(LinkError::AlreadyLinked { email: old.email });
+                }
+                emails.remove(old.email.as_bytes())?;
+            }
+            accounts.insert(&id, value.clone())?;
+            emails.insert(account.email.as_bytes(), &id)?;
+            Ok(())
+        });
+        match result {
+            Ok(()) => {}
+            Err(TransactionError::Abort(e)) => return Err(e),
+            Err(TransactionError::Storage(e)) => return Err(StoreError::from(e).into()),
+        }
+        if flush {
+            self.flush()?;
+        }
+        Ok(account)
+    }
+
+    fn unlink(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
+        let id = discord_id.to_be_bytes();
+        let result = (&self.accounts, &self.emails).transaction(|(accounts, emails)| {
+            let Some(old) = accounts.remove(&id)? else {
+                return Ok(None);
+            };
+            let old: Account =
+                record::decode("account", &old).map_err(ConflictableTransactionError::Abort)?;
+            emails.remove(old.email.as_bytes())?;
+            Ok(Some(old))
+        });
+        let removed = match result {
+            Ok(removed) => removed,
+            Err(TransactionError::Abort(e)) => return Err(e),
+            Err(TransactionError::Storage(e)) => return Err(e.into()),
+        };
+        self.kv.remove(SledStore::notify_key(discord_id))?;
+        self.flush()?;
+        Ok(removed)
+    }
+
+    /// Split an import's accounts, without writing anything, by the same
+    /// rules as linking: those to write, those already there (identical),
+    /// and those refused because their Discord id is linked to another
+    /// account or their email to another Discord id, in the store or
+    /// earlier in the import.
+    #[allow(clippy::type_complexity)]
+    fn import_plan(
+        &self,
+        accounts: Vec<Account>,
+    ) -> Result<(Vec<Account>, Vec<(Account, LinkError)>), StoreError> {
+        let mut by_id: HashMap<u64, Account> = HashMap::new();
+        let mut by_email: HashMap<String, u64> = HashMap::new();
+        let (mut write, mut refused) = (Vec::new(), Vec::new());
+        for mut account in accounts {
+            account.email = normalize_email(&account.email);
+            let id = account.discord_id;
+            let existing = match by_id.get(&id) {
+                Some(a) => Some(a.clone()),
+                None => self.account(id)?,
+            };
+            match existing {
+                Some(a) if a == account => continue,
+                Some(a) => {
+                    refused.push((account, LinkError::AlreadyLinked { email: a.email }));
+                    continue;
+                }
+                None => {}
+            }
+            let owner = match by_email.get(&account.email) {
+                Some(owner) => Some(*owner),
+                None => self
+                    .emails
+                    .get(account.email.as_bytes())?
+                    .map(|o| be_u64(&o))
+                    .transpose()?,
+            };
+            if let Some(owner) = owner.filter(|o| *o != id) {
+                refused.push((account, LinkError::EmailTaken { owner }));
+                continue;
+            }
+            by_email.insert(account.email.clone(), id);
+            by_id.insert(id, account.clone());
+            write.push(account);
+        }
+        Ok((write, refused))
+    }
+
+    /// Whether this very entry is in the audit log already.
+    fn has_audit(&self, entry: &AuditEntry) -> Result<bool, StoreError> {
+        let micros = (entry.at.timestamp_micros().max(0) as u64).to_be_bytes();
+        for item in self.audit.scan_prefix(micros) {
+            let (_, value) = item?;
+            if record::decode::<AuditEntry>("audit", &value)? == *entry {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        let seq = self.db.generate_id()?;
+        let micros = entry.at.timestamp_micros().max(0) as u64;
+        let mut key = [0u8; 16];
+        key[..8].copy_from_slice(&micros.to_be_bytes());
+        key[8..].copy_from_slice(&seq.to_be_bytes());
+        let mut index = [0u8; 24];
+        index[..8].copy_from_slice(&entry.discord_user.to_be_bytes());
+        index[8..].copy_from_slice(&key);
+        let value = record::encode(entry)?;
+        (&self.audit, &self.audit_by_user)
+            .transaction(|(audit, by_user)| {
+                audit.insert(&key, value.clone())?;
+                by_user.insert(&index, &[])?;
+                Ok::<_, ConflictableTransactionError<StoreError>>(())
+            })
+            .map_err(|e| match e {
+                TransactionError::Abort(e) => e,
+                TransactionError::Storage(e) => e.into(),
+            })
+    }
+}
