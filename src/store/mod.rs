@@ -16,7 +16,8 @@ mod postgres;
 mod record;
 mod sled_db;
 
-pub(crate) use notify::{NotifyState, SeenContract, SeenSignee};
+pub use notify::NotifyState;
+pub(crate) use notify::{SeenContract, SeenSignee};
 pub use postgres::PgOptions;
 
 use std::path::{Path, PathBuf};
@@ -250,7 +251,7 @@ impl Store {
     }
 
     /// Append several entries to the audit log, durably, at once.
-    pub(crate) async fn audit_batch(&self, entries: Vec<AuditEntry>) -> Result<(), StoreError> {
+    pub async fn audit_batch(&self, entries: Vec<AuditEntry>) -> Result<(), StoreError> {
         either!(self, b => b.audit_batch(entries).await)
     }
 
@@ -314,7 +315,7 @@ impl Store {
     /// retried on a concurrent change), durably. `change` sees the state as
     /// it is (`None`: there is none) and returns the new one, or `None` to
     /// leave it as it is. Returns the state written, if any.
-    pub(crate) async fn update_notify_state<F>(
+    pub async fn update_notify_state<F>(
         &self,
         discord_id: u64,
         change: F,
@@ -326,7 +327,7 @@ impl Store {
     }
 
     /// Remove the user's notification state, durably.
-    pub(crate) async fn forget_notify_state(&self, discord_id: u64) -> Result<(), StoreError> {
+    pub async fn forget_notify_state(&self, discord_id: u64) -> Result<(), StoreError> {
         either!(self, b => b.forget_notify_state(discord_id).await)
     }
 

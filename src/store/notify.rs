@@ -22,7 +22,7 @@ pub struct NotifyState {
     /// Bumped whenever the person turns notifications on or off: a read
     /// that started before does not write over the new setting.
     #[serde(default)]
-    pub(crate) generation: u64,
+    pub generation: u64,
 }
 
 impl NotifyState {

@@ -102,6 +102,12 @@ impl PgStore {
                     reason: "not a postgres:// URL".into(),
                 })?;
         config.connect_timeout(CONNECT_TIMEOUT);
+        // TLS when asked for (the configuration insists on it for any host
+        // but a loopback one or a socket); "prefer" would try TLS against a
+        // local server's self-signed certificate and fail.
+        if config.get_ssl_mode() != tokio_postgres::config::SslMode::Require {
+            config.ssl_mode(tokio_postgres::config::SslMode::Disable);
+        }
         config.keepalives_idle(Duration::from_secs(30));
         config.application_name("comake-bot");
         let key: [u8; 32] = options
@@ -425,7 +431,11 @@ impl PgStore {
                     seq,
                 )
             }
-            _ => (DateTime::<Utc>::MIN_UTC, -1),
+            // Year 1: before any entry, and within PostgreSQL's range.
+            _ => (
+                DateTime::from_timestamp(-62_135_596_800, 0).unwrap_or_default(),
+                -1,
+            ),
         };
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = self

@@ -4,6 +4,7 @@ mod common;
 
 mod comake_client;
 mod commands;
+mod conformance;
 mod gateway;
 mod handlers;
 mod interactions;

@@ -49,6 +49,7 @@ pub fn seed_nda(sim: &ComakeSim, owner: &str) -> ContractId {
 pub mod bot;
 pub mod discord;
 pub mod fake_discord;
+pub mod pg;
 pub mod smtp;
 
 /// Whether Discord would turn something in `content` into a link: a

@@ -1,0 +1,394 @@
+//! One suite, two backends: every test here runs against sled and against PostgreSQL (`TEST_DATABASE_URL`), so the two behave the same.
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use comake_bot::store::{Account, AuditEntry, LinkError, LinkMethod, NotifyState, Store};
+use comake_bot::tasks;
+
+use crate::common::pg::Schema;
+
+/// A store of either kind, and what to clean up after it.
+pub struct Fixture {
+    pub store: Store,
+    _dir: Option<tempfile::TempDir>,
+    schema: Option<Schema>,
+}
+
+impl Fixture {
+    pub async fn sled() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        Self {
+            store: Store::open(dir.path().join("s")).unwrap(),
+            _dir: Some(dir),
+            schema: None,
+        }
+    }
+
+    pub async fn postgres() -> Self {
+        let schema = Schema::new().await;
+        Self {
+            store: schema.store().await,
+            _dir: None,
+            schema: Some(schema),
+        }
+    }
+
+    /// Another empty store of the same kind.
+    async fn sibling(&self) -> Fixture {
+        match self.schema {
+            Some(_) => Fixture::postgres().await,
+            None => Fixture::sled().await,
+        }
+    }
+
+    /// Another empty store of the other kind.
+    async fn other_kind(&self) -> Fixture {
+        match self.schema {
+            Some(_) => Fixture::sled().await,
+            None => Fixture::postgres().await,
+        }
+    }
+
+    async fn done(self) {
+        if let Some(schema) = self.schema {
+            schema.drop_now().await;
+        }
+    }
+}
+
+fn account(discord_id: u64, email: &str) -> Account {
+    Account {
+        discord_id,
+        email: email.to_owned(),
+        name: format!("user {discord_id}"),
+        comake_client_id: format!("c{discord_id}"),
+        linked_at: Utc.timestamp_opt(1_700_000_000, 0).unwrap(),
+        linked_by: discord_id,
+        method: LinkMethod::SelfRegistered,
+    }
+}
+
+fn at(secs: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(1_700_000_000 + secs, 0).unwrap()
+}
+
+fn entry(secs: i64, user: u64, action: &str) -> AuditEntry {
+    AuditEntry {
+        at: at(secs),
+        discord_user: user,
+        guild: Some(1),
+        action: action.to_owned(),
+        contract: None,
+        outcome: "ok".into(),
+    }
+}
+
+async fn links_and_the_email_rule(f: Fixture) {
+    let s = &f.store;
+    s.link(account(1, " Kim@Example.com "), false)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.account_by_email("KIM@example.com")
+            .await
+            .unwrap()
+            .map(|a| a.discord_id),
+        Some(1)
+    );
+    assert!(matches!(
+        s.link(account(2, "kim@example.com"), false).await,
+        Err(LinkError::EmailTaken { .. })
+    ));
+    assert!(matches!(
+        s.link(account(1, "other@example.com"), false).await,
+        Err(LinkError::AlreadyLinked { .. })
+    ));
+    // An admin's replace moves the account to the new email and frees the old.
+    s.link(account(1, "new@example.com"), true).await.unwrap();
+    assert!(s
+        .account_by_email("kim@example.com")
+        .await
+        .unwrap()
+        .is_none());
+    s.link(account(2, "kim@example.com"), false).await.unwrap();
+    assert_eq!(s.account_count().await.unwrap(), 2);
+    let page = s.accounts(Some(1), 10).await.unwrap();
+    assert_eq!(page.iter().map(|a| a.discord_id).collect::<Vec<_>>(), [2]);
+    assert!(s.accounts(Some(u64::MAX), 10).await.unwrap().is_empty());
+    f.done().await;
+}
+
+async fn one_email_links_once_under_a_race(f: Fixture) {
+    let store = f.store.clone();
+    let mut tasks = tokio::task::JoinSet::new();
+    for id in 1..=20u64 {
+        let store = store.clone();
+        tasks.spawn(async move { store.link(account(id, "same@example.com"), false).await });
+    }
+    let (mut ok, mut taken) = (0, 0);
+    while let Some(result) = tasks.join_next().await {
+        match result.unwrap() {
+            Ok(_) => ok += 1,
+            Err(LinkError::EmailTaken { .. }) => taken += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!((ok, taken), (1, 19));
+    assert_eq!(store.account_count().await.unwrap(), 1);
+    f.done().await;
+}
+
+async fn unlink_forgets_the_link_and_its_state(f: Fixture) {
+    let s = &f.store;
+    s.link(account(1, "kim@example.com"), false).await.unwrap();
+    s.update_notify_state(1, |_| Some(NotifyState::default()))
+        .await
+        .unwrap();
+    assert!(s.notify_state(1).await.unwrap().is_some());
+    let gone = s.unlink(1).await.unwrap().unwrap();
+    assert_eq!(gone.email, "kim@example.com");
+    assert!(s.account(1).await.unwrap().is_none());
+    assert!(s.notify_state(1).await.unwrap().is_none());
+    assert!(s.unlink(1).await.unwrap().is_none());
+    // The email is free again.
+    s.link(account(2, "kim@example.com"), false).await.unwrap();
+    f.done().await;
+}
+
+async fn audit_order_and_paging(f: Fixture) {
+    let s = &f.store;
+    let entries: Vec<AuditEntry> = (0..30)
+        .map(|i| entry(i, 1 + (i as u64 % 3), &format!("action{i}")))
+        .collect();
+    // Two in the same second keep their insertion order.
+    s.audit_batch(entries.clone()).await.unwrap();
+    s.audit(entry(29, 1, "action29b")).await.unwrap();
+    let newest = s.audit_newest(3, None).await.unwrap();
+    let names: Vec<_> = newest.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(names, ["action29b", "action29", "action28"]);
+    let mine = s.audit_newest(3, Some(2)).await.unwrap();
+    let names: Vec<_> = mine.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(names, ["action28", "action25", "action22"]);
+    // Paging goes through all, oldest first, each once.
+    let (mut all, mut cursor) = (Vec::new(), None);
+    for _ in 0..20 {
+        let (page, next) = s.audit_page(cursor, 7).await.unwrap();
+        all.extend(page.iter().map(|e| e.action.clone()));
+        if page.len() < 7 {
+            break;
+        }
+        cursor = next;
+    }
+    let mut expected: Vec<String> = entries.iter().map(|e| e.action.clone()).collect();
+    expected.push("action29b".into());
+    assert_eq!(all, expected);
+    // Pruning removes the oldest, in batches.
+    assert_eq!(s.prune_audit(at(10), 4).await.unwrap(), 10);
+    assert_eq!(s.audit_page(None, 100).await.unwrap().0.len(), 21);
+    f.done().await;
+}
+
+async fn notification_state_is_compare_and_swap(f: Fixture) {
+    let s = &f.store;
+    assert!(s.notify_state(5).await.unwrap().is_none());
+    // Concurrent updates each apply once: none is lost.
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let s = s.clone();
+        tasks.spawn(async move {
+            s.update_notify_state(5, |old| {
+                let mut state = old.unwrap_or_default();
+                state.generation += 1;
+                Some(state)
+            })
+            .await
+            .unwrap()
+        });
+    }
+    while let Some(r) = tasks.join_next().await {
+        r.unwrap();
+    }
+    let state: NotifyState = s.notify_state(5).await.unwrap().unwrap();
+    assert_eq!(state.generation, 10);
+    s.forget_notify_state(5).await.unwrap();
+    assert!(s.notify_state(5).await.unwrap().is_none());
+    f.done().await;
+}
+
+async fn confirmations_are_taken_once(f: Fixture) {
+    let s = &f.store;
+    let now = at(0);
+    let later = at(15 * 60);
+    s.hold("n1", 7, b"secret payload", later, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.take_held("n1", 8, now).await.unwrap(),
+        None,
+        "someone else"
+    );
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..16 {
+        let s = s.clone();
+        tasks.spawn(async move { s.take_held("n1", 7, at(1)).await.unwrap() });
+    }
+    let mut got = Vec::new();
+    while let Some(r) = tasks.join_next().await {
+        got.extend(r.unwrap());
+    }
+    assert_eq!(
+        got,
+        vec![b"secret payload".to_vec()],
+        "exactly one press acts"
+    );
+    // Expired: gone for everyone, and swept.
+    s.hold("n2", 7, b"x", later, now).await.unwrap();
+    assert_eq!(s.take_held("n2", 7, later).await.unwrap(), None);
+    s.hold("n3", 7, b"x", later, now).await.unwrap();
+    assert_eq!(s.sweep(later, Duration::from_secs(60)).await.unwrap(), 0);
+    f.done().await;
+}
+
+async fn the_command_window_and_replays_are_counted(f: Fixture) {
+    let s = &f.store;
+    let minute = Duration::from_secs(60);
+    for n in 1..=5 {
+        assert_eq!(s.count_command(9, at(n), minute).await.unwrap(), n as u32);
+    }
+    assert_eq!(
+        s.count_command(10, at(5), minute).await.unwrap(),
+        1,
+        "per user"
+    );
+    assert_eq!(
+        s.count_command(9, at(62), minute).await.unwrap(),
+        1,
+        "a new window"
+    );
+    assert!(s.first_seen(42, at(0), at(660)).await.unwrap());
+    assert!(
+        !s.first_seen(42, at(10), at(670)).await.unwrap(),
+        "a replay"
+    );
+    assert!(
+        s.first_seen(42, at(661), at(1321)).await.unwrap(),
+        "remembered long enough only"
+    );
+    f.done().await;
+}
+
+async fn export_and_import_move_between_backends(f: Fixture) {
+    let s = &f.store;
+    for id in 1..=3 {
+        s.link(account(id, &format!("u{id}@example.com")), false)
+            .await
+            .unwrap();
+    }
+    for i in 0..5 {
+        s.audit(entry(i, 1 + i as u64 % 3, &format!("a{i}")))
+            .await
+            .unwrap();
+    }
+    let mut buf = Vec::new();
+    assert_eq!(tasks::export(s, &mut buf).await.unwrap(), (3, 5));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("export.jsonl");
+    std::fs::write(&file, &buf).unwrap();
+    for target in [f.other_kind().await, f.sibling().await] {
+        let t = &target.store;
+        let done = tasks::import(t, &file, false).await.unwrap();
+        assert_eq!((done.accounts, done.audit, done.refused.len()), (3, 5, 0));
+        assert_eq!(
+            t.accounts(None, 10).await.unwrap(),
+            s.accounts(None, 10).await.unwrap()
+        );
+        assert_eq!(
+            t.audit_newest(10, None).await.unwrap(),
+            s.audit_newest(10, None).await.unwrap()
+        );
+        // Twice adds nothing.
+        tasks::import(t, &file, false).await.unwrap();
+        assert_eq!(t.audit_page(None, 100).await.unwrap().0.len(), 5);
+        // And back out, the same lines.
+        let mut again = Vec::new();
+        tasks::export(t, &mut again).await.unwrap();
+        assert_eq!(
+            String::from_utf8(again).unwrap(),
+            String::from_utf8(buf.clone()).unwrap()
+        );
+        target.done().await;
+    }
+    f.done().await;
+}
+
+/// Each test, once per backend.
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {
+        mod sled {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(super::Fixture::sled().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                #[cfg_attr(not(pg_tests), ignore = "needs PostgreSQL: set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test")]
+                async fn $name() {
+                    super::$name(super::Fixture::postgres().await).await;
+                }
+            )*
+        }
+    };
+}
+
+both!(
+    links_and_the_email_rule,
+    one_email_links_once_under_a_race,
+    unlink_forgets_the_link_and_its_state,
+    audit_order_and_paging,
+    notification_state_is_compare_and_swap,
+    confirmations_are_taken_once,
+    the_command_window_and_replays_are_counted,
+    export_and_import_move_between_backends,
+);
+
+/// A role is held by one store at a time, and free again when its holder goes.
+#[tokio::test]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "needs PostgreSQL: set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
+)]
+async fn one_leader_per_role_and_a_takeover() {
+    use comake_bot::store::Role;
+    let schema = Schema::new().await;
+    let (a, b) = (schema.store().await, schema.store().await);
+    let held = a
+        .lead(Role::Watcher)
+        .await
+        .unwrap()
+        .expect("the first asks and gets it");
+    assert!(
+        b.lead(Role::Watcher).await.unwrap().is_none(),
+        "one watcher"
+    );
+    let gateway = b.lead(Role::Gateway).await.unwrap();
+    assert!(gateway.is_some(), "roles are separate");
+    drop(held);
+    let mut taken = None;
+    for _ in 0..50 {
+        if let Some(l) = b.lead(Role::Watcher).await.unwrap() {
+            taken = Some(l);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        taken.is_some(),
+        "the standby takes over once the holder is gone"
+    );
+    schema.drop_now().await;
+}
