@@ -7,6 +7,7 @@ mod commands;
 mod conformance;
 mod gateway;
 mod handlers;
+mod instances;
 mod interactions;
 mod notify;
 mod operations;

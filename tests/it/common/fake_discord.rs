@@ -32,6 +32,9 @@ struct Shared {
     dm_error: Arc<Mutex<Option<u64>>>,
     /// What `GET /applications/@me` says of Public Bot.
     bot_public: Arc<Mutex<bool>>,
+    /// Gateway connections opened, counted as they arrive (even while
+    /// another is being served).
+    gateway_connections: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 pub struct FakeDiscord {
@@ -125,8 +128,18 @@ impl FakeDiscord {
         let ws = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let ws_addr = ws.local_addr().unwrap();
         *shared.ws_url.lock().unwrap() = format!("ws://{ws_addr}");
-        let gateway = tokio::spawn(async move {
+        let (streams_tx, mut streams) = mpsc::unbounded_channel();
+        let connections = shared.gateway_connections.clone();
+        let acceptor = tokio::spawn(async move {
             while let Ok((stream, _)) = ws.accept().await {
+                connections.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                if streams_tx.send(stream).is_err() {
+                    break;
+                }
+            }
+        });
+        let gateway = tokio::spawn(async move {
+            while let Some(stream) = streams.recv().await {
                 let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else {
                     continue;
                 };
@@ -264,7 +277,7 @@ impl FakeDiscord {
             rest_addr,
             shared,
             push,
-            tasks: vec![gateway, server],
+            tasks: vec![acceptor, gateway, server],
         }
     }
 
@@ -290,6 +303,13 @@ impl FakeDiscord {
 
     pub fn set_bot_public(&self, public: bool) {
         *self.shared.bot_public.lock().unwrap() = public;
+    }
+
+    /// How many gateway connections were opened so far.
+    pub fn gateway_connections(&self) -> usize {
+        self.shared
+            .gateway_connections
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     pub fn calls(&self) -> Vec<RestCall> {
