@@ -2,6 +2,7 @@
 
 ## Errors
 error-internal = Something went wrong on our side. If it keeps happening, give your server manager this error id: `{ $id }`
+error-store-down = The bot's storage isn't answering right now. Try again in a minute; if it keeps happening, give your server manager this error id: `{ $id }`
 error-comake-down = Comake isn't answering right now. { $changed ->
     [no] Nothing was changed.
    *[maybe] It may or may not have gone through: check with `/contract show` before trying again.

@@ -137,6 +137,12 @@ async fn interactions(State(ep): State<Endpoint>, headers: HeaderMap, body: Body
             return StatusCode::BAD_REQUEST.into_response();
         }
     };
+    if matches!(interaction, Interaction::Ping(_)) {
+        return Json(reply::pong()).into_response();
+    }
+    let Some(inv) = invocation(&interaction) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
     match ep.app.first_delivery(interaction.id().get()).await {
         Ok(true) => {}
         Ok(false) => {
@@ -145,19 +151,20 @@ async fn interactions(State(ep): State<Endpoint>, headers: HeaderMap, body: Body
             return StatusCode::CONFLICT.into_response();
         }
         Err(e) => {
-            // Without the shared replay set a replay cannot be told apart:
-            // refuse, and Discord shows the person that it failed.
+            // Without the shared replay set a replay cannot be told apart,
+            // so nothing is done; the person is told privately why, with
+            // an id that finds this line.
+            let id = crate::handlers::error_id();
             metrics::counter!(crate::observe::HTTP_REFUSED, "why" => "store").increment(1);
-            tracing::error!(error = %e, "cannot check for a replay: the store is unavailable");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            tracing::error!(error = %e, error_id = %id, "cannot check for a replay: the store is unavailable");
+            let text = ep.app.i18n.t(
+                crate::i18n::Lang::from_locale(&inv.locale),
+                "error-store-down",
+                &crate::args!["id" => id],
+            );
+            return Json(reply::message(&reply::Reply::text(text))).into_response();
         }
     }
-    if matches!(interaction, Interaction::Ping(_)) {
-        return Json(reply::pong()).into_response();
-    }
-    let Some(inv) = invocation(&interaction) else {
-        return StatusCode::BAD_REQUEST.into_response();
-    };
     let (tx, rx) = oneshot::channel();
     let responder = HttpResponder {
         first: Mutex::new(Some(tx)),

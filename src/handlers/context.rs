@@ -107,7 +107,10 @@ impl<'a> Ctx<'a> {
     }
 
     pub(crate) fn store_failure(&self, e: StoreError) -> Failure {
-        self.internal(e)
+        match e {
+            StoreError::Unavailable(_) => self.internal_as("error-store-down", "no", e),
+            e => self.internal(e),
+        }
     }
 
     /// What to tell the person about a Comake error that the handler did not

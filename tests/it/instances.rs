@@ -401,3 +401,54 @@ async fn one_gateway_connection_and_a_standby_takes_over() {
     assert!(body.contains("gateway"), "{body}");
     schema.drop_now().await;
 }
+
+#[tokio::test]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "needs PostgreSQL: set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
+)]
+async fn postgres_down_gives_clear_errors_and_recovers_without_a_restart() {
+    let sim = common::sim().await;
+    let fake = FakeDiscord::start().await;
+    let smtp = SmtpServer::start();
+    let server = crate::common::pg::PrivateServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut vars = common::bot::env(&sim, &fake, dir.path());
+    vars.extend(common::bot::smtp_env(&smtp));
+    vars.push(("DATABASE_URL".into(), server.url()));
+    vars.push((
+        "STATE_KEY".into(),
+        base64::engine::general_purpose::STANDARD.encode([9u8; 32]),
+    ));
+    vars.push(("NOTIFY_INTERVAL_SECS".into(), "0".into()));
+    let mut bot = Bot::start(&vars, dir.path()).await;
+    register(&bot, &fake, &smtp, KIM, "kim@example.com").await;
+    let whoami = || command_payload(&Actor::user(KIM), "comake whoami", &[], None);
+    assert!(answer(&bot, &fake, &whoami())
+        .await
+        .to_string()
+        .contains("Person 111"));
+    assert_eq!(health(&bot).await.0, 200);
+
+    server.down();
+    let down = answer(&bot, &fake, &whoami()).await;
+    let text = down["content"].as_str().unwrap_or_default().to_owned();
+    assert!(text.contains("storage") && text.contains('`'), "{down}");
+    assert_eq!(down["flags"], 64, "privately: {down}");
+    assert_eq!(health(&bot).await.0, 503);
+
+    server.up();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while health(&bot).await.0 != 200 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(health(&bot).await.0, 200, "{}", bot.log());
+    let back = answer(&bot, &fake, &whoami()).await;
+    assert!(back.to_string().contains("Person 111"), "{back}");
+    assert!(
+        bot.child.try_wait().unwrap().is_none(),
+        "the bot restarted or died"
+    );
+    bot.terminate();
+    bot.wait(Duration::from_secs(20)).await;
+}
