@@ -113,6 +113,21 @@ fn config(sim: &ComakeSim, dir: &std::path::Path) -> Config {
     Config::from_lookup(move |k| vars.get(k).cloned()).expect("bench config")
 }
 
+/// A store on a fresh schema of the PostgreSQL at `base`.
+async fn postgres_store(base: &str) -> Store {
+    let (admin, connection) = tokio_postgres::connect(base, tokio_postgres::NoTls).await.expect("TEST_DATABASE_URL");
+    tokio::spawn(connection);
+    let schema = format!("bench_{:016x}", rand::random::<u64>());
+    admin.batch_execute(&format!("CREATE SCHEMA {schema}")).await.expect("schema");
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let options = comake_bot::store::PgOptions {
+        url: secrecy::SecretString::from(format!("{base}{sep}options=-c%20search_path%3D{schema}")),
+        max_connections: 16,
+        state_key: Arc::new(secrecy::SecretVec::new(vec![1u8; 32])),
+    };
+    Store::connect(&options).await.expect("postgres store")
+}
+
 fn account(id: u64, email: &str) -> Account {
     Account {
         discord_id: id,
@@ -608,6 +623,66 @@ fn main() {
             memory["durable_links_per_second_sequential"], memory["durable_links_per_second_concurrent"]
         );
         report.insert("memory_and_store".into(), memory);
+
+        // ----- 7. PostgreSQL next to sled -----
+        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.trim().is_empty()) {
+            None => println!("\n7. PostgreSQL: skipped (set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test)"),
+            Some(base_url) => {
+                let pg = postgres_store(&base_url).await;
+                let sled_store = Store::open(dir.path().join("store-7")).unwrap();
+                let latency = Duration::from_millis(20);
+                let samples = 120;
+                let mut rows = Vec::new();
+                println!("\n7. PostgreSQL next to sled: warm /contract list over the floor ({} ms, 3 round trips), {samples} runs; durable links", latency.as_millis());
+                for (kind, store) in [("sled", sled_store), ("postgres", pg)] {
+                    let app = App::new(config.clone(), Comake::new(config.comake.clone()).unwrap(), store.clone()).unwrap();
+                    store.link(account(kim, "kim@example.com"), false).await.unwrap();
+                    sim.set_latency(latency);
+                    run(&app, cmd(kim, "contract list", &[])).await;
+                    let mut times = Vec::new();
+                    for _ in 0..samples {
+                        let t = Instant::now();
+                        run(&app, cmd(kim, "contract list", &[])).await;
+                        times.push(t.elapsed());
+                    }
+                    sim.set_latency(Duration::ZERO);
+                    times.sort();
+                    let floor = latency * 3;
+                    let (p50, p99) = (percentile(&times, 0.5), percentile(&times, 0.99));
+                    let over = |d: Duration| ((d.as_secs_f64() / floor.as_secs_f64()) * 1000.0).round() / 1000.0;
+                    let n = 200u64;
+                    let t = Instant::now();
+                    for i in 0..n {
+                        store.link(account(7_000_000 + i, &format!("pg-seq{i}@example.com")), false).await.unwrap();
+                    }
+                    let seq = n as f64 / t.elapsed().as_secs_f64();
+                    let t = Instant::now();
+                    let mut tasks = tokio::task::JoinSet::new();
+                    for i in 0..400u64 {
+                        let store = store.clone();
+                        tasks.spawn(async move { store.link(account(8_000_000 + i, &format!("pg-con{i}@example.com")), false).await.map(|_| ()) });
+                    }
+                    while let Some(r) = tasks.join_next().await {
+                        r.unwrap().unwrap();
+                    }
+                    let con = 400.0 / t.elapsed().as_secs_f64();
+                    println!(
+                        "   {kind:<9} list p50 {:>7} ms ({}x floor), p99 {:>7} ms ({}x floor); durable links {:>6}/s one at a time, {:>6}/s 400 at once",
+                        ms(p50), over(p50), ms(p99), over(p99), seq.round(), con.round()
+                    );
+                    rows.push(json!({
+                        "store": kind,
+                        "list_p50_ms": ms(p50),
+                        "list_p99_ms": ms(p99),
+                        "list_p50_over_floor": over(p50),
+                        "list_p99_over_floor": over(p99),
+                        "durable_links_per_second_sequential": seq.round(),
+                        "durable_links_per_second_concurrent": con.round(),
+                    }));
+                }
+                report.insert("postgres_next_to_sled".into(), Value::Array(rows));
+            }
+        }
     });
 
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/commands.json");

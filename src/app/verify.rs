@@ -231,7 +231,7 @@ mod tests {
     }
 
     #[test]
-    fn codes_are_six_digits_and_single_use() {
+    fn codes_have_eight_digits_and_are_single_use() {
         let v = Verifications::default();
         let c = code(&v, 1, "kim@example.com");
         assert_eq!(c.len(), CODE_DIGITS);
