@@ -115,10 +115,15 @@ fn config(sim: &ComakeSim, dir: &std::path::Path) -> Config {
 
 /// A store on a fresh schema of the PostgreSQL at `base`.
 async fn postgres_store(base: &str) -> Store {
-    let (admin, connection) = tokio_postgres::connect(base, tokio_postgres::NoTls).await.expect("TEST_DATABASE_URL");
+    let (admin, connection) = tokio_postgres::connect(base, tokio_postgres::NoTls)
+        .await
+        .expect("TEST_DATABASE_URL");
     tokio::spawn(connection);
     let schema = format!("bench_{:016x}", rand::random::<u64>());
-    admin.batch_execute(&format!("CREATE SCHEMA {schema}")).await.expect("schema");
+    admin
+        .batch_execute(&format!("CREATE SCHEMA {schema}"))
+        .await
+        .expect("schema");
     let sep = if base.contains('?') { '&' } else { '?' };
     let options = comake_bot::store::PgOptions {
         url: secrecy::SecretString::from(format!("{base}{sep}options=-c%20search_path%3D{schema}")),

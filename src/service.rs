@@ -384,7 +384,6 @@ async fn upkeep(app: Arc<App>, stop: impl std::future::Future<Output = ()>) {
                     ("confirmations", held.confirmations),
                     ("token_cells", held.token_cells),
                     ("autocomplete", held.cached_lists + held.cached_details),
-                    ("codes", held.pending_codes + held.code_counts),
                 ] {
                     metrics::gauge!(observe::HELD, "map" => map).set(n as f64);
                 }

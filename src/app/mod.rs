@@ -55,6 +55,25 @@ impl governor::clock::Clock for TokioClock {
     }
 }
 
+/// The key registration codes are hashed under: derived from `STATE_KEY`
+/// when instances share a store (so any of them can check a code), random
+/// per process with sled.
+fn code_key(database: &crate::store::Database) -> [u8; 32] {
+    match database {
+        crate::store::Database::Postgres(options) => {
+            let key = ring::hmac::Key::new(
+                ring::hmac::HMAC_SHA256,
+                secrecy::ExposeSecret::expose_secret(&*options.state_key),
+            );
+            let tag = ring::hmac::sign(&key, b"comake-bot registration codes");
+            let mut out = [0u8; 32];
+            out.copy_from_slice(&tag.as_ref()[..32]);
+            out
+        }
+        crate::store::Database::Sled(_) => rand::random(),
+    }
+}
+
 /// The window `COMMANDS_PER_MINUTE` counts in.
 const COMMAND_WINDOW: Duration = Duration::from_secs(60);
 
@@ -169,8 +188,6 @@ pub struct Held {
     pub token_cells: usize,
     pub cached_lists: usize,
     pub cached_details: usize,
-    pub pending_codes: usize,
-    pub code_counts: usize,
 }
 
 /// Why the shared state could not be built.
@@ -190,6 +207,7 @@ impl App {
             .map(crate::mail::Mailer::new)
             .transpose()?
             .map(Arc::new);
+        let verifications = verify::Verifications::new(store.clone(), &code_key(&config.database));
         Ok(Arc::new(Self {
             config,
             comake,
@@ -197,7 +215,7 @@ impl App {
             confirmations: confirm::Confirmations::new(store.clone()),
             store,
             contracts: cache::ContractCache::default(),
-            verifications: verify::Verifications::default(),
+            verifications,
             mailer,
             transport_up: AtomicBool::new(false),
             roles: Roles::default(),
@@ -213,16 +231,12 @@ impl App {
         self.autocomplete_limiter.retain_recent();
         self.autocomplete_limiter.shrink_to_fit();
         let (cached_lists, cached_details) = self.contracts.sweep();
-        self.verifications.sweep();
-        let (pending_codes, code_counts) = self.verifications.sizes();
         Ok(Held {
             limited_users: self.autocomplete_limiter.len(),
             confirmations: self.store.sweep(now(), COMMAND_WINDOW).await?,
             token_cells: self.comake.sweep(),
             cached_lists,
             cached_details,
-            pending_codes,
-            code_counts,
         })
     }
 
@@ -232,9 +246,9 @@ impl App {
         &self,
         user: u64,
     ) -> Result<bool, crate::store::StoreError> {
-        let n = self
+        let (n, _) = self
             .store
-            .count_command(user, now(), COMMAND_WINDOW)
+            .count(&format!("cmd:{user}"), now(), COMMAND_WINDOW)
             .await?;
         Ok(n <= self.config.commands_per_minute)
     }

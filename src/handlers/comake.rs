@@ -53,7 +53,11 @@ pub(crate) async fn register(ctx: &Ctx<'_>) -> HandlerResult {
     not_linked_yet(ctx).await?;
     let masked = validate::mask_email(&email);
     let phone = phone.map(secrecy::SecretString::from);
-    match app.verifications.start(ctx.inv.user, &email, &name, phone) {
+    match app
+        .verifications
+        .start(ctx.inv.user, &email, &name, phone)
+        .await?
+    {
         Start::UserLimit(wait) => {
             return Err(ctx.refuse(
                 "register-too-many",
@@ -122,7 +126,7 @@ fn code_prompt(ctx: &Ctx<'_>, text: String) -> Reply {
 
 /// The **Enter code** button: open the form, if a code is waiting.
 pub(crate) async fn enter_code(ctx: &Ctx<'_>) -> HandlerResult {
-    if !ctx.app.verifications.waiting(ctx.inv.user) {
+    if !ctx.app.verifications.waiting(ctx.inv.user).await? {
         return Err(ctx.refuse("register-code-none", &[]));
     }
     Ok(Reply {
@@ -145,7 +149,7 @@ pub(crate) async fn submit_code(ctx: &Ctx<'_>) -> HandlerResult {
         return Err(ctx.refuse("error-unknown-command", &[]));
     }
     let typed = ctx.inv.str(CODE_INPUT).unwrap_or_default();
-    let pending = match ctx.app.verifications.check(ctx.inv.user, typed) {
+    let pending = match ctx.app.verifications.check(ctx.inv.user, typed).await? {
         Check::Proven(p) => p,
         Check::Wrong { email, left } => {
             let masked = validate::mask_email(&email);

@@ -19,7 +19,7 @@ struct Held {
 pub(crate) struct Memory {
     held: Arc<Mutex<HashMap<String, Held>>>,
     replays: Mutex<HashMap<u64, DateTime<Utc>>>,
-    windows: Mutex<HashMap<u64, (DateTime<Utc>, u32)>>,
+    windows: Mutex<HashMap<String, (DateTime<Utc>, u32)>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -92,15 +92,26 @@ impl Memory {
         }
     }
 
-    pub(crate) fn count_command(&self, user: u64, now: DateTime<Utc>, window: Duration) -> u32 {
+    pub(crate) fn is_held(&self, nonce: &str, user: u64, now: DateTime<Utc>) -> bool {
+        lock(&self.held)
+            .get(nonce)
+            .is_some_and(|h| h.user == user && h.expires_at > now)
+    }
+
+    pub(crate) fn count(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        window: Duration,
+    ) -> (u32, DateTime<Utc>) {
         let window = chrono::Duration::from_std(window).unwrap_or_default();
         let mut windows = lock(&self.windows);
-        let entry = windows.entry(user).or_insert((now, 0));
+        let entry = windows.entry(key.to_owned()).or_insert((now, 0));
         if entry.0 <= now - window {
             *entry = (now, 0);
         }
         entry.1 = entry.1.saturating_add(1);
-        entry.1
+        (entry.1, entry.0)
     }
 
     #[cfg(test)]

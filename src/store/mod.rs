@@ -333,7 +333,8 @@ impl Store {
 
     // ----- short-lived shared state -----
 
-    /// Hold `payload` for `user` under `nonce` until `expires_at`.
+    /// Hold `payload` for `user` under `nonce` until `expires_at`, in place
+    /// of anything held there before.
     pub async fn hold(
         &self,
         nonce: &str,
@@ -379,17 +380,31 @@ impl Store {
         }
     }
 
-    /// Count one command of `user` in the current fixed `window`; how many
-    /// that window now holds, across every instance.
-    pub async fn count_command(
+    /// Count one more under `key` in its fixed `window` (which starts at
+    /// the first count after the last one ended); how many the window now
+    /// holds across every instance, and when it started.
+    pub async fn count(
         &self,
-        user: u64,
+        key: &str,
         now: DateTime<Utc>,
         window: Duration,
-    ) -> Result<u32, StoreError> {
+    ) -> Result<(u32, DateTime<Utc>), StoreError> {
         match &self.backend {
-            Backend::Sled { memory, .. } => Ok(memory.count_command(user, now, window)),
-            Backend::Postgres(pg) => pg.count_command(user, now, window).await,
+            Backend::Sled { memory, .. } => Ok(memory.count(key, now, window)),
+            Backend::Postgres(pg) => pg.count(key, now, window).await,
+        }
+    }
+
+    /// Whether `user` holds something live under `nonce`.
+    pub async fn is_held(
+        &self,
+        nonce: &str,
+        user: u64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Sled { memory, .. } => Ok(memory.is_held(nonce, user, now)),
+            Backend::Postgres(pg) => pg.is_held(nonce, user, now).await,
         }
     }
 

@@ -691,7 +691,9 @@ impl PgStore {
         self.client()
             .await?
             .execute(
-                "INSERT INTO pending (nonce, discord_user, sealed, expires_at) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO pending (nonce, discord_user, sealed, expires_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (nonce) DO UPDATE SET discord_user = EXCLUDED.discord_user, \
+                 sealed = EXCLUDED.sealed, expires_at = EXCLUDED.expires_at",
                 &[&nonce, &id(user), &sealed, &expires_at],
             )
             .await
@@ -725,6 +727,24 @@ impl PgStore {
             .transpose()
     }
 
+    pub(crate) async fn is_held(
+        &self,
+        nonce: &str,
+        user: u64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT 1 FROM pending WHERE nonce = $1 AND discord_user = $2 AND expires_at > $3",
+                &[&nonce, &id(user), &now],
+            )
+            .await
+            .map_err(db)?
+            .is_some())
+    }
+
     pub(crate) async fn first_seen(
         &self,
         interaction: u64,
@@ -745,30 +765,30 @@ impl PgStore {
         Ok(row.is_some())
     }
 
-    pub(crate) async fn count_command(
+    pub(crate) async fn count(
         &self,
-        user: u64,
+        key: &str,
         now: DateTime<Utc>,
         window: Duration,
-    ) -> Result<u32, StoreError> {
+    ) -> Result<(u32, DateTime<Utc>), StoreError> {
         let stale = now - chrono::Duration::from_std(window).unwrap_or_default();
-        let n: i32 = self
+        let row = self
             .client()
             .await?
             .query_one(
-                "INSERT INTO command_windows (discord_user, window_start, count) VALUES ($1, $2, 1) \
-                 ON CONFLICT (discord_user) DO UPDATE SET \
-                 count = CASE WHEN command_windows.window_start <= $3 THEN 1 \
-                         ELSE command_windows.count + 1 END, \
-                 window_start = CASE WHEN command_windows.window_start <= $3 \
-                         THEN EXCLUDED.window_start ELSE command_windows.window_start END \
-                 RETURNING count",
-                &[&id(user), &now, &stale],
+                "INSERT INTO windows (key, window_start, count) VALUES ($1, $2, 1) \
+                 ON CONFLICT (key) DO UPDATE SET \
+                 count = CASE WHEN windows.window_start <= $3 THEN 1 \
+                         ELSE windows.count + 1 END, \
+                 window_start = CASE WHEN windows.window_start <= $3 \
+                         THEN EXCLUDED.window_start ELSE windows.window_start END \
+                 RETURNING count, window_start",
+                &[&key, &now, &stale],
             )
             .await
-            .map_err(db)?
-            .get(0);
-        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+            .map_err(db)?;
+        let n: i32 = row.get(0);
+        Ok((u32::try_from(n).unwrap_or(u32::MAX), row.get(1)))
     }
 
     /// Delete what has expired; how many confirmations are left.
@@ -788,10 +808,7 @@ impl PgStore {
             .await
             .map_err(db)?;
         client
-            .execute(
-                "DELETE FROM command_windows WHERE window_start <= $1",
-                &[&stale],
-            )
+            .execute("DELETE FROM windows WHERE window_start <= $1", &[&stale])
             .await
             .map_err(db)?;
         let n: i64 = client

@@ -254,17 +254,31 @@ async fn the_command_window_and_replays_are_counted(f: Fixture) {
     let s = &f.store;
     let minute = Duration::from_secs(60);
     for n in 1..=5 {
-        assert_eq!(s.count_command(9, at(n), minute).await.unwrap(), n as u32);
+        assert_eq!(
+            s.count("cmd:9", at(n), minute).await.unwrap(),
+            (n as u32, at(1))
+        );
     }
     assert_eq!(
-        s.count_command(10, at(5), minute).await.unwrap(),
+        s.count("cmd:10", at(5), minute).await.unwrap().0,
         1,
-        "per user"
+        "per key"
     );
     assert_eq!(
-        s.count_command(9, at(62), minute).await.unwrap(),
-        1,
+        s.count("cmd:9", at(62), minute).await.unwrap(),
+        (1, at(62)),
         "a new window"
+    );
+    // What is held can be looked at without taking it, by its owner only.
+    s.hold("look", 9, b"x", at(100), at(0)).await.unwrap();
+    assert!(s.is_held("look", 9, at(1)).await.unwrap());
+    assert!(!s.is_held("look", 8, at(1)).await.unwrap());
+    assert!(!s.is_held("look", 9, at(100)).await.unwrap(), "expired");
+    // Holding again under the same nonce replaces.
+    s.hold("look", 9, b"y", at(200), at(1)).await.unwrap();
+    assert_eq!(
+        s.take_held("look", 9, at(2)).await.unwrap(),
+        Some(b"y".to_vec())
     );
     assert!(s.first_seen(42, at(0), at(660)).await.unwrap());
     assert!(

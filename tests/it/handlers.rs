@@ -1615,8 +1615,6 @@ async fn memory_is_bounded_after_an_hour_of_strangers() {
             token_cells: 0,
             cached_lists: 0,
             cached_details: 0,
-            pending_codes: 0,
-            code_counts: 0,
         }
     );
 }

@@ -195,8 +195,32 @@ async fn links_and_confirmations_cross_instances_and_act_once() {
     )
     .await;
 
-    // A link made through A is seen through B.
-    register(&a, &fake, &smtp, KIM, "kim@example.com").await;
+    // A code asked for through A is entered through B, and the link is
+    // seen through both.
+    let ask = command_payload(
+        &Actor::user(KIM),
+        "comake register",
+        &[
+            ("email", json!("kim@example.com")),
+            ("name", json!("Person 111")),
+        ],
+        None,
+    );
+    let asked = answer(&a, &fake, &ask).await;
+    assert!(asked.to_string().contains("v:enter"), "{asked}");
+    let code = smtp.mails_to("kim@example.com", 1).await[0].code();
+    let (status, _) = post_signed(
+        b.addr,
+        &modal_payload(&Actor::user(KIM), "v:submit", &[("code", &code)]),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let store = schema.store().await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while store.account(KIM).await.unwrap().is_none() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(store.account(KIM).await.unwrap().is_some(), "{}", b.log());
     let whoami = answer(
         &b,
         &fake,
@@ -255,7 +279,6 @@ async fn links_and_confirmations_cross_instances_and_act_once() {
         post_signed(b.addr, &submit_b)
     );
     assert_eq!((x.0, y.0), (200, 200));
-    let store = schema.store().await;
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut linked = Vec::new();
     while Instant::now() < deadline {

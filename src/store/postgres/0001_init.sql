@@ -27,8 +27,9 @@ CREATE TABLE replays (
     interaction_id BIGINT PRIMARY KEY,
     expires_at TIMESTAMPTZ NOT NULL
 );
-CREATE TABLE command_windows (
-    discord_user BIGINT PRIMARY KEY,
+-- Fixed-window counters: commands per person, registration codes per person and per email.
+CREATE TABLE windows (
+    key TEXT PRIMARY KEY,
     window_start TIMESTAMPTZ NOT NULL,
     count INTEGER NOT NULL
 );
