@@ -863,4 +863,58 @@ mod tests {
         let err = with(&[("TRANSPORT", "pigeon")]).unwrap_err();
         assert!(err.to_string().contains("gateway, http"), "{err}");
     }
+
+    #[test]
+    fn postgres_needs_a_state_key_and_tls_off_this_machine() {
+        let key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+        let cfg = with(&[
+            (
+                "DATABASE_URL",
+                "postgres://bot:pw-123@127.0.0.1:5432/comake",
+            ),
+            ("STATE_KEY", key),
+        ])
+        .unwrap();
+        assert!(matches!(cfg.database, Database::Postgres(ref o) if o.max_connections == 10));
+        assert!(
+            !format!("{cfg:?}").contains("pw-123"),
+            "the password in Debug"
+        );
+        match with(&[("DATABASE_URL", "postgres://bot:pw-123@127.0.0.1/comake")]).unwrap_err() {
+            ConfigError::Required { var, why } => {
+                assert_eq!(var, "STATE_KEY");
+                assert!(why.contains("openssl rand -base64 32"), "{why}");
+            }
+            other => panic!("{other:?}"),
+        }
+        for (var, bad) in [
+            ("STATE_KEY", "c2hvcnQ="),
+            ("STATE_KEY", "not base64!"),
+            ("DATABASE_URL", "mysql://bot:pw-123@db/comake"),
+            ("DATABASE_URL", "postgres://bot:pw-123@db.internal/comake"),
+            ("DATABASE_MAX_CONNECTIONS", "0"),
+        ] {
+            let mut vars = vec![
+                ("DATABASE_URL", "postgres://bot:pw-123@localhost/comake"),
+                ("STATE_KEY", key),
+            ];
+            vars.retain(|(k, _)| *k != var);
+            vars.push((var, bad));
+            match with(&vars).unwrap_err() {
+                ConfigError::Invalid { var: v, reason } => {
+                    assert_eq!(v, var, "{bad}");
+                    assert!(!reason.contains("pw-123"), "{reason}");
+                }
+                other => panic!("{var}={bad}: {other:?}"),
+            }
+        }
+        let remote = with(&[
+            (
+                "DATABASE_URL",
+                "postgres://bot:pw-123@db.internal/comake?sslmode=require",
+            ),
+            ("STATE_KEY", key),
+        ]);
+        assert!(remote.is_ok(), "{remote:?}");
+    }
 }
