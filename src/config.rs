@@ -109,8 +109,11 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Commands one person may run a minute.
     pub(crate) commands_per_minute: u32,
-    /// How often each opted-in user's contracts are read; zero: never.
+    /// How often a person with something in motion is read; zero: the
+    /// watcher is off.
     pub(crate) notify_interval: Duration,
+    /// The longest anyone opted in goes unread.
+    pub(crate) notify_max_idle: Duration,
     /// The most Comake requests a second the watcher makes.
     pub(crate) notify_max_rps: u32,
     /// Audit entries older than this many days are pruned daily.
@@ -217,8 +220,10 @@ pub struct Settings {
     #[arg(long, env = "COMMANDS_PER_MINUTE", default_value_t = 20,
           value_parser = positive)]
     commands_per_minute: u32,
-    #[arg(long, env = "NOTIFY_INTERVAL_SECS", default_value_t = 300)]
+    #[arg(long, env = "NOTIFY_INTERVAL_SECS", default_value_t = 60)]
     notify_interval_secs: u64,
+    #[arg(long, env = "NOTIFY_MAX_IDLE_SECS", default_value_t = 3600, value_parser = positive)]
+    notify_max_idle_secs: u32,
     #[arg(long, env = "NOTIFY_MAX_RPS", default_value_t = 5,
           value_parser = positive)]
     notify_max_rps: u32,
@@ -581,6 +586,8 @@ impl Config {
             health_addr: s.health_addr,
             commands_per_minute: s.commands_per_minute,
             notify_interval: Duration::from_secs(s.notify_interval_secs),
+            notify_max_idle: Duration::from_secs(u64::from(s.notify_max_idle_secs))
+                .max(Duration::from_secs(s.notify_interval_secs)),
             notify_max_rps: s.notify_max_rps,
             audit_retention_days: s.audit_retention_days,
             metrics_token: s.metrics_token.map(SecretString::from),

@@ -38,6 +38,9 @@ pub struct App {
     pub transport_up: AtomicBool,
     /// Which one-at-a-time jobs this instance holds, or waits for.
     pub roles: Roles,
+    /// People whose next read was made due at once, for this instance's
+    /// watcher (the store has it too, for a watcher elsewhere).
+    pub(crate) notify_hints: NotifyHints,
     /// Autocomplete's own per-user budget: typing is many requests.
     pub(super) autocomplete_limiter: Limiter,
     in_flight: TaskTracker,
@@ -113,6 +116,36 @@ fn autocomplete_quota() -> governor::Quota {
 
 fn limiter(quota: Quota) -> Limiter {
     RateLimiter::new(quota, DefaultKeyedStateStore::default(), &TokioClock)
+}
+
+/// People to read soon, and the wake-up for the watcher.
+#[derive(Default)]
+pub(crate) struct NotifyHints {
+    users: std::sync::Mutex<Vec<u64>>,
+    wake: tokio::sync::Notify,
+}
+
+impl NotifyHints {
+    /// Ask the watcher to read `user` soon.
+    pub(crate) fn push(&self, user: u64) {
+        let mut users = self.users.lock().unwrap_or_else(|p| p.into_inner());
+        // Bounded: the watcher's refresh finds the rest in the store.
+        if users.len() < 10_000 {
+            users.push(user);
+        }
+        drop(users);
+        self.wake.notify_one();
+    }
+
+    /// The hinted users, taken.
+    pub(crate) fn take(&self) -> Vec<u64> {
+        std::mem::take(&mut *self.users.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Resolves at the next hint.
+    pub(crate) async fn woken(&self) {
+        self.wake.notified().await;
+    }
 }
 
 /// The one-at-a-time jobs (see [`crate::store::Role`]) this instance holds,
@@ -219,6 +252,7 @@ impl App {
             mailer,
             transport_up: AtomicBool::new(false),
             roles: Roles::default(),
+            notify_hints: NotifyHints::default(),
             autocomplete_limiter: limiter(autocomplete_quota()),
             in_flight: TaskTracker::new(),
         }))

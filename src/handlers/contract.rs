@@ -805,6 +805,11 @@ async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerResult {
             match user.request_sign(&id).await {
                 Ok(_) => {
                     ctx.audit("contract.request_sign", Some(id.as_str()), "ok");
+                    // A linked signee now has a request waiting: their box
+                    // is read next, not at their idle pace.
+                    for signee in &shown {
+                        crate::notify::hint_email(ctx.app, &signee.email).await;
+                    }
                     Ok(Reply::text(ctx.t("request-sent", &args!["name" => name])))
                 }
                 Err(e) => Err(acted(ctx, "contract.request_sign", &id, e)),

@@ -1,11 +1,16 @@
 //! Notifications: a background watcher reads each opted-in user's contract box now and then and DMs them when their contracts move.
 //!
-//! Comake documents no webhook, so the watcher polls: every user once per
-//! `NOTIFY_INTERVAL_SECS`, spread over the interval, a few at a time, and
-//! never more than `NOTIFY_MAX_RPS` Comake requests a second in all. What it
-//! saw is kept in the store: a user's first read is a silent baseline, and
-//! after a restart nothing is announced twice or lost. A DM never holds a
-//! token or a link that holds one.
+//! Comake documents no webhook, so the watcher polls, on an adaptive
+//! schedule ([`schedule`]): a person with something in motion every
+//! `NOTIFY_INTERVAL_SECS`, at once after one of their commands or a
+//! signature request to their email, everyone else less and less often up
+//! to `NOTIFY_MAX_IDLE_SECS`; never more than `NOTIFY_MAX_RPS` Comake
+//! requests a second in all. What it saw, and when to read next, is kept in
+//! the store: a user's first read is a silent baseline, and after a restart
+//! nothing is announced twice or lost. A DM never holds a token or a link
+//! that holds one.
+
+pub mod schedule;
 
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
@@ -37,8 +42,11 @@ use crate::store::{Account, NotifyState, SeenContract, SeenSignee, StoreError};
 const CONCURRENCY: usize = 8;
 /// Contracts read per user (the newest; Comake's largest page).
 const LIST_LIMIT: u32 = 100;
-/// Accounts read from the store at a time when a cycle starts.
+/// Accounts read from the store at a time when the schedule is refreshed.
 const ACCOUNT_PAGE: usize = 500;
+/// How often the watcher reloads everyone's schedule from the store (for
+/// hints written by other instances, people linked or turned on meanwhile).
+const REFRESH: Duration = Duration::from_secs(30);
 /// Discord's "Cannot send messages to this user".
 pub(crate) const CANNOT_DM: isize = 50007;
 
@@ -355,76 +363,83 @@ impl Watcher {
         })
     }
 
-    /// Run cycles every `NOTIFY_INTERVAL_SECS` until `shutdown`.
+    fn policy(&self) -> schedule::Policy {
+        schedule::Policy {
+            active: self.app.config.notify_interval,
+            max_idle: self.app.config.notify_max_idle,
+        }
+    }
+
+    /// Read whoever is due, then wait for the next one due, a hint or the
+    /// next refresh, until `shutdown`.
     pub(crate) async fn run(self: Arc<Self>, shutdown: impl std::future::Future<Output = ()>) {
-        let interval = self.app.config.notify_interval;
-        if interval.is_zero() {
+        if self.app.config.notify_interval.is_zero() {
             return;
         }
         tracing::info!(
-            interval_secs = interval.as_secs(),
+            interval_secs = self.app.config.notify_interval.as_secs(),
+            max_idle_secs = self.app.config.notify_max_idle.as_secs(),
             max_rps = self.app.config.notify_max_rps,
             "notification watcher started"
         );
         tokio::pin!(shutdown);
+        let mut schedule = Schedule::default();
         loop {
-            let started = Instant::now();
-            tokio::select! {
-                stats = self.clone().cycle(interval) => {
-                    tracing::info!(users = stats.users, reads = stats.reads, dms = stats.dms, failures = stats.failures, "notification cycle done");
-                }
+            let stats = tokio::select! {
+                stats = self.read_due(&mut schedule) => stats,
                 () = &mut shutdown => return,
+            };
+            if stats.reads + stats.failures > 0 {
+                tracing::info!(
+                    users = stats.users,
+                    reads = stats.reads,
+                    dms = stats.dms,
+                    failures = stats.failures,
+                    "notification reads done"
+                );
             }
-            let next = started + interval;
+            let now = crate::app::now();
+            let until = schedule
+                .next_due()
+                .map_or(REFRESH, |due| (due - now).to_std().unwrap_or_default())
+                .min(schedule.until_refresh(now))
+                .max(Duration::from_millis(50));
             tokio::select! {
-                () = tokio::time::sleep_until(next.into()) => {}
+                () = tokio::time::sleep(until) => {}
+                () = self.app.notify_hints.woken() => {}
                 () = &mut shutdown => return,
             }
         }
     }
 
-    /// Read every opted-in, reachable user once, spread over `spread`.
-    pub async fn cycle(self: Arc<Self>, spread: Duration) -> CycleStats {
+    /// Read every opted-in, reachable person whose read is due now (after
+    /// reloading the schedule from the store when it is time, and taking
+    /// hints), paced; each read sets the person's next one.
+    pub async fn read_due(self: &Arc<Self>, schedule: &mut Schedule) -> CycleStats {
         let started = Instant::now();
-        let mut users = Vec::new();
-        let mut after = None;
-        'pages: loop {
-            let page = match self.app.store.accounts(after, ACCOUNT_PAGE).await {
-                Ok(page) => page,
-                Err(e) => {
-                    tracing::error!(error = %e, "notifications: cannot list accounts");
-                    break;
-                }
-            };
-            for account in &page {
-                let state = match self.app.store.notify_state(account.discord_id).await {
-                    Ok(state) => state.unwrap_or_default(),
-                    Err(e) => {
-                        tracing::error!(error = %e, "notifications: cannot read the state");
-                        break 'pages;
-                    }
-                };
-                if state.enabled && !state.unreachable {
-                    users.push(account.clone());
-                }
-            }
-            match page.last() {
-                Some(last) if page.len() == ACCOUNT_PAGE => after = Some(last.discord_id),
-                _ => break,
+        let now = crate::app::now();
+        if schedule.until_refresh(now).is_zero() {
+            if let Err(e) = schedule.refresh(&self.app, now).await {
+                tracing::error!(error = %e, "notifications: cannot load the schedule");
             }
         }
+        for user in self.app.notify_hints.take() {
+            if let Err(e) = schedule.reload(&self.app, user).await {
+                tracing::warn!(error = %e, "notifications: cannot load a hinted person");
+            }
+        }
+        let users = schedule.take_due(now);
         let n = users.len();
         let mut tasks = tokio::task::JoinSet::new();
-        for (i, account) in users.into_iter().enumerate() {
-            let at = started + spread.mul_f64(i as f64 / n.max(1) as f64);
-            tokio::time::sleep_until(at.into()).await;
+        for account in users {
             let Ok(permit) = self.slots.clone().acquire_owned().await else {
                 break;
             };
             let watcher = self.clone();
             tasks.spawn(async move {
                 let _permit = permit;
-                watcher.read_user(&account).await
+                let result = watcher.read_user(&account).await;
+                (account, result)
             });
         }
         let mut stats = CycleStats {
@@ -433,13 +448,17 @@ impl Watcher {
         };
         while let Some(result) = tasks.join_next().await {
             match result {
-                Ok(Ok(dms)) => {
+                Ok((account, Ok(dms))) => {
                     stats.reads += 1;
                     stats.dms += dms;
+                    if let Err(e) = schedule.reload(&self.app, account.discord_id).await {
+                        tracing::warn!(error = %e, "notifications: cannot load a schedule");
+                    }
                 }
-                Ok(Err(e)) => {
+                Ok((account, Err(e))) => {
                     stats.failures += 1;
-                    tracing::warn!(error = %e, "notifications: a read failed; it is retried next cycle");
+                    schedule.put(account, self.policy().after_failure(crate::app::now()));
+                    tracing::warn!(error = %e, "notifications: a read failed; it is retried later");
                 }
                 Err(e) => {
                     stats.failures += 1;
@@ -456,6 +475,7 @@ impl Watcher {
     /// seen. Returns the number of DMs sent.
     pub async fn read_user(&self, account: &Account) -> Result<usize, NotifyError> {
         let store = &self.app.store;
+        let read_started = crate::app::now();
         let before = store.notify_state(account.discord_id).await?;
         let existed = before.is_some();
         let state: NotifyState = before.unwrap_or_default();
@@ -464,6 +484,8 @@ impl Watcher {
         }
         let user = self.comake.user(&account.email);
         let list = user.list_contracts(BoxTab::All, 1, LIST_LIMIT).await?;
+        let in_motion = list.contracts.iter().any(|c| schedule::moving(c.status));
+        let policy = self.policy();
         let mut seen_now = BTreeMap::new();
         let mut events = Vec::new();
         for summary in &list.contracts {
@@ -556,6 +578,18 @@ impl Watcher {
                 now.baseline = true;
                 now.contracts = seen_now.clone();
                 now.unreachable |= unreachable;
+                // A hint that arrived during the read (a time between its
+                // start and now) stands: something may have moved since.
+                let written_at = crate::app::now();
+                let (next, gap) =
+                    policy.after_read(written_at, in_motion, Duration::from_secs(now.gap_secs));
+                let hinted = now
+                    .next_read
+                    .is_some_and(|t| t >= read_started && t <= written_at);
+                if !hinted {
+                    now.next_read = Some(next);
+                }
+                now.gap_secs = gap.as_secs();
                 Some(now)
             })
             .await?;
@@ -608,16 +642,17 @@ impl Watcher {
     }
 }
 
-/// A user ran a command: remember their language for DMs and make them
-/// reachable again. Writes only when something changed.
+/// A user ran a command: remember their language for DMs, make them
+/// reachable again, and read their box at once (what they did may have
+/// started something). Writes only when something changed.
 pub(crate) async fn touch(app: &App, user: u64, locale: &str) {
     let Ok(state) = app.store.notify_state(user).await else {
         return;
     };
-    if state
-        .as_ref()
-        .is_some_and(|s| s.locale == locale && !s.unreachable)
-    {
+    let now = crate::app::now();
+    if state.as_ref().is_some_and(|s| {
+        s.locale == locale && !s.unreachable && s.next_read.is_some_and(|t| t <= now)
+    }) {
         return;
     }
     // No state yet: the first read creates it; keep the locale anyway, for
@@ -627,6 +662,7 @@ pub(crate) async fn touch(app: &App, user: u64, locale: &str) {
     }
     let locale = locale.to_owned();
     let existed = state.is_some();
+    let due = now;
     let updated = app
         .store
         .update_notify_state(user, move |now| {
@@ -638,11 +674,125 @@ pub(crate) async fn touch(app: &App, user: u64, locale: &str) {
             };
             now.locale.clone_from(&locale);
             now.unreachable = false;
+            now.next_read = Some(now.next_read.map_or(due, |t| t.min(due)));
             Some(now)
         })
         .await;
-    if let Err(e) = updated {
-        tracing::warn!(error = %e, "could not update the notification state");
+    match updated {
+        Ok(_) => app.notify_hints.push(user),
+        Err(e) => tracing::warn!(error = %e, "could not update the notification state"),
+    }
+}
+
+/// A signature request went to `email`: if a linked person has it, read
+/// their box at once (the request is now waiting on them).
+pub(crate) async fn hint_email(app: &App, email: &str) {
+    let Ok(Some(account)) = app.store.account_by_email(email).await else {
+        return;
+    };
+    let due = crate::app::now();
+    let updated = app
+        .store
+        .update_notify_state(account.discord_id, move |state| {
+            let mut state = state?;
+            if state.next_read.is_some_and(|t| t <= due) {
+                return None;
+            }
+            state.next_read = Some(due);
+            Some(state)
+        })
+        .await;
+    match updated {
+        Ok(_) => app.notify_hints.push(account.discord_id),
+        Err(e) => tracing::warn!(error = %e, "could not hint the watcher"),
+    }
+}
+
+/// The watcher's view of who is read when: everyone opted in and
+/// reachable, by when their read is due. Reloaded from the store every
+/// [`REFRESH`]; changed by each read and each hint.
+#[derive(Default)]
+pub struct Schedule {
+    due: std::collections::HashMap<u64, (chrono::DateTime<chrono::Utc>, Account)>,
+    refreshed: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Schedule {
+    fn until_refresh(&self, now: chrono::DateTime<chrono::Utc>) -> Duration {
+        self.refreshed.map_or(Duration::ZERO, |at| {
+            REFRESH.saturating_sub((now - at).to_std().unwrap_or_default())
+        })
+    }
+
+    fn next_due(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.due.values().map(|(t, _)| *t).min()
+    }
+
+    fn put(&mut self, account: Account, due: chrono::DateTime<chrono::Utc>) {
+        self.due.insert(account.discord_id, (due, account));
+    }
+
+    /// Everyone due by `now`, earliest first, taken out until read.
+    fn take_due(&mut self, now: chrono::DateTime<chrono::Utc>) -> Vec<Account> {
+        let mut ready: Vec<(chrono::DateTime<chrono::Utc>, u64)> = self
+            .due
+            .iter()
+            .filter(|(_, (t, _))| *t <= now)
+            .map(|(id, (t, _))| (*t, *id))
+            .collect();
+        ready.sort();
+        ready
+            .into_iter()
+            .filter_map(|(_, id)| self.due.remove(&id).map(|(_, a)| a))
+            .collect()
+    }
+
+    /// Load one person's entry from the store (gone when unlinked, off or
+    /// unreachable).
+    async fn reload(&mut self, app: &App, user: u64) -> Result<(), StoreError> {
+        let account = app.store.account(user).await?;
+        let state = app.store.notify_state(user).await?.unwrap_or_default();
+        match account {
+            Some(account) if state.enabled && !state.unreachable => {
+                let due = state.next_read.unwrap_or_else(crate::app::now);
+                self.put(account, due);
+            }
+            _ => {
+                self.due.remove(&user);
+            }
+        }
+        Ok(())
+    }
+
+    /// Load everyone's entry from the store.
+    async fn refresh(
+        &mut self,
+        app: &App,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        let mut fresh = std::collections::HashMap::new();
+        let mut after = None;
+        loop {
+            let page = app.store.accounts(after, ACCOUNT_PAGE).await?;
+            for account in &page {
+                let state = app
+                    .store
+                    .notify_state(account.discord_id)
+                    .await?
+                    .unwrap_or_default();
+                if state.enabled && !state.unreachable {
+                    let due = state.next_read.unwrap_or(now);
+                    fresh.insert(account.discord_id, (due, account.clone()));
+                }
+            }
+            match page.last() {
+                Some(last) if page.len() == ACCOUNT_PAGE => after = Some(last.discord_id),
+                _ => break,
+            }
+        }
+        self.due = fresh;
+        self.refreshed = Some(now);
+        Ok(())
     }
 }
 

@@ -23,6 +23,12 @@ pub struct NotifyState {
     /// that started before does not write over the new setting.
     #[serde(default)]
     pub generation: u64,
+    /// When the watcher reads this person next (`None`: at once).
+    #[serde(default)]
+    pub next_read: Option<DateTime<Utc>>,
+    /// The last wait between reads, in seconds, for the back-off.
+    #[serde(default)]
+    pub(crate) gap_secs: u64,
 }
 
 impl NotifyState {
@@ -45,6 +51,8 @@ impl Default for NotifyState {
             locale: String::new(),
             contracts: BTreeMap::new(),
             generation: 0,
+            next_read: None,
+            gap_secs: 0,
         }
     }
 }

@@ -9,6 +9,7 @@ use comake_bot::app::App;
 use comake_bot::comake::wire::{ContractId, ContractStatus, Endpoint};
 use comake_bot::comake::Comake;
 use comake_bot::discord;
+use comake_bot::notify::Schedule;
 use comake_bot::notify::Watcher;
 use comake_bot::store::Account;
 use comake_sim::SigneeAction;
@@ -219,7 +220,7 @@ async fn opted_out_users_hear_nothing_and_opting_in_starts_afresh() {
     assert!(a.text().contains("off"), "{}", a.text());
     s.h.sim.clear_log();
     s.h.sim.signee_acts(&nda, 0, SigneeAction::Sign).unwrap();
-    assert_eq!(w.clone().cycle(Duration::ZERO).await.users, 0);
+    assert_eq!(w.read_due(&mut Schedule::default()).await.users, 0);
     assert_eq!(w.read_user(&kim).await.unwrap(), 0);
     assert!(s.dms(KIM).is_empty());
     assert!(
@@ -434,14 +435,14 @@ async fn closed_dms_stop_notifications_until_the_user_comes_back() {
     };
     assert_eq!(attempts(), 1);
     s.h.sim.signee_acts(&nda, 0, SigneeAction::Sign).unwrap();
-    let stats = w.clone().cycle(Duration::ZERO).await;
+    let stats = w.read_due(&mut Schedule::default()).await;
     assert_eq!(stats.users, 0, "an unreachable user is not read");
     assert_eq!(attempts(), 1, "no further DM attempts");
     // They use a command: reachable again.
     s.fake.fail_dms_with(None);
     s.h.command(&Actor::user(KIM), "comake whoami", &[]).await;
     s.h.sim.signee_acts(&nda, 1, SigneeAction::Sign).unwrap();
-    assert_eq!(w.clone().cycle(Duration::ZERO).await.dms, 1);
+    assert_eq!(w.read_due(&mut Schedule::default()).await.dms, 1);
     assert_eq!(s.dms(KIM).len(), 1);
 }
 
@@ -478,7 +479,7 @@ async fn a_thousand_users_never_burst_past_the_cap() {
             .unwrap();
     }
     s.h.sim.clear_log();
-    let stats = s.watcher().cycle(Duration::ZERO).await;
+    let stats = s.watcher().read_due(&mut Schedule::default()).await;
     assert_eq!((stats.users, stats.reads, stats.failures), (1000, 1000, 0));
     let log = s.h.sim.requests();
     let count = |ep: Endpoint| log.iter().filter(|r| r.endpoint == Some(ep.name())).count();
@@ -499,4 +500,117 @@ async fn a_thousand_users_never_burst_past_the_cap() {
         worst >= 25,
         "the cap is not used ({worst}/s): the cycle is needlessly slow"
     );
+}
+
+// ----- the adaptive schedule -----
+
+/// Seconds from now to `user`'s next read (negative: due already).
+async fn next_read_in(s: &Setup, user: u64) -> i64 {
+    let state = s.h.app.store.notify_state(user).await.unwrap().unwrap();
+    (state.next_read.expect("a next read") - chrono::Utc::now()).num_seconds()
+}
+
+#[tokio::test]
+async fn people_in_motion_are_read_every_interval_and_the_rest_back_off() {
+    let s = setup(&[
+        ("NOTIFY_INTERVAL_SECS", "60"),
+        ("NOTIFY_MAX_IDLE_SECS", "600"),
+    ])
+    .await;
+    s.h.linked(KIM, "kim@example.com").await;
+    let w = s.watcher();
+    let kim = s.account(KIM).await;
+    // Nothing in motion: the wait doubles, up to NOTIFY_MAX_IDLE_SECS.
+    let mut waits = Vec::new();
+    for _ in 0..6 {
+        w.read_user(&kim).await.unwrap();
+        waits.push(next_read_in(&s, KIM).await);
+    }
+    let near = |got: i64, want: i64| (want - 3..=want).contains(&got);
+    for (got, want) in waits.iter().zip([60, 120, 240, 480, 600, 600]) {
+        assert!(near(*got, want), "waits {waits:?}");
+    }
+    // A contract out for signature: every minute again.
+    s.sent_contract("NDA").await;
+    w.read_user(&kim).await.unwrap();
+    let wait = next_read_in(&s, KIM).await;
+    assert!(near(wait, 60), "{wait}");
+}
+
+#[tokio::test]
+async fn a_command_or_a_request_to_a_linked_email_makes_the_read_due_now() {
+    let s = setup(&[("NOTIFY_INTERVAL_SECS", "60")]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    s.h.linked(LEE, "lee@example.com").await;
+    let w = s.watcher();
+    let mut schedule = Schedule::default();
+    // Both read once: nobody is due for a while.
+    assert_eq!(w.read_due(&mut schedule).await.reads, 2);
+    assert_eq!(
+        w.read_due(&mut schedule).await.users,
+        0,
+        "read again at once"
+    );
+    assert!(next_read_in(&s, LEE).await > 30);
+    // Kim runs a command: Kim's read is due now, Lee's is not.
+    s.h.command(&Actor::user(KIM), "comake whoami", &[]).await;
+    assert!(next_read_in(&s, KIM).await <= 0);
+    assert!(next_read_in(&s, LEE).await > 30);
+    let stats = w.read_due(&mut schedule).await;
+    assert_eq!((stats.users, stats.reads), (1, 1));
+    // Kim asks Lee (a linked person) to sign: Lee is read next.
+    let id =
+        s.h.sim
+            .seed_contract(
+                "kim@example.com",
+                "NDA",
+                &["갑", "을"],
+                ContractStatus::Saved,
+            )
+            .unwrap();
+    let kim_client = s.h.app.comake.user("kim@example.com");
+    kim_client
+        .set_signees(
+            &id,
+            vec![
+                common::plain_signee(0, "Kim", "kim@example.com"),
+                common::plain_signee(1, "Lee", "lee@example.com"),
+            ],
+        )
+        .await
+        .unwrap();
+    let a =
+        s.h.command(
+            &Actor::user(KIM),
+            "contract request-sign",
+            &[("contract", json!(id.as_str()))],
+        )
+        .await;
+    s.h.press(&Actor::user(KIM), &a.button("c:ok:")).await;
+    assert!(next_read_in(&s, LEE).await <= 0, "Lee is not read next");
+    let stats = w.read_due(&mut schedule).await;
+    assert_eq!(stats.reads, 2, "Kim (a command) and Lee (a request)");
+    assert_eq!(s.dms(LEE).len(), 1, "Lee hears the request is waiting");
+}
+
+#[tokio::test]
+async fn the_schedule_survives_a_restart() {
+    let s = setup(&[("NOTIFY_INTERVAL_SECS", "60")]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    let w = s.watcher();
+    assert_eq!(w.read_due(&mut Schedule::default()).await.reads, 1);
+    // Restarted: a new app and watcher on the same store find Kim not due
+    // yet, while someone never read is read at once.
+    s.h.linked(LEE, "lee@example.com").await;
+    let fresh = App::new(
+        s.h.app.config.clone(),
+        Comake::new(s.h.app.config.comake.clone()).unwrap(),
+        s.h.app.store.clone(),
+    )
+    .unwrap();
+    let stats = s
+        .watcher_for(fresh)
+        .read_due(&mut Schedule::default())
+        .await;
+    assert_eq!((stats.users, stats.reads), (1, 1), "only Lee");
 }
