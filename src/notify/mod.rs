@@ -484,7 +484,11 @@ impl Watcher {
         }
         let user = self.comake.user(&account.email);
         let list = user.list_contracts(BoxTab::All, 1, LIST_LIMIT).await?;
-        let in_motion = list.contracts.iter().any(|c| schedule::moving(c.status));
+        let motion = schedule::Motion::of(
+            list.contracts
+                .iter()
+                .map(|c| (c.role == Role::Sender, c.status)),
+        );
         let policy = self.policy();
         let mut seen_now = BTreeMap::new();
         let mut events = Vec::new();
@@ -582,7 +586,7 @@ impl Watcher {
                 // start and now) stands: something may have moved since.
                 let written_at = crate::app::now();
                 let (next, gap) =
-                    policy.after_read(written_at, in_motion, Duration::from_secs(now.gap_secs));
+                    policy.after_read(written_at, motion, Duration::from_secs(now.gap_secs));
                 let hinted = now
                     .next_read
                     .is_some_and(|t| t >= read_started && t <= written_at);

@@ -24,27 +24,69 @@ pub fn moving(status: ContractStatus) -> bool {
     matches!(status, ContractStatus::Signing | ContractStatus::Approving)
 }
 
+/// What a person's box has in motion, which sets how soon it is read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Motion {
+    /// Nothing: the wait doubles up to `max_idle`.
+    Quiet,
+    /// A contract out for signature or approval waits on them: what moves
+    /// it next is mostly their own act, so every [`WAITING_STEPS`] × `active`.
+    Waiting,
+    /// A contract they sent is out for signature or approval: others act on
+    /// it at any moment, so every `active`.
+    Sent,
+}
+
+/// A box with a contract waiting on its owner is read every this many
+/// `active` intervals.
+pub const WAITING_STEPS: u32 = 5;
+
+/// The longest quiet wait that still finds the clientToken of the read
+/// before usable: a token lives an hour and is refreshed a minute before
+/// its end, so a wait a minute shorter than that reuses it, and every
+/// second quiet read needs no login (1.5 requests a read instead of 2).
+pub const TOKEN_REUSE: Duration = Duration::from_secs(
+    crate::comake::token::DEFAULT_LIFETIME.as_secs()
+        - 2 * crate::comake::token::REFRESH_MARGIN.as_secs(),
+);
+
+impl Motion {
+    /// From the contracts' roles and states (`sent`: the person sent it).
+    pub fn of(contracts: impl IntoIterator<Item = (bool, ContractStatus)>) -> Motion {
+        contracts
+            .into_iter()
+            .filter(|(_, status)| moving(*status))
+            .map(|(sent, _)| if sent { Motion::Sent } else { Motion::Waiting })
+            .max()
+            .unwrap_or(Motion::Quiet)
+    }
+}
+
 fn chrono(d: Duration) -> chrono::Duration {
     chrono::Duration::from_std(d).unwrap_or_default()
 }
 
 impl Policy {
-    /// After a read at `now` that found something in motion (or not), with
-    /// `gap` the last wait: when to read next, and the wait to remember.
-    /// In motion: every `active`. Otherwise the wait doubles from `active`
-    /// up to `max_idle`.
+    /// After a read at `now` that found `motion`, with `gap` the last wait:
+    /// when to read next, and the wait to remember. A sent contract in
+    /// motion: every `active`; one waiting on them: every
+    /// [`WAITING_STEPS`] × `active`; otherwise the wait doubles from
+    /// `active` up to `max_idle` or [`TOKEN_REUSE`], whichever is shorter.
+    /// Never more than `max_idle`.
     pub fn after_read(
         &self,
         now: DateTime<Utc>,
-        in_motion: bool,
+        motion: Motion,
         gap: Duration,
     ) -> (DateTime<Utc>, Duration) {
         let active = self.active.max(Duration::from_secs(1));
         let max_idle = self.max_idle.max(active);
-        let next_gap = if in_motion {
-            active
-        } else {
-            (gap.saturating_mul(2)).clamp(active, max_idle)
+        let next_gap = match motion {
+            Motion::Sent => active,
+            Motion::Waiting => active.saturating_mul(WAITING_STEPS).min(max_idle),
+            Motion::Quiet => {
+                (gap.saturating_mul(2)).clamp(active, max_idle.min(TOKEN_REUSE.max(active)))
+            }
         };
         (now + chrono(next_gap), next_gap)
     }
@@ -72,19 +114,37 @@ mod tests {
         let mut gap = Duration::ZERO;
         let mut gaps = Vec::new();
         for _ in 0..9 {
-            let (next, g) = policy().after_read(now, false, gap);
+            let (next, g) = policy().after_read(now, Motion::Quiet, gap);
             assert_eq!(next - now, chrono(g));
             gaps.push(g.as_secs());
             gap = g;
         }
-        assert_eq!(gaps, [60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]);
-        // Something moves: back to every minute at once.
-        assert_eq!(policy().after_read(now, true, gap).1.as_secs(), 60);
+        assert_eq!(gaps, [60, 120, 240, 480, 960, 1920, 3480, 3480, 3480]);
+        // Something moves: back to every minute at once, or every five
+        // while it waits on them.
+        assert_eq!(policy().after_read(now, Motion::Sent, gap).1.as_secs(), 60);
+        assert_eq!(
+            policy().after_read(now, Motion::Waiting, gap).1.as_secs(),
+            300
+        );
     }
 
     #[test]
     fn only_signing_and_approval_are_in_motion() {
         assert!(moving(ContractStatus::Signing) && moving(ContractStatus::Approving));
         assert!(!moving(ContractStatus::Completed) && !moving(ContractStatus::Saved));
+        use ContractStatus::*;
+        assert_eq!(
+            Motion::of([(true, Completed), (false, Saved)]),
+            Motion::Quiet
+        );
+        assert_eq!(
+            Motion::of([(false, Signing), (true, Completed)]),
+            Motion::Waiting
+        );
+        assert_eq!(
+            Motion::of([(false, Signing), (true, Approving)]),
+            Motion::Sent
+        );
     }
 }
