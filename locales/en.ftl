@@ -126,7 +126,8 @@ button-never-mind = Never mind
 
 ## Actions
 rename-done = Renamed to **{ $name }**. Only you see this name; the other parties keep theirs.
-delete-confirm = Move **{ $name }** to your Comake trash? You can restore it on the Comake website.
+delete-confirm = Delete **{ $name }**? This can't be undone from Discord.
+delete-confirm-trash = Move **{ $name }** to your Comake trash? You can restore it on the Comake website.
 delete-done = **{ $name }** is now in your Comake trash.
 cancel-confirm = Withdraw the signature requests for **{ $name }**? The signees will no longer be able to sign it.
 cancel-done = The signature requests for **{ $name }** were withdrawn.
@@ -135,7 +136,7 @@ confirm-dismissed = OK, nothing was changed.
 not-owner = Only the sender of **{ $name }** can do that.
 wrong-state = **{ $name }** is now “{ $state }”, so that isn’t possible. { $hint }
 signee-done = **{ $party }** of **{ $name }** will be signed by { $signee } ({ $email }).
-signee-password-elsewhere = Another party's signee has a password that only the Comake website knows; setting signees from Discord would remove it. Use `/contract edit` to set signees on the website instead.
+signee-password-elsewhere = Another party's signee has a password that only the Comake website knows; setting signees from Discord would remove it. Set them on the Comake website instead: open the contract there and choose **Request signatures**, the dialog where signees and their passwords are set.
 signee-unknown-party = **{ $name }** has no such party. Pick one from the list.
 request-missing = These parties have no signee yet: { $parties }. Set them with `/contract signee`, or give a name and email here when exactly one is missing.
 request-inline-needs-one = You gave a signee here, but { $count } parties still lack one. Set them one by one with `/contract signee`.

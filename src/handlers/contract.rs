@@ -402,7 +402,14 @@ async fn ask_delete(ctx: &Ctx<'_>, c: &Contract) -> HandlerResult {
         .await?;
     Ok(confirm_dialog(
         ctx,
-        ctx.t("delete-confirm", &args!["name" => name_of(c)]),
+        ctx.t(
+            if crate::comake::wire::DELETE_MOVES_TO_TRASH {
+                "delete-confirm-trash"
+            } else {
+                "delete-confirm"
+            },
+            &args!["name" => name_of(c)],
+        ),
         &nonce,
         "button-confirm",
     ))

@@ -767,13 +767,53 @@ async fn rename_checks_the_name_and_renames() {
 }
 
 #[tokio::test]
+async fn a_password_set_on_the_website_points_to_its_request_dialog() {
+    let h = Harness::new().await;
+    let (id, kim) = kim_with(&h, "NDA", &["갑", "을"]).await;
+    let mut with_password = common::plain_signee(0, "Kim", "kim@example.com");
+    with_password.password = Some(secrecy::SecretString::from("pw-on-the-web".to_owned()));
+    h.sim
+        .set_signees("kim@example.com", &id, vec![with_password])
+        .unwrap();
+    for locale in ["en-US", "ko"] {
+        let a = h
+            .command(
+                &Actor {
+                    locale,
+                    ..kim.clone()
+                },
+                "contract signee",
+                &[
+                    ("contract", json!(id.as_str())),
+                    ("party", json!("1")),
+                    ("name", json!("Lee")),
+                    ("email", json!("lee@example.com")),
+                ],
+            )
+            .await;
+        let text = a.text();
+        assert!(
+            (text.contains("Request signatures") || text.contains("서명 요청"))
+                && !text.contains("/contract edit"),
+            "{text}"
+        );
+    }
+    assert_eq!(h.sim.count(Endpoint::SetSignees), 0, "nothing was changed");
+}
+
+#[tokio::test]
 async fn delete_asks_first_and_acts_once() {
     let h = Harness::new().await;
     let (id, kim) = kim_with(&h, "NDA", &["갑"]).await;
     let a = h
         .command(&kim, "contract delete", &[("contract", json!(id.as_str()))])
         .await;
-    assert!(a.text().contains("trash"), "{}", a.text());
+    // Comake's trash is an assumption: the person is told what is sure.
+    assert!(
+        a.text().contains("can't be undone from Discord") && !a.text().contains("trash"),
+        "{}",
+        a.text()
+    );
     assert_eq!(
         h.sim.count(Endpoint::DeleteContract),
         0,

@@ -155,6 +155,12 @@ pub const LIST_MAX_LIMIT: u32 = 100;
 #[serde(try_from = "String", into = "String")]
 pub struct ContractId(String);
 
+/// Whether `DELETE /contractbox/contracts/{id}` moves the contract to the
+/// web app's trash, from which it can be restored. (A) The guide says only
+/// "delete"; until the reference says "trash", people are told a deletion
+/// cannot be undone from Discord.
+pub const DELETE_MOVES_TO_TRASH: bool = false;
+
 impl TryFrom<String> for ContractId {
     type Error = String;
 
