@@ -102,7 +102,7 @@ async fn links_and_the_email_rule(f: Fixture) {
     ));
     assert!(matches!(
         s.link(account(1, "other@example.com"), false).await,
-        Err(LinkError::AlreadyLinked { .. })
+        Err(LinkError::AlreadyLinked { ref email }) if email == "kim@example.com"
     ));
     // An admin's replace moves the account to the new email and frees the old.
     s.link(account(1, "new@example.com"), true).await.unwrap();
@@ -124,7 +124,13 @@ async fn one_email_links_once_under_a_race(f: Fixture) {
     let mut tasks = tokio::task::JoinSet::new();
     for id in 1..=20u64 {
         let store = store.clone();
-        tasks.spawn(async move { store.link(account(id, "same@example.com"), false).await });
+        // The same email, written differently.
+        let email = if id % 2 == 0 {
+            "  Same@Example.com "
+        } else {
+            "same@example.com"
+        };
+        tasks.spawn(async move { store.link(account(id, email), false).await });
     }
     let (mut ok, mut taken) = (0, 0);
     while let Some(result) = tasks.join_next().await {
@@ -151,8 +157,11 @@ async fn unlink_forgets_the_link_and_its_state(f: Fixture) {
     assert!(s.account(1).await.unwrap().is_none());
     assert!(s.notify_state(1).await.unwrap().is_none());
     assert!(s.unlink(1).await.unwrap().is_none());
-    // The email is free again.
+    // The email is free again, and the person can link again.
     s.link(account(2, "kim@example.com"), false).await.unwrap();
+    s.link(account(1, "kim.new@example.com"), false)
+        .await
+        .unwrap();
     f.done().await;
 }
 
@@ -170,6 +179,8 @@ async fn audit_order_and_paging(f: Fixture) {
     let mine = s.audit_newest(3, Some(2)).await.unwrap();
     let names: Vec<_> = mine.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(names, ["action28", "action25", "action22"]);
+    assert!(mine.iter().all(|e| e.discord_user == 2));
+    assert!(s.audit_newest(100, Some(99)).await.unwrap().is_empty());
     // Paging goes through all, oldest first, each once.
     let (mut all, mut cursor) = (Vec::new(), None);
     for _ in 0..20 {

@@ -1,12 +1,11 @@
 //! The sled store on a real directory: durability under SIGKILL, the one-email-one-account rule, audit queries, locking.
 
-use crate::common::StoreExt as _;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use comake_bot::store::{Account, AuditEntry, LinkError, LinkMethod, Store, StoreError};
+use comake_bot::store::{Account, LinkMethod, Store, StoreError};
 
 fn account(discord_id: u64, email: &str) -> Account {
     Account {
@@ -147,104 +146,9 @@ fn every_acknowledged_link_survives_sigkill() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_email_links_to_one_discord_account() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("s")).unwrap();
-    let mut tasks = tokio::task::JoinSet::new();
-    for user in 1..=100u64 {
-        let store = store.clone();
-        // The same email, written differently.
-        let email = if user % 2 == 0 {
-            "  Shared@Example.com "
-        } else {
-            "shared@example.com"
-        };
-        tasks.spawn(async move { store.link(account(user, email), false).await });
-    }
-    let mut ok = 0;
-    let mut taken = 0;
-    while let Some(result) = tasks.join_next().await {
-        match result.unwrap() {
-            Ok(_) => ok += 1,
-            Err(LinkError::EmailTaken { .. }) => taken += 1,
-            Err(e) => panic!("{e}"),
-        }
-    }
-    assert_eq!((ok, taken), (1, 99));
-    assert_eq!(store.account_count().await.unwrap(), 1);
-}
-
-#[tokio::test]
-async fn unlink_frees_the_email_and_relinking_works() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("s")).unwrap();
-    store.link(account(1, "a@x.com"), false).await.unwrap();
-    assert!(matches!(
-        store.link(account(1, "b@x.com"), false).await,
-        Err(LinkError::AlreadyLinked { ref email }) if email == "a@x.com"
-    ));
-    let removed = store.unlink(1).await.unwrap().unwrap();
-    assert_eq!(removed.email, "a@x.com");
-    assert!(store.account(1).await.unwrap().is_none());
-    assert!(store.account_by_email("a@x.com").await.unwrap().is_none());
-    assert!(store.unlink(1).await.unwrap().is_none());
-    // The email is free for someone else, and user 1 can link again.
-    store.link(account(2, "A@x.com"), false).await.unwrap();
-    store.link(account(1, "c@x.com"), false).await.unwrap();
-    // An admin's replace moves user 1 to another email and frees the old one.
-    store.link(account(1, "d@x.com"), true).await.unwrap();
-    assert!(store.account_by_email("c@x.com").await.unwrap().is_none());
-    assert_eq!(
-        store
-            .account_by_email("d@x.com")
-            .await
-            .unwrap()
-            .unwrap()
-            .discord_id,
-        1
-    );
-    // Paging in id order.
-    let page = store.accounts(None, 1).await.unwrap();
-    assert_eq!(page[0].discord_id, 1);
-    let page = store.accounts(Some(1), 10).await.unwrap();
-    assert_eq!(page.iter().map(|a| a.discord_id).collect::<Vec<_>>(), [2]);
-}
-
-#[tokio::test]
-async fn audit_is_newest_first_and_filters_by_user() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("s")).unwrap();
-    let base = Utc::now();
-    for i in 0..30i64 {
-        store
-            .audit(AuditEntry {
-                at: base + chrono::Duration::milliseconds(i),
-                discord_user: (i % 3) as u64 + 1,
-                guild: Some(7),
-                action: format!("action{i}"),
-                contract: None,
-                outcome: "ok".into(),
-            })
-            .await
-            .unwrap();
-    }
-    let newest = store.audit_newest(5, None).await.unwrap();
-    let names: Vec<_> = newest.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(
-        names,
-        ["action29", "action28", "action27", "action26", "action25"]
-    );
-    let mine = store.audit_newest(3, Some(2)).await.unwrap();
-    let names: Vec<_> = mine.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(names, ["action28", "action25", "action22"]);
-    assert!(mine.iter().all(|e| e.discord_user == 2));
-    assert_eq!(store.audit_newest(100, Some(99)).await.unwrap().len(), 0);
-    // It survives a reopen.
-    drop(store);
-    let store = Store::open(dir.path().join("s")).unwrap();
-    assert_eq!(store.audit_len().await, 30);
-}
+// Linking, unlinking, the email rule and the audit log's order are in
+// conformance.rs, for both stores; here is what only sled has: a lock file,
+// damaged files, and durability across SIGKILL.
 
 #[test]
 fn a_locked_store_is_a_clear_error() {
