@@ -116,6 +116,7 @@ show-no-signee = no signee yet
 show-signee = { $name } ({ $email }) · { $status }
 show-history = **Recent history**
 show-event = { $when } · { $actor } · { $action }
+show-event-said = { $event }: “{ $message }”
 button-edit = Change
 button-request = Request signatures
 button-cancel-sign = Cancel signing

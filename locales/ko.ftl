@@ -110,6 +110,7 @@ show-no-signee = 서명자 없음
 show-signee = { $name } ({ $email }) · { $status }
 show-history = **최근 기록**
 show-event = { $when } · { $actor } · { $action }
+show-event-said = { $event }: “{ $message }”
 button-edit = 수정
 button-request = 서명 요청
 button-cancel-sign = 서명요청 취소

@@ -304,17 +304,24 @@ fn render(ctx: &Ctx<'_>, c: &Contract) -> Reply {
             lines.push(String::new());
             lines.push(ctx.t("show-history", &[]));
             for e in c.timeline.iter().rev().take(history) {
-                lines.push(format!(
-                    "• {}",
-                    ctx.t(
-                        "show-event",
-                        &args![
-                            "when" => discord_time(e.at, 'R'),
-                            "actor" => text::inert_max(&e.actor, budget),
-                            "action" => text::inert_max(&e.action, budget),
-                        ],
-                    )
-                ));
+                let event = ctx.t(
+                    "show-event",
+                    &args![
+                        "when" => discord_time(e.at, 'R'),
+                        "actor" => text::inert_max(&e.actor, budget),
+                        "action" => text::inert_max(&e.action, budget),
+                    ],
+                );
+                // A request message or a decline reason: someone else's
+                // words, shown inert and shortened like the names.
+                let line = match e.message.as_deref().map(str::trim) {
+                    Some(said) if !said.is_empty() => ctx.t(
+                        "show-event-said",
+                        &args!["event" => event, "message" => text::inert_max(said, budget)],
+                    ),
+                    _ => event,
+                };
+                lines.push(format!("• {line}"));
             }
             let left_out = c.timeline.len().saturating_sub(history);
             if left_out > 0 {

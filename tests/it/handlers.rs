@@ -802,6 +802,43 @@ async fn a_password_set_on_the_website_points_to_its_request_dialog() {
 }
 
 #[tokio::test]
+async fn show_gives_the_request_message_and_the_reason_inert() {
+    let h = Harness::new().await;
+    let (id, kim) = kim_with(&h, "NDA", &["갑"]).await;
+    let mut signee = common::plain_signee(0, "Lee", "lee@example.com");
+    signee.message = Some("Please sign by **Friday** <@123>".into());
+    h.sim
+        .set_signees("kim@example.com", &id, vec![signee])
+        .unwrap();
+    let client = h.app.comake.user("kim@example.com");
+    client.request_sign(&id).await.unwrap();
+    client
+        .cancel_sign(
+            &id,
+            Some("wrong terms, see https://evil.example/x @everyone"),
+        )
+        .await
+        .unwrap();
+    let a = h
+        .command(&kim, "contract show", &[("contract", json!(id.as_str()))])
+        .await;
+    let text = a.text();
+    assert!(
+        text.contains("Please sign by") && text.contains("wrong terms"),
+        "{text}"
+    );
+    assert!(!crate::common::has_live_link(&text), "a live link: {text}");
+    assert!(
+        !text.contains("**Friday**") && !text.contains("<@123>"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("@everyone") || text.contains("\\@everyone"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
 async fn delete_asks_first_and_acts_once() {
     let h = Harness::new().await;
     let (id, kim) = kim_with(&h, "NDA", &["갑"]).await;

@@ -68,6 +68,8 @@ struct SimSignee {
     kakao: bool,
     has_password: bool,
     status: SigneeStatus,
+    /// The request message the sender wrote for this signee.
+    message: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -438,6 +440,7 @@ impl Company {
                 email: normalize_email(&s.email),
                 phone: s.phone,
                 kakao: s.kakao,
+                message: s.message.filter(|m| !m.trim().is_empty()),
                 has_password: s.password.is_some(),
                 status: SigneeStatus::Waiting,
             })
@@ -479,7 +482,8 @@ impl Company {
             at: now,
             actor: user.to_owned(),
             action: "sign_requested".into(),
-            message: None,
+            // The guide's request message, as the timeline shows it.
+            message: c.signees.iter().find_map(|s| s.message.clone()),
         });
         self.get(user, id)
     }
