@@ -18,6 +18,8 @@ pub(crate) enum ButtonId {
     Confirm { ok: bool, nonce: String },
     /// A page of `/contract list`.
     Page { tab: BoxTab, page: u32 },
+    /// A page of `/contract pending`.
+    Pending { page: u32 },
     /// Opens the registration code form.
     EnterCode,
 }
@@ -31,6 +33,7 @@ impl fmt::Display for ButtonId {
                 write!(f, "c:{}:{nonce}", if *ok { "ok" } else { "no" })
             }
             ButtonId::Page { tab, page } => write!(f, "l:{}:{page}", tab.as_str()),
+            ButtonId::Pending { page } => write!(f, "p:{page}"),
             ButtonId::EnterCode => f.write_str("v:enter"),
         }
     }
@@ -69,6 +72,9 @@ impl FromStr for ButtonId {
                 page: rest.and_then(|p| p.parse().ok()).ok_or(UnknownButton)?,
             }),
             (Some("v"), Some("enter")) if rest.is_none() => Ok(ButtonId::EnterCode),
+            (Some("p"), Some(page)) if rest.is_none() => Ok(ButtonId::Pending {
+                page: page.parse().map_err(|_| UnknownButton)?,
+            }),
             _ => Err(UnknownButton),
         }
     }
@@ -96,6 +102,7 @@ mod tests {
                 page: u32::MAX,
             },
             ButtonId::EnterCode,
+            ButtonId::Pending { page: u32::MAX },
         ];
         all.extend(Action::ALL.map(|a| ButtonId::Act(a, id.clone())));
         all.extend(BoxTab::ALL.map(|tab| ButtonId::Page { tab, page: 1 }));

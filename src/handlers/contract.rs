@@ -2,7 +2,7 @@
 
 use crate::args;
 use crate::comake::wire::{
-    BoxTab, Contract, ContractId, ContractStatus, Role, SigneeInput, SigneeStatus,
+    BoxTab, Contract, ContractId, ContractStatus, ContractSummary, Role, SigneeInput, SigneeStatus,
 };
 use crate::comake::{ComakeError, UserClient};
 use crate::store::Account;
@@ -230,6 +230,153 @@ async fn list_page(ctx: &Ctx<'_>, tab: BoxTab, page: i64) -> HandlerResult {
                 page: page + 1,
             }
             .to_string(),
+            Style::Secondary,
+        ));
+    }
+    Ok(Reply::text(content).row(row))
+}
+
+/// Contracts read per list request, and list requests at most, for
+/// `/contract pending` (which needs every contract in motion, not a page).
+const PENDING_READ: u32 = 100;
+const PENDING_LISTS: u32 = 3;
+/// Entries a page of `/contract pending` shows (each sent one costs a read
+/// of its signees).
+const PENDING_PAGE: usize = 8;
+
+/// `/contract pending`: the person's sent contracts out for signature or
+/// approval, longest waiting first, each with who has not signed yet and
+/// since when; then the contracts waiting on them.
+pub(crate) async fn pending(ctx: &Ctx<'_>) -> HandlerResult {
+    pending_page(ctx, ctx.inv.int("page").unwrap_or(1)).await
+}
+
+async fn pending_page(ctx: &Ctx<'_>, page: i64) -> HandlerResult {
+    let (_, user) = linked(ctx).await?;
+    let page = usize::try_from(page)
+        .ok()
+        .filter(|p| *p >= 1)
+        .ok_or_else(|| ctx.refuse("invalid-page", &[]))?;
+    // Everything in motion, from the tabs that hold it (approval is in
+    // "preparing", signing in "signing"); bounded in requests.
+    let mut moving = Vec::new();
+    let mut truncated = false;
+    for tab in [BoxTab::Signing, BoxTab::Preparing] {
+        for p in 1..=PENDING_LISTS {
+            let list = user.list_contracts(tab, p, PENDING_READ).await?;
+            let got = list.contracts.len();
+            moving.extend(
+                list.contracts
+                    .into_iter()
+                    .filter(|c| crate::notify::schedule::moving(c.status)),
+            );
+            if u64::from(p) * u64::from(PENDING_READ) >= list.total || got == 0 {
+                break;
+            }
+            if p == PENDING_LISTS {
+                truncated = true;
+            }
+        }
+    }
+    // Longest waiting first: the least recently moved.
+    moving.sort_by(|a, b| a.updated_at.cmp(&b.updated_at).then(a.id.cmp(&b.id)));
+    let (sent, received): (Vec<_>, Vec<_>) =
+        moving.into_iter().partition(|c| c.role == Role::Sender);
+    let total = sent.len() + received.len();
+    if total == 0 {
+        return Ok(Reply::text(ctx.t("pending-none", &[])));
+    }
+    let pages = page_count(total as u64, PENDING_PAGE as u64);
+    if page as u64 > pages {
+        return Err(ctx.refuse("invalid-page", &[]));
+    }
+    let start = (page - 1) * PENDING_PAGE;
+    let shown: Vec<(bool, &ContractSummary)> = sent
+        .iter()
+        .map(|c| (true, c))
+        .chain(received.iter().map(|c| (false, c)))
+        .skip(start)
+        .take(PENDING_PAGE)
+        .collect();
+    // Who has not signed yet, for the sent ones on this page.
+    let mut waiting_for: Vec<Vec<String>> = Vec::new();
+    for (is_sent, c) in &shown {
+        if !*is_sent {
+            waiting_for.push(Vec::new());
+            continue;
+        }
+        let detail = user.get_contract(&c.id).await?;
+        waiting_for.push(
+            detail
+                .signees
+                .iter()
+                .filter(|s| s.status != SigneeStatus::Signed)
+                .map(|s| s.name.clone())
+                .collect(),
+        );
+    }
+    let header = ctx.t(
+        "pending-header",
+        &args!["page" => page as u64, "pages" => pages, "sent" => sent.len() as u64, "received" => received.len() as u64],
+    );
+    let build = |budget: usize| {
+        let mut lines = vec![header.clone()];
+        let mut section = None;
+        for ((is_sent, c), names) in shown.iter().zip(&waiting_for) {
+            if section != Some(*is_sent) {
+                section = Some(*is_sent);
+                lines.push(ctx.t(
+                    if *is_sent {
+                        "pending-sent"
+                    } else {
+                        "pending-received"
+                    },
+                    &[],
+                ));
+            }
+            let since = discord_time(c.updated_at, 'R');
+            let name = text::inert_max(&c.name, budget);
+            let line = if *is_sent {
+                let who = if names.is_empty() {
+                    ctx.t("pending-approval", &[])
+                } else {
+                    names
+                        .iter()
+                        .map(|n| text::inert_max(n, budget))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                ctx.t(
+                    "pending-sent-line",
+                    &args!["name" => name, "state" => ctx.state_label(c.status), "who" => who, "since" => since],
+                )
+            } else {
+                ctx.t(
+                    "pending-received-line",
+                    &args!["name" => name, "since" => since],
+                )
+            };
+            lines.push(format!("• {line}"));
+        }
+        if truncated {
+            lines.push(ctx.t("pending-more-on-web", &[]));
+        }
+        lines.join("\n")
+    };
+    let content = reply::fit(NAME_BUDGET, MIN_BUDGET, build).unwrap_or_else(|| build(MIN_BUDGET));
+    let mut row = Vec::new();
+    let page = u32::try_from(page).unwrap_or(u32::MAX);
+    if page > 1 {
+        row.push(action(
+            ctx.t("button-previous", &[]),
+            ButtonId::Pending { page: page - 1 }.to_string(),
+            Style::Secondary,
+        ));
+    }
+    if u64::from(page) < pages {
+        row.push(action(
+            ctx.t("button-next", &[]),
+            ButtonId::Pending { page: page + 1 }.to_string(),
             Style::Secondary,
         ));
     }
@@ -745,6 +892,7 @@ pub(crate) async fn on_button(ctx: &Ctx<'_>) -> HandlerResult {
             }
         }
         Ok(ButtonId::Page { tab, page }) => list_page(ctx, tab, i64::from(page)).await,
+        Ok(ButtonId::Pending { page }) => pending_page(ctx, i64::from(page)).await,
         Ok(ButtonId::HowToSign(_) | ButtonId::EnterCode) | Err(_) => {
             Err(ctx.refuse("error-unknown-command", &[]))
         }

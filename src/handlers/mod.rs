@@ -36,6 +36,7 @@ pub(crate) enum Handler {
     New,
     Edit,
     List,
+    Pending,
     Show,
     Rename,
     Delete,
@@ -102,6 +103,12 @@ pub const ROUTES: &[Route] = &[
         options: &["status", "page"],
         defer: true,
         handler: Handler::List,
+    },
+    Route {
+        command: "contract pending",
+        options: &["page"],
+        defer: true,
+        handler: Handler::Pending,
     },
     Route {
         command: "contract show",
@@ -187,6 +194,7 @@ pub(super) async fn run(ctx: &Ctx<'_>, handler: Handler) -> HandlerResult {
         Handler::New => contract::new(ctx).await,
         Handler::Edit => contract::edit(ctx).await,
         Handler::List => contract::list(ctx).await,
+        Handler::Pending => contract::pending(ctx).await,
         Handler::Show => contract::show(ctx).await,
         Handler::Rename => contract::rename(ctx).await,
         Handler::Delete => contract::delete(ctx).await,

@@ -838,6 +838,141 @@ async fn show_gives_the_request_message_and_the_reason_inert() {
     );
 }
 
+/// Kim's contract `name` to Lee and Park, sent.
+async fn sent_to_lee_and_park(h: &Harness, name: &str) -> ContractId {
+    let id = h
+        .sim
+        .seed_contract(
+            "kim@example.com",
+            name,
+            &["갑", "을"],
+            ContractStatus::Saved,
+        )
+        .unwrap();
+    h.sim
+        .set_signees(
+            "kim@example.com",
+            &id,
+            vec![
+                common::plain_signee(0, "Lee", "lee@example.com"),
+                common::plain_signee(1, "Park", "park@example.com"),
+            ],
+        )
+        .unwrap();
+    h.app
+        .comake
+        .user("kim@example.com")
+        .request_sign(&id)
+        .await
+        .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn pending_shows_who_has_not_signed_longest_waiting_first_then_what_waits_on_you() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let kim = Actor::user(KIM);
+    sent_to_lee_and_park(&h, "First lease").await;
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let second = sent_to_lee_and_park(&h, "Second lease").await;
+    h.sim.signee_acts(&second, 0, SigneeAction::Sign).unwrap();
+    // Choi (outside the company's links) asks Kim to sign.
+    h.sim.add_user("choi@example.com", "Choi").unwrap();
+    let theirs = h
+        .sim
+        .seed_contract(
+            "choi@example.com",
+            "Choi's NDA",
+            &["갑"],
+            ContractStatus::Saved,
+        )
+        .unwrap();
+    h.sim
+        .set_signees(
+            "choi@example.com",
+            &theirs,
+            vec![common::plain_signee(0, "Kim", "kim@example.com")],
+        )
+        .unwrap();
+    h.app
+        .comake
+        .user("choi@example.com")
+        .request_sign(&theirs)
+        .await
+        .unwrap();
+    // A saved one is not waiting on anyone.
+    h.sim
+        .seed_contract("kim@example.com", "Draft", &["갑"], ContractStatus::Saved)
+        .unwrap();
+
+    let a = h.command(&kim, "contract pending", &[]).await;
+    let text = a.text();
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing: {text}"))
+    };
+    assert!(
+        at("First lease") < at("Second lease"),
+        "longest waiting first: {text}"
+    );
+    assert!(
+        at("Second lease") < at("Choi"),
+        "then what waits on Kim: {text}"
+    );
+    assert!(!text.contains("Draft"), "{text}");
+    let second_line = text.lines().find(|l| l.contains("Second lease")).unwrap();
+    assert!(
+        second_line.contains("Park") && !second_line.contains("Lee"),
+        "{second_line}"
+    );
+    let first_line = text.lines().find(|l| l.contains("First lease")).unwrap();
+    assert!(
+        first_line.contains("Park") && first_line.contains("Lee"),
+        "{first_line}"
+    );
+    assert!(a.buttons().is_empty(), "one page: no paging buttons");
+    // Korean too.
+    let ko = h
+        .command(
+            &Actor {
+                locale: "ko",
+                ..kim.clone()
+            },
+            "contract pending",
+            &[],
+        )
+        .await;
+    assert!(ko.text().contains("내가 서명할 계약"), "{}", ko.text());
+}
+
+#[tokio::test]
+async fn pending_pages_like_list() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let kim = Actor::user(KIM);
+    for i in 0..10 {
+        sent_to_lee_and_park(&h, &format!("Lease {i:02}")).await;
+    }
+    let a = h.command(&kim, "contract pending", &[]).await;
+    assert!(
+        a.text().contains("Lease 00") && !a.text().contains("Lease 09"),
+        "{}",
+        a.text()
+    );
+    let next = a.button("p:");
+    let b = h.press(&kim, &next).await;
+    assert!(
+        b.text().contains("Lease 09") && !b.text().contains("Lease 00"),
+        "{}",
+        b.text()
+    );
+    let c = h
+        .command(&kim, "contract pending", &[("page", json!(3))])
+        .await;
+    assert_eq!(c.outcome.result, "refused", "{}", c.text());
+}
+
 #[tokio::test]
 async fn delete_asks_first_and_acts_once() {
     let h = Harness::new().await;
