@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::comake::wire::{BoxTab, ContractId};
+use crate::comake::wire::{BoxFilter, BoxTab, ContractId};
 
 use super::action::Action;
 
@@ -16,8 +16,12 @@ pub(crate) enum ButtonId {
     Act(Action, ContractId),
     /// Takes (`ok`) or dismisses the pending confirmation `nonce`.
     Confirm { ok: bool, nonce: String },
-    /// A page of `/contract list`.
-    Page { tab: BoxTab, page: u32 },
+    /// A page of `/contract list` (of one box of it).
+    Page {
+        tab: BoxTab,
+        filter: BoxFilter,
+        page: u32,
+    },
     /// A page of `/contract pending`.
     Pending { page: u32 },
     /// Opens the registration code form.
@@ -32,7 +36,14 @@ impl fmt::Display for ButtonId {
             ButtonId::Confirm { ok, nonce } => {
                 write!(f, "c:{}:{nonce}", if *ok { "ok" } else { "no" })
             }
-            ButtonId::Page { tab, page } => write!(f, "l:{}:{page}", tab.as_str()),
+            ButtonId::Page {
+                tab,
+                filter: BoxFilter::All,
+                page,
+            } => write!(f, "l:{}:{page}", tab.as_str()),
+            ButtonId::Page { tab, filter, page } => {
+                write!(f, "l:{}:{page}:{}", tab.as_str(), filter.as_str())
+            }
             ButtonId::Pending { page } => write!(f, "p:{page}"),
             ButtonId::EnterCode => f.write_str("v:enter"),
         }
@@ -67,10 +78,17 @@ impl FromStr for ButtonId {
                     nonce: nonce.to_owned(),
                 })
             }
-            (Some("l"), Some(tab)) => Ok(ButtonId::Page {
-                tab: BoxTab::parse(tab).ok_or(UnknownButton)?,
-                page: rest.and_then(|p| p.parse().ok()).ok_or(UnknownButton)?,
-            }),
+            (Some("l"), Some(tab)) => {
+                let (page, filter) = match rest.and_then(|r| r.split_once(':')) {
+                    Some((page, filter)) => (Some(page), BoxFilter::parse(filter)),
+                    None => (rest, Some(BoxFilter::All)),
+                };
+                Ok(ButtonId::Page {
+                    tab: BoxTab::parse(tab).ok_or(UnknownButton)?,
+                    filter: filter.ok_or(UnknownButton)?,
+                    page: page.and_then(|p| p.parse().ok()).ok_or(UnknownButton)?,
+                })
+            }
             (Some("v"), Some("enter")) if rest.is_none() => Ok(ButtonId::EnterCode),
             (Some("p"), Some(page)) if rest.is_none() => Ok(ButtonId::Pending {
                 page: page.parse().map_err(|_| UnknownButton)?,
@@ -99,13 +117,23 @@ mod tests {
             },
             ButtonId::Page {
                 tab: BoxTab::Signing,
+                filter: BoxFilter::All,
                 page: u32::MAX,
+            },
+            ButtonId::Page {
+                tab: BoxTab::Completed,
+                filter: BoxFilter::MyTurn,
+                page: 7,
             },
             ButtonId::EnterCode,
             ButtonId::Pending { page: u32::MAX },
         ];
         all.extend(Action::ALL.map(|a| ButtonId::Act(a, id.clone())));
-        all.extend(BoxTab::ALL.map(|tab| ButtonId::Page { tab, page: 1 }));
+        all.extend(BoxTab::ALL.map(|tab| ButtonId::Page {
+            tab,
+            filter: BoxFilter::Sent,
+            page: 1,
+        }));
         for b in all {
             let text = b.to_string();
             assert!(text.len() <= 100, "{text}");

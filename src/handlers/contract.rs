@@ -2,7 +2,8 @@
 
 use crate::args;
 use crate::comake::wire::{
-    BoxTab, Contract, ContractId, ContractStatus, ContractSummary, Role, SigneeInput, SigneeStatus,
+    BoxFilter, BoxTab, Contract, ContractId, ContractStatus, ContractSummary, Role, SigneeInput,
+    SigneeStatus,
 };
 use crate::comake::{ComakeError, UserClient};
 use crate::store::Account;
@@ -165,33 +166,72 @@ pub(crate) async fn list(ctx: &Ctx<'_>) -> HandlerResult {
         .str("status")
         .and_then(BoxTab::parse)
         .unwrap_or_default();
+    let filter = ctx
+        .inv
+        .str("box")
+        .and_then(BoxFilter::parse)
+        .unwrap_or_default();
     let page = ctx.inv.int("page").unwrap_or(1);
-    list_page(ctx, tab, page).await
+    list_page(ctx, tab, filter, page).await
 }
 
-async fn list_page(ctx: &Ctx<'_>, tab: BoxTab, page: i64) -> HandlerResult {
+/// One page of `tab` in box `filter`: Comake pages the whole box; a
+/// narrower box is filtered here from up to [`PENDING_LISTS`] reads of
+/// [`PENDING_READ`] contracts (the list has no box parameter).
+async fn list_page(ctx: &Ctx<'_>, tab: BoxTab, filter: BoxFilter, page: i64) -> HandlerResult {
     let (_, user) = linked(ctx).await?;
     let page = u32::try_from(page)
         .ok()
         .filter(|p| *p >= 1)
         .ok_or_else(|| ctx.refuse("invalid-page", &[]))?;
-    let list = user.list_contracts(tab, page, PAGE_SIZE).await?;
+    let (contracts, total, truncated) = if filter == BoxFilter::All {
+        let list = user.list_contracts(tab, page, PAGE_SIZE).await?;
+        (list.contracts, list.total, false)
+    } else {
+        let mut held = Vec::new();
+        let mut truncated = false;
+        for p in 1..=PENDING_LISTS {
+            let list = user.list_contracts(tab, p, PENDING_READ).await?;
+            let got = list.contracts.len();
+            held.extend(list.contracts.into_iter().filter(|c| filter.holds(c)));
+            if u64::from(p) * u64::from(PENDING_READ) >= list.total || got == 0 {
+                break;
+            }
+            truncated = p == PENDING_LISTS;
+        }
+        let total = held.len() as u64;
+        let start = (page as usize - 1).saturating_mul(PAGE_SIZE as usize);
+        let shown = held
+            .into_iter()
+            .skip(start)
+            .take(PAGE_SIZE as usize)
+            .collect();
+        (shown, total, truncated)
+    };
     let tab_label = ctx.t(&format!("tab-{}", tab.as_str()), &[]);
-    if list.total == 0 {
+    let tab_label = if filter == BoxFilter::All {
+        tab_label
+    } else {
+        ctx.t(
+            "list-in-box",
+            &args!["tab" => tab_label, "box" => ctx.t(&format!("box-{}", filter.as_str()), &[])],
+        )
+    };
+    if total == 0 {
         return Ok(Reply::text(ctx.t("list-empty", &args!["tab" => tab_label])));
     }
-    let pages = page_count(list.total, u64::from(PAGE_SIZE));
+    let pages = page_count(total, u64::from(PAGE_SIZE));
     if u64::from(page) > pages {
         return Err(ctx.refuse("invalid-page", &[]));
     }
     let header = ctx.t(
         "list-header",
-        &args!["tab" => tab_label, "page" => page, "pages" => pages, "total" => list.total],
+        &args!["tab" => tab_label, "page" => page, "pages" => pages, "total" => total],
     );
     // Every contract of the page is shown: names are shortened to fit.
     let build = |budget: usize| {
         let mut lines = vec![header.clone()];
-        for c in &list.contracts {
+        for c in &contracts {
             let mut line = ctx.t(
                 "list-line",
                 &args![
@@ -207,6 +247,9 @@ async fn list_page(ctx: &Ctx<'_>, tab: BoxTab, page: i64) -> HandlerResult {
             }
             lines.push(format!("• {line}"));
         }
+        if truncated {
+            lines.push(ctx.t("pending-more-on-web", &[]));
+        }
         lines.join("\n")
     };
     let content = reply::fit(NAME_BUDGET, MIN_BUDGET, build).unwrap_or_else(|| build(MIN_BUDGET));
@@ -216,6 +259,7 @@ async fn list_page(ctx: &Ctx<'_>, tab: BoxTab, page: i64) -> HandlerResult {
             ctx.t("button-previous", &[]),
             ButtonId::Page {
                 tab,
+                filter,
                 page: page - 1,
             }
             .to_string(),
@@ -227,6 +271,7 @@ async fn list_page(ctx: &Ctx<'_>, tab: BoxTab, page: i64) -> HandlerResult {
             ctx.t("button-next", &[]),
             ButtonId::Page {
                 tab,
+                filter,
                 page: page + 1,
             }
             .to_string(),
@@ -282,6 +327,8 @@ async fn pending_page(ctx: &Ctx<'_>, page: i64) -> HandlerResult {
     moving.sort_by(|a, b| a.updated_at.cmp(&b.updated_at).then(a.id.cmp(&b.id)));
     let (sent, received): (Vec<_>, Vec<_>) =
         moving.into_iter().partition(|c| c.role == Role::Sender);
+    // Of those sent to them, the ones whose next step is theirs.
+    let received: Vec<_> = received.into_iter().filter(|c| c.my_turn).collect();
     let total = sent.len() + received.len();
     if total == 0 {
         return Ok(Reply::text(ctx.t("pending-none", &[])));
@@ -891,7 +938,9 @@ pub(crate) async fn on_button(ctx: &Ctx<'_>) -> HandlerResult {
                 Action::Delete => ask_delete(ctx, &c).await,
             }
         }
-        Ok(ButtonId::Page { tab, page }) => list_page(ctx, tab, i64::from(page)).await,
+        Ok(ButtonId::Page { tab, filter, page }) => {
+            list_page(ctx, tab, filter, i64::from(page)).await
+        }
         Ok(ButtonId::Pending { page }) => pending_page(ctx, i64::from(page)).await,
         Ok(ButtonId::HowToSign(_) | ButtonId::EnterCode) | Err(_) => {
             Err(ctx.refuse("error-unknown-command", &[]))

@@ -100,7 +100,7 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         command: "contract list",
-        options: &["status", "page"],
+        options: &["status", "box", "page"],
         defer: true,
         handler: Handler::List,
     },

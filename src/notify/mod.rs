@@ -922,6 +922,7 @@ mod tests {
             role,
             created_at: Utc::now(),
             updated_at: Utc::now() + chrono::Duration::seconds(at),
+            my_turn: false,
         };
         let s = summary(Signing, Role::Sender, 5);
         assert!(needs_detail(&s, None));

@@ -901,6 +901,33 @@ async fn pending_shows_who_has_not_signed_longest_waiting_first_then_what_waits_
         .request_sign(&theirs)
         .await
         .unwrap();
+    // One Kim already signed waits on someone else, not on Kim.
+    let signed = h
+        .sim
+        .seed_contract(
+            "choi@example.com",
+            "Signed by Kim",
+            &["갑", "을"],
+            ContractStatus::Saved,
+        )
+        .unwrap();
+    h.sim
+        .set_signees(
+            "choi@example.com",
+            &signed,
+            vec![
+                common::plain_signee(0, "Kim", "kim@example.com"),
+                common::plain_signee(1, "Choi", "choi@example.com"),
+            ],
+        )
+        .unwrap();
+    h.app
+        .comake
+        .user("choi@example.com")
+        .request_sign(&signed)
+        .await
+        .unwrap();
+    h.sim.signee_acts(&signed, 0, SigneeAction::Sign).unwrap();
     // A saved one is not waiting on anyone.
     h.sim
         .seed_contract("kim@example.com", "Draft", &["갑"], ContractStatus::Saved)
@@ -920,7 +947,10 @@ async fn pending_shows_who_has_not_signed_longest_waiting_first_then_what_waits_
         at("Second lease") < at("Choi"),
         "then what waits on Kim: {text}"
     );
-    assert!(!text.contains("Draft"), "{text}");
+    assert!(
+        !text.contains("Draft") && !text.contains("Signed by Kim"),
+        "{text}"
+    );
     let second_line = text.lines().find(|l| l.contains("Second lease")).unwrap();
     assert!(
         second_line.contains("Park") && !second_line.contains("Lee"),
@@ -944,6 +974,79 @@ async fn pending_shows_who_has_not_signed_longest_waiting_first_then_what_waits_
         )
         .await;
     assert!(ko.text().contains("내가 서명할 계약"), "{}", ko.text());
+}
+
+#[tokio::test]
+async fn list_shows_one_box_sent_received_or_my_turn() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let kim = Actor::user(KIM);
+    sent_to_lee_and_park(&h, "Kim's lease").await;
+    h.sim.add_user("choi@example.com", "Choi").unwrap();
+    let mut theirs = Vec::new();
+    for name in ["Choi waits", "Choi signed"] {
+        let id = h
+            .sim
+            .seed_contract(
+                "choi@example.com",
+                name,
+                &["갑", "을"],
+                ContractStatus::Saved,
+            )
+            .unwrap();
+        h.sim
+            .set_signees(
+                "choi@example.com",
+                &id,
+                vec![
+                    common::plain_signee(0, "Kim", "kim@example.com"),
+                    common::plain_signee(1, "Choi", "choi@example.com"),
+                ],
+            )
+            .unwrap();
+        h.app
+            .comake
+            .user("choi@example.com")
+            .request_sign(&id)
+            .await
+            .unwrap();
+        theirs.push(id);
+    }
+    // Kim already signed the second: it is no longer Kim's turn.
+    h.sim
+        .signee_acts(&theirs[1], 0, SigneeAction::Sign)
+        .unwrap();
+    let list = |b: &'static str| {
+        let h = &h;
+        let kim = kim.clone();
+        async move {
+            h.command(&kim, "contract list", &[("box", json!(b))])
+                .await
+                .text()
+        }
+    };
+    let sent = list("sent").await;
+    assert!(
+        sent.contains("Kim's lease") && !sent.contains("Choi"),
+        "{sent}"
+    );
+    let received = list("received").await;
+    assert!(
+        received.contains("Choi waits")
+            && received.contains("Choi signed")
+            && !received.contains("Kim's lease"),
+        "{received}"
+    );
+    let mine = list("my_turn").await;
+    assert!(
+        mine.contains("Choi waits") && !mine.contains("Choi signed"),
+        "{mine}"
+    );
+    let all = list("all").await;
+    assert!(
+        all.contains("Kim's lease") && all.contains("Choi signed"),
+        "{all}"
+    );
 }
 
 #[tokio::test]

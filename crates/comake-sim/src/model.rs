@@ -234,9 +234,16 @@ impl Company {
             name: c.labels.get(user).unwrap_or(&c.name).clone(),
             status: c.status,
             status_text: self.status_text(c),
-            role,
             created_at: c.created_at,
             updated_at: c.updated_at,
+            // A receiver whose signature is still missing on a contract out
+            // for signature (the simulator has no signing order).
+            my_turn: role == Role::Receiver
+                && c.status == ContractStatus::Signing
+                && c.signees
+                    .iter()
+                    .any(|s| s.email == user && s.status != SigneeStatus::Signed),
+            role,
         }
     }
 

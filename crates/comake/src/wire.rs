@@ -400,6 +400,49 @@ pub struct ContractSummary {
     pub role: Role,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// (A) `myTurn`: the person must sign or approve next (the guide's
+    /// "내 차례" list). Absent: false.
+    #[serde(default)]
+    pub my_turn: bool,
+}
+
+/// Which of the person's contracts `/contract list box:` shows; the
+/// guide's 요청 보냄 / 요청 받음 / 내 차례. Filtered on [`ContractSummary`]'s
+/// `role` and `myTurn`: no list parameter for it is assumed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BoxFilter {
+    #[default]
+    All,
+    Sent,
+    Received,
+    MyTurn,
+}
+
+impl BoxFilter {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BoxFilter::All => "all",
+            BoxFilter::Sent => "sent",
+            BoxFilter::Received => "received",
+            BoxFilter::MyTurn => "my_turn",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::All, Self::Sent, Self::Received, Self::MyTurn]
+            .into_iter()
+            .find(|b| b.as_str() == raw)
+    }
+
+    /// Whether `c` belongs in this box.
+    pub fn holds(self, c: &ContractSummary) -> bool {
+        match self {
+            BoxFilter::All => true,
+            BoxFilter::Sent => c.role == Role::Sender,
+            BoxFilter::Received => c.role == Role::Receiver,
+            BoxFilter::MyTurn => c.my_turn,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
