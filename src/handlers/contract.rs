@@ -79,6 +79,7 @@ fn wrong_state(ctx: &Ctx<'_>, c: &Contract) -> Failure {
     let hint = match c.summary.status {
         ContractStatus::Signing => "hint-signing",
         ContractStatus::Approving => "hint-approving",
+        ContractStatus::ApprovalRejected => "hint-approval-rejected",
         ContractStatus::Completed => "hint-completed",
         _ => "hint-other",
     };
@@ -328,7 +329,11 @@ async fn pending_page(ctx: &Ctx<'_>, page: i64) -> HandlerResult {
     let (sent, received): (Vec<_>, Vec<_>) =
         moving.into_iter().partition(|c| c.role == Role::Sender);
     // Of those sent to them, the ones whose next step is theirs.
-    let received: Vec<_> = received.into_iter().filter(|c| c.my_turn).collect();
+    // (When Comake does not say whose turn it is, every one is listed.)
+    let received: Vec<_> = received
+        .into_iter()
+        .filter(|c| c.my_turn != Some(false))
+        .collect();
     let total = sent.len() + received.len();
     if total == 0 {
         return Ok(Reply::text(ctx.t("pending-none", &[])));

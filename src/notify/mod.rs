@@ -71,9 +71,25 @@ pub enum Event {
     Cancelled {
         contract: String,
     },
-    /// A contract sent to the user is waiting for their signature.
+    /// A contract sent to the user is waiting for their signature, or
+    /// (`approval`) their approval: it is their turn.
     Waiting {
         id: String,
+        contract: String,
+        approval: bool,
+    },
+    /// The approval line approved a contract the user sent.
+    Approved {
+        id: String,
+        contract: String,
+    },
+    /// An approver rejected it, with their reason when Comake gives one.
+    ApprovalRejected {
+        contract: String,
+        reason: Option<String>,
+    },
+    /// The approval request was withdrawn.
+    ApprovalCancelled {
         contract: String,
     },
 }
@@ -87,6 +103,9 @@ impl Event {
             Event::Completed { .. } => "completed",
             Event::Cancelled { .. } => "cancelled",
             Event::Waiting { .. } => "waiting",
+            Event::Approved { .. } => "approved",
+            Event::ApprovalRejected { .. } => "approval_rejected",
+            Event::ApprovalCancelled { .. } => "approval_cancelled",
         }
     }
 }
@@ -110,12 +129,26 @@ pub(crate) fn seen(
             .collect(),
         None => old.map(|o| o.signees.clone()).unwrap_or_default(),
     };
+    // An approver's reason: the newest approval rejection's message.
+    let reason = match detail {
+        Some(c) if summary.status == ContractStatus::ApprovalRejected => c
+            .timeline
+            .iter()
+            .rev()
+            .find(|e| e.action == crate::comake::wire::timeline::APPROVAL_REJECTED)
+            .and_then(|e| e.message.clone()),
+        Some(_) => None,
+        None => old.and_then(|o| o.reason.clone()),
+    };
     SeenContract {
         name: summary.name.clone(),
         status: summary.status,
         role: summary.role,
         updated_at: summary.updated_at,
         signees,
+        my_turn: summary.my_turn,
+        request_type: summary.request_type,
+        reason,
     }
 }
 
@@ -123,8 +156,11 @@ pub(crate) fn seen(
 /// sent by the user, is or just was out for signature, and changed.
 pub(crate) fn needs_detail(summary: &ContractSummary, old: Option<&SeenContract>) -> bool {
     let changed = old.is_none_or(|o| o.updated_at != summary.updated_at);
-    let relevant = summary.status == ContractStatus::Signing
-        || old.is_some_and(|o| o.status == ContractStatus::Signing && o.status != summary.status);
+    let relevant = matches!(
+        summary.status,
+        ContractStatus::Signing | ContractStatus::ApprovalRejected
+    ) || old
+        .is_some_and(|o| o.status == ContractStatus::Signing && o.status != summary.status);
     summary.role == Role::Sender && relevant && changed
 }
 
@@ -133,10 +169,14 @@ pub(crate) fn changes(id: &str, old: Option<&SeenContract>, new: &SeenContract) 
     let name = new.name.clone();
     let was = old.map(|o| o.status);
     if new.role == Role::Receiver {
-        return if new.status == ContractStatus::Signing && was != Some(ContractStatus::Signing) {
+        // Their turn: as Comake tells it, or (when it does not) out for
+        // signature. Announced when it starts, not before.
+        let turn = |c: &SeenContract| c.my_turn.unwrap_or(c.status == ContractStatus::Signing);
+        return if turn(new) && !old.is_some_and(turn) {
             vec![Event::Waiting {
                 id: id.to_owned(),
                 contract: name,
+                approval: new.request_type == Some(crate::comake::wire::RequestType::Approval),
             }]
         } else {
             Vec::new()
@@ -151,6 +191,21 @@ pub(crate) fn changes(id: &str, old: Option<&SeenContract>, new: &SeenContract) 
     } else {
         match new.status {
             ContractStatus::Completed => return vec![Event::Completed { contract: name }],
+            ContractStatus::Approved if was == Some(ContractStatus::Approving) => {
+                return vec![Event::Approved {
+                    id: id.to_owned(),
+                    contract: name,
+                }]
+            }
+            ContractStatus::ApprovalRejected => {
+                return vec![Event::ApprovalRejected {
+                    contract: name,
+                    reason: new.reason.clone(),
+                }]
+            }
+            ContractStatus::ApprovalCancelled if was == Some(ContractStatus::Approving) => {
+                return vec![Event::ApprovalCancelled { contract: name }]
+            }
             ContractStatus::SignCancelled => return vec![Event::Cancelled { contract: name }],
             ContractStatus::SignRejected => {
                 let signee = new
@@ -231,13 +286,43 @@ pub fn direct_messages(
                 Event::Cancelled { contract } => {
                     t("dm-cancelled", &args!["name" => name(contract)])
                 }
-                Event::Waiting { id, contract } => {
+                Event::Waiting {
+                    id,
+                    contract,
+                    approval: false,
+                } => {
                     button = ContractId::parse(id).map(|id| Component::Button {
                         label: t("dm-button-how", &[("name", fv(contract.clone()))]),
                         custom_id: ButtonId::HowToSign(id).to_string(),
                         style: Style::Primary,
                     });
                     t("dm-waiting", &args!["name" => name(contract)])
+                }
+                // Approving needs the approver's password on the website:
+                // no button here.
+                Event::Waiting {
+                    contract,
+                    approval: true,
+                    ..
+                } => t("dm-waiting-approval", &args!["name" => name(contract)]),
+                Event::Approved { id, contract } => {
+                    button = ContractId::parse(id).map(|id| Component::Button {
+                        label: t("dm-button-request", &[]),
+                        custom_id: ButtonId::Act(crate::action::Action::RequestSign, id)
+                            .to_string(),
+                        style: Style::Primary,
+                    });
+                    t("dm-approved", &args!["name" => name(contract)])
+                }
+                Event::ApprovalRejected { contract, reason } => match reason {
+                    Some(reason) if !reason.trim().is_empty() => t(
+                        "dm-approval-rejected-reason",
+                        &args!["name" => name(contract), "reason" => text::inert_max(reason, NAME_BUDGET)],
+                    ),
+                    _ => t("dm-approval-rejected", &args!["name" => name(contract)]),
+                },
+                Event::ApprovalCancelled { contract } => {
+                    t("dm-approval-cancelled", &args!["name" => name(contract)])
                 }
             };
             (format!("• {line}"), button)
@@ -844,6 +929,9 @@ mod tests {
                     status: *s,
                 })
                 .collect(),
+            my_turn: None,
+            request_type: None,
+            reason: None,
         }
     }
 
@@ -904,7 +992,8 @@ mod tests {
             changes("x", None, &new),
             vec![Event::Waiting {
                 id: "x".into(),
-                contract: "NDA".into()
+                contract: "NDA".into(),
+                approval: false,
             }]
         );
         assert!(changes("x", Some(&new), &new).is_empty());
@@ -922,7 +1011,8 @@ mod tests {
             role,
             created_at: Utc::now(),
             updated_at: Utc::now() + chrono::Duration::seconds(at),
-            my_turn: false,
+            my_turn: None,
+            request_type: None,
         };
         let s = summary(Signing, Role::Sender, 5);
         assert!(needs_detail(&s, None));

@@ -65,6 +65,15 @@ pub(crate) struct SeenContract {
     pub(crate) updated_at: DateTime<Utc>,
     /// Known only for contracts the user sent that were out for signature.
     pub(crate) signees: Vec<SeenSignee>,
+    /// Whose turn it is, when Comake says (received contracts).
+    #[serde(default)]
+    pub(crate) my_turn: Option<bool>,
+    /// What a received contract asks of the person.
+    #[serde(default)]
+    pub(crate) request_type: Option<crate::comake::wire::RequestType>,
+    /// The approver's reason, for a contract whose approval was rejected.
+    #[serde(default)]
+    pub(crate) reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

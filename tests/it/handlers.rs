@@ -2250,7 +2250,7 @@ mod hostile {
                 let events: Vec<(String, Event)> = (0..30)
                     .map(|i| (format!("c{}", i / 2), match i % 3 {
                         0 => Event::Signed { contract: contract.clone(), signee: signees[i % 10].clone() },
-                        1 => Event::Waiting { id: id.to_string(), contract: contract.clone() },
+                        1 => Event::Waiting { id: id.to_string(), contract: contract.clone(), approval: false },
                         _ => Event::Completed { contract: contract.clone() },
                     }))
                     .collect();

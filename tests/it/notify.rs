@@ -614,3 +614,181 @@ async fn the_schedule_survives_a_restart() {
         .await;
     assert_eq!((stats.users, stats.reads), (1, 1), "only Lee");
 }
+
+// ----- approvals and turns -----
+
+/// Kim's saved contract `name` with both signees set, in approval by Boss.
+async fn in_approval(s: &Setup, name: &str) -> ContractId {
+    let id =
+        s.h.sim
+            .seed_contract(
+                "kim@example.com",
+                name,
+                &["갑", "을"],
+                ContractStatus::Saved,
+            )
+            .unwrap();
+    s.h.sim
+        .set_signees(
+            "kim@example.com",
+            &id,
+            vec![
+                common::plain_signee(0, "Kim", "kim@example.com"),
+                common::plain_signee(1, "Lee", "lee@example.com"),
+            ],
+        )
+        .unwrap();
+    s.h.sim
+        .request_approval("kim@example.com", &id, &[("Boss", "boss@example.com")])
+        .unwrap();
+    id
+}
+
+fn custom_ids(dm: &Value) -> Vec<String> {
+    dm["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|c| c["custom_id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_approval_reaches_the_sender_with_a_request_signatures_button() {
+    let s = setup(&[]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    let id = in_approval(&s, "Lease").await;
+    let w = s.watcher();
+    let kim = s.account(KIM).await;
+    assert_eq!(
+        w.read_user(&kim).await.unwrap(),
+        0,
+        "the baseline is silent"
+    );
+    s.h.sim.approver_acts(&id, true, None).unwrap();
+    assert_eq!(w.read_user(&kim).await.unwrap(), 1);
+    let dms = s.dms(KIM);
+    check_dm(&s, &dms[0]);
+    assert!(
+        dms[0]["content"].as_str().unwrap().contains("approved"),
+        "{}",
+        dms[0]
+    );
+    let button = custom_ids(&dms[0])
+        .into_iter()
+        .find(|c| c.starts_with("a:request:"))
+        .expect("a Request signatures button");
+    // It opens the same preview as /contract request-sign.
+    let preview = s.h.press(&Actor::user(KIM), &button).await;
+    assert!(
+        preview.button("c:ok:").starts_with("c:ok:"),
+        "{}",
+        preview.text()
+    );
+    assert!(preview.text().contains("Lee"), "{}", preview.text());
+}
+
+#[tokio::test]
+async fn a_rejected_or_withdrawn_approval_is_told_with_its_reason() {
+    let s = setup(&[]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    let rejected = in_approval(&s, "Lease").await;
+    let withdrawn = in_approval(&s, "Loan").await;
+    let w = s.watcher();
+    let kim = s.account(KIM).await;
+    w.read_user(&kim).await.unwrap();
+    s.h.sim
+        .approver_acts(
+            &rejected,
+            false,
+            Some("Wrong **amount**, see https://evil.example"),
+        )
+        .unwrap();
+    s.h.sim
+        .cancel_approval("kim@example.com", &withdrawn)
+        .unwrap();
+    assert_eq!(w.read_user(&kim).await.unwrap(), 1, "one DM with both");
+    let dm = &s.dms(KIM)[0];
+    check_dm(&s, dm);
+    let text = dm["content"].as_str().unwrap();
+    assert!(
+        text.contains("rejected") && text.contains("Wrong"),
+        "{text}"
+    );
+    assert!(
+        !crate::common::has_live_link(text) && !text.contains("**amount**"),
+        "{text}"
+    );
+    assert!(
+        text.contains("withdrawn") && text.contains("Loan"),
+        "{text}"
+    );
+    // /contract show's hint for a rejected approval is its own.
+    let a =
+        s.h.command(
+            &Actor::user(KIM),
+            "contract request-sign",
+            &[("contract", json!(rejected.as_str()))],
+        )
+        .await;
+    assert!(a.text().contains("approver rejected"), "{}", a.text());
+}
+
+#[tokio::test]
+async fn waiting_is_announced_when_it_is_the_persons_turn_and_not_before() {
+    let s = setup(&[]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    s.h.sim.add_user("choi@example.com", "Choi").unwrap();
+    let w = s.watcher();
+    let kim = s.account(KIM).await;
+    w.read_user(&kim).await.unwrap();
+    // Choi asks Lee, then Kim, to sign in that order.
+    let id =
+        s.h.sim
+            .seed_contract(
+                "choi@example.com",
+                "Sequential",
+                &["갑", "을"],
+                ContractStatus::Saved,
+            )
+            .unwrap();
+    s.h.sim.set_sequential(&id, true).unwrap();
+    s.h.sim
+        .set_signees(
+            "choi@example.com",
+            &id,
+            vec![
+                common::plain_signee(0, "Lee", "lee@example.com"),
+                common::plain_signee(1, "Kim", "kim@example.com"),
+            ],
+        )
+        .unwrap();
+    s.h.app
+        .comake
+        .user("choi@example.com")
+        .request_sign(&id)
+        .await
+        .unwrap();
+    assert_eq!(w.read_user(&kim).await.unwrap(), 0, "not Kim's turn yet");
+    s.h.sim.signee_acts(&id, 0, SigneeAction::Sign).unwrap();
+    assert_eq!(w.read_user(&kim).await.unwrap(), 1);
+    let dm = &s.dms(KIM)[0];
+    assert!(
+        dm["content"].as_str().unwrap().contains("Your turn"),
+        "{dm}"
+    );
+    // An approval asked of Kim says so, with no signing button.
+    let theirs =
+        s.h.sim
+            .seed_contract("choi@example.com", "Budget", &["갑"], ContractStatus::Saved)
+            .unwrap();
+    s.h.sim
+        .request_approval("choi@example.com", &theirs, &[("Kim", "kim@example.com")])
+        .unwrap();
+    assert_eq!(w.read_user(&kim).await.unwrap(), 1);
+    let dm = &s.dms(KIM)[1];
+    check_dm(&s, dm);
+    assert!(dm["content"].as_str().unwrap().contains("approval"), "{dm}");
+    assert!(custom_ids(dm).is_empty(), "{dm}");
+}

@@ -247,6 +247,36 @@ impl ComakeSim {
         lock(&self.shared.company).signee_acts(id, party, action)
     }
 
+    /// The owner asks `approvers` (name, email), in order, to approve.
+    pub fn request_approval(
+        &self,
+        owner: &str,
+        id: &ContractId,
+        approvers: &[(&str, &str)],
+    ) -> Result<Contract, ApiError> {
+        lock(&self.shared.company).request_approval(owner, id, approvers)
+    }
+
+    /// The next approver approves, or rejects with `reason`.
+    pub fn approver_acts(
+        &self,
+        id: &ContractId,
+        approve: bool,
+        reason: Option<&str>,
+    ) -> Result<Contract, ApiError> {
+        lock(&self.shared.company).approver_acts(id, approve, reason)
+    }
+
+    /// The owner withdraws the approval request on the website.
+    pub fn cancel_approval(&self, owner: &str, id: &ContractId) -> Result<Contract, ApiError> {
+        lock(&self.shared.company).cancel_approval(owner, id)
+    }
+
+    /// Make the contract's signees sign in party order.
+    pub fn set_sequential(&self, id: &ContractId, sequential: bool) -> Result<(), ApiError> {
+        lock(&self.shared.company).set_sequential(id, sequential)
+    }
+
     /// The contract as its owner sees it.
     pub fn contract(&self, id: &ContractId) -> Option<Contract> {
         lock(&self.shared.company).peek(id)

@@ -87,6 +87,11 @@ struct SimContract {
     /// Requests were sent at least once: signees now see it as received.
     sent: bool,
     trashed_by: HashSet<String>,
+    /// The approval line, in order (empty: none was asked for).
+    approvers: Vec<Approver>,
+    /// Signees sign in party order: a signee's turn comes when every
+    /// party before theirs has signed.
+    sequential: bool,
 }
 
 /// One company's users and contracts.
@@ -210,6 +215,8 @@ impl Company {
             updated_at: now,
             sent: matches!(status, ContractStatus::Signing | ContractStatus::Completed),
             trashed_by: HashSet::new(),
+            approvers: Vec::new(),
+            sequential: false,
         };
         self.contracts.insert(id.clone(), contract);
         Ok(id)
@@ -221,11 +228,40 @@ impl Company {
         }
         if c.owner == user {
             Some(Role::Sender)
-        } else if c.sent && c.signees.iter().any(|s| s.email == user) {
+        } else if (c.sent && c.signees.iter().any(|s| s.email == user))
+            || c.approvers.iter().any(|a| a.email == user)
+        {
             Some(Role::Receiver)
         } else {
             None
         }
+    }
+
+    /// Whether the next step of `c` is `user`'s, and what is asked: the
+    /// first approver still waiting, or a signee whose turn it is.
+    fn turn(c: &SimContract, user: &str) -> (bool, Option<RequestType>) {
+        if c.approvers.iter().any(|a| a.email == user) && !c.signees.iter().any(|s| s.email == user)
+        {
+            let next = c
+                .approvers
+                .iter()
+                .filter(|a| a.status == ApproverStatus::Waiting)
+                .min_by_key(|a| a.order);
+            let mine =
+                c.status == ContractStatus::Approving && next.is_some_and(|a| a.email == user);
+            return (mine, Some(RequestType::Approval));
+        }
+        let mine = c.status == ContractStatus::Signing
+            && c.signees.iter().any(|s| {
+                s.email == user
+                    && s.status != SigneeStatus::Signed
+                    && (!c.sequential
+                        || c.signees
+                            .iter()
+                            .filter(|o| o.party < s.party)
+                            .all(|o| o.status == SigneeStatus::Signed))
+            });
+        (mine, Some(RequestType::Sign))
     }
 
     fn summary(&self, c: &SimContract, user: &str, role: Role) -> ContractSummary {
@@ -236,13 +272,12 @@ impl Company {
             status_text: self.status_text(c),
             created_at: c.created_at,
             updated_at: c.updated_at,
-            // A receiver whose signature is still missing on a contract out
-            // for signature (the simulator has no signing order).
-            my_turn: role == Role::Receiver
-                && c.status == ContractStatus::Signing
-                && c.signees
-                    .iter()
-                    .any(|s| s.email == user && s.status != SigneeStatus::Signed),
+            my_turn: Some(role == Role::Receiver && Self::turn(c, user).0),
+            request_type: if role == Role::Receiver {
+                Self::turn(c, user).1
+            } else {
+                None
+            },
             role,
         }
     }
@@ -265,6 +300,7 @@ impl Company {
                 })
                 .collect(),
             timeline: c.timeline.clone(),
+            approvers: c.approvers.clone(),
         }
     }
 
@@ -493,6 +529,122 @@ impl Company {
             message: c.signees.iter().find_map(|s| s.message.clone()),
         });
         self.get(user, id)
+    }
+
+    /// The owner asks the approval line `approvers` (name, email) to
+    /// approve, in that order.
+    pub fn request_approval(
+        &mut self,
+        user: &str,
+        id: &ContractId,
+        approvers: &[(&str, &str)],
+    ) -> Result<Contract, ApiError> {
+        let now = self.now();
+        let c = self.owned_mut(user, id)?;
+        if !matches!(
+            c.status,
+            ContractStatus::Saved
+                | ContractStatus::ApprovalCancelled
+                | ContractStatus::ApprovalRejected
+        ) || approvers.is_empty()
+        {
+            return Err(ApiError::state(c.status, "request approval of"));
+        }
+        c.approvers = approvers
+            .iter()
+            .enumerate()
+            .map(|(i, (name, email))| Approver {
+                order: i as u32 + 1,
+                name: (*name).to_owned(),
+                email: normalize_email(email),
+                status: ApproverStatus::Waiting,
+            })
+            .collect();
+        c.status = ContractStatus::Approving;
+        c.updated_at = now;
+        c.timeline.push(TimelineEvent {
+            at: now,
+            actor: user.to_owned(),
+            action: "approval_requested".into(),
+            message: None,
+        });
+        self.get(user, id)
+    }
+
+    /// The next approver approves, or rejects with `reason`.
+    pub fn approver_acts(
+        &mut self,
+        id: &ContractId,
+        approve: bool,
+        reason: Option<&str>,
+    ) -> Result<Contract, ApiError> {
+        let now = self.now();
+        let c = self
+            .contracts
+            .get_mut(id)
+            .ok_or_else(|| ApiError::not_found("contract"))?;
+        if c.status != ContractStatus::Approving {
+            return Err(ApiError::state(c.status, "approve"));
+        }
+        let a = c
+            .approvers
+            .iter_mut()
+            .filter(|a| a.status == ApproverStatus::Waiting)
+            .min_by_key(|a| a.order)
+            .ok_or_else(|| ApiError::not_found("approver"))?;
+        let actor = a.email.clone();
+        a.status = if approve {
+            ApproverStatus::Approved
+        } else {
+            ApproverStatus::Rejected
+        };
+        let done = c
+            .approvers
+            .iter()
+            .all(|a| a.status == ApproverStatus::Approved);
+        let (status, action) = match (approve, done) {
+            (false, _) => (ContractStatus::ApprovalRejected, "approval_rejected"),
+            (true, true) => (ContractStatus::Approved, "approved"),
+            (true, false) => (ContractStatus::Approving, "approved_step"),
+        };
+        c.status = status;
+        c.updated_at = now;
+        c.timeline.push(TimelineEvent {
+            at: now,
+            actor,
+            action: action.into(),
+            message: reason.map(str::to_owned),
+        });
+        let owner = c.owner.clone();
+        self.get(&owner, id)
+    }
+
+    /// The owner withdraws the approval request (on the website).
+    pub fn cancel_approval(&mut self, user: &str, id: &ContractId) -> Result<Contract, ApiError> {
+        let now = self.now();
+        let c = self.owned_mut(user, id)?;
+        if c.status != ContractStatus::Approving {
+            return Err(ApiError::state(c.status, "cancel the approval of"));
+        }
+        c.status = ContractStatus::ApprovalCancelled;
+        c.updated_at = now;
+        c.timeline.push(TimelineEvent {
+            at: now,
+            actor: user.to_owned(),
+            action: "approval_cancelled".into(),
+            message: None,
+        });
+        self.get(user, id)
+    }
+
+    /// Make signees sign in party order (or not).
+    pub fn set_sequential(&mut self, id: &ContractId, sequential: bool) -> Result<(), ApiError> {
+        let c = self
+            .contracts
+            .get_mut(id)
+            .ok_or_else(|| ApiError::not_found("contract"))?;
+        c.sequential = sequential;
+        Ok(())
     }
 
     pub fn cancel_sign(

@@ -401,9 +401,48 @@ pub struct ContractSummary {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// (A) `myTurn`: the person must sign or approve next (the guide's
-    /// "내 차례" list). Absent: false.
-    #[serde(default)]
-    pub my_turn: bool,
+    /// "내 차례" list). Absent (`None`): Comake does not say, and nothing is
+    /// assumed about turns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub my_turn: Option<bool>,
+    /// (A) `requestType`, for a received contract: what is asked of the
+    /// person, a signature or an approval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_type: Option<RequestType>,
+}
+
+/// (A) What a received contract asks of the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RequestType {
+    Sign,
+    Approval,
+}
+
+/// (A) One approver of the company's approval line (결재선).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approver {
+    pub order: u32,
+    pub name: String,
+    pub email: String,
+    pub status: ApproverStatus,
+}
+
+/// (A) The strings of an approver's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ApproverStatus {
+    Waiting,
+    Approved,
+    Rejected,
+    #[serde(other)]
+    Unknown,
+}
+
+/// (A) Timeline actions this client reads (the others are shown as they come).
+pub mod timeline {
+    pub const APPROVAL_REJECTED: &str = "approval_rejected";
+    pub const SIGN_REJECTED: &str = "sign_rejected";
 }
 
 /// Which of the person's contracts `/contract list box:` shows; the
@@ -440,7 +479,7 @@ impl BoxFilter {
             BoxFilter::All => true,
             BoxFilter::Sent => c.role == Role::Sender,
             BoxFilter::Received => c.role == Role::Receiver,
-            BoxFilter::MyTurn => c.my_turn,
+            BoxFilter::MyTurn => c.my_turn == Some(true),
         }
     }
 }
@@ -455,6 +494,9 @@ pub struct Contract {
     pub signees: Vec<Signee>,
     #[serde(default)]
     pub timeline: Vec<TimelineEvent>,
+    /// (A) The approval line, when there is one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub approvers: Vec<Approver>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
