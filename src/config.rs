@@ -114,6 +114,10 @@ pub struct Config {
     pub(crate) notify_interval: Duration,
     /// The longest anyone opted in goes unread.
     pub(crate) notify_max_idle: Duration,
+    /// Digests go out at 09:00 in this time zone.
+    pub(crate) digest_timezone: chrono_tz::Tz,
+    /// A contract waiting on others longer than this is in the digest.
+    pub(crate) digest_stale: Duration,
     /// The most Comake requests a second the watcher makes.
     pub(crate) notify_max_rps: u32,
     /// Audit entries older than this many days are pruned daily.
@@ -224,6 +228,10 @@ pub struct Settings {
     notify_interval_secs: u64,
     #[arg(long, env = "NOTIFY_MAX_IDLE_SECS", default_value_t = 3600, value_parser = positive)]
     notify_max_idle_secs: u32,
+    #[arg(long, env = "DIGEST_TIMEZONE", default_value = "Asia/Seoul", value_parser = timezone)]
+    digest_timezone: chrono_tz::Tz,
+    #[arg(long, env = "DIGEST_STALE_DAYS", default_value_t = 3, value_parser = positive)]
+    digest_stale_days: u32,
     #[arg(long, env = "NOTIFY_MAX_RPS", default_value_t = 5,
           value_parser = positive)]
     notify_max_rps: u32,
@@ -263,6 +271,12 @@ enum TransportKind {
 enum RegistrationKind {
     Open,
     Admin,
+}
+
+/// An IANA time zone name, such as Asia/Seoul.
+fn timezone(raw: &str) -> Result<chrono_tz::Tz, String> {
+    raw.parse()
+        .map_err(|_| "not a time zone name like Asia/Seoul or Europe/Berlin".to_owned())
 }
 
 /// A whole number of at least 1.
@@ -588,6 +602,8 @@ impl Config {
             notify_interval: Duration::from_secs(s.notify_interval_secs),
             notify_max_idle: Duration::from_secs(u64::from(s.notify_max_idle_secs))
                 .max(Duration::from_secs(s.notify_interval_secs)),
+            digest_timezone: s.digest_timezone,
+            digest_stale: Duration::from_secs(u64::from(s.digest_stale_days) * 86_400),
             notify_max_rps: s.notify_max_rps,
             audit_retention_days: s.audit_retention_days,
             metrics_token: s.metrics_token.map(SecretString::from),

@@ -293,7 +293,30 @@ pub(crate) async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
 /// `/comake notifications`: DMs about the user's contracts, on or off.
 pub(crate) async fn notifications(ctx: &Ctx<'_>) -> HandlerResult {
     ctx.account().await?;
-    let enabled = ctx.inv.bool("enabled").unwrap_or(true);
+    let digest = match ctx.inv.str("digest") {
+        Some(raw) => Some(
+            crate::store::Digest::parse(raw)
+                .ok_or_else(|| ctx.refuse("error-unknown-command", &[]))?,
+        ),
+        None => None,
+    };
+    let enabled = ctx.inv.bool("enabled");
+    if let Some(digest) = digest {
+        crate::notify::set_digest(ctx.app, ctx.inv.user, digest).await?;
+        ctx.audit(
+            &format!("notifications.digest_{}", digest.as_str()),
+            None,
+            "ok",
+        );
+        if enabled.is_none() {
+            let zone = ctx.app.config.digest_timezone.name();
+            return Ok(Reply::text(ctx.t(
+                &format!("notify-digest-{}", digest.as_str()),
+                &args!["zone" => zone.to_owned(), "days" => ctx.app.config.digest_stale.as_secs() / 86_400],
+            )));
+        }
+    }
+    let enabled = enabled.unwrap_or(true);
     crate::notify::set_enabled(ctx.app, ctx.inv.user, enabled).await?;
     ctx.audit(
         if enabled {

@@ -82,7 +82,7 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         command: "comake notifications",
-        options: &["enabled"],
+        options: &["enabled", "digest"],
         defer: false,
         handler: Handler::Notifications,
     },

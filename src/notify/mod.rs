@@ -556,6 +556,128 @@ impl Watcher {
         stats
     }
 
+    /// Send the digests whose 09:00 slot has come: one list read each
+    /// (through the paced client), one DM when there is something to say,
+    /// and the slot recorded so it is served once. Returns the DMs sent.
+    pub async fn send_digests(self: &Arc<Self>, schedule: &mut Schedule) -> usize {
+        let now = crate::app::now();
+        let zone = self.app.config.digest_timezone;
+        let due: Vec<(crate::store::Digest, chrono::DateTime<chrono::Utc>, Account)> = schedule
+            .digests
+            .values()
+            .filter_map(|(digest, last, account)| {
+                let slot =
+                    schedule::digest_slot(now, zone, *digest == crate::store::Digest::Weekly)?;
+                last.is_none_or(|l| l < slot)
+                    .then(|| (*digest, slot, account.clone()))
+            })
+            .collect();
+        let mut sent = 0;
+        for (digest, slot, account) in due {
+            match self.digest(&account, now).await {
+                Ok(reply) => {
+                    if let Some(reply) = reply {
+                        match self.send(account.discord_id, &reply).await {
+                            Ok(Sent::Delivered) => sent += 1,
+                            Ok(Sent::Unreachable) => {}
+                            Err(e) => {
+                                tracing::warn!(error = %e, "notifications: a digest was not delivered; tried again later");
+                                continue;
+                            }
+                        }
+                    }
+                    let written = self
+                        .app
+                        .store
+                        .update_notify_state(account.discord_id, move |state| {
+                            let mut state = state?;
+                            state.last_digest = Some(slot);
+                            Some(state)
+                        })
+                        .await;
+                    if let Err(e) = written {
+                        tracing::warn!(error = %e, "notifications: cannot record a digest");
+                    }
+                    schedule
+                        .digests
+                        .insert(account.discord_id, (digest, Some(slot), account));
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "notifications: a digest read failed; tried again later")
+                }
+            }
+        }
+        sent
+    }
+
+    /// The digest DM for `account` at `now`, if there is anything in it:
+    /// their contracts waiting on others longer than `DIGEST_STALE_DAYS`,
+    /// then those waiting on them.
+    async fn digest(
+        &self,
+        account: &Account,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<Reply>, NotifyError> {
+        let list = self
+            .comake
+            .user(&account.email)
+            .list_contracts(BoxTab::All, 1, LIST_LIMIT)
+            .await?;
+        let stale =
+            now - chrono::Duration::from_std(self.app.config.digest_stale).unwrap_or_default();
+        let state = self
+            .app
+            .store
+            .notify_state(account.discord_id)
+            .await?
+            .unwrap_or_default();
+        let lang = Lang::from_locale(&state.locale);
+        let t = |id: &str, args: &[(&str, fluent_bundle::FluentValue<'static>)]| {
+            self.app.i18n.t(lang, id, args)
+        };
+        let mut lines = Vec::new();
+        let mut moving: Vec<&ContractSummary> = list
+            .contracts
+            .iter()
+            .filter(|c| schedule::moving(c.status))
+            .collect();
+        moving.sort_by_key(|c| c.updated_at);
+        for c in &moving {
+            let since = format!("<t:{}:R>", c.updated_at.timestamp());
+            let name = text::inert_max(&c.name, NAME_BUDGET);
+            if c.role == Role::Sender && c.updated_at < stale {
+                lines.push(format!(
+                    "• {}",
+                    t("digest-stale", &args!["name" => name, "since" => since])
+                ));
+            } else if c.role == Role::Receiver && c.my_turn != Some(false) {
+                lines.push(format!(
+                    "• {}",
+                    t("digest-waiting", &args!["name" => name, "since" => since])
+                ));
+            }
+        }
+        if lines.is_empty() {
+            return Ok(None);
+        }
+        // Every line fits, or the rest is counted and pointed to.
+        let mut content = t("digest-header", &[]);
+        let reserve = 120;
+        for (i, line) in lines.iter().enumerate() {
+            if content.chars().count() + line.chars().count() + 1 + reserve > reply::MAX_CONTENT {
+                content.push('\n');
+                content.push_str(&t(
+                    "digest-more",
+                    &args!["count" => (lines.len() - i) as u64],
+                ));
+                break;
+            }
+            content.push('\n');
+            content.push_str(line);
+        }
+        Ok(Some(Reply::text(content)))
+    }
+
     /// Read one user's contracts, DM them what changed, remember what was
     /// seen. Returns the number of DMs sent.
     pub async fn read_user(&self, account: &Account) -> Result<usize, NotifyError> {
@@ -797,12 +919,40 @@ pub(crate) async fn hint_email(app: &App, email: &str) {
     }
 }
 
+/// `/comake notifications digest:`: set how often, starting at the next
+/// slot (turning it on does not send one for a slot already past).
+pub(crate) async fn set_digest(
+    app: &App,
+    user: u64,
+    digest: crate::store::Digest,
+) -> Result<(), StoreError> {
+    let now = crate::app::now();
+    app.store
+        .update_notify_state(user, move |state| {
+            let mut state = state.unwrap_or_else(NotifyState::fresh);
+            state.digest = digest;
+            state.last_digest = Some(now);
+            Some(state)
+        })
+        .await?;
+    app.notify_hints.push(user);
+    Ok(())
+}
+
+/// Who wants a digest, and the slot last served.
+type DigestPlan = (
+    crate::store::Digest,
+    Option<chrono::DateTime<chrono::Utc>>,
+    Account,
+);
+
 /// The watcher's view of who is read when: everyone opted in and
-/// reachable, by when their read is due. Reloaded from the store every
-/// [`REFRESH`]; changed by each read and each hint.
+/// reachable, by when their read is due, and who wants a digest. Reloaded
+/// from the store every [`REFRESH`]; changed by each read and each hint.
 #[derive(Default)]
 pub struct Schedule {
     due: std::collections::HashMap<u64, (chrono::DateTime<chrono::Utc>, Account)>,
+    digests: std::collections::HashMap<u64, DigestPlan>,
     refreshed: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -815,6 +965,17 @@ impl Schedule {
 
     fn next_due(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.due.values().map(|(t, _)| *t).min()
+    }
+
+    fn plan_digest(&mut self, account: &Account, state: &NotifyState) {
+        if state.digest == crate::store::Digest::Off {
+            self.digests.remove(&account.discord_id);
+        } else {
+            self.digests.insert(
+                account.discord_id,
+                (state.digest, state.last_digest, account.clone()),
+            );
+        }
     }
 
     fn put(&mut self, account: Account, due: chrono::DateTime<chrono::Utc>) {
@@ -844,10 +1005,12 @@ impl Schedule {
         match account {
             Some(account) if state.enabled && !state.unreachable => {
                 let due = state.next_read.unwrap_or_else(crate::app::now);
+                self.plan_digest(&account, &state);
                 self.put(account, due);
             }
             _ => {
                 self.due.remove(&user);
+                self.digests.remove(&user);
             }
         }
         Ok(())
@@ -872,6 +1035,9 @@ impl Schedule {
                 if state.enabled && !state.unreachable {
                     let due = state.next_read.unwrap_or(now);
                     fresh.insert(account.discord_id, (due, account.clone()));
+                    self.plan_digest(account, &state);
+                } else {
+                    self.digests.remove(&account.discord_id);
                 }
             }
             match page.last() {

@@ -62,6 +62,31 @@ impl Motion {
     }
 }
 
+/// The latest digest time at or before `now`: 09:00 in `zone`, every day
+/// (`weekly`: Mondays). `None` when the zone skips that hour that day.
+pub fn digest_slot(now: DateTime<Utc>, zone: chrono_tz::Tz, weekly: bool) -> Option<DateTime<Utc>> {
+    use chrono::{Datelike, TimeZone};
+    let local = now.with_timezone(&zone).date_naive();
+    let back = if weekly {
+        u64::from(local.weekday().num_days_from_monday())
+    } else {
+        0
+    };
+    let step = if weekly { 7 } else { 1 };
+    let mut day = local.checked_sub_days(chrono::Days::new(back))?;
+    for _ in 0..3 {
+        let at = zone
+            .from_local_datetime(&day.and_hms_opt(9, 0, 0)?)
+            .earliest()?
+            .with_timezone(&Utc);
+        if at <= now {
+            return Some(at);
+        }
+        day = day.checked_sub_days(chrono::Days::new(step))?;
+    }
+    None
+}
+
 fn chrono(d: Duration) -> chrono::Duration {
     chrono::Duration::from_std(d).unwrap_or_default()
 }
@@ -127,6 +152,20 @@ mod tests {
             policy().after_read(now, Motion::Waiting, gap).1.as_secs(),
             300
         );
+    }
+
+    #[test]
+    fn digests_fall_at_nine_in_the_zone_daily_or_on_mondays() {
+        let seoul: chrono_tz::Tz = "Asia/Seoul".parse().unwrap();
+        // Wednesday 2026-12-02 08:59 in Seoul is 23:59 UTC the day before.
+        let before = "2026-12-01T23:59:00Z".parse::<DateTime<Utc>>().unwrap();
+        let after = "2026-12-02T00:01:00Z".parse::<DateTime<Utc>>().unwrap();
+        let nine = "2026-12-02T00:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        let day = chrono::Duration::days(1);
+        assert_eq!(digest_slot(before, seoul, false), Some(nine - day));
+        assert_eq!(digest_slot(after, seoul, false), Some(nine));
+        // Weekly: the Monday before, 2026-11-30.
+        assert_eq!(digest_slot(after, seoul, true), Some(nine - day * 2));
     }
 
     #[test]

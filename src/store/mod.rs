@@ -16,7 +16,7 @@ mod postgres;
 mod record;
 mod sled_db;
 
-pub use notify::NotifyState;
+pub use notify::{Digest, NotifyState};
 pub(crate) use notify::{SeenContract, SeenSignee};
 pub use postgres::PgOptions;
 

@@ -29,6 +29,42 @@ pub struct NotifyState {
     /// The last wait between reads, in seconds, for the back-off.
     #[serde(default)]
     pub(crate) gap_secs: u64,
+    /// How often the person wants a digest.
+    #[serde(default)]
+    pub digest: Digest,
+    /// The digest slot last served (or the moment the digest was turned
+    /// on, so the first comes at the next slot).
+    #[serde(default)]
+    pub(crate) last_digest: Option<DateTime<Utc>>,
+}
+
+/// `/comake notifications digest:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Digest {
+    #[default]
+    Off,
+    Daily,
+    Weekly,
+}
+
+impl Digest {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "off" => Some(Digest::Off),
+            "daily" => Some(Digest::Daily),
+            "weekly" => Some(Digest::Weekly),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Digest::Off => "off",
+            Digest::Daily => "daily",
+            Digest::Weekly => "weekly",
+        }
+    }
 }
 
 impl NotifyState {
@@ -53,6 +89,8 @@ impl Default for NotifyState {
             generation: 0,
             next_read: None,
             gap_secs: 0,
+            digest: Digest::Off,
+            last_digest: None,
         }
     }
 }

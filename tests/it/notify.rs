@@ -792,3 +792,95 @@ async fn waiting_is_announced_when_it_is_the_persons_turn_and_not_before() {
     assert!(dm["content"].as_str().unwrap().contains("approval"), "{dm}");
     assert!(custom_ids(dm).is_empty(), "{dm}");
 }
+
+// ----- the digest -----
+
+/// Move tokio's clock (and the bot's with it) forward by `by`.
+async fn travel(by: Duration) {
+    tokio::time::pause();
+    tokio::time::advance(by).await;
+    tokio::time::resume();
+}
+
+#[tokio::test]
+async fn a_digest_comes_once_at_nine_in_its_zone() {
+    let s = setup(&[
+        ("DIGEST_TIMEZONE", "Asia/Seoul"),
+        ("DIGEST_STALE_DAYS", "1"),
+    ])
+    .await;
+    s.h.linked(KIM, "kim@example.com").await;
+    s.sent_contract("Kim's NDA").await;
+    s.h.sim.add_user("choi@example.com", "Choi").unwrap();
+    let theirs =
+        s.h.sim
+            .seed_contract(
+                "choi@example.com",
+                "Choi's lease",
+                &["갑"],
+                ContractStatus::Saved,
+            )
+            .unwrap();
+    s.h.sim
+        .set_signees(
+            "choi@example.com",
+            &theirs,
+            vec![common::plain_signee(0, "Kim", "kim@example.com")],
+        )
+        .unwrap();
+    s.h.app
+        .comake
+        .user("choi@example.com")
+        .request_sign(&theirs)
+        .await
+        .unwrap();
+    // Two days on, Kim's contract has waited on others for more than a day.
+    travel(Duration::from_secs(2 * 86_400)).await;
+    let a =
+        s.h.command(
+            &Actor::user(KIM),
+            "comake notifications",
+            &[("digest", json!("daily"))],
+        )
+        .await;
+    assert!(
+        a.text().contains("09:00") && a.text().contains("Asia/Seoul"),
+        "{}",
+        a.text()
+    );
+    let w = s.watcher();
+    let mut schedule = Schedule::default();
+    w.read_due(&mut schedule).await;
+    let dms_before = s.dms(KIM).len();
+    // A minute before the next 09:00 in Seoul: nothing yet.
+    let seoul: chrono_tz::Tz = "Asia/Seoul".parse().unwrap();
+    let now = chrono::Utc::now() + chrono::Duration::days(2);
+    let local = now.with_timezone(&seoul);
+    let mut nine = chrono::TimeZone::from_local_datetime(
+        &seoul,
+        &local.date_naive().and_hms_opt(9, 0, 0).unwrap(),
+    )
+    .unwrap()
+    .with_timezone(&chrono::Utc);
+    if nine <= now {
+        nine += chrono::Duration::days(1);
+    }
+    travel(
+        (nine - now - chrono::Duration::seconds(60))
+            .to_std()
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(w.send_digests(&mut schedule).await, 0, "before 09:00");
+    travel(Duration::from_secs(120)).await;
+    assert_eq!(w.send_digests(&mut schedule).await, 1, "at 09:00");
+    let dms = s.dms(KIM);
+    let digest = &dms[dms_before];
+    check_dm(&s, digest);
+    let text = digest["content"].as_str().unwrap();
+    assert!(
+        text.contains("Kim's NDA") && text.contains("Choi's lease"),
+        "{text}"
+    );
+    assert_eq!(w.send_digests(&mut schedule).await, 0, "once a day");
+}
