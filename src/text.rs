@@ -154,9 +154,77 @@ pub(crate) fn label(text: &str, max: usize) -> String {
     out
 }
 
+/// `s` with email addresses and phone-like numbers (9 or more digits,
+/// spaces, dots and dashes between them allowed) masked: for third-party
+/// text (an approver's reason) that goes where contact details must not
+/// (a DM). Made inert afterwards like any other text.
+pub(crate) fn scrub_contacts(s: &str) -> String {
+    let words: Vec<String> = s
+        .split(' ')
+        .map(|w| {
+            let at = w.find('@');
+            let looks_like_email = at.is_some_and(|i| i > 0 && w[i + 1..].contains('.'));
+            if looks_like_email {
+                "[email]".to_owned()
+            } else {
+                w.to_owned()
+            }
+        })
+        .collect();
+    let joined = words.join(" ");
+    // Runs of digits with separators, counted by their digits.
+    let chars: Vec<char> = joined.chars().collect();
+    let mut out = String::with_capacity(joined.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit()
+            || (chars[i] == '+' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        {
+            let start = i;
+            let mut end = i;
+            let mut digits = 0;
+            let mut j = i;
+            while j < chars.len()
+                && (chars[j].is_ascii_digit()
+                    || matches!(chars[j], ' ' | '-' | '.' | '(' | ')' | '+'))
+            {
+                if chars[j].is_ascii_digit() {
+                    digits += 1;
+                    end = j + 1;
+                }
+                j += 1;
+            }
+            if digits >= 9 {
+                out.push_str("[number]");
+            } else {
+                out.extend(&chars[start..end]);
+            }
+            i = end.max(start + 1);
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contact_details_are_masked() {
+        assert_eq!(
+            scrub_contacts("call 010-1234-5678 or mail kim@example.com, thanks"),
+            "call [number] or mail [email] thanks"
+        );
+        assert_eq!(scrub_contacts("+82 10 1234 5678"), "[number]");
+        assert_eq!(
+            scrub_contacts("pay 1,000 by 2026-12-01"),
+            "pay 1,000 by 2026-12-01"
+        );
+        assert_eq!(scrub_contacts("@everyone"), "@everyone");
+    }
 
     #[test]
     fn urls_mentions_markdown_and_bidi_are_inert() {

@@ -317,7 +317,10 @@ pub fn direct_messages(
                 Event::ApprovalRejected { contract, reason } => match reason {
                     Some(reason) if !reason.trim().is_empty() => t(
                         "dm-approval-rejected-reason",
-                        &args!["name" => name(contract), "reason" => text::inert_max(reason, NAME_BUDGET)],
+                        &args![
+                            "name" => name(contract),
+                            "reason" => text::inert_max(&text::scrub_contacts(reason), NAME_BUDGET)
+                        ],
                     ),
                     _ => t("dm-approval-rejected", &args!["name" => name(contract)]),
                 },

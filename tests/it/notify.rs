@@ -143,6 +143,36 @@ fn check_dm(s: &Setup, body: &Value) {
         assert!(!text.contains(&token), "a DM holds a token");
     }
     assert!(!text.contains("token="), "a DM holds a link with a token");
+    assert!(
+        !text.contains("@example.com"),
+        "a DM holds an email: {text}"
+    );
+    // No phone-like run of digits in what a person reads (Discord
+    // timestamps aside; contract ids in button ids are not shown).
+    let labels: Vec<&str> = body["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().into_iter().flatten())
+        .filter_map(|c| c["label"].as_str())
+        .collect();
+    let mut plain = format!(
+        "{} {}",
+        body["content"].as_str().unwrap_or_default(),
+        labels.join(" ")
+    );
+    while let Some(start) = plain.find("<t:") {
+        let end = plain[start..]
+            .find('>')
+            .map_or(plain.len(), |e| start + e + 1);
+        plain.replace_range(start..end, "");
+    }
+    let digits_run = plain
+        .split(|c: char| !(c.is_ascii_digit() || matches!(c, '-' | ' ' | '.')))
+        .map(|run| run.chars().filter(char::is_ascii_digit).count())
+        .max()
+        .unwrap_or(0);
+    assert!(digits_run < 9, "a DM holds a phone-like number: {text}");
 }
 
 #[tokio::test]
@@ -702,7 +732,7 @@ async fn a_rejected_or_withdrawn_approval_is_told_with_its_reason() {
         .approver_acts(
             &rejected,
             false,
-            Some("Wrong **amount**, see https://evil.example"),
+            Some("Wrong **amount**, see https://evil.example or call 010-1234-5678, boss@example.com"),
         )
         .unwrap();
     s.h.sim
