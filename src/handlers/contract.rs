@@ -254,32 +254,33 @@ async fn list_page(ctx: &Ctx<'_>, tab: BoxTab, filter: BoxFilter, page: i64) -> 
         lines.join("\n")
     };
     let content = reply::fit(NAME_BUDGET, MIN_BUDGET, build).unwrap_or_else(|| build(MIN_BUDGET));
+    let row = paging(ctx, page, pages, |page| ButtonId::Page {
+        tab,
+        filter,
+        page,
+    });
+    Ok(Reply::text(content).row(row))
+}
+
+/// Previous and Next for page `page` of `pages`, with `id` making a page's
+/// button id.
+fn paging(ctx: &Ctx<'_>, page: u32, pages: u64, id: impl Fn(u32) -> ButtonId) -> Vec<Component> {
     let mut row = Vec::new();
     if page > 1 {
         row.push(action(
             ctx.t("button-previous", &[]),
-            ButtonId::Page {
-                tab,
-                filter,
-                page: page - 1,
-            }
-            .to_string(),
+            id(page - 1).to_string(),
             Style::Secondary,
         ));
     }
     if u64::from(page) < pages {
         row.push(action(
             ctx.t("button-next", &[]),
-            ButtonId::Page {
-                tab,
-                filter,
-                page: page + 1,
-            }
-            .to_string(),
+            id(page + 1).to_string(),
             Style::Secondary,
         ));
     }
-    Ok(Reply::text(content).row(row))
+    row
 }
 
 /// Contracts read per list request, and list requests at most, for
@@ -416,22 +417,8 @@ async fn pending_page(ctx: &Ctx<'_>, page: i64) -> HandlerResult {
         lines.join("\n")
     };
     let content = reply::fit(NAME_BUDGET, MIN_BUDGET, build).unwrap_or_else(|| build(MIN_BUDGET));
-    let mut row = Vec::new();
     let page = u32::try_from(page).unwrap_or(u32::MAX);
-    if page > 1 {
-        row.push(action(
-            ctx.t("button-previous", &[]),
-            ButtonId::Pending { page: page - 1 }.to_string(),
-            Style::Secondary,
-        ));
-    }
-    if u64::from(page) < pages {
-        row.push(action(
-            ctx.t("button-next", &[]),
-            ButtonId::Pending { page: page + 1 }.to_string(),
-            Style::Secondary,
-        ));
-    }
+    let row = paging(ctx, page, pages, |page| ButtonId::Pending { page });
     Ok(Reply::text(content).row(row))
 }
 

@@ -840,32 +840,8 @@ async fn show_gives_the_request_message_and_the_reason_inert() {
 
 /// Kim's contract `name` to Lee and Park, sent.
 async fn sent_to_lee_and_park(h: &Harness, name: &str) -> ContractId {
-    let id = h
-        .sim
-        .seed_contract(
-            "kim@example.com",
-            name,
-            &["갑", "을"],
-            ContractStatus::Saved,
-        )
-        .unwrap();
-    h.sim
-        .set_signees(
-            "kim@example.com",
-            &id,
-            vec![
-                common::plain_signee(0, "Lee", "lee@example.com"),
-                common::plain_signee(1, "Park", "park@example.com"),
-            ],
-        )
-        .unwrap();
-    h.app
-        .comake
-        .user("kim@example.com")
-        .request_sign(&id)
-        .await
-        .unwrap();
-    id
+    let signees = [("Lee", "lee@example.com"), ("Park", "park@example.com")];
+    common::sent_for_signature(&h.sim, &h.app.comake, "kim@example.com", name, &signees).await
 }
 
 #[tokio::test]
@@ -879,54 +855,13 @@ async fn pending_shows_who_has_not_signed_longest_waiting_first_then_what_waits_
     h.sim.signee_acts(&second, 0, SigneeAction::Sign).unwrap();
     // Choi (outside the company's links) asks Kim to sign.
     h.sim.add_user("choi@example.com", "Choi").unwrap();
-    let theirs = h
-        .sim
-        .seed_contract(
-            "choi@example.com",
-            "Choi's NDA",
-            &["갑"],
-            ContractStatus::Saved,
-        )
-        .unwrap();
-    h.sim
-        .set_signees(
-            "choi@example.com",
-            &theirs,
-            vec![common::plain_signee(0, "Kim", "kim@example.com")],
-        )
-        .unwrap();
-    h.app
-        .comake
-        .user("choi@example.com")
-        .request_sign(&theirs)
-        .await
-        .unwrap();
+    let choi = "choi@example.com";
+    let kim_signs = [("Kim", "kim@example.com")];
+    common::sent_for_signature(&h.sim, &h.app.comake, choi, "Choi's NDA", &kim_signs).await;
     // One Kim already signed waits on someone else, not on Kim.
-    let signed = h
-        .sim
-        .seed_contract(
-            "choi@example.com",
-            "Signed by Kim",
-            &["갑", "을"],
-            ContractStatus::Saved,
-        )
-        .unwrap();
-    h.sim
-        .set_signees(
-            "choi@example.com",
-            &signed,
-            vec![
-                common::plain_signee(0, "Kim", "kim@example.com"),
-                common::plain_signee(1, "Choi", "choi@example.com"),
-            ],
-        )
-        .unwrap();
-    h.app
-        .comake
-        .user("choi@example.com")
-        .request_sign(&signed)
-        .await
-        .unwrap();
+    let both = [("Kim", "kim@example.com"), ("Choi", choi)];
+    let signed =
+        common::sent_for_signature(&h.sim, &h.app.comake, choi, "Signed by Kim", &both).await;
     h.sim.signee_acts(&signed, 0, SigneeAction::Sign).unwrap();
     // A saved one is not waiting on anyone.
     h.sim
@@ -984,32 +919,10 @@ async fn list_shows_one_box_sent_received_or_my_turn() {
     sent_to_lee_and_park(&h, "Kim's lease").await;
     h.sim.add_user("choi@example.com", "Choi").unwrap();
     let mut theirs = Vec::new();
+    let both = [("Kim", "kim@example.com"), ("Choi", "choi@example.com")];
     for name in ["Choi waits", "Choi signed"] {
-        let id = h
-            .sim
-            .seed_contract(
-                "choi@example.com",
-                name,
-                &["갑", "을"],
-                ContractStatus::Saved,
-            )
-            .unwrap();
-        h.sim
-            .set_signees(
-                "choi@example.com",
-                &id,
-                vec![
-                    common::plain_signee(0, "Kim", "kim@example.com"),
-                    common::plain_signee(1, "Choi", "choi@example.com"),
-                ],
-            )
-            .unwrap();
-        h.app
-            .comake
-            .user("choi@example.com")
-            .request_sign(&id)
-            .await
-            .unwrap();
+        let id = common::sent_for_signature(&h.sim, &h.app.comake, "choi@example.com", name, &both)
+            .await;
         theirs.push(id);
     }
     // Kim already signed the second: it is no longer Kim's turn.

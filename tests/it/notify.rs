@@ -842,28 +842,16 @@ async fn a_digest_comes_once_at_nine_in_its_zone() {
     s.h.linked(KIM, "kim@example.com").await;
     s.sent_contract("Kim's NDA").await;
     s.h.sim.add_user("choi@example.com", "Choi").unwrap();
-    let theirs =
-        s.h.sim
-            .seed_contract(
-                "choi@example.com",
-                "Choi's lease",
-                &["갑"],
-                ContractStatus::Saved,
-            )
-            .unwrap();
-    s.h.sim
-        .set_signees(
-            "choi@example.com",
-            &theirs,
-            vec![common::plain_signee(0, "Kim", "kim@example.com")],
-        )
-        .unwrap();
-    s.h.app
-        .comake
-        .user("choi@example.com")
-        .request_sign(&theirs)
-        .await
-        .unwrap();
+    let kim_signs = [("Kim", "kim@example.com")];
+    let h = &s.h;
+    common::sent_for_signature(
+        &h.sim,
+        &h.app.comake,
+        "choi@example.com",
+        "Choi's lease",
+        &kim_signs,
+    )
+    .await;
     // Two days on, Kim's contract has waited on others for more than a day.
     travel(Duration::from_secs(2 * 86_400)).await;
     let a =

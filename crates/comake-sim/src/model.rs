@@ -579,13 +579,7 @@ impl Company {
         reason: Option<&str>,
     ) -> Result<Contract, ApiError> {
         let now = self.now();
-        let c = self
-            .contracts
-            .get_mut(id)
-            .ok_or_else(|| ApiError::not_found("contract"))?;
-        if c.status != ContractStatus::Approving {
-            return Err(ApiError::state(c.status, "approve"));
-        }
+        let c = self.acted_on(id, ContractStatus::Approving, "approve")?;
         let a = c
             .approvers
             .iter_mut()
@@ -617,6 +611,24 @@ impl Company {
         });
         let owner = c.owner.clone();
         self.get(&owner, id)
+    }
+
+    /// Contract `id`, which someone other than its owner acts on (`verb`),
+    /// if it is in `status`.
+    fn acted_on(
+        &mut self,
+        id: &ContractId,
+        status: ContractStatus,
+        verb: &str,
+    ) -> Result<&mut SimContract, ApiError> {
+        let c = self
+            .contracts
+            .get_mut(id)
+            .ok_or_else(|| ApiError::not_found("contract"))?;
+        if c.status != status {
+            return Err(ApiError::state(c.status, verb));
+        }
+        Ok(c)
     }
 
     /// The owner withdraws the approval request (on the website).
@@ -677,13 +689,7 @@ impl Company {
         action: SigneeAction,
     ) -> Result<Contract, ApiError> {
         let now = self.now();
-        let c = self
-            .contracts
-            .get_mut(id)
-            .ok_or_else(|| ApiError::not_found("contract"))?;
-        if c.status != ContractStatus::Signing {
-            return Err(ApiError::state(c.status, "sign"));
-        }
+        let c = self.acted_on(id, ContractStatus::Signing, "sign")?;
         let s = c
             .signees
             .iter_mut()

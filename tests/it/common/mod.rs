@@ -40,6 +40,30 @@ pub fn plain_signee(party: u32, name: &str, email: &str) -> comake_bot::comake::
     }
 }
 
+/// `owner`'s contract `name`, one party per signee (name, email), sent
+/// for signature through the API.
+pub async fn sent_for_signature(
+    sim: &ComakeSim,
+    comake: &Comake,
+    owner: &str,
+    name: &str,
+    signees: &[(&str, &str)],
+) -> ContractId {
+    let parties: Vec<String> = (0..signees.len()).map(|i| format!("P{i}")).collect();
+    let refs: Vec<&str> = parties.iter().map(String::as_str).collect();
+    let id = sim
+        .seed_contract(owner, name, &refs, ContractStatus::Saved)
+        .expect("the simulator seeds a contract");
+    let list = signees
+        .iter()
+        .enumerate()
+        .map(|(i, (n, e))| plain_signee(i as u32, n, e))
+        .collect();
+    sim.set_signees(owner, &id, list).expect("signees");
+    comake.user(owner).request_sign(&id).await.expect("sent");
+    id
+}
+
 /// A saved two-party contract ("NDA", parties 갑 and 을) of `owner`.
 pub fn seed_nda(sim: &ComakeSim, owner: &str) -> ContractId {
     sim.seed_contract(owner, "NDA", &["갑", "을"], ContractStatus::Saved)
