@@ -72,6 +72,8 @@ fn invocation(
         roles: Vec::new(),
         user_name: format!("user{user}"),
         members: Vec::new(),
+        channel: Some(1),
+        app_permissions: None,
         command: command.into(),
         options: options
             .iter()

@@ -24,6 +24,10 @@ pub(crate) enum ButtonId {
     },
     /// A page of `/contract pending`.
     Pending { page: u32 },
+    /// On `/contract show`: post a live status card in this channel.
+    Share(ContractId),
+    /// On `/contract show`: stop updating the contract's card.
+    Unshare(ContractId),
     /// Opens the registration code form.
     EnterCode,
 }
@@ -45,6 +49,8 @@ impl fmt::Display for ButtonId {
                 write!(f, "l:{}:{page}:{}", tab.as_str(), filter.as_str())
             }
             ButtonId::Pending { page } => write!(f, "p:{page}"),
+            ButtonId::Share(id) => write!(f, "s:share:{id}"),
+            ButtonId::Unshare(id) => write!(f, "s:stop:{id}"),
             ButtonId::EnterCode => f.write_str("v:enter"),
         }
     }
@@ -63,6 +69,8 @@ impl FromStr for ButtonId {
         let id = || rest.and_then(ContractId::parse).ok_or(UnknownButton);
         match (kind, verb) {
             (Some("n"), Some("sign")) => Ok(ButtonId::HowToSign(id()?)),
+            (Some("s"), Some("share")) => Ok(ButtonId::Share(id()?)),
+            (Some("s"), Some("stop")) => Ok(ButtonId::Unshare(id()?)),
             (Some("a"), Some(verb)) => {
                 let action = Action::from_verb(verb).ok_or(UnknownButton)?;
                 Ok(ButtonId::Act(action, id()?))
@@ -127,6 +135,8 @@ mod tests {
             },
             ButtonId::EnterCode,
             ButtonId::Pending { page: u32::MAX },
+            ButtonId::Share(id.clone()),
+            ButtonId::Unshare(id.clone()),
         ];
         all.extend(Action::ALL.map(|a| ButtonId::Act(a, id.clone())));
         all.extend(BoxTab::ALL.map(|tab| ButtonId::Page {

@@ -93,6 +93,10 @@ impl Responder for HttpResponder {
     async fn followup(&self, body: Value) -> Result<(), DeliveryError> {
         self.rest.followup(body).await
     }
+
+    async fn post(&self, channel: u64, body: Value) -> Result<u64, DeliveryError> {
+        self.rest.post(channel, body).await
+    }
 }
 
 /// Whether the signature headers are there and of the right shape: a

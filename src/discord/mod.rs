@@ -11,7 +11,7 @@ use std::sync::Arc;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use serenity::all::{
-    ActionRowComponent, CommandDataOption, CommandDataOptionValue, CommandInteraction,
+    ActionRowComponent, ChannelId, CommandDataOption, CommandDataOptionValue, CommandInteraction,
     ComponentInteraction, GuildId, Http, HttpBuilder, Interaction, InteractionId, ModalInteraction,
 };
 
@@ -150,6 +150,8 @@ impl Common<'_> {
                 .unwrap_or_default(),
             user_name: self.user.name.clone(),
             members: Vec::new(),
+            channel: None,
+            app_permissions: None,
             command: String::new(),
             options: Vec::new(),
             focused: None,
@@ -177,6 +179,8 @@ fn from_command(c: &CommandInteraction, kind: Kind) -> Invocation {
         options,
         focused,
         members: c.data.resolved.members.keys().map(|u| u.get()).collect(),
+        channel: Some(c.channel_id.get()),
+        app_permissions: c.app_permissions.map(|p| p.bits()),
         ..common.invocation(kind)
     }
 }
@@ -193,6 +197,8 @@ fn from_component(c: &ComponentInteraction) -> Invocation {
     };
     Invocation {
         custom_id: c.data.custom_id.clone(),
+        channel: Some(c.channel_id.get()),
+        app_permissions: c.app_permissions.map(|p| p.bits()),
         ..common.invocation(Kind::Component)
     }
 }
@@ -300,6 +306,14 @@ impl Responder for RestResponder {
             .create_followup_message(self.token.expose_secret(), &body, Vec::new())
             .await
             .map(|_| ())
+            .map_err(delivery_error)
+    }
+
+    async fn post(&self, channel: u64, body: Value) -> Result<u64, DeliveryError> {
+        self.http
+            .send_message(ChannelId::new(channel.max(1)), Vec::new(), &body)
+            .await
+            .map(|m| m.id.get())
             .map_err(delivery_error)
     }
 }

@@ -14,7 +14,7 @@ use super::button::ButtonId;
 use super::confirm::{Pending, Shown};
 use super::{
     discord_time, fv, page_count, party_name, plain, reply, Component, Ctx, Failure, HandlerResult,
-    Reply, Style,
+    Reply, Responder, Style,
 };
 use crate::text;
 
@@ -427,7 +427,91 @@ async fn pending_page(ctx: &Ctx<'_>, page: i64) -> HandlerResult {
 pub(crate) async fn show(ctx: &Ctx<'_>) -> HandlerResult {
     let (_, user) = linked(ctx).await?;
     let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
-    Ok(render(ctx, &c))
+    let mut reply = render(ctx, &c);
+    // The sender can share a live status card here, or stop one.
+    if c.summary.role == Role::Sender && !crate::notify::card_ended(c.summary.status) {
+        let shared = ctx.app.store.card(c.summary.id.as_str()).await?.is_some();
+        let (label, id) = if shared {
+            ("button-unshare", ButtonId::Unshare(c.summary.id.clone()))
+        } else {
+            ("button-share", ButtonId::Share(c.summary.id.clone()))
+        };
+        reply = reply.row(vec![action(
+            ctx.t(label, &[]),
+            id.to_string(),
+            Style::Secondary,
+        )]);
+    }
+    Ok(reply)
+}
+
+/// Discord's View Channel and Send Messages permission bits.
+const VIEW_AND_SEND: u64 = (1 << 10) | (1 << 11);
+
+/// **Share in this channel**: post the contract's status card here, public,
+/// and keep it so the watcher edits it as the contract moves.
+async fn share<R: Responder>(ctx: &Ctx<'_>, responder: &R, id: &ContractId) -> HandlerResult {
+    let (_, user) = linked(ctx).await?;
+    let c = resolve(ctx, &user, Some(id.as_str())).await?;
+    require_sender(ctx, &c)?;
+    if crate::notify::card_ended(c.summary.status) {
+        return Err(ctx.refuse("card-ended", &args!["name" => name_of(&c)]));
+    }
+    let Some(channel) = ctx.inv.channel else {
+        return Err(ctx.refuse("card-no-channel", &[]));
+    };
+    if ctx
+        .inv
+        .app_permissions
+        .is_none_or(|p| p & VIEW_AND_SEND != VIEW_AND_SEND)
+    {
+        return Err(ctx.refuse("card-no-permission", &[]));
+    }
+    let lang = crate::i18n::Lang::from_locale(&ctx.inv.locale);
+    let body = crate::notify::card_body(ctx.app, lang, &c);
+    let message = match responder.post(channel, body).await {
+        Ok(message) => message,
+        Err(e) => {
+            tracing::warn!(error = %e, "a status card could not be posted");
+            return Err(ctx.refuse("card-no-permission", &[]));
+        }
+    };
+    let card = crate::store::Card {
+        contract: c.summary.id.to_string(),
+        owner: ctx.inv.user,
+        channel,
+        message,
+        locale: ctx.inv.locale.clone(),
+    };
+    ctx.app.store.put_card(card).await?;
+    ctx.audit("contract.share", Some(c.summary.id.as_str()), "ok");
+    Ok(Reply::text(
+        ctx.t("card-shared", &args!["name" => name_of(&c)]),
+    ))
+}
+
+/// **Unshare** and `/contract unshare`: the card stays as it is, no longer
+/// updated.
+async fn unshare_card(ctx: &Ctx<'_>, id: &str) -> HandlerResult {
+    ctx.account().await?;
+    match ctx.app.store.card(id).await? {
+        Some(card) if card.owner == ctx.inv.user => {
+            ctx.app.store.remove_card(id).await?;
+            ctx.audit("contract.unshare", Some(id), "ok");
+            Ok(Reply::text(ctx.t("card-unshared", &[])))
+        }
+        _ => Err(ctx.refuse("card-not-shared", &[])),
+    }
+}
+
+/// `/contract unshare contract`.
+pub(crate) async fn unshare(ctx: &Ctx<'_>) -> HandlerResult {
+    let id = ctx
+        .inv
+        .str("contract")
+        .and_then(ContractId::parse)
+        .ok_or_else(|| ctx.refuse("card-not-shared", &[]))?;
+    unshare_card(ctx, id.as_str()).await
 }
 
 fn signee_status(ctx: &Ctx<'_>, s: SigneeStatus) -> String {
@@ -917,8 +1001,10 @@ fn preview_line(ctx: &Ctx<'_>, c: &Contract, s: &Shown, budget: usize) -> String
 
 /// Every button of `/contract`: confirmations, the actions `/contract show`
 /// offers, and list paging.
-pub(crate) async fn on_button(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn on_button<R: Responder>(ctx: &Ctx<'_>, responder: &R) -> HandlerResult {
     match ctx.inv.custom_id.parse::<ButtonId>() {
+        Ok(ButtonId::Share(id)) => share(ctx, responder, &id).await,
+        Ok(ButtonId::Unshare(id)) => unshare_card(ctx, id.as_str()).await,
         Ok(ButtonId::Confirm { ok, nonce }) => confirmed(ctx, ok, &nonce).await,
         Ok(ButtonId::Act(a, id)) => {
             let (account, user) = linked(ctx).await?;

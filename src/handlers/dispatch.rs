@@ -172,7 +172,7 @@ async fn handle<R: Responder>(
     } else if inv.kind == Kind::Modal {
         (true, Box::pin(comake::submit_code(ctx)))
     } else if inv.kind == Kind::Component {
-        (true, Box::pin(contract::on_button(ctx)))
+        (true, Box::pin(contract::on_button(ctx, responder)))
     } else {
         match route(&inv.command) {
             Some(route) => (route.defer, Box::pin(run(ctx, route.handler))),

@@ -44,6 +44,10 @@ pub struct Invocation {
     /// Users that Discord resolved as members of this guild (a command's
     /// user options): a bare id of someone outside the guild is not here.
     pub members: Vec<u64>,
+    /// The channel the interaction came from.
+    pub channel: Option<u64>,
+    /// The bot's own permissions in that channel (`app_permissions`).
+    pub app_permissions: Option<u64>,
     /// `group subcommand`, for commands and autocomplete.
     pub command: String,
     pub options: Vec<(String, OptValue)>,
@@ -102,5 +106,17 @@ pub trait Responder: Send + Sync {
     /// A new message after the first response (when an edit was refused).
     fn followup(&self, _body: Value) -> impl Future<Output = Result<(), DeliveryError>> + Send {
         async { Err(DeliveryError("this transport sends no follow-ups".into())) }
+    }
+    /// Post a public message in `channel` (a status card); its message id.
+    fn post(
+        &self,
+        _channel: u64,
+        _body: Value,
+    ) -> impl Future<Output = Result<u64, DeliveryError>> + Send {
+        async {
+            Err(DeliveryError(
+                "this transport posts no channel messages".into(),
+            ))
+        }
     }
 }

@@ -37,6 +37,7 @@ pub(crate) enum Handler {
     Edit,
     List,
     Pending,
+    Unshare,
     Show,
     Rename,
     Delete,
@@ -109,6 +110,12 @@ pub const ROUTES: &[Route] = &[
         options: &["page"],
         defer: true,
         handler: Handler::Pending,
+    },
+    Route {
+        command: "contract unshare",
+        options: &["contract"],
+        defer: true,
+        handler: Handler::Unshare,
     },
     Route {
         command: "contract show",
@@ -195,6 +202,7 @@ pub(super) async fn run(ctx: &Ctx<'_>, handler: Handler) -> HandlerResult {
         Handler::Edit => contract::edit(ctx).await,
         Handler::List => contract::list(ctx).await,
         Handler::Pending => contract::pending(ctx).await,
+        Handler::Unshare => contract::unshare(ctx).await,
         Handler::Show => contract::show(ctx).await,
         Handler::Rename => contract::rename(ctx).await,
         Handler::Delete => contract::delete(ctx).await,

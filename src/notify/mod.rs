@@ -385,6 +385,63 @@ fn dm(
     (reply, indices)
 }
 
+/// Whether a contract in `status` has ended: its card stops there.
+pub(crate) fn card_ended(status: ContractStatus) -> bool {
+    matches!(
+        status,
+        ContractStatus::Completed | ContractStatus::SignCancelled | ContractStatus::SignRejected
+    )
+}
+
+/// A live status card, as a channel message: the contract's name, state,
+/// and each party with its signee's name and progress. Nothing else: no
+/// email, phone number, link or message text (it is public).
+pub(crate) fn card_body(app: &App, lang: Lang, c: &Contract) -> Value {
+    let t =
+        |id: &str, args: &[(&str, fluent_bundle::FluentValue<'static>)]| app.i18n.t(lang, id, args);
+    let name = |n: &str| text::inert_max(n, NAME_BUDGET);
+    let state = t(&format!("state-{}", c.summary.status.as_str()), &[]);
+    let mut lines = vec![t(
+        "card-header",
+        &args!["name" => name(&c.summary.name), "state" => state],
+    )];
+    for p in &c.parties {
+        let party = text::or_fallback(&p.name, || {
+            t("party-fallback", &args!["n" => i64::from(p.index) + 1])
+        });
+        let line = match c.signees.iter().find(|s| s.party == p.index) {
+            Some(s) => {
+                let progress = match s.status {
+                    SigneeStatus::Waiting => "signee-waiting",
+                    SigneeStatus::Viewed => "signee-viewed",
+                    SigneeStatus::Signed => "signee-signed",
+                    SigneeStatus::Rejected => "signee-rejected",
+                    SigneeStatus::Unknown => "signee-unknown",
+                };
+                t(
+                    "card-party",
+                    &args!["party" => name(&party), "signee" => name(&s.name), "progress" => t(progress, &[])],
+                )
+            }
+            None => t("card-party-open", &args!["party" => name(&party)]),
+        };
+        lines.push(format!("• {line}"));
+    }
+    lines.push(t(
+        if card_ended(c.summary.status) {
+            "card-final"
+        } else {
+            "card-live"
+        },
+        &[],
+    ));
+    json!({
+        "content": lines.join("\n"),
+        "allowed_mentions": {"parse": []},
+        "flags": reply::FLAG_SUPPRESS_EMBEDS,
+    })
+}
+
 /// The body of a DM: no ephemeral flag (DMs are private anyway), and link
 /// previews suppressed.
 pub fn dm_body(reply: &Reply) -> Value {
@@ -807,6 +864,9 @@ impl Watcher {
                 Some(now)
             })
             .await?;
+        // The person's shared cards follow their contracts' moves.
+        self.update_cards(account, &list.contracts, &state.contracts)
+            .await;
         // A first state written just as the person was unlinked goes again.
         if written.is_some()
             && !existed
@@ -815,6 +875,81 @@ impl Watcher {
             store.forget_notify_state(account.discord_id).await?;
         }
         Ok(sent)
+    }
+
+    /// Edit the cards `account` shared whose contract moved since `seen`
+    /// (one detail read each); a card whose contract ended gets its last
+    /// edit and is dropped; one whose message is gone or whose channel the
+    /// bot lost is dropped with one log line, not retried.
+    async fn update_cards(
+        &self,
+        account: &Account,
+        now: &[ContractSummary],
+        seen: &BTreeMap<String, SeenContract>,
+    ) {
+        let store = &self.app.store;
+        let cards = match store.cards_of(account.discord_id).await {
+            Ok(cards) => cards,
+            Err(e) => {
+                tracing::warn!(error = %e, "notifications: cannot read the status cards");
+                return;
+            }
+        };
+        for card in cards {
+            let Some(summary) = now.iter().find(|c| c.id.as_str() == card.contract) else {
+                continue;
+            };
+            let moved = seen.get(&card.contract).is_none_or(|old| {
+                old.updated_at != summary.updated_at || old.status != summary.status
+            });
+            if !moved {
+                continue;
+            }
+            let detail = match self
+                .comake
+                .user(&account.email)
+                .get_contract(&summary.id)
+                .await
+            {
+                Ok(detail) => detail,
+                Err(e) => {
+                    tracing::warn!(error = %e, "notifications: a card's contract could not be read; tried next time");
+                    continue;
+                }
+            };
+            let body = card_body(&self.app, Lang::from_locale(&card.locale), &detail);
+            let edited = self
+                .http
+                .edit_message(
+                    ChannelId::new(card.channel.max(1)),
+                    serenity::all::MessageId::new(card.message.max(1)),
+                    &body,
+                    Vec::new(),
+                )
+                .await;
+            let drop = match edited {
+                Ok(_) => card_ended(detail.summary.status),
+                Err(serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)))
+                    if matches!(r.status_code.as_u16(), 403 | 404) =>
+                {
+                    tracing::warn!(
+                        status = r.status_code.as_u16(),
+                        code = r.error.code,
+                        "a status card's message is gone or its channel is closed to the bot; its updates stop"
+                    );
+                    true
+                }
+                Err(_) => {
+                    tracing::warn!("a status card could not be edited; tried at the next move");
+                    false
+                }
+            };
+            if drop {
+                if let Err(e) = store.remove_card(&card.contract).await {
+                    tracing::warn!(error = %e, "cannot drop a status card");
+                }
+            }
+        }
     }
 
     async fn send(&self, user: u64, message: &Reply) -> Result<Sent, NotifyError> {

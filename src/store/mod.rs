@@ -95,6 +95,19 @@ pub(crate) fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// A contract's live status card: a public message in a channel that the
+/// watcher edits as the contract moves, until it ends or is unshared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Card {
+    pub contract: String,
+    /// The sender who shared it (whose reads move it).
+    pub owner: u64,
+    pub channel: u64,
+    pub message: u64,
+    /// The language it is written in (the sharer's).
+    pub locale: String,
+}
+
 /// Where to resume reading the audit log (opaque; from [`Store::audit_page`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditCursor(Vec<u8>);
@@ -422,6 +435,28 @@ impl Store {
             Backend::Sled { memory, .. } => memory.held_len(),
             Backend::Postgres(_) => 0,
         }
+    }
+
+    // ----- status cards -----
+
+    /// Keep `card` (in place of any card of the same contract).
+    pub async fn put_card(&self, card: Card) -> Result<(), StoreError> {
+        either!(self, b => b.put_card(card).await)
+    }
+
+    /// The card of `contract`, if it is shared.
+    pub async fn card(&self, contract: &str) -> Result<Option<Card>, StoreError> {
+        either!(self, b => b.card(contract).await)
+    }
+
+    /// The cards `owner` shared.
+    pub async fn cards_of(&self, owner: u64) -> Result<Vec<Card>, StoreError> {
+        either!(self, b => b.cards_of(owner).await)
+    }
+
+    /// Stop keeping the card of `contract`; what was kept.
+    pub async fn remove_card(&self, contract: &str) -> Result<Option<Card>, StoreError> {
+        either!(self, b => b.remove_card(contract).await)
     }
 
     // ----- leadership -----

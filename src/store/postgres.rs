@@ -15,12 +15,15 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::Row;
 
 use super::{
-    normalize_email, record, Account, AuditCursor, AuditEntry, LinkError, NotifyState, Role,
+    normalize_email, record, Account, AuditCursor, AuditEntry, Card, LinkError, NotifyState, Role,
     StoreError,
 };
 
 /// The schema, in order; each runs once, recorded in `schema_migrations`.
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("postgres/0001_init.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("postgres/0001_init.sql")),
+    (2, include_str!("postgres/0002_cards.sql")),
+];
 
 /// How long to wait for a connection (from the pool, or a new one).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -638,6 +641,58 @@ impl PgStore {
             .await
             .map_err(db)?;
         Ok(())
+    }
+
+    // ----- status cards -----
+
+    pub(crate) async fn put_card(&self, card: Card) -> Result<(), StoreError> {
+        self.client()
+            .await?
+            .execute(
+                "INSERT INTO cards (contract, owner, record) VALUES ($1, $2, $3) \
+                 ON CONFLICT (contract) DO UPDATE SET owner = EXCLUDED.owner, record = EXCLUDED.record",
+                &[&card.contract, &id(card.owner), &record::encode(&card)?],
+            )
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    pub(crate) async fn card(&self, contract: &str) -> Result<Option<Card>, StoreError> {
+        self.client()
+            .await?
+            .query_opt("SELECT record FROM cards WHERE contract = $1", &[&contract])
+            .await
+            .map_err(db)?
+            .map(|r| record::decode("card", r.get(0)))
+            .transpose()
+    }
+
+    pub(crate) async fn cards_of(&self, owner: u64) -> Result<Vec<Card>, StoreError> {
+        self.client()
+            .await?
+            .query(
+                "SELECT record FROM cards WHERE owner = $1 ORDER BY contract",
+                &[&id(owner)],
+            )
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|r| record::decode("card", r.get(0)))
+            .collect()
+    }
+
+    pub(crate) async fn remove_card(&self, contract: &str) -> Result<Option<Card>, StoreError> {
+        self.client()
+            .await?
+            .query_opt(
+                "DELETE FROM cards WHERE contract = $1 RETURNING record",
+                &[&contract],
+            )
+            .await
+            .map_err(db)?
+            .map(|r| record::decode("card", r.get(0)))
+            .transpose()
     }
 
     // ----- short-lived shared state -----

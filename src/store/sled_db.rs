@@ -15,7 +15,8 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 
 use super::{
-    normalize_email, record, Account, AuditCursor, AuditEntry, LinkError, NotifyState, StoreError,
+    normalize_email, record, Account, AuditCursor, AuditEntry, Card, LinkError, NotifyState,
+    StoreError,
 };
 
 /// How long `open` waits for another holder of the store to let go.
@@ -387,6 +388,50 @@ impl SledStore {
                     return Ok(Some(new));
                 }
             }
+        })
+        .await
+    }
+
+    fn card_key(contract: &str) -> Vec<u8> {
+        format!("card/{contract}").into_bytes()
+    }
+
+    pub(crate) async fn put_card(&self, card: Card) -> Result<(), StoreError> {
+        self.blocking(move |inner| {
+            inner
+                .kv
+                .insert(Self::card_key(&card.contract), record::encode(&card)?)?;
+            inner.flush()
+        })
+        .await
+    }
+
+    pub(crate) async fn card(&self, contract: &str) -> Result<Option<Card>, StoreError> {
+        self.inner
+            .kv
+            .get(Self::card_key(contract))?
+            .map(|v| record::decode("card", &v))
+            .transpose()
+    }
+
+    pub(crate) async fn cards_of(&self, owner: u64) -> Result<Vec<Card>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.inner.kv.scan_prefix(b"card/") {
+            let (_, v) = item?;
+            let card: Card = record::decode("card", &v)?;
+            if card.owner == owner {
+                out.push(card);
+            }
+        }
+        Ok(out)
+    }
+
+    pub(crate) async fn remove_card(&self, contract: &str) -> Result<Option<Card>, StoreError> {
+        let key = Self::card_key(contract);
+        self.blocking(move |inner| {
+            let old = inner.kv.remove(key)?;
+            inner.flush()?;
+            old.map(|v| record::decode("card", &v)).transpose()
         })
         .await
     }

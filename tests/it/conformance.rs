@@ -347,6 +347,38 @@ async fn export_and_import_move_between_backends(f: Fixture) {
     f.done().await;
 }
 
+async fn status_cards_are_kept_per_contract(f: Fixture) {
+    use comake_bot::store::Card;
+    let s = &f.store;
+    let card = |contract: &str, owner: u64, message: u64| Card {
+        contract: contract.to_owned(),
+        owner,
+        channel: 7,
+        message,
+        locale: "ko".into(),
+    };
+    s.put_card(card("a", 1, 10)).await.unwrap();
+    s.put_card(card("b", 1, 11)).await.unwrap();
+    s.put_card(card("c", 2, 12)).await.unwrap();
+    // Sharing again replaces.
+    s.put_card(card("a", 1, 13)).await.unwrap();
+    assert_eq!(s.card("a").await.unwrap(), Some(card("a", 1, 13)));
+    let mut mine: Vec<_> = s
+        .cards_of(1)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.contract)
+        .collect();
+    mine.sort();
+    assert_eq!(mine, ["a", "b"]);
+    assert_eq!(s.remove_card("a").await.unwrap(), Some(card("a", 1, 13)));
+    assert_eq!(s.remove_card("a").await.unwrap(), None);
+    assert_eq!(s.cards_of(1).await.unwrap().len(), 1);
+    assert!(s.card("zzz").await.unwrap().is_none());
+    f.done().await;
+}
+
 /// Each test, once per backend.
 macro_rules! both {
     ($($name:ident),* $(,)?) => {
@@ -379,6 +411,7 @@ both!(
     confirmations_are_taken_once,
     the_command_window_and_replays_are_counted,
     export_and_import_move_between_backends,
+    status_cards_are_kept_per_contract,
 );
 
 /// A role is held by one store at a time, and free again when its holder goes.

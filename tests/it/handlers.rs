@@ -726,7 +726,11 @@ async fn show_lists_parties_signees_history_and_allowed_actions() {
         )
         .await;
     let ids: Vec<String> = a.buttons().into_iter().map(|(_, id)| id).collect();
-    assert_eq!(ids, [format!("a:cancel:{signing}")]);
+    // ...and, for the sender, sharing a status card in the channel.
+    assert_eq!(
+        ids,
+        [format!("a:cancel:{signing}"), format!("s:share:{signing}")]
+    );
 }
 
 // ----- rename and delete -----
@@ -1816,6 +1820,8 @@ async fn memory_is_bounded_after_an_hour_of_strangers() {
             roles: Vec::new(),
             user_name: String::new(),
             members: Vec::new(),
+            channel: None,
+            app_permissions: None,
             command: "comake whoami".into(),
             options: Vec::new(),
             focused: None,

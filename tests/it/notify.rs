@@ -902,3 +902,149 @@ async fn a_digest_comes_once_at_nine_in_its_zone() {
     );
     assert_eq!(w.send_digests(&mut schedule).await, 0, "once a day");
 }
+
+// ----- live status cards -----
+
+const CHANNEL: u64 = 700_000_000_000_000_001;
+
+/// Edits of the posted card so far.
+fn card_edits(s: &Setup) -> Vec<Value> {
+    let path = format!(
+        "/api/v10/channels/{CHANNEL}/messages/{}",
+        common::discord::POSTED_ID
+    );
+    s.fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "PATCH" && c.path == path)
+        .map(|c| c.body)
+        .collect()
+}
+
+/// Kim shares `id`'s card from `/contract show`.
+async fn share(s: &Setup, id: &ContractId) -> common::discord::Answer {
+    let kim = Actor::user(KIM);
+    let shown =
+        s.h.command(&kim, "contract show", &[("contract", json!(id.as_str()))])
+            .await;
+    s.h.press(&kim, &shown.button("s:share:")).await
+}
+
+fn check_card(body: &Value) {
+    let v = validator(request_schema("/channels/{channel_id}/messages", "post"));
+    assert_valid(&v, body, "a status card");
+    let text = body["content"].as_str().unwrap_or_default();
+    assert!(
+        !text.contains("@example.com"),
+        "an email on a public card: {text}"
+    );
+    assert!(!crate::common::has_live_link(text), "{text}");
+    assert_ne!(
+        body["flags"].as_u64().unwrap_or(0) & 64,
+        64,
+        "a card is public"
+    );
+}
+
+#[tokio::test]
+async fn a_status_card_is_posted_followed_and_frozen_at_completion() {
+    let s = setup(&[]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    let id = s.sent_contract("Office lease").await;
+    let a = share(&s, &id).await;
+    assert!(a.text().contains("status card"), "{}", a.text());
+    let posted = a.posted();
+    assert_eq!(posted.len(), 1);
+    assert_eq!(posted[0].0, CHANNEL);
+    check_card(&posted[0].1);
+    let text = posted[0].1["content"].as_str().unwrap();
+    assert!(
+        text.contains("Office lease") && text.contains("Lee"),
+        "{text}"
+    );
+    // /contract show now offers Unshare instead.
+    let shown =
+        s.h.command(
+            &Actor::user(KIM),
+            "contract show",
+            &[("contract", json!(id.as_str()))],
+        )
+        .await;
+    assert!(shown.button("s:stop:").starts_with("s:stop:"));
+
+    let w = s.watcher();
+    let kim = s.account(KIM).await;
+    w.read_user(&kim).await.unwrap();
+    let before = card_edits(&s).len();
+    s.h.sim.signee_acts(&id, 1, SigneeAction::Sign).unwrap();
+    w.read_user(&kim).await.unwrap();
+    let edits = card_edits(&s);
+    assert_eq!(edits.len(), before + 1, "one edit for one move");
+    check_card(edits.last().unwrap());
+    assert!(edits.last().unwrap()["content"]
+        .as_str()
+        .unwrap()
+        .contains("signed"));
+    // Completed: a last edit, then the card is frozen.
+    s.h.sim.signee_acts(&id, 0, SigneeAction::Sign).unwrap();
+    w.read_user(&kim).await.unwrap();
+    let edits = card_edits(&s);
+    assert!(edits.last().unwrap()["content"]
+        .as_str()
+        .unwrap()
+        .contains("Final"));
+    assert!(s.h.app.store.card(id.as_str()).await.unwrap().is_none());
+    let frozen = edits.len();
+    w.read_user(&kim).await.unwrap();
+    assert_eq!(card_edits(&s).len(), frozen, "no edits after the end");
+}
+
+#[tokio::test]
+async fn unshare_a_deleted_card_and_a_closed_channel_stop_it() {
+    let s = setup(&[]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    let w = s.watcher();
+    let kim = s.account(KIM).await;
+    // Unshared: no more edits.
+    let first = s.sent_contract("First").await;
+    share(&s, &first).await;
+    w.read_user(&kim).await.unwrap();
+    let a =
+        s.h.command(
+            &Actor::user(KIM),
+            "contract unshare",
+            &[("contract", json!(first.as_str()))],
+        )
+        .await;
+    assert!(a.text().contains("no longer updated"), "{}", a.text());
+    let edits = card_edits(&s).len();
+    s.h.sim.signee_acts(&first, 1, SigneeAction::View).unwrap();
+    w.read_user(&kim).await.unwrap();
+    assert_eq!(card_edits(&s).len(), edits);
+    // Its message deleted: one failed edit, then nothing more.
+    let second = s.sent_contract("Second").await;
+    share(&s, &second).await;
+    w.read_user(&kim).await.unwrap();
+    s.fake.set_messages_gone(true);
+    s.h.sim.signee_acts(&second, 1, SigneeAction::View).unwrap();
+    w.read_user(&kim).await.unwrap();
+    assert!(s.h.app.store.card(second.as_str()).await.unwrap().is_none());
+    let edits = card_edits(&s).len();
+    s.h.sim.signee_acts(&second, 1, SigneeAction::Sign).unwrap();
+    w.read_user(&kim).await.unwrap();
+    assert_eq!(card_edits(&s).len(), edits, "no error loop");
+    // A channel the bot cannot post in: a private refusal, nothing posted.
+    let third = s.sent_contract("Third").await;
+    let shown =
+        s.h.command(
+            &Actor::user(KIM),
+            "contract show",
+            &[("contract", json!(third.as_str()))],
+        )
+        .await;
+    let mut press = common::discord::button_payload(&Actor::user(KIM), &shown.button("s:share:"));
+    press["app_permissions"] = json!("0");
+    let a = s.h.run_with(press, Default::default()).await;
+    assert!(a.text().contains("can't post"), "{}", a.text());
+    assert!(a.posted().is_empty());
+}

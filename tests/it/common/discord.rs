@@ -93,7 +93,12 @@ pub enum Sent {
     Callback(Value),
     Edit(Value),
     Followup(Value),
+    /// A public message posted in a channel (a status card).
+    Posted(u64, Value),
 }
+
+/// The message id the recorder gives posted messages.
+pub const POSTED_ID: u64 = 880_000_000_000_000_001;
 
 /// A responder that checks every body against Discord's spec and keeps it.
 #[derive(Default, Clone)]
@@ -123,6 +128,13 @@ impl Responder for Recorder {
         assert_valid(&validators().followup, &body, "a follow-up");
         self.sent.lock().unwrap().push(Sent::Followup(body));
         Ok(())
+    }
+
+    async fn post(&self, channel: u64, body: Value) -> Result<u64, DeliveryError> {
+        let v = validator(request_schema("/channels/{channel_id}/messages", "post"));
+        assert_valid(&v, &body, "a channel message");
+        self.sent.lock().unwrap().push(Sent::Posted(channel, body));
+        Ok(POSTED_ID)
     }
 }
 
@@ -202,12 +214,25 @@ impl Answer {
             .unwrap_or_else(|| panic!("no {prefix} button in {:?}", self.buttons()))
     }
 
+    /// What was posted in channels (status cards).
+    pub fn posted(&self) -> Vec<(u64, Value)> {
+        self.sent
+            .iter()
+            .filter_map(|s| match s {
+                Sent::Posted(c, b) => Some((*c, b.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Every body sent, as text (to search for tokens).
     pub fn all_text(&self) -> String {
         self.sent
             .iter()
             .map(|s| match s {
-                Sent::Callback(b) | Sent::Edit(b) | Sent::Followup(b) => b.to_string(),
+                Sent::Callback(b) | Sent::Edit(b) | Sent::Followup(b) | Sent::Posted(_, b) => {
+                    b.to_string()
+                }
             })
             .collect::<Vec<_>>()
             .join("\n")

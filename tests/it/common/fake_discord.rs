@@ -35,6 +35,8 @@ struct Shared {
     /// Gateway connections opened, counted as they arrive (even while
     /// another is being served).
     gateway_connections: Arc<std::sync::atomic::AtomicUsize>,
+    /// Channel messages answer edits with 404 Unknown Message when set.
+    messages_gone: Arc<Mutex<bool>>,
 }
 
 pub struct FakeDiscord {
@@ -263,6 +265,17 @@ impl FakeDiscord {
                     Json(message_json(&body))
                 }),
             )
+            .route(
+                "/api/v10/channels/{channel}/messages/{message}",
+                axum::routing::patch(|State(s): State<Shared>, m: Method, u: Uri, b: axum::body::Bytes| async move {
+                    record(&s, m, &u, &b).await;
+                    if *s.messages_gone.lock().unwrap() {
+                        return (StatusCode::NOT_FOUND, Json(json!({"code": 10008, "message": "Unknown Message"}))).into_response();
+                    }
+                    let body: Value = serde_json::from_slice(&b).unwrap_or(Value::Null);
+                    Json(message_json(&body)).into_response()
+                }),
+            )
             .fallback(|State(s): State<Shared>, m: Method, u: Uri, b: axum::body::Bytes| async move {
                 record(&s, m, &u, &b).await;
                 (StatusCode::NOT_FOUND, Json(json!({"code": 0, "message": "the fake Discord has no such route"})))
@@ -303,6 +316,11 @@ impl FakeDiscord {
 
     pub fn set_bot_public(&self, public: bool) {
         *self.shared.bot_public.lock().unwrap() = public;
+    }
+
+    /// Make edits of channel messages fail as for a deleted message.
+    pub fn set_messages_gone(&self, gone: bool) {
+        *self.shared.messages_gone.lock().unwrap() = gone;
     }
 
     /// How many gateway connections were opened so far.
