@@ -78,16 +78,6 @@ async fn answer(bot: &Bot, fake: &FakeDiscord, payload: &Value) -> Value {
         .unwrap_or_else(|| panic!("no answer: {}", bot.log()))
 }
 
-fn custom_ids(message: &Value) -> Vec<String> {
-    message["components"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-        .filter_map(|c| c["custom_id"].as_str().map(str::to_owned))
-        .collect()
-}
-
 /// A log without its colours.
 fn plain(log: &str) -> String {
     let mut out = String::with_capacity(log.len());
@@ -165,7 +155,7 @@ async fn send_button(
         ),
     )
     .await;
-    let send = custom_ids(&preview)
+    let send = crate::common::discord::custom_ids(&preview)
         .into_iter()
         .find(|c| c.starts_with("c:ok:"))
         .unwrap_or_else(|| panic!("no Send button: {preview}"));

@@ -609,13 +609,7 @@ async fn a_command_or_a_request_to_a_linked_email_makes_the_read_due_now() {
         )
         .await
         .unwrap();
-    let a =
-        s.h.command(
-            &Actor::user(KIM),
-            "contract request-sign",
-            &[("contract", json!(id.as_str()))],
-        )
-        .await;
+    let a = kim_on(&s, "contract request-sign", &id).await;
     s.h.press(&Actor::user(KIM), &a.button("c:ok:")).await;
     assert!(next_read_in(&s, LEE).await <= 0, "Lee is not read next");
     let stats = w.read_due(&mut schedule).await;
@@ -674,16 +668,6 @@ async fn in_approval(s: &Setup, name: &str) -> ContractId {
     id
 }
 
-fn custom_ids(dm: &Value) -> Vec<String> {
-    dm["components"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-        .filter_map(|c| c["custom_id"].as_str().map(str::to_owned))
-        .collect()
-}
-
 #[tokio::test]
 async fn an_approval_reaches_the_sender_with_a_request_signatures_button() {
     let s = setup(&[]).await;
@@ -705,7 +689,7 @@ async fn an_approval_reaches_the_sender_with_a_request_signatures_button() {
         "{}",
         dms[0]
     );
-    let button = custom_ids(&dms[0])
+    let button = common::discord::custom_ids(&dms[0])
         .into_iter()
         .find(|c| c.starts_with("a:request:"))
         .expect("a Request signatures button");
@@ -755,13 +739,7 @@ async fn a_rejected_or_withdrawn_approval_is_told_with_its_reason() {
         "{text}"
     );
     // /contract show's hint for a rejected approval is its own.
-    let a =
-        s.h.command(
-            &Actor::user(KIM),
-            "contract request-sign",
-            &[("contract", json!(rejected.as_str()))],
-        )
-        .await;
+    let a = kim_on(&s, "contract request-sign", &rejected).await;
     assert!(a.text().contains("approver rejected"), "{}", a.text());
 }
 
@@ -820,7 +798,7 @@ async fn waiting_is_announced_when_it_is_the_persons_turn_and_not_before() {
     let dm = &s.dms(KIM)[1];
     check_dm(&s, dm);
     assert!(dm["content"].as_str().unwrap().contains("approval"), "{dm}");
-    assert!(custom_ids(dm).is_empty(), "{dm}");
+    assert!(common::discord::custom_ids(dm).is_empty(), "{dm}");
 }
 
 // ----- the digest -----
@@ -903,6 +881,16 @@ async fn a_digest_comes_once_at_nine_in_its_zone() {
     assert_eq!(w.send_digests(&mut schedule).await, 0, "once a day");
 }
 
+/// Kim runs `command` on contract `id`.
+async fn kim_on(s: &Setup, command: &str, id: &ContractId) -> common::discord::Answer {
+    s.h.command(
+        &Actor::user(KIM),
+        command,
+        &[("contract", json!(id.as_str()))],
+    )
+    .await
+}
+
 // ----- live status cards -----
 
 const CHANNEL: u64 = 700_000_000_000_000_001;
@@ -963,13 +951,7 @@ async fn a_status_card_is_posted_followed_and_frozen_at_completion() {
         "{text}"
     );
     // /contract show now offers Unshare instead.
-    let shown =
-        s.h.command(
-            &Actor::user(KIM),
-            "contract show",
-            &[("contract", json!(id.as_str()))],
-        )
-        .await;
+    let shown = kim_on(&s, "contract show", &id).await;
     assert!(shown.button("s:stop:").starts_with("s:stop:"));
 
     let w = s.watcher();
@@ -1009,13 +991,7 @@ async fn unshare_a_deleted_card_and_a_closed_channel_stop_it() {
     let first = s.sent_contract("First").await;
     share(&s, &first).await;
     w.read_user(&kim).await.unwrap();
-    let a =
-        s.h.command(
-            &Actor::user(KIM),
-            "contract unshare",
-            &[("contract", json!(first.as_str()))],
-        )
-        .await;
+    let a = kim_on(&s, "contract unshare", &first).await;
     assert!(a.text().contains("no longer updated"), "{}", a.text());
     let edits = card_edits(&s).len();
     s.h.sim.signee_acts(&first, 1, SigneeAction::View).unwrap();
@@ -1035,13 +1011,7 @@ async fn unshare_a_deleted_card_and_a_closed_channel_stop_it() {
     assert_eq!(card_edits(&s).len(), edits, "no error loop");
     // A channel the bot cannot post in: a private refusal, nothing posted.
     let third = s.sent_contract("Third").await;
-    let shown =
-        s.h.command(
-            &Actor::user(KIM),
-            "contract show",
-            &[("contract", json!(third.as_str()))],
-        )
-        .await;
+    let shown = kim_on(&s, "contract show", &third).await;
     let mut press = common::discord::button_payload(&Actor::user(KIM), &shown.button("s:share:"));
     press["app_permissions"] = json!("0");
     let a = s.h.run_with(press, Default::default()).await;

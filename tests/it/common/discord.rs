@@ -423,6 +423,17 @@ pub fn button_payload(actor: &Actor, custom_id: &str) -> Value {
     v
 }
 
+/// The custom ids of a message's buttons.
+pub fn custom_ids(message: &Value) -> Vec<String> {
+    message["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|c| c["custom_id"].as_str().map(str::to_owned))
+        .collect()
+}
+
 /// The handlers in front of a simulator and a temporary store.
 pub struct Harness {
     pub sim: ComakeSim,
