@@ -14,8 +14,9 @@ pub(crate) enum ButtonId {
     HowToSign(ContractId),
     /// On `/contract show`: starts this action on the contract.
     Act(Action, ContractId),
-    /// Takes (`ok`) or dismisses the pending confirmation `nonce`.
-    Confirm { ok: bool, nonce: String },
+    /// Takes (`ok`) or dismisses the pending confirmation `nonce`; `dm`:
+    /// shown in a DM (after a DM's button), where it is allowed too.
+    Confirm { ok: bool, nonce: String, dm: bool },
     /// A page of `/contract list` (of one box of it).
     Page {
         tab: BoxTab,
@@ -37,8 +38,9 @@ impl fmt::Display for ButtonId {
         match self {
             ButtonId::HowToSign(id) => write!(f, "n:sign:{id}"),
             ButtonId::Act(action, id) => write!(f, "a:{}:{id}", action.verb()),
-            ButtonId::Confirm { ok, nonce } => {
-                write!(f, "c:{}:{nonce}", if *ok { "ok" } else { "no" })
+            ButtonId::Confirm { ok, nonce, dm } => {
+                let kind = if *dm { "d" } else { "c" };
+                write!(f, "{kind}:{}:{nonce}", if *ok { "ok" } else { "no" })
             }
             ButtonId::Page {
                 tab,
@@ -75,7 +77,7 @@ impl FromStr for ButtonId {
                 let action = Action::from_verb(verb).ok_or(UnknownButton)?;
                 Ok(ButtonId::Act(action, id()?))
             }
-            (Some("c"), Some(verb @ ("ok" | "no"))) => {
+            (Some(kind @ ("c" | "d")), Some(verb @ ("ok" | "no"))) => {
                 let nonce = rest
                     .filter(|n| {
                         (1..=32).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_hexdigit())
@@ -84,6 +86,7 @@ impl FromStr for ButtonId {
                 Ok(ButtonId::Confirm {
                     ok: verb == "ok",
                     nonce: nonce.to_owned(),
+                    dm: kind == "d",
                 })
             }
             (Some("l"), Some(tab)) => {
@@ -118,10 +121,12 @@ mod tests {
             ButtonId::Confirm {
                 ok: true,
                 nonce: "00ff00ff00ff00ff".into(),
+                dm: false,
             },
             ButtonId::Confirm {
                 ok: false,
                 nonce: "1".into(),
+                dm: true,
             },
             ButtonId::Page {
                 tab: BoxTab::Signing,

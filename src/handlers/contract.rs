@@ -692,11 +692,12 @@ async fn ask_delete(ctx: &Ctx<'_>, c: &Contract) -> HandlerResult {
     ))
 }
 
-/// A confirmation button's id.
-fn confirm(ok: bool, nonce: &str) -> String {
+/// A confirmation button's id (marked as a DM's when shown in one).
+fn confirm(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> String {
     ButtonId::Confirm {
         ok,
         nonce: nonce.to_owned(),
+        dm: ctx.inv.guild.is_none(),
     }
     .to_string()
 }
@@ -708,10 +709,10 @@ fn confirm_dialog(ctx: &Ctx<'_>, text: String, nonce: &str, confirm_label: &str)
         Style::Danger
     };
     Reply::text(text).row(vec![
-        action(ctx.t(confirm_label, &[]), confirm(true, nonce), style),
+        action(ctx.t(confirm_label, &[]), confirm(ctx, true, nonce), style),
         action(
             ctx.t("button-never-mind", &[]),
-            confirm(false, nonce),
+            confirm(ctx, false, nonce),
             Style::Secondary,
         ),
     ])
@@ -1005,7 +1006,7 @@ pub(crate) async fn on_button<R: Responder>(ctx: &Ctx<'_>, responder: &R) -> Han
     match ctx.inv.custom_id.parse::<ButtonId>() {
         Ok(ButtonId::Share(id)) => share(ctx, responder, &id).await,
         Ok(ButtonId::Unshare(id)) => unshare_card(ctx, id.as_str()).await,
-        Ok(ButtonId::Confirm { ok, nonce }) => confirmed(ctx, ok, &nonce).await,
+        Ok(ButtonId::Confirm { ok, nonce, .. }) => confirmed(ctx, ok, &nonce).await,
         Ok(ButtonId::Act(a, id)) => {
             let (account, user) = linked(ctx).await?;
             let c = resolve(ctx, &user, Some(id.as_str())).await?;

@@ -101,13 +101,23 @@ fn button_kind(custom_id: &str) -> &str {
 /// A button on one of our notification DMs: the one thing served outside
 /// the company's servers (it answers only a linked user).
 fn is_dm_button(inv: &Invocation) -> bool {
+    // How to sign; Request signatures on an "approved" DM, and the Send or
+    // Never mind of the preview it opens. The handlers behind them act only
+    // for a linked person, on their own contracts, through their own
+    // Comake user, and a confirmation only for the person who asked.
     inv.kind == Kind::Component
         && inv.guild.is_none()
-        && matches!(inv.custom_id.parse(), Ok(button::ButtonId::HowToSign(_)))
+        && matches!(
+            inv.custom_id.parse(),
+            Ok(button::ButtonId::HowToSign(_)
+                | button::ButtonId::Act(crate::action::Action::RequestSign, _)
+                | button::ButtonId::Confirm { dm: true, .. })
+        )
 }
 
 /// The trust boundary, before any Comake or store work: only the company's
-/// servers are served; in a DM only the buttons of our own DMs. `Err` is
+/// servers are served; in a DM only the buttons of our own DMs (and the
+/// confirmation those open). `Err` is
 /// the message that explains the refusal.
 fn gate(ctx: &Ctx<'_>) -> Result<(), &'static str> {
     let inv = ctx.inv;
@@ -165,7 +175,8 @@ async fn handle<R: Responder>(
         refuse_now(ctx.t("error-rate-limited", &[])).await;
         return ("refused", None);
     }
-    let (defer, work): (bool, Work<'_>) = if dm_button {
+    let how_to_sign = matches!(inv.custom_id.parse(), Ok(button::ButtonId::HowToSign(_)));
+    let (defer, work): (bool, Work<'_>) = if dm_button && how_to_sign {
         (false, Box::pin(comake::how_to_sign(ctx)))
     } else if code_button {
         (false, Box::pin(comake::enter_code(ctx)))

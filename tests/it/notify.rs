@@ -694,13 +694,31 @@ async fn an_approval_reaches_the_sender_with_a_request_signatures_button() {
         .find(|c| c.starts_with("a:request:"))
         .expect("a Request signatures button");
     // It opens the same preview as /contract request-sign.
-    let preview = s.h.press(&Actor::user(KIM), &button).await;
-    assert!(
-        preview.button("c:ok:").starts_with("c:ok:"),
-        "{}",
-        preview.text()
+    // Pressed in the DM (no server): a new private message, the DM stays.
+    let in_dm = Actor {
+        guild: None,
+        ..Actor::user(KIM)
+    };
+    let preview = s.h.press(&in_dm, &button).await;
+    assert_eq!(
+        preview.first()["type"],
+        5,
+        "a new message, not an update of the DM"
     );
     assert!(preview.text().contains("Lee"), "{}", preview.text());
+    // Its Send, double-clicked in the DM, sends once.
+    let send = preview.button("d:ok:");
+    let (x, y) = tokio::join!(s.h.press(&in_dm, &send), s.h.press(&in_dm, &send));
+    assert_eq!(
+        s.h.sim.count(Endpoint::RequestSign),
+        1,
+        "{} / {}",
+        x.text(),
+        y.text()
+    );
+    // Other contract buttons stay refused in a DM.
+    let edit = s.h.press(&in_dm, &format!("a:edit:{id}")).await;
+    assert_eq!(edit.outcome.result, "refused");
 }
 
 #[tokio::test]
