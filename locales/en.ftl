@@ -235,3 +235,4 @@ card-not-shared = That contract has no status card of yours to stop.
 card-no-channel = Status cards go in a server channel.
 card-no-permission = I can't post in this channel: a server manager must let the bot view it and send messages there.
 card-ended = **{ $name }** has ended: there is nothing to follow.
+card-already-shared = **{ $name }** already has a status card; unshare it first to post a new one.

@@ -467,6 +467,21 @@ async fn share<R: Responder>(ctx: &Ctx<'_>, responder: &R, id: &ContractId) -> H
     {
         return Err(ctx.refuse("card-no-permission", &[]));
     }
+    // A double click (on any instance) posts one card: the first press
+    // claims the contract for a minute; a card already kept is not posted
+    // again.
+    let (presses, _) = ctx
+        .app
+        .store
+        .count(
+            &format!("share:{}", c.summary.id),
+            crate::app::now(),
+            std::time::Duration::from_secs(60),
+        )
+        .await?;
+    if presses > 1 || ctx.app.store.card(c.summary.id.as_str()).await?.is_some() {
+        return Err(ctx.refuse("card-already-shared", &args!["name" => name_of(&c)]));
+    }
     let lang = crate::i18n::Lang::from_locale(&ctx.inv.locale);
     let body = crate::notify::card_body(ctx.app, lang, &c);
     let message = match responder.post(channel, body).await {
