@@ -98,6 +98,18 @@ impl I18n {
     }
 }
 
+/// The message id of a signee's progress.
+pub(crate) fn signee_status_id(status: crate::comake::wire::SigneeStatus) -> &'static str {
+    use crate::comake::wire::SigneeStatus;
+    match status {
+        SigneeStatus::Waiting => "signee-waiting",
+        SigneeStatus::Viewed => "signee-viewed",
+        SigneeStatus::Signed => "signee-signed",
+        SigneeStatus::Rejected => "signee-rejected",
+        SigneeStatus::Unknown => "signee-unknown",
+    }
+}
+
 /// `args![name => value, …]`: message arguments.
 #[macro_export]
 macro_rules! args {

@@ -530,14 +530,7 @@ pub(crate) async fn unshare(ctx: &Ctx<'_>) -> HandlerResult {
 }
 
 fn signee_status(ctx: &Ctx<'_>, s: SigneeStatus) -> String {
-    let id = match s {
-        SigneeStatus::Waiting => "signee-waiting",
-        SigneeStatus::Viewed => "signee-viewed",
-        SigneeStatus::Signed => "signee-signed",
-        SigneeStatus::Rejected => "signee-rejected",
-        SigneeStatus::Unknown => "signee-unknown",
-    };
-    ctx.t(id, &[])
+    ctx.t(crate::i18n::signee_status_id(s), &[])
 }
 
 fn render(ctx: &Ctx<'_>, c: &Contract) -> Reply {

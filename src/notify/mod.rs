@@ -399,44 +399,43 @@ pub(crate) fn card_ended(status: ContractStatus) -> bool {
 pub(crate) fn card_body(app: &App, lang: Lang, c: &Contract) -> Value {
     let t =
         |id: &str, args: &[(&str, fluent_bundle::FluentValue<'static>)]| app.i18n.t(lang, id, args);
-    let name = |n: &str| text::inert_max(n, NAME_BUDGET);
     let state = t(&format!("state-{}", c.summary.status.as_str()), &[]);
-    let mut lines = vec![t(
-        "card-header",
-        &args!["name" => name(&c.summary.name), "state" => state],
-    )];
-    for p in &c.parties {
-        let party = text::or_fallback(&p.name, || {
-            t("party-fallback", &args!["n" => i64::from(p.index) + 1])
-        });
-        let line = match c.signees.iter().find(|s| s.party == p.index) {
-            Some(s) => {
-                let progress = match s.status {
-                    SigneeStatus::Waiting => "signee-waiting",
-                    SigneeStatus::Viewed => "signee-viewed",
-                    SigneeStatus::Signed => "signee-signed",
-                    SigneeStatus::Rejected => "signee-rejected",
-                    SigneeStatus::Unknown => "signee-unknown",
-                };
-                t(
-                    "card-party",
-                    &args!["party" => name(&party), "signee" => name(&s.name), "progress" => t(progress, &[])],
-                )
-            }
-            None => t("card-party-open", &args!["party" => name(&party)]),
-        };
-        lines.push(format!("• {line}"));
-    }
-    lines.push(t(
-        if card_ended(c.summary.status) {
-            "card-final"
-        } else {
-            "card-live"
-        },
-        &[],
-    ));
+    // Every party is kept: names shrink until the card fits a message.
+    let build = |budget: usize| {
+        let name = |n: &str| text::inert_max(n, budget);
+        let mut lines = vec![t(
+            "card-header",
+            &args!["name" => name(&c.summary.name), "state" => state.clone()],
+        )];
+        for p in &c.parties {
+            let party = text::or_fallback(&p.name, || {
+                t("party-fallback", &args!["n" => i64::from(p.index) + 1])
+            });
+            let line = match c.signees.iter().find(|s| s.party == p.index) {
+                Some(s) => {
+                    let progress = crate::i18n::signee_status_id(s.status);
+                    t(
+                        "card-party",
+                        &args!["party" => name(&party), "signee" => name(&s.name), "progress" => t(progress, &[])],
+                    )
+                }
+                None => t("card-party-open", &args!["party" => name(&party)]),
+            };
+            lines.push(format!("• {line}"));
+        }
+        lines.push(t(
+            if card_ended(c.summary.status) {
+                "card-final"
+            } else {
+                "card-live"
+            },
+            &[],
+        ));
+        lines.join("\n")
+    };
+    let content = reply::fit(NAME_BUDGET, 8, build).unwrap_or_else(|| build(8));
     json!({
-        "content": lines.join("\n"),
+        "content": content,
         "allowed_mentions": {"parse": []},
         "flags": reply::FLAG_SUPPRESS_EMBEDS,
     })

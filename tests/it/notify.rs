@@ -1042,3 +1042,55 @@ async fn unshare_a_deleted_card_and_a_closed_channel_stop_it() {
     assert!(a.text().contains("can't post"), "{}", a.text());
     assert!(a.posted().is_empty());
 }
+
+#[tokio::test]
+async fn a_card_of_ten_long_named_parties_fits_and_keeps_every_party() {
+    let s = setup(&[]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    let long = |i: usize| format!("{i:02}{}", "가".repeat(498));
+    let parties: Vec<String> = (0..10).map(long).collect();
+    let refs: Vec<&str> = parties.iter().map(String::as_str).collect();
+    let id =
+        s.h.sim
+            .seed_contract(
+                "kim@example.com",
+                &format!("https://x.example/{}", "나".repeat(480)),
+                &refs,
+                ContractStatus::Saved,
+            )
+            .unwrap();
+    let signees = (0..10u32)
+        .map(|p| {
+            common::plain_signee(
+                p,
+                &format!("**{}", long(p as usize)),
+                &format!("s{p}@example.com"),
+            )
+        })
+        .collect();
+    s.h.sim
+        .set_signees("kim@example.com", &id, signees)
+        .unwrap();
+    s.h.app
+        .comake
+        .user("kim@example.com")
+        .request_sign(&id)
+        .await
+        .unwrap();
+    let a = share(&s, &id).await;
+    let posted = a.posted();
+    assert_eq!(posted.len(), 1, "{}", a.text());
+    check_card(&posted[0].1);
+    let text = posted[0].1["content"].as_str().unwrap();
+    assert!(text.chars().count() <= 2000, "{}", text.chars().count());
+    for i in 0..10 {
+        assert!(
+            text.contains(&format!("{i:02}가")),
+            "party {i} is missing: {text}"
+        );
+    }
+    assert!(
+        !text.contains("**0"),
+        "markdown from a name is live: {text}"
+    );
+}
