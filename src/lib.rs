@@ -39,6 +39,9 @@
 /// The Comake OPEN API client (its own crate, `crates/comake`).
 pub use comake;
 
+/// The bot's clock: the wall-clock time, moving with tokio's clock.
+pub use app::now;
+
 pub mod action;
 pub mod app;
 pub mod button;
@@ -50,6 +53,7 @@ pub mod mail;
 pub mod metric;
 pub mod notify;
 pub mod observe;
+mod render;
 pub mod reply;
 pub mod service;
 pub mod store;

@@ -86,7 +86,7 @@ pub(crate) const REPLAY_MEMORY: Duration = Duration::from_secs(2 * 5 * 60 + 60);
 
 /// The wall-clock time, moving with tokio's clock, so tests that pause and
 /// advance time move it too (and expiry agrees across instances).
-pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+pub fn now() -> chrono::DateTime<chrono::Utc> {
     use std::sync::OnceLock;
     static BASE: OnceLock<(chrono::DateTime<chrono::Utc>, tokio::time::Instant)> = OnceLock::new();
     let (wall, at) = *BASE.get_or_init(|| (chrono::Utc::now(), tokio::time::Instant::now()));
@@ -140,6 +140,15 @@ impl NotifyHints {
     /// The hinted users, taken.
     pub(crate) fn take(&self) -> Vec<u64> {
         std::mem::take(&mut *self.users.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Whether a hint waits to be taken.
+    pub(crate) fn pending(&self) -> bool {
+        !self
+            .users
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_empty()
     }
 
     /// Resolves at the next hint.

@@ -312,11 +312,7 @@ async fn pending_page(ctx: &Ctx<'_>, page: i64) -> HandlerResult {
         for p in 1..=PENDING_LISTS {
             let list = user.list_contracts(tab, p, PENDING_READ).await?;
             let got = list.contracts.len();
-            moving.extend(
-                list.contracts
-                    .into_iter()
-                    .filter(|c| crate::notify::schedule::moving(c.status)),
-            );
+            moving.extend(list.contracts.into_iter().filter(|c| c.status.is_moving()));
             if u64::from(p) * u64::from(PENDING_READ) >= list.total || got == 0 {
                 break;
             }
@@ -429,7 +425,7 @@ pub(crate) async fn show(ctx: &Ctx<'_>) -> HandlerResult {
     let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
     let mut reply = render(ctx, &c);
     // The sender can share a live status card here, or stop one.
-    if c.summary.role == Role::Sender && !crate::notify::card_ended(c.summary.status) {
+    if c.summary.role == Role::Sender && !c.summary.status.has_ended() {
         let shared = ctx.app.store.card(c.summary.id.as_str()).await?.is_some();
         let (label, id) = if shared {
             ("button-unshare", ButtonId::Unshare(c.summary.id.clone()))
@@ -454,7 +450,7 @@ async fn share<R: Responder>(ctx: &Ctx<'_>, responder: &R, id: &ContractId) -> H
     let (_, user) = linked(ctx).await?;
     let c = resolve(ctx, &user, Some(id.as_str())).await?;
     require_sender(ctx, &c)?;
-    if crate::notify::card_ended(c.summary.status) {
+    if c.summary.status.has_ended() {
         return Err(ctx.refuse("card-ended", &args!["name" => name_of(&c)]));
     }
     let Some(channel) = ctx.inv.channel else {
@@ -483,7 +479,8 @@ async fn share<R: Responder>(ctx: &Ctx<'_>, responder: &R, id: &ContractId) -> H
         return Err(ctx.refuse("card-already-shared", &args!["name" => name_of(&c)]));
     }
     let lang = crate::i18n::Lang::from_locale(&ctx.inv.locale);
-    let body = crate::notify::card_body(ctx.app, lang, &c);
+    let colleagues = crate::notify::colleagues(ctx.app, &c).await?;
+    let body = crate::notify::card_body(ctx.app, lang, &c, &colleagues);
     let message = match responder.post(channel, body).await {
         Ok(message) => message,
         Err(e) => {

@@ -454,6 +454,11 @@ impl Store {
         either!(self, b => b.cards_of(owner).await)
     }
 
+    /// Every card kept, by contract.
+    pub async fn all_cards(&self) -> Result<Vec<Card>, StoreError> {
+        either!(self, b => b.all_cards().await)
+    }
+
     /// Stop keeping the card of `contract`; what was kept.
     pub async fn remove_card(&self, contract: &str) -> Result<Option<Card>, StoreError> {
         either!(self, b => b.remove_card(contract).await)

@@ -668,6 +668,17 @@ impl PgStore {
             .transpose()
     }
 
+    pub(crate) async fn all_cards(&self) -> Result<Vec<Card>, StoreError> {
+        self.client()
+            .await?
+            .query("SELECT record FROM cards ORDER BY contract", &[])
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|r| record::decode("card", r.get(0)))
+            .collect()
+    }
+
     pub(crate) async fn cards_of(&self, owner: u64) -> Result<Vec<Card>, StoreError> {
         self.client()
             .await?

@@ -414,6 +414,17 @@ impl SledStore {
             .transpose()
     }
 
+    pub(crate) async fn all_cards(&self) -> Result<Vec<Card>, StoreError> {
+        self.inner
+            .kv
+            .scan_prefix(b"card/")
+            .map(|item| {
+                let (_, v) = item?;
+                record::decode("card", &v)
+            })
+            .collect()
+    }
+
     pub(crate) async fn cards_of(&self, owner: u64) -> Result<Vec<Card>, StoreError> {
         let mut out = Vec::new();
         for item in self.inner.kv.scan_prefix(b"card/") {

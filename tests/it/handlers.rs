@@ -2068,8 +2068,6 @@ fn contract_ids_that_cannot_fit_a_button_are_refused_on_arrival() {
 
 mod hostile {
     use super::*;
-    use comake_bot::i18n::Lang;
-    use comake_bot::notify::{direct_messages, Event};
     use comake_bot::text::{inert_max, or_fallback};
     use proptest::prelude::*;
 
@@ -2165,27 +2163,6 @@ mod hostile {
                     }
                 }
 
-                // The DMs about this contract, whatever its name.
-                let events: Vec<(String, Event)> = (0..30)
-                    .map(|i| (format!("c{}", i / 2), match i % 3 {
-                        0 => Event::Signed { contract: contract.clone(), signee: signees[i % 10].clone() },
-                        1 => Event::Waiting { id: id.to_string(), contract: contract.clone(), approval: false },
-                        _ => Event::Completed { contract: contract.clone() },
-                    }))
-                    .collect();
-                let dms = direct_messages(&h.app, Lang::Ko, &events);
-                let mut seen = vec![false; events.len()];
-                let mut home = std::collections::HashMap::new();
-                for (n, (reply, indices)) in dms.iter().enumerate() {
-                    let body = comake_bot::notify::dm_body(reply);
-                    assert_fits(&body);
-                    for i in indices {
-                        seen[*i] = true;
-                        let first = *home.entry(events[*i].0.clone()).or_insert(n);
-                        assert_eq!(first, n, "a contract's events were split over two DMs");
-                    }
-                }
-                assert!(seen.iter().all(|s| *s), "an event was in no DM");
             });
         }
     }

@@ -9,8 +9,7 @@ use comake_bot::app::App;
 use comake_bot::comake::wire::{ContractId, ContractStatus, Endpoint};
 use comake_bot::comake::Comake;
 use comake_bot::discord;
-use comake_bot::notify::Schedule;
-use comake_bot::notify::Watcher;
+use comake_bot::notify::{Job, Tick, Watcher};
 use comake_bot::store::Account;
 use comake_sim::SigneeAction;
 use common::discord::{assert_valid, request_schema, validator, Actor, Harness};
@@ -58,53 +57,68 @@ impl Setup {
             .collect()
     }
 
+    /// One tick of the watcher's own loop, now.
+    async fn tick(&self, w: &Arc<Watcher>) -> Tick {
+        w.tick(comake_bot::now()).await
+    }
+
+    /// Time passes as the watcher's loop would sleep, until `user`'s read
+    /// is due; then its ticks run, until one reads them (a few at most).
+    /// Returns the DMs they got meanwhile.
+    async fn read(&self, w: &Arc<Watcher>, user: u64) -> usize {
+        let before = self.dms(user).len();
+        for _ in 0..4 {
+            let due = self
+                .h
+                .app
+                .store
+                .notify_state(user)
+                .await
+                .unwrap()
+                .and_then(|s| s.next_read);
+            if let Some(wait) = due.and_then(|t| (t - comake_bot::now()).to_std().ok()) {
+                travel(wait).await;
+            }
+            if self.tick(w).await.reads.read.contains(&user) {
+                return self.dms(user).len() - before;
+            }
+        }
+        panic!("{user} was never read");
+    }
+
     /// Kim, linked, with "NDA" out for signature, after a first (silent) read.
-    async fn kim_after_baseline(&self) -> (Arc<Watcher>, ContractId, Account) {
+    async fn kim_after_baseline(&self) -> (Arc<Watcher>, ContractId) {
         self.h.linked(KIM, "kim@example.com").await;
         let w = self.watcher();
         let nda = self.sent_contract("NDA").await;
-        let kim = self.account(KIM).await;
-        assert_eq!(
-            w.read_user(&kim).await.unwrap(),
-            0,
-            "the first read is silent"
-        );
-        (w, nda, kim)
+        assert_eq!(self.read(&w, KIM).await, 0, "the first read is silent");
+        (w, nda)
     }
 
     /// Kim and Lee linked, after Lee's first (silent) read.
-    async fn lee_after_baseline(&self) -> (Arc<Watcher>, Account) {
+    async fn lee_after_baseline(&self) -> Arc<Watcher> {
         self.h.linked(KIM, "kim@example.com").await;
         self.h.linked(LEE, "lee@example.com").await;
         let w = self.watcher();
-        let lee = self.account(LEE).await;
-        assert_eq!(
-            w.read_user(&lee).await.unwrap(),
-            0,
-            "the first read is silent"
-        );
-        (w, lee)
+        assert_eq!(self.read(&w, LEE).await, 0, "the first read is silent");
+        w
     }
 
-    /// A read of `kim` that is still waiting on a slow Comake when this
-    /// returns (Comake is fast again for whatever comes next).
-    async fn slow_read(
-        &self,
-        w: &Arc<Watcher>,
-        kim: &Account,
-    ) -> tokio::task::JoinHandle<Result<usize, comake_bot::notify::NotifyError>> {
+    /// A tick reading Kim (due at once after a command of theirs) that is
+    /// still waiting on a slow Comake when this returns (Comake is fast
+    /// again for whatever comes next).
+    async fn slow_read(&self, w: &Arc<Watcher>) -> tokio::task::JoinHandle<Tick> {
+        self.h
+            .command(&Actor::user(KIM), "comake whoami", &[])
+            .await;
         self.h.sim.set_latency(Duration::from_millis(400));
         let read = tokio::spawn({
-            let (w, kim) = (w.clone(), kim.clone());
-            async move { w.read_user(&kim).await }
+            let w = w.clone();
+            async move { w.tick(comake_bot::now()).await }
         });
         tokio::time::sleep(Duration::from_millis(150)).await;
         self.h.sim.set_latency(Duration::ZERO);
         read
-    }
-
-    async fn account(&self, id: u64) -> Account {
-        self.h.app.store.account(id).await.unwrap().unwrap()
     }
 
     /// A contract of Kim's out for signature to Kim (party 0) and Lee (party 1).
@@ -182,18 +196,17 @@ async fn the_owner_hears_once_about_each_move() {
     let w = s.watcher();
     let nda = s.sent_contract("NDA").await;
     let lease = s.sent_contract("Lease").await;
-    let kim = s.account(KIM).await;
 
     assert_eq!(
-        w.read_user(&kim).await.unwrap(),
+        s.read(&w, KIM).await,
         0,
         "the first read is a silent baseline"
     );
     assert!(s.dms(KIM).is_empty());
 
     s.h.sim.signee_acts(&nda, 0, SigneeAction::Sign).unwrap();
-    assert_eq!(w.read_user(&kim).await.unwrap(), 1);
-    assert_eq!(w.read_user(&kim).await.unwrap(), 0, "nothing new");
+    assert_eq!(s.read(&w, KIM).await, 1);
+    assert_eq!(s.read(&w, KIM).await, 0, "nothing new");
     let dms = s.dms(KIM);
     assert_eq!(dms.len(), 1);
     assert!(
@@ -209,7 +222,7 @@ async fn the_owner_hears_once_about_each_move() {
     s.h.sim
         .signee_acts(&lease, 1, SigneeAction::Reject)
         .unwrap();
-    w.read_user(&kim).await.unwrap();
+    s.read(&w, KIM).await;
     let dms = s.dms(KIM);
     assert_eq!(dms.len(), 2);
     assert!(
@@ -222,8 +235,8 @@ async fn the_owner_hears_once_about_each_move() {
     );
 
     s.h.sim.signee_acts(&nda, 1, SigneeAction::Sign).unwrap();
-    w.read_user(&kim).await.unwrap();
-    w.read_user(&kim).await.unwrap();
+    s.read(&w, KIM).await;
+    s.read(&w, KIM).await;
     let dms = s.dms(KIM);
     assert_eq!(dms.len(), 3, "completing is one DM");
     let text = dms[2]["content"].as_str().unwrap();
@@ -239,7 +252,7 @@ async fn the_owner_hears_once_about_each_move() {
 #[tokio::test]
 async fn opted_out_users_hear_nothing_and_opting_in_starts_afresh() {
     let s = setup(&[]).await;
-    let (w, nda, kim) = s.kim_after_baseline().await;
+    let (w, nda) = s.kim_after_baseline().await;
     let a =
         s.h.command(
             &Actor::user(KIM),
@@ -250,8 +263,8 @@ async fn opted_out_users_hear_nothing_and_opting_in_starts_afresh() {
     assert!(a.text().contains("off"), "{}", a.text());
     s.h.sim.clear_log();
     s.h.sim.signee_acts(&nda, 0, SigneeAction::Sign).unwrap();
-    assert_eq!(w.read_due(&mut Schedule::default()).await.users, 0);
-    assert_eq!(w.read_user(&kim).await.unwrap(), 0);
+    travel(Duration::from_secs(3600)).await;
+    assert_eq!(s.tick(&w).await.reads.users, 0, "an opted-out user is read");
     assert!(s.dms(KIM).is_empty());
     assert!(
         s.h.sim.requests().is_empty(),
@@ -265,13 +278,9 @@ async fn opted_out_users_hear_nothing_and_opting_in_starts_afresh() {
         )
         .await;
     assert!(a.text().contains("켰습니다"), "{}", a.text());
-    assert_eq!(
-        w.read_user(&kim).await.unwrap(),
-        0,
-        "old changes are not announced"
-    );
+    assert_eq!(s.read(&w, KIM).await, 0, "old changes are not announced");
     s.h.sim.signee_acts(&nda, 1, SigneeAction::View).unwrap();
-    w.read_user(&kim).await.unwrap();
+    s.read(&w, KIM).await;
     let dms = s.dms(KIM);
     assert_eq!(dms.len(), 1);
     // In Korean: the last command came from a Korean client.
@@ -285,10 +294,10 @@ async fn opted_out_users_hear_nothing_and_opting_in_starts_afresh() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_opt_out_or_unlink_during_a_read_holds_and_no_dm_follows() {
     let s = setup(&[]).await;
-    let (w, nda, kim) = s.kim_after_baseline().await;
+    let (w, nda) = s.kim_after_baseline().await;
     s.h.sim.signee_acts(&nda, 0, SigneeAction::Sign).unwrap();
     // Comake is slow: the read is in flight while Kim opts out.
-    let read = s.slow_read(&w, &kim).await;
+    let read = s.slow_read(&w).await;
     let a =
         s.h.command(
             &Actor::user(KIM),
@@ -297,7 +306,7 @@ async fn an_opt_out_or_unlink_during_a_read_holds_and_no_dm_follows() {
         )
         .await;
     assert_eq!(a.outcome.result, "ok", "{}", a.text());
-    assert_eq!(read.await.unwrap().unwrap(), 0, "no DM after opting out");
+    assert_eq!(read.await.unwrap().reads.dms, 0, "no DM after opting out");
     assert!(s.dms(KIM).is_empty());
     let state = s.h.app.store.notify_state(KIM).await.unwrap().unwrap();
     assert!(!state.enabled, "the opt-out was undone");
@@ -309,11 +318,12 @@ async fn an_opt_out_or_unlink_during_a_read_holds_and_no_dm_follows() {
         &[("enabled", json!(true))],
     )
     .await;
-    w.read_user(&kim).await.unwrap();
+    // The command made Kim's read due; this tick is their new baseline.
+    assert_eq!(s.tick(&w).await.reads.read, [KIM]);
     s.h.sim.signee_acts(&nda, 1, SigneeAction::View).unwrap();
-    let read = s.slow_read(&w, &kim).await;
+    let read = s.slow_read(&w).await;
     s.h.command(&Actor::user(KIM), "comake unlink", &[]).await;
-    assert_eq!(read.await.unwrap().unwrap(), 0);
+    assert_eq!(read.await.unwrap().reads.dms, 0);
     assert!(s.dms(KIM).is_empty(), "a DM reached an unlinked user");
     assert!(s.h.app.store.notify_state(KIM).await.unwrap().is_none());
 }
@@ -321,13 +331,13 @@ async fn an_opt_out_or_unlink_during_a_read_holds_and_no_dm_follows() {
 #[tokio::test]
 async fn thirty_contracts_waiting_at_once_are_all_announced() {
     let s = setup(&[]).await;
-    let (w, lee) = s.lee_after_baseline().await;
+    let w = s.lee_after_baseline().await;
     let mut ids = Vec::new();
     for i in 0..30 {
         let name = format!("{i:02} {}", "계약서".repeat(40));
         ids.push(s.sent_contract(&name).await);
     }
-    let sent = w.read_user(&lee).await.unwrap();
+    let sent = s.read(&w, LEE).await;
     let dms = s.dms(LEE);
     assert_eq!(dms.len(), sent);
     assert!(dms.len() >= 2, "30 long names need more than one DM");
@@ -356,16 +366,16 @@ async fn thirty_contracts_waiting_at_once_are_all_announced() {
         );
     }
     // Nothing is announced twice.
-    assert_eq!(w.read_user(&lee).await.unwrap(), 0);
+    assert_eq!(s.read(&w, LEE).await, 0);
 }
 
 #[tokio::test]
 async fn a_dm_about_a_contract_named_like_a_link_carries_no_link() {
     let s = setup(&[]).await;
-    let (w, lee) = s.lee_after_baseline().await;
+    let w = s.lee_after_baseline().await;
     s.sent_contract("긴급: https://comake-secure.example/login \u{202E}fdp.exe")
         .await;
-    assert_eq!(w.read_user(&lee).await.unwrap(), 1);
+    assert_eq!(s.read(&w, LEE).await, 1);
     let dm = s.dms(LEE).remove(0);
     check_dm(&s, &dm);
     let content = dm["content"].as_str().unwrap();
@@ -381,10 +391,10 @@ async fn a_dm_about_a_contract_named_like_a_link_carries_no_link() {
 #[tokio::test]
 async fn a_receiver_hears_a_contract_is_waiting_and_the_button_explains() {
     let s = setup(&[]).await;
-    let (w, lee) = s.lee_after_baseline().await;
+    let w = s.lee_after_baseline().await;
     let id = s.sent_contract("Office lease").await;
-    assert_eq!(w.read_user(&lee).await.unwrap(), 1);
-    assert_eq!(w.read_user(&lee).await.unwrap(), 0);
+    assert_eq!(s.read(&w, LEE).await, 1);
+    assert_eq!(s.read(&w, LEE).await, 0);
     let dms = s.dms(LEE);
     assert_eq!(dms.len(), 1);
     assert!(
@@ -426,7 +436,6 @@ async fn a_restart_neither_repeats_nor_loses_anything() {
     let s = setup(&[]).await;
     s.h.linked(KIM, "kim@example.com").await;
     let nda = s.sent_contract("NDA").await;
-    let kim = s.account(KIM).await;
     let fresh_app = || {
         App::new(
             s.h.app.config.clone(),
@@ -435,27 +444,27 @@ async fn a_restart_neither_repeats_nor_loses_anything() {
         )
         .unwrap()
     };
-    s.watcher_for(fresh_app()).read_user(&kim).await.unwrap();
+    s.read(&s.watcher_for(fresh_app()), KIM).await;
     s.h.sim.signee_acts(&nda, 0, SigneeAction::Sign).unwrap();
-    s.watcher_for(fresh_app()).read_user(&kim).await.unwrap();
+    s.read(&s.watcher_for(fresh_app()), KIM).await;
     assert_eq!(s.dms(KIM).len(), 1);
     // The bot restarts: nothing is announced again...
-    assert_eq!(s.watcher_for(fresh_app()).read_user(&kim).await.unwrap(), 0);
+    assert_eq!(s.read(&s.watcher_for(fresh_app()), KIM).await, 0);
     // ...and what happened while it was down is announced once.
     s.h.sim.signee_acts(&nda, 1, SigneeAction::View).unwrap();
     let after = s.watcher_for(fresh_app());
-    assert_eq!(after.read_user(&kim).await.unwrap(), 1);
-    assert_eq!(after.read_user(&kim).await.unwrap(), 0);
+    assert_eq!(s.read(&after, KIM).await, 1);
+    assert_eq!(s.read(&after, KIM).await, 0);
     assert_eq!(s.dms(KIM).len(), 2);
 }
 
 #[tokio::test]
 async fn closed_dms_stop_notifications_until_the_user_comes_back() {
     let s = setup(&[]).await;
-    let (w, nda, kim) = s.kim_after_baseline().await;
+    let (w, nda) = s.kim_after_baseline().await;
     s.fake.fail_dms_with(Some(50007));
     s.h.sim.signee_acts(&nda, 0, SigneeAction::View).unwrap();
-    assert_eq!(w.read_user(&kim).await.unwrap(), 0);
+    assert_eq!(s.read(&w, KIM).await, 0);
     let attempts = || {
         s.fake
             .calls()
@@ -465,14 +474,15 @@ async fn closed_dms_stop_notifications_until_the_user_comes_back() {
     };
     assert_eq!(attempts(), 1);
     s.h.sim.signee_acts(&nda, 0, SigneeAction::Sign).unwrap();
-    let stats = w.read_due(&mut Schedule::default()).await;
+    travel(Duration::from_secs(3600)).await;
+    let stats = s.tick(&w).await.reads;
     assert_eq!(stats.users, 0, "an unreachable user is not read");
     assert_eq!(attempts(), 1, "no further DM attempts");
     // They use a command: reachable again.
     s.fake.fail_dms_with(None);
     s.h.command(&Actor::user(KIM), "comake whoami", &[]).await;
     s.h.sim.signee_acts(&nda, 1, SigneeAction::Sign).unwrap();
-    assert_eq!(w.read_due(&mut Schedule::default()).await.dms, 1);
+    assert_eq!(s.tick(&w).await.reads.dms, 1);
     assert_eq!(s.dms(KIM).len(), 1);
 }
 
@@ -509,7 +519,7 @@ async fn a_thousand_users_never_burst_past_the_cap() {
             .unwrap();
     }
     s.h.sim.clear_log();
-    let stats = s.watcher().read_due(&mut Schedule::default()).await;
+    let stats = s.tick(&s.watcher()).await.reads;
     assert_eq!((stats.users, stats.reads, stats.failures), (1000, 1000, 0));
     let log = s.h.sim.requests();
     let count = |ep: Endpoint| log.iter().filter(|r| r.endpoint == Some(ep.name())).count();
@@ -537,7 +547,7 @@ async fn a_thousand_users_never_burst_past_the_cap() {
 /// Seconds from now to `user`'s next read (negative: due already).
 async fn next_read_in(s: &Setup, user: u64) -> i64 {
     let state = s.h.app.store.notify_state(user).await.unwrap().unwrap();
-    (state.next_read.expect("a next read") - chrono::Utc::now()).num_seconds()
+    (state.next_read.expect("a next read") - comake_bot::now()).num_seconds()
 }
 
 #[tokio::test]
@@ -549,11 +559,10 @@ async fn people_in_motion_are_read_every_interval_and_the_rest_back_off() {
     .await;
     s.h.linked(KIM, "kim@example.com").await;
     let w = s.watcher();
-    let kim = s.account(KIM).await;
     // Nothing in motion: the wait doubles, up to NOTIFY_MAX_IDLE_SECS.
     let mut waits = Vec::new();
     for _ in 0..6 {
-        w.read_user(&kim).await.unwrap();
+        s.read(&w, KIM).await;
         waits.push(next_read_in(&s, KIM).await);
     }
     let near = |got: i64, want: i64| (want - 3..=want).contains(&got);
@@ -562,7 +571,7 @@ async fn people_in_motion_are_read_every_interval_and_the_rest_back_off() {
     }
     // A contract out for signature: every minute again.
     s.sent_contract("NDA").await;
-    w.read_user(&kim).await.unwrap();
+    s.read(&w, KIM).await;
     let wait = next_read_in(&s, KIM).await;
     assert!(near(wait, 60), "{wait}");
 }
@@ -573,21 +582,16 @@ async fn a_command_or_a_request_to_a_linked_email_makes_the_read_due_now() {
     s.h.linked(KIM, "kim@example.com").await;
     s.h.linked(LEE, "lee@example.com").await;
     let w = s.watcher();
-    let mut schedule = Schedule::default();
     // Both read once: nobody is due for a while.
-    assert_eq!(w.read_due(&mut schedule).await.reads, 2);
-    assert_eq!(
-        w.read_due(&mut schedule).await.users,
-        0,
-        "read again at once"
-    );
+    assert_eq!(s.tick(&w).await.reads.reads, 2);
+    assert_eq!(s.tick(&w).await.reads.users, 0, "read again at once");
     assert!(next_read_in(&s, LEE).await > 30);
     // Kim runs a command: Kim's read is due now, Lee's is not.
     s.h.command(&Actor::user(KIM), "comake whoami", &[]).await;
     assert!(next_read_in(&s, KIM).await <= 0);
     assert!(next_read_in(&s, LEE).await > 30);
-    let stats = w.read_due(&mut schedule).await;
-    assert_eq!((stats.users, stats.reads), (1, 1));
+    let stats = s.tick(&w).await.reads;
+    assert_eq!(stats.read, [KIM]);
     // Kim asks Lee (a linked person) to sign: Lee is read next.
     let id =
         s.h.sim
@@ -612,7 +616,7 @@ async fn a_command_or_a_request_to_a_linked_email_makes_the_read_due_now() {
     let a = kim_on(&s, "contract request-sign", &id).await;
     s.h.press(&Actor::user(KIM), &a.button("c:ok:")).await;
     assert!(next_read_in(&s, LEE).await <= 0, "Lee is not read next");
-    let stats = w.read_due(&mut schedule).await;
+    let stats = s.tick(&w).await.reads;
     assert_eq!(stats.reads, 2, "Kim (a command) and Lee (a request)");
     assert_eq!(s.dms(LEE).len(), 1, "Lee hears the request is waiting");
 }
@@ -622,7 +626,7 @@ async fn the_schedule_survives_a_restart() {
     let s = setup(&[("NOTIFY_INTERVAL_SECS", "60")]).await;
     s.h.linked(KIM, "kim@example.com").await;
     let w = s.watcher();
-    assert_eq!(w.read_due(&mut Schedule::default()).await.reads, 1);
+    assert_eq!(s.tick(&w).await.reads.reads, 1);
     // Restarted: a new app and watcher on the same store find Kim not due
     // yet, while someone never read is read at once.
     s.h.linked(LEE, "lee@example.com").await;
@@ -632,11 +636,8 @@ async fn the_schedule_survives_a_restart() {
         s.h.app.store.clone(),
     )
     .unwrap();
-    let stats = s
-        .watcher_for(fresh)
-        .read_due(&mut Schedule::default())
-        .await;
-    assert_eq!((stats.users, stats.reads), (1, 1), "only Lee");
+    let stats = s.tick(&s.watcher_for(fresh)).await.reads;
+    assert_eq!(stats.read, [LEE], "only Lee");
 }
 
 // ----- approvals and turns -----
@@ -674,14 +675,9 @@ async fn an_approval_reaches_the_sender_with_a_request_signatures_button() {
     s.h.linked(KIM, "kim@example.com").await;
     let id = in_approval(&s, "Lease").await;
     let w = s.watcher();
-    let kim = s.account(KIM).await;
-    assert_eq!(
-        w.read_user(&kim).await.unwrap(),
-        0,
-        "the baseline is silent"
-    );
+    assert_eq!(s.read(&w, KIM).await, 0, "the baseline is silent");
     s.h.sim.approver_acts(&id, true, None).unwrap();
-    assert_eq!(w.read_user(&kim).await.unwrap(), 1);
+    assert_eq!(s.read(&w, KIM).await, 1);
     let dms = s.dms(KIM);
     check_dm(&s, &dms[0]);
     assert!(
@@ -728,8 +724,7 @@ async fn a_rejected_or_withdrawn_approval_is_told_with_its_reason() {
     let rejected = in_approval(&s, "Lease").await;
     let withdrawn = in_approval(&s, "Loan").await;
     let w = s.watcher();
-    let kim = s.account(KIM).await;
-    w.read_user(&kim).await.unwrap();
+    s.read(&w, KIM).await;
     s.h.sim
         .approver_acts(
             &rejected,
@@ -740,7 +735,7 @@ async fn a_rejected_or_withdrawn_approval_is_told_with_its_reason() {
     s.h.sim
         .cancel_approval("kim@example.com", &withdrawn)
         .unwrap();
-    assert_eq!(w.read_user(&kim).await.unwrap(), 1, "one DM with both");
+    assert_eq!(s.read(&w, KIM).await, 1, "one DM with both");
     let dm = &s.dms(KIM)[0];
     check_dm(&s, dm);
     let text = dm["content"].as_str().unwrap();
@@ -767,8 +762,7 @@ async fn waiting_is_announced_when_it_is_the_persons_turn_and_not_before() {
     s.h.linked(KIM, "kim@example.com").await;
     s.h.sim.add_user("choi@example.com", "Choi").unwrap();
     let w = s.watcher();
-    let kim = s.account(KIM).await;
-    w.read_user(&kim).await.unwrap();
+    s.read(&w, KIM).await;
     // Choi asks Lee, then Kim, to sign in that order.
     let id =
         s.h.sim
@@ -796,9 +790,9 @@ async fn waiting_is_announced_when_it_is_the_persons_turn_and_not_before() {
         .request_sign(&id)
         .await
         .unwrap();
-    assert_eq!(w.read_user(&kim).await.unwrap(), 0, "not Kim's turn yet");
+    assert_eq!(s.read(&w, KIM).await, 0, "not Kim's turn yet");
     s.h.sim.signee_acts(&id, 0, SigneeAction::Sign).unwrap();
-    assert_eq!(w.read_user(&kim).await.unwrap(), 1);
+    assert_eq!(s.read(&w, KIM).await, 1);
     let dm = &s.dms(KIM)[0];
     assert!(
         dm["content"].as_str().unwrap().contains("Your turn"),
@@ -812,7 +806,7 @@ async fn waiting_is_announced_when_it_is_the_persons_turn_and_not_before() {
     s.h.sim
         .request_approval("choi@example.com", &theirs, &[("Kim", "kim@example.com")])
         .unwrap();
-    assert_eq!(w.read_user(&kim).await.unwrap(), 1);
+    assert_eq!(s.read(&w, KIM).await, 1);
     let dm = &s.dms(KIM)[1];
     check_dm(&s, dm);
     assert!(dm["content"].as_str().unwrap().contains("approval"), "{dm}");
@@ -826,6 +820,67 @@ async fn travel(by: Duration) {
     tokio::time::pause();
     tokio::time::advance(by).await;
     tokio::time::resume();
+}
+
+/// The next 09:00 in Seoul on the bot's clock.
+fn next_nine_in_seoul() -> chrono::DateTime<chrono::Utc> {
+    let seoul: chrono_tz::Tz = "Asia/Seoul".parse().unwrap();
+    let now = comake_bot::now();
+    let local = now.with_timezone(&seoul);
+    let mut nine = chrono::TimeZone::from_local_datetime(
+        &seoul,
+        &local.date_naive().and_hms_opt(9, 0, 0).unwrap(),
+    )
+    .unwrap()
+    .with_timezone(&chrono::Utc);
+    if nine <= now {
+        nine += chrono::Duration::days(1);
+    }
+    nine
+}
+
+#[tokio::test]
+async fn a_digest_only_person_gets_the_digest_and_no_real_time_dm() {
+    let s = setup(&[("DIGEST_STALE_DAYS", "1")]).await;
+    let (w, nda) = s.kim_after_baseline().await;
+    let a =
+        s.h.command(
+            &Actor::user(KIM),
+            "comake notifications",
+            &[("enabled", json!(false)), ("digest", json!("daily"))],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    // Lee views it: a real-time DM would say so; Kim asked for none.
+    s.h.sim.signee_acts(&nda, 1, SigneeAction::View).unwrap();
+    // The loop runs on into the second morning after (the contract has
+    // then waited more than a day), sleeping as `tick` says.
+    let until = next_nine_in_seoul() + chrono::Duration::days(1) + chrono::Duration::seconds(1);
+    let mut digests = 0;
+    for _ in 0..1_000 {
+        let now = comake_bot::now();
+        if now >= until {
+            break;
+        }
+        let tick = w.tick(now).await;
+        digests += tick.digests;
+        // Long steps (the 30 s reloads need not all run): ten minutes
+        // at most, as far as the next job due at least.
+        let wake = tick
+            .next
+            .max(now + chrono::Duration::minutes(10))
+            .min(until);
+        travel((wake - now).to_std().unwrap()).await;
+    }
+    assert!(comake_bot::now() >= until, "the loop did not get there");
+    digests += s.tick(&w).await.digests;
+    let dms = s.dms(KIM);
+    // The first morning nothing has waited a day yet: no DM.
+    assert_eq!(digests, 1, "{dms:?}");
+    assert_eq!(dms.len(), 1, "{dms:?}");
+    let text = dms[0]["content"].as_str().unwrap();
+    assert!(text.contains("digest") && text.contains("NDA"), "{text}");
+    assert!(!text.contains("viewed"), "a real-time DM: {text}");
 }
 
 #[tokio::test]
@@ -863,31 +918,24 @@ async fn a_digest_comes_once_at_nine_in_its_zone() {
         a.text()
     );
     let w = s.watcher();
-    let mut schedule = Schedule::default();
-    w.read_due(&mut schedule).await;
+    s.tick(&w).await;
     let dms_before = s.dms(KIM).len();
     // A minute before the next 09:00 in Seoul: nothing yet.
-    let seoul: chrono_tz::Tz = "Asia/Seoul".parse().unwrap();
-    let now = chrono::Utc::now() + chrono::Duration::days(2);
-    let local = now.with_timezone(&seoul);
-    let mut nine = chrono::TimeZone::from_local_datetime(
-        &seoul,
-        &local.date_naive().and_hms_opt(9, 0, 0).unwrap(),
-    )
-    .unwrap()
-    .with_timezone(&chrono::Utc);
-    if nine <= now {
-        nine += chrono::Duration::days(1);
-    }
+    let nine = next_nine_in_seoul();
     travel(
-        (nine - now - chrono::Duration::seconds(60))
+        (nine - comake_bot::now() - chrono::Duration::seconds(60))
             .to_std()
             .unwrap(),
     )
     .await;
-    assert_eq!(w.send_digests(&mut schedule).await, 0, "before 09:00");
+    let before = s.tick(&w).await;
+    assert_eq!(before.digests, 0, "before 09:00");
+    // The loop would sleep until the digests are due: 09:00 exactly.
+    assert!(before.next <= nine, "{} > {nine}", before.next);
     travel(Duration::from_secs(120)).await;
-    assert_eq!(w.send_digests(&mut schedule).await, 1, "at 09:00");
+    let at_nine = s.tick(&w).await;
+    assert!(at_nine.ran.contains(&Job::Digests), "{:?}", at_nine.ran);
+    assert_eq!(at_nine.digests, 1, "at 09:00");
     let dms = s.dms(KIM);
     let digest = &dms[dms_before];
     check_dm(&s, digest);
@@ -896,7 +944,7 @@ async fn a_digest_comes_once_at_nine_in_its_zone() {
         text.contains("Kim's NDA") && text.contains("Choi's lease"),
         "{text}"
     );
-    assert_eq!(w.send_digests(&mut schedule).await, 0, "once a day");
+    assert_eq!(s.tick(&w).await.digests, 0, "once a day");
 }
 
 /// Kim runs `command` on contract `id`.
@@ -969,21 +1017,26 @@ async fn a_status_card_is_posted_followed_and_frozen_at_completion() {
     assert_eq!(posted.len(), 1);
     assert_eq!(posted[0].0, CHANNEL);
     check_card(&posted[0].1);
+    // Kim is a linked colleague and shows in full; Lee is not linked here,
+    // someone outside the company, and shows masked.
     let text = posted[0].1["content"].as_str().unwrap();
     assert!(
-        text.contains("Office lease") && text.contains("Lee"),
+        text.contains("Office lease") && text.contains("Kim") && text.contains(r"L\*\*\*"),
         "{text}"
+    );
+    assert!(
+        !text.contains("Lee"),
+        "an outside signee's name is public: {text}"
     );
     // /contract show now offers Unshare instead.
     let shown = kim_on(&s, "contract show", &id).await;
     assert!(shown.button("s:stop:").starts_with("s:stop:"));
 
     let w = s.watcher();
-    let kim = s.account(KIM).await;
-    w.read_user(&kim).await.unwrap();
+    s.read(&w, KIM).await;
     let before = card_edits(&s).len();
     s.h.sim.signee_acts(&id, 1, SigneeAction::Sign).unwrap();
-    w.read_user(&kim).await.unwrap();
+    s.read(&w, KIM).await;
     let edits = card_edits(&s);
     assert_eq!(edits.len(), before + 1, "one edit for one move");
     check_card(edits.last().unwrap());
@@ -993,7 +1046,7 @@ async fn a_status_card_is_posted_followed_and_frozen_at_completion() {
         .contains("signed"));
     // Completed: a last edit, then the card is frozen.
     s.h.sim.signee_acts(&id, 0, SigneeAction::Sign).unwrap();
-    w.read_user(&kim).await.unwrap();
+    s.read(&w, KIM).await;
     let edits = card_edits(&s);
     assert!(edits.last().unwrap()["content"]
         .as_str()
@@ -1001,8 +1054,41 @@ async fn a_status_card_is_posted_followed_and_frozen_at_completion() {
         .contains("Final"));
     assert!(s.h.app.store.card(id.as_str()).await.unwrap().is_none());
     let frozen = edits.len();
-    w.read_user(&kim).await.unwrap();
+    s.read(&w, KIM).await;
     assert_eq!(card_edits(&s).len(), frozen, "no edits after the end");
+}
+
+#[tokio::test]
+async fn a_card_follows_its_contract_with_the_sharers_dms_off() {
+    let s = setup(&[]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    s.h.linked(LEE, "lee@example.com").await;
+    let id = s.sent_contract("Office lease").await;
+    let a = share(&s, &id).await;
+    assert_eq!(a.posted().len(), 1, "{}", a.text());
+    // Both are linked colleagues: both names in full.
+    let text = a.posted()[0].1["content"].as_str().unwrap().to_owned();
+    assert!(text.contains("Kim") && text.contains("Lee"), "{text}");
+    s.h.command(
+        &Actor::user(KIM),
+        "comake notifications",
+        &[("enabled", json!(false))],
+    )
+    .await;
+    let w = s.watcher();
+    let first = s.tick(&w).await;
+    assert!(first.ran.contains(&Job::Cards), "{:?}", first.ran);
+    let before = card_edits(&s).len();
+    s.h.sim.signee_acts(&id, 1, SigneeAction::Sign).unwrap();
+    // The cards job comes round again within an interval.
+    travel(Duration::from_secs(60)).await;
+    let tick = s.tick(&w).await;
+    assert_eq!(tick.card_edits, 1, "{:?}", tick.ran);
+    assert_eq!(tick.reads.reads, 0, "Kim's box is read for the card only");
+    let edits = card_edits(&s);
+    assert_eq!(edits.len(), before + 1);
+    check_card(edits.last().unwrap());
+    assert!(s.dms(KIM).is_empty(), "a DM with notifications off");
 }
 
 #[tokio::test]
@@ -1010,28 +1096,27 @@ async fn unshare_a_deleted_card_and_a_closed_channel_stop_it() {
     let s = setup(&[]).await;
     s.h.linked(KIM, "kim@example.com").await;
     let w = s.watcher();
-    let kim = s.account(KIM).await;
     // Unshared: no more edits.
     let first = s.sent_contract("First").await;
     share(&s, &first).await;
-    w.read_user(&kim).await.unwrap();
+    s.read(&w, KIM).await;
     let a = kim_on(&s, "contract unshare", &first).await;
     assert!(a.text().contains("no longer updated"), "{}", a.text());
     let edits = card_edits(&s).len();
     s.h.sim.signee_acts(&first, 1, SigneeAction::View).unwrap();
-    w.read_user(&kim).await.unwrap();
+    s.read(&w, KIM).await;
     assert_eq!(card_edits(&s).len(), edits);
     // Its message deleted: one failed edit, then nothing more.
     let second = s.sent_contract("Second").await;
     share(&s, &second).await;
-    w.read_user(&kim).await.unwrap();
+    s.read(&w, KIM).await;
     s.fake.set_messages_gone(true);
     s.h.sim.signee_acts(&second, 1, SigneeAction::View).unwrap();
-    w.read_user(&kim).await.unwrap();
+    s.read(&w, KIM).await;
     assert!(s.h.app.store.card(second.as_str()).await.unwrap().is_none());
     let edits = card_edits(&s).len();
     s.h.sim.signee_acts(&second, 1, SigneeAction::Sign).unwrap();
-    w.read_user(&kim).await.unwrap();
+    s.read(&w, KIM).await;
     assert_eq!(card_edits(&s).len(), edits, "no error loop");
     // A channel the bot cannot post in: a private refusal, nothing posted.
     let third = s.sent_contract("Third").await;

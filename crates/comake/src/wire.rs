@@ -315,6 +315,33 @@ impl ContractStatus {
         self == ContractStatus::Signing
     }
 
+    /// Whether a contract in this state can still move without its sender
+    /// doing anything: out for signature, or in approval.
+    pub fn is_moving(self) -> bool {
+        matches!(self, ContractStatus::Signing | ContractStatus::Approving)
+    }
+
+    /// Whether it has ended: completed, or its signing stopped (withdrawn
+    /// or declined). Nothing about it moves any more.
+    pub fn has_ended(self) -> bool {
+        matches!(
+            self,
+            ContractStatus::Completed
+                | ContractStatus::SignCancelled
+                | ContractStatus::SignRejected
+        )
+    }
+
+    /// Whether the contract's details tell its sender more than its list
+    /// entry does: who signed while it is out for signature, and the
+    /// approver's reason once approval was rejected.
+    pub fn details_tell_more(self) -> bool {
+        matches!(
+            self,
+            ContractStatus::Signing | ContractStatus::ApprovalRejected
+        )
+    }
+
     pub fn can_delete(self) -> bool {
         !matches!(
             self,

@@ -1,0 +1,322 @@
+//! What changed in a person's contract box between two reads, as events to tell them.
+
+use crate::comake::wire::{
+    timeline, Contract, ContractStatus, ContractSummary, RequestType, Role, SigneeStatus,
+};
+use crate::store::{SeenContract, SeenSignee};
+
+/// Something to tell a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Event {
+    Viewed {
+        contract: String,
+        signee: String,
+    },
+    Signed {
+        contract: String,
+        signee: String,
+    },
+    Rejected {
+        contract: String,
+        signee: String,
+    },
+    Completed {
+        contract: String,
+    },
+    Cancelled {
+        contract: String,
+    },
+    /// A contract sent to the user is waiting for their signature, or
+    /// (`approval`) their approval: it is their turn.
+    Waiting {
+        id: String,
+        contract: String,
+        approval: bool,
+    },
+    /// The approval line approved a contract the user sent.
+    Approved {
+        id: String,
+        contract: String,
+    },
+    /// An approver rejected it, with their reason when Comake gives one.
+    ApprovalRejected {
+        contract: String,
+        reason: Option<String>,
+    },
+    /// The approval request was withdrawn.
+    ApprovalCancelled {
+        contract: String,
+    },
+}
+
+impl Event {
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Event::Viewed { .. } => "viewed",
+            Event::Signed { .. } => "signed",
+            Event::Rejected { .. } => "rejected",
+            Event::Completed { .. } => "completed",
+            Event::Cancelled { .. } => "cancelled",
+            Event::Waiting { .. } => "waiting",
+            Event::Approved { .. } => "approved",
+            Event::ApprovalRejected { .. } => "approval_rejected",
+            Event::ApprovalCancelled { .. } => "approval_cancelled",
+        }
+    }
+}
+
+/// What is worth remembering of a contract, from the list and (for
+/// contracts out for signature that the user sent) its details.
+pub(crate) fn seen(
+    summary: &ContractSummary,
+    detail: Option<&Contract>,
+    old: Option<&SeenContract>,
+) -> SeenContract {
+    let signees = match detail {
+        Some(c) => c
+            .signees
+            .iter()
+            .map(|s| SeenSignee {
+                party: s.party,
+                name: s.name.clone(),
+                status: s.status,
+            })
+            .collect(),
+        None => old.map(|o| o.signees.clone()).unwrap_or_default(),
+    };
+    // An approver's reason: the newest approval rejection's message.
+    let reason = match detail {
+        Some(c) if summary.status == ContractStatus::ApprovalRejected => c
+            .timeline
+            .iter()
+            .rev()
+            .find(|e| e.action == timeline::APPROVAL_REJECTED)
+            .and_then(|e| e.message.clone()),
+        Some(_) => None,
+        None => old.and_then(|o| o.reason.clone()),
+    };
+    SeenContract {
+        name: summary.name.clone(),
+        status: summary.status,
+        role: summary.role,
+        updated_at: summary.updated_at,
+        signees,
+        my_turn: summary.my_turn,
+        request_type: summary.request_type,
+        reason,
+    }
+}
+
+/// Whether a contract's details are needed to tell what changed: it was
+/// sent by the user, is or just was out for signature, and changed.
+pub(crate) fn needs_detail(summary: &ContractSummary, old: Option<&SeenContract>) -> bool {
+    let changed = old.is_none_or(|o| o.updated_at != summary.updated_at);
+    let relevant = summary.status.details_tell_more()
+        || old.is_some_and(|o| o.status == ContractStatus::Signing && o.status != summary.status);
+    summary.role == Role::Sender && relevant && changed
+}
+
+/// What changed between `old` and `new` for one contract.
+pub(crate) fn changes(id: &str, old: Option<&SeenContract>, new: &SeenContract) -> Vec<Event> {
+    let name = new.name.clone();
+    let was = old.map(|o| o.status);
+    if new.role == Role::Receiver {
+        // Their turn: as Comake tells it, or (when it does not) out for
+        // signature. Announced when it starts, not before.
+        let turn = |c: &SeenContract| c.my_turn.unwrap_or(c.status == ContractStatus::Signing);
+        return if turn(new) && !old.is_some_and(turn) {
+            vec![Event::Waiting {
+                id: id.to_owned(),
+                contract: name,
+                approval: new.request_type == Some(RequestType::Approval),
+            }]
+        } else {
+            Vec::new()
+        };
+    }
+    if was == Some(new.status) || old.is_none() {
+        // Same state: only signees can have moved. A contract seen for the
+        // first time (sent from the website) is announced once it moves.
+        if new.status != ContractStatus::Signing || old.is_none() {
+            return Vec::new();
+        }
+    } else {
+        match new.status {
+            ContractStatus::Completed => return vec![Event::Completed { contract: name }],
+            ContractStatus::Approved if was == Some(ContractStatus::Approving) => {
+                return vec![Event::Approved {
+                    id: id.to_owned(),
+                    contract: name,
+                }]
+            }
+            ContractStatus::ApprovalRejected => {
+                return vec![Event::ApprovalRejected {
+                    contract: name,
+                    reason: new.reason.clone(),
+                }]
+            }
+            ContractStatus::ApprovalCancelled if was == Some(ContractStatus::Approving) => {
+                return vec![Event::ApprovalCancelled { contract: name }]
+            }
+            ContractStatus::SignCancelled => return vec![Event::Cancelled { contract: name }],
+            ContractStatus::SignRejected => {
+                let signee = new
+                    .signees
+                    .iter()
+                    .find(|s| s.status == SigneeStatus::Rejected)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default();
+                return vec![Event::Rejected {
+                    contract: name,
+                    signee,
+                }];
+            }
+            ContractStatus::Signing => {}
+            _ => return Vec::new(),
+        }
+    }
+    let before = |party: u32| {
+        old.and_then(|o| o.signees.iter().find(|s| s.party == party))
+            .map(|s| s.status)
+            .unwrap_or(SigneeStatus::Waiting)
+    };
+    let mut events = Vec::new();
+    for s in &new.signees {
+        let prev = before(s.party);
+        if prev == s.status {
+            continue;
+        }
+        let (contract, signee) = (name.clone(), s.name.clone());
+        match s.status {
+            SigneeStatus::Viewed if prev == SigneeStatus::Waiting => {
+                events.push(Event::Viewed { contract, signee })
+            }
+            SigneeStatus::Signed => events.push(Event::Signed { contract, signee }),
+            SigneeStatus::Rejected => events.push(Event::Rejected { contract, signee }),
+            _ => {}
+        }
+    }
+    events
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    fn contract(
+        status: ContractStatus,
+        role: Role,
+        signees: &[(u32, SigneeStatus)],
+        at: i64,
+    ) -> SeenContract {
+        SeenContract {
+            name: "NDA".into(),
+            status,
+            role,
+            updated_at: Utc::now() + chrono::Duration::seconds(at),
+            signees: signees
+                .iter()
+                .map(|(p, s)| SeenSignee {
+                    party: *p,
+                    name: format!("P{p}"),
+                    status: *s,
+                })
+                .collect(),
+            my_turn: None,
+            request_type: None,
+            reason: None,
+        }
+    }
+
+    use ContractStatus::*;
+    use SigneeStatus::*;
+
+    #[test]
+    fn signee_moves_are_events() {
+        let old = contract(Signing, Role::Sender, &[(0, Waiting), (1, Waiting)], 0);
+        let new = contract(Signing, Role::Sender, &[(0, Viewed), (1, Signed)], 1);
+        assert_eq!(
+            changes("x", Some(&old), &new),
+            vec![
+                Event::Viewed {
+                    contract: "NDA".into(),
+                    signee: "P0".into()
+                },
+                Event::Signed {
+                    contract: "NDA".into(),
+                    signee: "P1".into()
+                },
+            ]
+        );
+        assert!(changes("x", Some(&new), &new).is_empty());
+    }
+
+    #[test]
+    fn final_states_are_one_event_each() {
+        let old = contract(Signing, Role::Sender, &[(0, Signed), (1, Waiting)], 0);
+        let done = contract(Completed, Role::Sender, &[(0, Signed), (1, Signed)], 1);
+        assert_eq!(
+            changes("x", Some(&old), &done),
+            vec![Event::Completed {
+                contract: "NDA".into()
+            }]
+        );
+        let rejected = contract(SignRejected, Role::Sender, &[(0, Signed), (1, Rejected)], 1);
+        assert_eq!(
+            changes("x", Some(&old), &rejected),
+            vec![Event::Rejected {
+                contract: "NDA".into(),
+                signee: "P1".into()
+            }]
+        );
+        let cancelled = contract(SignCancelled, Role::Sender, &[], 1);
+        assert_eq!(
+            changes("x", Some(&old), &cancelled),
+            vec![Event::Cancelled {
+                contract: "NDA".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn receivers_hear_when_it_waits_for_them() {
+        let new = contract(Signing, Role::Receiver, &[], 0);
+        assert_eq!(
+            changes("x", None, &new),
+            vec![Event::Waiting {
+                id: "x".into(),
+                contract: "NDA".into(),
+                approval: false,
+            }]
+        );
+        assert!(changes("x", Some(&new), &new).is_empty());
+        let done = contract(Completed, Role::Receiver, &[], 1);
+        assert!(changes("x", Some(&new), &done).is_empty());
+    }
+
+    #[test]
+    fn details_are_read_only_when_they_can_tell_something() {
+        let summary = |status, role, at: i64| ContractSummary {
+            id: crate::comake::wire::ContractId::parse("abc").unwrap(),
+            name: "NDA".into(),
+            status,
+            status_text: String::new(),
+            role,
+            created_at: Utc::now(),
+            updated_at: Utc::now() + chrono::Duration::seconds(at),
+            my_turn: None,
+            request_type: None,
+        };
+        let s = summary(Signing, Role::Sender, 5);
+        assert!(needs_detail(&s, None));
+        let old = seen(&s, None, None);
+        assert!(!needs_detail(&s, Some(&old)), "unchanged");
+        assert!(!needs_detail(&summary(Saved, Role::Sender, 9), None));
+        assert!(!needs_detail(&summary(Signing, Role::Receiver, 9), None));
+        assert!(
+            needs_detail(&summary(Completed, Role::Sender, 9), Some(&old)),
+            "just finished"
+        );
+    }
+}

@@ -1,0 +1,31 @@
+//! The watcher's scheduled jobs, declared in one list: [`Watcher::tick`](super::Watcher::tick) runs each one that is due, the service's loop only calls `tick`, and the tests go through the same loop, so a job left out of the list is a job that fails its test.
+
+/// One scheduled job of the watcher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Job {
+    /// Reload who is read when, and who wants a digest, from the store
+    /// (every 30 s; hints are taken by the reads at once).
+    Schedule,
+    /// Read each person's contract box when it is due, and DM what moved.
+    Reads,
+    /// Keep each shared status card in step with its contract, every
+    /// `NOTIFY_INTERVAL_SECS`, whatever its sharer's DM settings.
+    Cards,
+    /// Send the daily and weekly digests at 09:00 in `DIGEST_TIMEZONE`.
+    Digests,
+}
+
+/// Every job, in the order a tick runs them.
+pub(super) const JOBS: [Job; 4] = [Job::Schedule, Job::Reads, Job::Cards, Job::Digests];
+
+impl Job {
+    /// The job's name, for the log and metrics.
+    pub fn name(self) -> &'static str {
+        match self {
+            Job::Schedule => "schedule",
+            Job::Reads => "reads",
+            Job::Cards => "cards",
+            Job::Digests => "digests",
+        }
+    }
+}

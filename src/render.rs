@@ -1,0 +1,110 @@
+//! How a contract reads in any message, for the commands and the watcher alike: localized state and progress labels, party names with their fallback, Discord times, and the names of people outside the company masked.
+
+use crate::args;
+use crate::comake::wire::{ContractStatus, Party, SigneeStatus};
+use crate::i18n::{Args, I18n, Lang};
+
+/// Labels in one language.
+#[derive(Clone, Copy)]
+pub(crate) struct Labels<'a> {
+    i18n: &'a I18n,
+    lang: Lang,
+}
+
+impl<'a> Labels<'a> {
+    pub(crate) fn new(i18n: &'a I18n, lang: Lang) -> Self {
+        Self { i18n, lang }
+    }
+
+    /// One message of the language.
+    pub(crate) fn t(&self, id: &str, args: &Args<'_>) -> String {
+        self.i18n.t(self.lang, id, args)
+    }
+
+    /// A contract's state, as the website names it.
+    pub(crate) fn state(&self, status: ContractStatus) -> String {
+        self.t(&format!("state-{}", status.as_str()), &[])
+    }
+
+    /// A signee's progress.
+    pub(crate) fn progress(&self, status: SigneeStatus) -> String {
+        self.t(crate::i18n::signee_status_id(status), &[])
+    }
+
+    /// A party's name as Comake has it, or "Party 2" when it has none that
+    /// shows (raw: make it inert before it goes into a message).
+    pub(crate) fn party(&self, party: &Party) -> String {
+        crate::text::or_fallback(&party.name, || {
+            self.t("party-fallback", &args!["n" => i64::from(party.index) + 1])
+        })
+    }
+}
+
+/// Discord's `<t:…:style>` timestamp, shown in each reader's own time zone
+/// (`R`: relative, "3 days ago").
+pub(crate) fn time(at: chrono::DateTime<chrono::Utc>, style: char) -> String {
+    format!("<t:{}:{style}>", at.timestamp())
+}
+
+/// A name masked for people who never agreed to appear in a channel:
+/// Hangul and other names written without spaces keep their first and last
+/// letter (`김*수`, `김*`), names in words keep each word's initial
+/// (`P*** K***`). Raw: make it inert before it goes into a message.
+pub(crate) fn mask_name(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let masked: Vec<String> = match words.as_slice() {
+        [] => return String::new(),
+        [one] if !one.chars().all(|c| c.is_ascii_alphabetic()) => vec![mask_word(one)],
+        _ => words
+            .iter()
+            .map(|w| {
+                let first: String = w.chars().take(1).collect();
+                format!("{first}***")
+            })
+            .collect(),
+    };
+    masked.join(" ")
+}
+
+/// `김민수` → `김*수`, `김수` → `김*`, `김` → `*`.
+fn mask_word(word: &str) -> String {
+    let letters: Vec<char> = word.chars().collect();
+    match letters.len() {
+        0 => String::new(),
+        1 => "*".into(),
+        2 => format!("{}*", letters[0]),
+        n => format!("{}{}{}", letters[0], "*".repeat(n - 2), letters[n - 1]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn names_are_masked_as_the_issue_shows() {
+        assert_eq!(mask_name("김민수"), "김*수");
+        assert_eq!(mask_name("김수"), "김*");
+        assert_eq!(mask_name("Park Kim"), "P*** K***");
+        assert_eq!(mask_name("Lee"), "L***");
+        assert_eq!(mask_name("  "), "");
+        assert_eq!(mask_name("남궁 민수"), "남*** 민***");
+    }
+
+    proptest! {
+        /// A masked name never shows more than two letters of any word, and
+        /// never the whole of a name longer than two letters.
+        #[test]
+        fn a_masked_name_hides_the_name(name in "[가-힣a-zA-Z ]{0,30}") {
+            let masked = mask_name(&name);
+            for word in masked.split_whitespace() {
+                prop_assert!(word.chars().filter(|c| *c != '*').count() <= 2, "{masked}");
+            }
+            let letters = name.chars().filter(|c| !c.is_whitespace()).count();
+            if letters > 2 {
+                prop_assert_ne!(masked.replace(' ', ""), name.replace(' ', ""));
+            }
+        }
+    }
+}
