@@ -5,7 +5,8 @@
 //! - `emails`: normalized email → Discord user id; one Discord account per email.
 //! - `audit`: (micros since epoch, sequence) big-endian → [`AuditEntry`] record.
 //! - `audit_by_user`: (Discord user id, audit key) → empty; the per-user index.
-//! - `kv`: `notify/<Discord id>` → [`NotifyState`], what the notification watcher last saw.
+//! - `kv`: `notify/<Discord id>` (big-endian) → [`NotifyState`], what the notification
+//!   watcher last saw; `card/<contract id>` → [`Card`], a shared status card.
 
 use std::path::Path;
 use std::sync::Arc;
