@@ -59,19 +59,12 @@ impl governor::clock::Clock for TokioClock {
 }
 
 /// The key registration codes are hashed under: derived from `STATE_KEY`
-/// when instances share a store (so any of them can check a code), random
-/// per process with sled.
+/// (HKDF, apart from the sealing key) when instances share a store (so any
+/// of them can check a code), random per process with sled.
 fn code_key(database: &crate::store::Database) -> [u8; 32] {
     match database {
         crate::store::Database::Postgres(options) => {
-            let key = ring::hmac::Key::new(
-                ring::hmac::HMAC_SHA256,
-                secrecy::ExposeSecret::expose_secret(&*options.state_key),
-            );
-            let tag = ring::hmac::sign(&key, b"comake-bot registration codes");
-            let mut out = [0u8; 32];
-            out.copy_from_slice(&tag.as_ref()[..32]);
-            out
+            crate::store::code_key(secrecy::ExposeSecret::expose_secret(&*options.state_key))
         }
         crate::store::Database::Sled(_) => rand::random(),
     }

@@ -1,4 +1,4 @@
-//! The short-lived state that PostgreSQL shares between instances, kept in this process's memory with sled (one process): confirmations, replay ids, command windows.
+//! The short-lived state that PostgreSQL shares between instances, kept in this process's memory with sled (one process): confirmations, replay ids, counting windows.
 //!
 //! Nothing here reaches the disk: a pending confirmation may hold a signee
 //! password.
@@ -15,11 +15,18 @@ struct Held {
     expires_at: DateTime<Utc>,
 }
 
+/// A fixed counting window: when it started, when it ends, how many so far.
+struct Window {
+    start: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    count: u32,
+}
+
 #[derive(Default)]
 pub(crate) struct Memory {
     held: Arc<Mutex<HashMap<String, Held>>>,
     replays: Mutex<HashMap<u64, DateTime<Utc>>>,
-    windows: Mutex<HashMap<String, (DateTime<Utc>, u32)>>,
+    windows: Mutex<HashMap<String, Window>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -105,13 +112,18 @@ impl Memory {
         window: Duration,
     ) -> (u32, DateTime<Utc>) {
         let window = chrono::Duration::from_std(window).unwrap_or_default();
+        let fresh = || Window {
+            start: now,
+            ends: now + window,
+            count: 0,
+        };
         let mut windows = lock(&self.windows);
-        let entry = windows.entry(key.to_owned()).or_insert((now, 0));
-        if entry.0 <= now - window {
-            *entry = (now, 0);
+        let entry = windows.entry(key.to_owned()).or_insert_with(fresh);
+        if entry.start <= now - window {
+            *entry = fresh();
         }
-        entry.1 = entry.1.saturating_add(1);
-        (entry.1, entry.0)
+        entry.count = entry.count.saturating_add(1);
+        (entry.count, entry.start)
     }
 
     #[cfg(test)]
@@ -119,17 +131,16 @@ impl Memory {
         lock(&self.held).len()
     }
 
-    /// Forget what has expired; how many confirmations are left, and how
-    /// many ids and windows.
-    pub(crate) fn sweep(&self, now: DateTime<Utc>, window: Duration) -> (usize, usize, usize) {
-        let window = chrono::Duration::from_std(window).unwrap_or_default();
+    /// Forget what has expired, each window at its own end; how many
+    /// confirmations are left.
+    pub(crate) fn sweep(&self, now: DateTime<Utc>) -> usize {
         let mut held = lock(&self.held);
         held.retain(|_, h| h.expires_at > now);
         held.shrink_to_fit();
         let mut replays = lock(&self.replays);
         replays.retain(|_, until| *until > now);
         let mut windows = lock(&self.windows);
-        windows.retain(|_, (start, _)| *start > now - window);
-        (held.len(), replays.len(), windows.len())
+        windows.retain(|_, w| w.ends > now);
+        held.len()
     }
 }

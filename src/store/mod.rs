@@ -1,21 +1,32 @@
-//! The bot's own state behind one interface with two backends that behave the same: sled (embedded, one process, the default) and PostgreSQL (shared by several instances).
+//! The bot's own state along its two axes: durable records (sled, embedded and the default, or PostgreSQL) and state shared between instances (this process's memory, or PostgreSQL).
 //!
 //! This module and its backends are the only code that knows tables, trees
 //! and key layouts. The API speaks in the bot's types (Discord ids, emails,
-//! [`Account`], [`AuditEntry`]). What must be shared between instances
-//! lives here: accounts and the email index, the audit log, notification
-//! state, pending confirmations, replayed interaction ids and the per-user
-//! command window. With sled the last three stay in memory ([`memory`]);
-//! with PostgreSQL they are rows, confirmations sealed with `STATE_KEY`.
-//! Leadership (one watcher, one gateway) is an advisory lock there, and
-//! always this process with sled.
+//! [`Account`], [`AuditEntry`]).
+//!
+//! - Durable records: accounts and the email index, the audit log,
+//!   notification state and status cards. The rules (one email one
+//!   account, link conflicts, the import plan, the bounded compare-and-swap
+//!   of notification state, pruning the audit log in batches) are
+//!   [`rules`], over a narrow trait that
+//!   [`sled_db`] and [`postgres`] implement with their queries.
+//! - Shared state ([`shared`]): pending confirmations, replayed interaction
+//!   ids, counting windows (each kept until its own end) and leadership (one
+//!   watcher, one gateway). With sled it stays in memory ([`memory`]) and the
+//!   roles are always this process's; with PostgreSQL it is rows, the
+//!   confirmations sealed under a key derived from `STATE_KEY` ([`keys`]),
+//!   and a role is an advisory lock.
 
+mod keys;
 mod memory;
 mod notify;
 mod postgres;
 mod record;
+mod rules;
+mod shared;
 mod sled_db;
 
+pub(crate) use keys::code_key;
 pub use notify::{Digest, NotifyState};
 pub(crate) use notify::{SeenContract, SeenSignee};
 pub use postgres::PgOptions;
@@ -150,27 +161,29 @@ pub enum Database {
     Postgres(PgOptions),
 }
 
+/// Where the durable records are.
 #[derive(Clone)]
-enum Backend {
-    Sled {
-        db: sled_db::SledStore,
-        memory: Arc<memory::Memory>,
-    },
-    Postgres(Box<postgres::PgStore>),
+enum Durable {
+    Sled(sled_db::SledStore),
+    Postgres(Arc<postgres::PgStore>),
 }
 
 /// The store. Cheap to clone; every clone is the same database.
 #[derive(Clone)]
 pub struct Store {
-    backend: Backend,
+    records: Durable,
+    shared: shared::Shared,
 }
 
-/// Call the same method on whichever backend this is.
+/// Call the same method, or rule, on whichever durable backend this is.
 macro_rules! either {
     ($self:expr, $b:ident => $call:expr) => {
-        match &$self.backend {
-            Backend::Sled { db: $b, .. } => $call,
-            Backend::Postgres($b) => $call,
+        match &$self.records {
+            Durable::Sled($b) => $call,
+            Durable::Postgres(pg) => {
+                let $b: &postgres::PgStore = pg;
+                $call
+            }
         }
     };
 }
@@ -180,17 +193,17 @@ impl Store {
     /// it, wait up to 2 s for it to be released, then report it as locked.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         Ok(Self {
-            backend: Backend::Sled {
-                db: sled_db::SledStore::open(path)?,
-                memory: Arc::default(),
-            },
+            records: Durable::Sled(sled_db::SledStore::open(path)?),
+            shared: shared::Shared::Memory(Arc::default()),
         })
     }
 
     /// Connect to PostgreSQL and bring its schema up to date.
     pub async fn connect(options: &PgOptions) -> Result<Self, StoreError> {
+        let pg = Arc::new(postgres::PgStore::connect(options).await?);
         Ok(Self {
-            backend: Backend::Postgres(Box::new(postgres::PgStore::connect(options).await?)),
+            records: Durable::Postgres(pg.clone()),
+            shared: shared::Shared::Postgres(pg),
         })
     }
 
@@ -208,14 +221,14 @@ impl Store {
 
     /// Whether several instances can share this store.
     pub fn is_shared(&self) -> bool {
-        matches!(self.backend, Backend::Postgres(_))
+        matches!(self.shared, shared::Shared::Postgres(_))
     }
 
     /// Wait until everything written so far is durable.
     pub(crate) async fn flush(&self) -> Result<(), StoreError> {
-        match &self.backend {
-            Backend::Sled { db, .. } => db.flush().await,
-            Backend::Postgres(_) => Ok(()),
+        match &self.records {
+            Durable::Sled(db) => db.flush().await,
+            Durable::Postgres(_) => Ok(()),
         }
     }
 
@@ -225,7 +238,7 @@ impl Store {
     /// link of this Discord account is replaced (admins); the email must be
     /// free either way.
     pub async fn link(&self, account: Account, replace: bool) -> Result<Account, LinkError> {
-        either!(self, b => b.link(account, replace).await)
+        either!(self, b => rules::link(b, account, replace).await)
     }
 
     /// Remove the Discord account's link (and its notification state);
@@ -235,11 +248,13 @@ impl Store {
     }
 
     pub async fn account(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
-        either!(self, b => b.account(discord_id).await)
+        either!(self, b => rules::Records::account(b, discord_id).await)
     }
 
+    /// The account linked to `email`, compared the way the index compares.
     pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>, StoreError> {
-        either!(self, b => b.account_by_email(email).await)
+        let email = normalize_email(email);
+        either!(self, b => b.account_by_email(&email).await)
     }
 
     /// Accounts in Discord-id order, starting after `after`.
@@ -283,7 +298,7 @@ impl Store {
         cutoff: DateTime<Utc>,
         batch: usize,
     ) -> Result<usize, StoreError> {
-        either!(self, b => b.prune_audit(cutoff, batch).await)
+        either!(self, b => rules::prune_audit(b, cutoff, batch).await)
     }
 
     /// Up to `limit` audit entries, oldest first, after `cursor`; with the
@@ -308,7 +323,7 @@ impl Store {
         audit: Vec<AuditEntry>,
         partial: bool,
     ) -> Result<Vec<(Account, LinkError)>, StoreError> {
-        either!(self, b => b.import(accounts, audit, partial).await)
+        either!(self, b => rules::import(b, accounts, audit, partial).await)
     }
 
     /// Whether the store answers a read.
@@ -335,7 +350,7 @@ impl Store {
     where
         F: FnMut(Option<NotifyState>) -> Option<NotifyState> + Send + 'static,
     {
-        either!(self, b => b.update_notify_state(discord_id, change).await)
+        either!(self, b => rules::update_notify_state(b, discord_id, change).await)
     }
 
     /// Remove the user's notification state, durably.
@@ -355,13 +370,9 @@ impl Store {
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        match &self.backend {
-            Backend::Sled { memory, .. } => {
-                memory.hold(nonce, user, payload, expires_at, now);
-                Ok(())
-            }
-            Backend::Postgres(pg) => pg.hold(nonce, user, payload, expires_at).await,
-        }
+        self.shared
+            .hold(nonce, user, payload, expires_at, now)
+            .await
     }
 
     /// Take what is held under `nonce` if `user` holds it and it has not
@@ -372,10 +383,7 @@ impl Store {
         user: u64,
         now: DateTime<Utc>,
     ) -> Result<Option<Vec<u8>>, StoreError> {
-        match &self.backend {
-            Backend::Sled { memory, .. } => Ok(memory.take_held(nonce, user, now)),
-            Backend::Postgres(pg) => pg.take_held(nonce, user, now).await,
-        }
+        self.shared.take_held(nonce, user, now).await
     }
 
     /// Whether interaction `id` is seen for the first time (and now
@@ -386,25 +394,20 @@ impl Store {
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        match &self.backend {
-            Backend::Sled { memory, .. } => Ok(memory.first_seen(id, now, expires_at)),
-            Backend::Postgres(pg) => pg.first_seen(id, now, expires_at).await,
-        }
+        self.shared.first_seen(id, now, expires_at).await
     }
 
     /// Count one more under `key` in its fixed `window` (which starts at
     /// the first count after the last one ended); how many the window now
-    /// holds across every instance, and when it started.
+    /// holds across every instance, and when it started. The window is kept
+    /// until its end, whatever [`Store::sweep`] is given.
     pub async fn count(
         &self,
         key: &str,
         now: DateTime<Utc>,
         window: Duration,
     ) -> Result<(u32, DateTime<Utc>), StoreError> {
-        match &self.backend {
-            Backend::Sled { memory, .. } => Ok(memory.count(key, now, window)),
-            Backend::Postgres(pg) => pg.count(key, now, window).await,
-        }
+        self.shared.count(key, now, window).await
     }
 
     /// Whether `user` holds something live under `nonce`.
@@ -414,27 +417,22 @@ impl Store {
         user: u64,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        match &self.backend {
-            Backend::Sled { memory, .. } => Ok(memory.is_held(nonce, user, now)),
-            Backend::Postgres(pg) => pg.is_held(nonce, user, now).await,
-        }
+        self.shared.is_held(nonce, user, now).await
     }
 
-    /// Forget what has expired; how many confirmations are left.
-    pub async fn sweep(&self, now: DateTime<Utc>, window: Duration) -> Result<usize, StoreError> {
-        match &self.backend {
-            Backend::Sled { memory, .. } => Ok(memory.sweep(now, window).0),
-            Backend::Postgres(pg) => pg.sweep(now, window).await,
-        }
+    /// Forget what has expired at `now`: confirmations and replay ids past
+    /// their expiry, counting windows past their own end (an hour's window
+    /// lives its hour). `_window` is no longer consulted: each window
+    /// carries its length since [`Store::count`] began keeping it. Returns
+    /// how many confirmations are left.
+    pub async fn sweep(&self, now: DateTime<Utc>, _window: Duration) -> Result<usize, StoreError> {
+        self.shared.sweep(now).await
     }
 
     /// How many confirmations sled's memory holds (expired or not).
     #[cfg(test)]
     pub(crate) fn held_in_memory(&self) -> usize {
-        match &self.backend {
-            Backend::Sled { memory, .. } => memory.held_len(),
-            Backend::Postgres(_) => 0,
-        }
+        self.shared.held_in_memory()
     }
 
     // ----- status cards -----
@@ -447,11 +445,6 @@ impl Store {
     /// The card of `contract`, if it is shared.
     pub async fn card(&self, contract: &str) -> Result<Option<Card>, StoreError> {
         either!(self, b => b.card(contract).await)
-    }
-
-    /// The cards `owner` shared.
-    pub async fn cards_of(&self, owner: u64) -> Result<Vec<Card>, StoreError> {
-        either!(self, b => b.cards_of(owner).await)
     }
 
     /// Every card kept, by contract.
@@ -468,9 +461,6 @@ impl Store {
 
     /// Take `role` if no other instance holds it; `None` when one does.
     pub async fn lead(&self, role: Role) -> Result<Option<Leadership>, StoreError> {
-        match &self.backend {
-            Backend::Sled { .. } => Ok(Some(Leadership(None))),
-            Backend::Postgres(pg) => Ok(pg.lead(role).await?.map(|l| Leadership(Some(l)))),
-        }
+        self.shared.lead(role).await
     }
 }

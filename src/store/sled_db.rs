@@ -1,23 +1,22 @@
-//! The embedded backend: sled, one process. Every write is on disk before it returns.
+//! The embedded records backend: sled, one process. Every write is on disk before it returns; the rules it follows are [`super::rules`]'s.
 //!
 //! Trees:
 //! - `accounts`: Discord user id (u64, big-endian) → [`Account`] record.
 //! - `emails`: normalized email → Discord user id; one Discord account per email.
 //! - `audit`: (micros since epoch, sequence) big-endian → [`AuditEntry`] record.
 //! - `audit_by_user`: (Discord user id, audit key) → empty; the per-user index.
-//! - `kv`: `notify/<Discord id>` → [`NotifyState`], what the notification watcher last saw.
+//! - `kv`: `notify/<Discord id>` (big-endian) → [`NotifyState`], what the notification
+//!   watcher last saw; `card/<contract id>` → [`Card`], a shared status card.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 
-use super::{
-    normalize_email, record, Account, AuditCursor, AuditEntry, Card, LinkError, NotifyState,
-    StoreError,
-};
+use super::rules::Records;
+use super::{record, Account, AuditCursor, AuditEntry, Card, NotifyState, StoreError};
 
 /// How long `open` waits for another holder of the store to let go.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
@@ -138,29 +137,18 @@ impl SledStore {
 
     // ----- accounts -----
 
-    /// Link a Discord account to a Comake user. With `replace`, an existing
-    /// link of this Discord account is replaced (admins); the email must be
-    /// free either way.
-    pub(crate) async fn link(&self, account: Account, replace: bool) -> Result<Account, LinkError> {
-        self.blocking(move |inner| inner.link(account, replace, true))
-            .await
-    }
-
     /// Remove the Discord account's link; returns what was removed.
     pub(crate) async fn unlink(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
         self.blocking(move |inner| inner.unlink(discord_id)).await
     }
 
-    pub(crate) async fn account(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
-        self.inner.account(discord_id)
-    }
-
+    /// The account `email` (normalized) is linked to.
     pub(crate) async fn account_by_email(
         &self,
         email: &str,
     ) -> Result<Option<Account>, StoreError> {
-        match self.inner.emails.get(normalize_email(email).as_bytes())? {
-            Some(id) => self.inner.account(be_u64(&id)?),
+        match self.inner.email_owner(email)? {
+            Some(id) => self.inner.account(id),
             None => Ok(None),
         }
     }
@@ -235,43 +223,6 @@ impl SledStore {
         Ok(out)
     }
 
-    /// Remove the audit entries from before `cutoff`, `batch` at a time (one
-    /// flush each); how many were removed.
-    pub(crate) async fn prune_audit(
-        &self,
-        cutoff: chrono::DateTime<chrono::Utc>,
-        batch: usize,
-    ) -> Result<usize, StoreError> {
-        let below = (cutoff.timestamp_micros().max(0) as u64).to_be_bytes();
-        let mut removed = 0;
-        loop {
-            let done = self
-                .blocking(move |inner| {
-                    let mut audit = sled::Batch::default();
-                    let mut by_user = sled::Batch::default();
-                    let mut n = 0;
-                    for item in inner.audit.range(..below.to_vec()).take(batch.max(1)) {
-                        let (key, value) = item?;
-                        let entry: AuditEntry = record::decode("audit", &value)?;
-                        let mut index = entry.discord_user.to_be_bytes().to_vec();
-                        index.extend_from_slice(&key);
-                        audit.remove(key);
-                        by_user.remove(index);
-                        n += 1;
-                    }
-                    inner.audit.apply_batch(audit)?;
-                    inner.audit_by_user.apply_batch(by_user)?;
-                    inner.flush()?;
-                    Ok::<_, StoreError>(n)
-                })
-                .await?;
-            removed += done;
-            if done < batch.max(1) {
-                return Ok(removed);
-            }
-        }
-    }
-
     /// Up to `limit` audit entries, oldest first, after `cursor` (for
     /// export); with the cursor to pass next.
     pub(crate) async fn audit_page(
@@ -299,41 +250,6 @@ impl SledStore {
         Ok((out, last))
     }
 
-    /// Import accounts and audit entries (a restore from `export`). Accounts
-    /// whose email or Discord id is already linked elsewhere (in the store or
-    /// earlier in the import) are refused and returned; then nothing at all
-    /// is written unless `partial`. An identical account, or an audit entry
-    /// already there, is accepted as already there, so importing twice adds
-    /// nothing. Durable when it returns.
-    pub(crate) async fn import(
-        &self,
-        accounts: Vec<Account>,
-        audit: Vec<AuditEntry>,
-        partial: bool,
-    ) -> Result<Vec<(Account, LinkError)>, StoreError> {
-        self.blocking(move |inner| {
-            let (write, mut refused) = inner.import_plan(accounts)?;
-            if !refused.is_empty() && !partial {
-                return Ok(refused);
-            }
-            for account in write {
-                match inner.link(account.clone(), false, false) {
-                    Ok(_) => {}
-                    Err(LinkError::Store(e)) => return Err(e),
-                    Err(e) => refused.push((account, e)),
-                }
-            }
-            for entry in &audit {
-                if !inner.has_audit(entry)? {
-                    inner.append_audit(entry)?;
-                }
-            }
-            inner.flush()?;
-            Ok(refused)
-        })
-        .await
-    }
-
     /// Whether the store answers a read.
     pub(crate) async fn is_healthy(&self) -> bool {
         self.inner.kv.get(b"health").is_ok()
@@ -357,39 +273,6 @@ impl SledStore {
             .get(Self::notify_key(discord_id))?
             .map(|v| record::decode("notification state", &v))
             .transpose()
-    }
-
-    /// Change the user's notification state atomically (compare-and-swap,
-    /// retried on a concurrent change), durably. `change` sees the state as
-    /// it is (`None`: there is none) and returns the new one, or `None` to
-    /// leave it as it is. Returns the state written, if any.
-    pub(crate) async fn update_notify_state<F>(
-        &self,
-        discord_id: u64,
-        mut change: F,
-    ) -> Result<Option<NotifyState>, StoreError>
-    where
-        F: FnMut(Option<NotifyState>) -> Option<NotifyState> + Send + 'static,
-    {
-        self.blocking(move |inner| {
-            let key = Self::notify_key(discord_id);
-            loop {
-                let old = inner.kv.get(&key)?;
-                let current = old
-                    .as_ref()
-                    .map(|v| record::decode("notification state", v))
-                    .transpose()?;
-                let Some(new) = change(current) else {
-                    return Ok(None);
-                };
-                let value = record::encode(&new)?;
-                if inner.kv.compare_and_swap(&key, old, Some(value))?.is_ok() {
-                    inner.flush()?;
-                    return Ok(Some(new));
-                }
-            }
-        })
-        .await
     }
 
     fn card_key(contract: &str) -> Vec<u8> {
@@ -425,18 +308,6 @@ impl SledStore {
             .collect()
     }
 
-    pub(crate) async fn cards_of(&self, owner: u64) -> Result<Vec<Card>, StoreError> {
-        let mut out = Vec::new();
-        for item in self.inner.kv.scan_prefix(b"card/") {
-            let (_, v) = item?;
-            let card: Card = record::decode("card", &v)?;
-            if card.owner == owner {
-                out.push(card);
-            }
-        }
-        Ok(out)
-    }
-
     pub(crate) async fn remove_card(&self, contract: &str) -> Result<Option<Card>, StoreError> {
         let key = Self::card_key(contract);
         self.blocking(move |inner| {
@@ -464,10 +335,115 @@ fn be_u64(bytes: &[u8]) -> Result<u64, StoreError> {
     Ok(u64::from_be_bytes(arr))
 }
 
-type TxResult<T> = Result<T, ConflictableTransactionError<LinkError>>;
+fn tx_error(e: TransactionError<StoreError>) -> StoreError {
+    match e {
+        TransactionError::Abort(e) => e,
+        TransactionError::Storage(e) => e.into(),
+    }
+}
 
-fn abort<T>(e: LinkError) -> TxResult<T> {
-    Err(ConflictableTransactionError::Abort(e))
+impl Records for SledStore {
+    async fn account(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
+        self.inner.account(discord_id)
+    }
+
+    async fn email_owner(&self, email: &str) -> Result<Option<u64>, StoreError> {
+        self.inner.email_owner(email)
+    }
+
+    async fn swap_account(
+        &self,
+        account: &Account,
+        old: Option<&Account>,
+    ) -> Result<bool, StoreError> {
+        let (account, old) = (account.clone(), old.cloned());
+        self.blocking(move |inner| {
+            let written = inner.swap_account(&account, old.as_ref())?;
+            if written {
+                inner.flush()?;
+            }
+            Ok(written)
+        })
+        .await
+    }
+
+    async fn write_import(
+        &self,
+        accounts: Vec<Account>,
+        audit: Vec<AuditEntry>,
+    ) -> Result<Vec<Account>, StoreError> {
+        self.blocking(move |inner| {
+            let mut unwritten = Vec::new();
+            for account in accounts {
+                if !inner.swap_account(&account, None)? {
+                    unwritten.push(account);
+                }
+            }
+            for entry in &audit {
+                if !inner.has_audit(entry)? {
+                    inner.append_audit(entry)?;
+                }
+            }
+            // Once for the whole import.
+            inner.flush()?;
+            Ok(unwritten)
+        })
+        .await
+    }
+
+    async fn prune_audit_batch(
+        &self,
+        cutoff: DateTime<Utc>,
+        batch: usize,
+    ) -> Result<usize, StoreError> {
+        let below = (cutoff.timestamp_micros().max(0) as u64).to_be_bytes();
+        self.blocking(move |inner| {
+            let mut audit = sled::Batch::default();
+            let mut by_user = sled::Batch::default();
+            let mut n = 0;
+            for item in inner.audit.range(..below.to_vec()).take(batch) {
+                let (key, value) = item?;
+                let entry: AuditEntry = record::decode("audit", &value)?;
+                let mut index = entry.discord_user.to_be_bytes().to_vec();
+                index.extend_from_slice(&key);
+                audit.remove(key);
+                by_user.remove(index);
+                n += 1;
+            }
+            inner.audit.apply_batch(audit)?;
+            inner.audit_by_user.apply_batch(by_user)?;
+            inner.flush()?;
+            Ok(n)
+        })
+        .await
+    }
+
+    async fn notify_record(&self, discord_id: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .inner
+            .kv
+            .get(Self::notify_key(discord_id))?
+            .map(|v| v.to_vec()))
+    }
+
+    async fn swap_notify_record(
+        &self,
+        discord_id: u64,
+        old: Option<Vec<u8>>,
+        new: Vec<u8>,
+    ) -> Result<bool, StoreError> {
+        self.blocking(move |inner| {
+            let swapped =
+                inner
+                    .kv
+                    .compare_and_swap(Self::notify_key(discord_id), old, Some(new))?;
+            if swapped.is_ok() {
+                inner.flush()?;
+            }
+            Ok(swapped.is_ok())
+        })
+        .await
+    }
 }
 
 impl Inner {
@@ -483,109 +459,59 @@ impl Inner {
             .transpose()
     }
 
-    /// Link in one transaction; `flush` makes it durable before returning
-    /// (a batch flushes once at its end instead).
-    fn link(&self, mut account: Account, replace: bool, flush: bool) -> Result<Account, LinkError> {
-        account.email = normalize_email(&account.email);
-        let value = record::encode(&account)?;
+    fn email_owner(&self, email: &str) -> Result<Option<u64>, StoreError> {
+        self.emails
+            .get(email.as_bytes())?
+            .map(|id| be_u64(&id))
+            .transpose()
+    }
+
+    /// [`Records::swap_account`] in one transaction, not yet flushed.
+    fn swap_account(&self, account: &Account, old: Option<&Account>) -> Result<bool, StoreError> {
+        let value = record::encode(account)?;
         let id = account.discord_id.to_be_bytes();
-        let result = (&self.accounts, &self.emails).transaction(|(accounts, emails)| {
-            if let Some(owner) = emails.get(account.email.as_bytes())? {
-                let owner =
-                    be_u64(&owner).map_err(|e| ConflictableTransactionError::Abort(e.into()))?;
-                if owner != account.discord_id {
-                    return abort(LinkError::EmailTaken { owner });
+        let abort = ConflictableTransactionError::Abort;
+        (&self.accounts, &self.emails)
+            .transaction(|(accounts, emails)| {
+                let current = accounts
+                    .get(id)?
+                    .map(|v| record::decode::<Account>("account", &v))
+                    .transpose()
+                    .map_err(abort)?;
+                if current.as_ref() != old {
+                    return Ok(false);
                 }
-            }
-            if let Some(old) = accounts.get(id)? {
-                let old: Account = record::decode("account", &old)
-                    .map_err(|e| ConflictableTransactionError::Abort(e.into()))?;
-                if !replace {
-                    return abort(LinkError::AlreadyLinked { email: old.email });
+                if let Some(owner) = emails.get(account.email.as_bytes())? {
+                    if be_u64(&owner).map_err(abort)? != account.discord_id {
+                        return Ok(false);
+                    }
                 }
-                emails.remove(old.email.as_bytes())?;
-            }
-            accounts.insert(&id, value.clone())?;
-            emails.insert(account.email.as_bytes(), &id)?;
-            Ok(())
-        });
-        match result {
-            Ok(()) => {}
-            Err(TransactionError::Abort(e)) => return Err(e),
-            Err(TransactionError::Storage(e)) => return Err(StoreError::from(e).into()),
-        }
-        if flush {
-            self.flush()?;
-        }
-        Ok(account)
+                if let Some(old) = old {
+                    emails.remove(old.email.as_bytes())?;
+                }
+                accounts.insert(&id, value.clone())?;
+                emails.insert(account.email.as_bytes(), &id)?;
+                Ok(true)
+            })
+            .map_err(tx_error)
     }
 
     fn unlink(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
         let id = discord_id.to_be_bytes();
-        let result = (&self.accounts, &self.emails).transaction(|(accounts, emails)| {
-            let Some(old) = accounts.remove(&id)? else {
-                return Ok(None);
-            };
-            let old: Account =
-                record::decode("account", &old).map_err(ConflictableTransactionError::Abort)?;
-            emails.remove(old.email.as_bytes())?;
-            Ok(Some(old))
-        });
-        let removed = match result {
-            Ok(removed) => removed,
-            Err(TransactionError::Abort(e)) => return Err(e),
-            Err(TransactionError::Storage(e)) => return Err(e.into()),
-        };
+        let removed = (&self.accounts, &self.emails)
+            .transaction(|(accounts, emails)| {
+                let Some(old) = accounts.remove(&id)? else {
+                    return Ok(None);
+                };
+                let old: Account =
+                    record::decode("account", &old).map_err(ConflictableTransactionError::Abort)?;
+                emails.remove(old.email.as_bytes())?;
+                Ok(Some(old))
+            })
+            .map_err(tx_error)?;
         self.kv.remove(SledStore::notify_key(discord_id))?;
         self.flush()?;
         Ok(removed)
-    }
-
-    /// Split an import's accounts, without writing anything, by the same
-    /// rules as linking: those to write, those already there (identical),
-    /// and those refused because their Discord id is linked to another
-    /// account or their email to another Discord id, in the store or
-    /// earlier in the import.
-    #[allow(clippy::type_complexity)]
-    fn import_plan(
-        &self,
-        accounts: Vec<Account>,
-    ) -> Result<(Vec<Account>, Vec<(Account, LinkError)>), StoreError> {
-        let mut by_id: HashMap<u64, Account> = HashMap::new();
-        let mut by_email: HashMap<String, u64> = HashMap::new();
-        let (mut write, mut refused) = (Vec::new(), Vec::new());
-        for mut account in accounts {
-            account.email = normalize_email(&account.email);
-            let id = account.discord_id;
-            let existing = match by_id.get(&id) {
-                Some(a) => Some(a.clone()),
-                None => self.account(id)?,
-            };
-            match existing {
-                Some(a) if a == account => continue,
-                Some(a) => {
-                    refused.push((account, LinkError::AlreadyLinked { email: a.email }));
-                    continue;
-                }
-                None => {}
-            }
-            let owner = match by_email.get(&account.email) {
-                Some(owner) => Some(*owner),
-                None => self
-                    .emails
-                    .get(account.email.as_bytes())?
-                    .map(|o| be_u64(&o))
-                    .transpose()?,
-            };
-            if let Some(owner) = owner.filter(|o| *o != id) {
-                refused.push((account, LinkError::EmailTaken { owner }));
-                continue;
-            }
-            by_email.insert(account.email.clone(), id);
-            by_id.insert(id, account.clone());
-            write.push(account);
-        }
-        Ok((write, refused))
     }
 
     /// Whether this very entry is in the audit log already.
@@ -616,9 +542,6 @@ impl Inner {
                 by_user.insert(&index, &[])?;
                 Ok::<_, ConflictableTransactionError<StoreError>>(())
             })
-            .map_err(|e| match e {
-                TransactionError::Abort(e) => e,
-                TransactionError::Storage(e) => e.into(),
-            })
+            .map_err(tx_error)
     }
 }

@@ -132,16 +132,39 @@ async fn one_email_links_once_under_a_race(f: Fixture) {
         };
         tasks.spawn(async move { store.link(account(id, email), false).await });
     }
-    let (mut ok, mut taken) = (0, 0);
+    let (mut winner, mut owners) = (Vec::new(), Vec::new());
     while let Some(result) = tasks.join_next().await {
         match result.unwrap() {
-            Ok(_) => ok += 1,
-            Err(LinkError::EmailTaken { .. }) => taken += 1,
+            Ok(a) => winner.push(a.discord_id),
+            Err(LinkError::EmailTaken { owner }) => owners.push(owner),
             Err(e) => panic!("{e}"),
         }
     }
-    assert_eq!((ok, taken), (1, 19));
+    assert_eq!((winner.len(), owners.len()), (1, 19));
+    // Every loser is told who won, on either backend.
+    assert!(owners.iter().all(|o| *o == winner[0]), "{owners:?}");
     assert_eq!(store.account_count().await.unwrap(), 1);
+    // One Discord account linked twice at once: linked once, and the other
+    // is told to which email.
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..10u64 {
+        let store = store.clone();
+        tasks.spawn(async move {
+            store
+                .link(account(100, &format!("p{n}@example.com")), false)
+                .await
+        });
+    }
+    let (mut linked, mut already) = (Vec::new(), Vec::new());
+    while let Some(result) = tasks.join_next().await {
+        match result.unwrap() {
+            Ok(a) => linked.push(a.email),
+            Err(LinkError::AlreadyLinked { email }) => already.push(email),
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!((linked.len(), already.len()), (1, 9));
+    assert!(already.iter().all(|e| *e == linked[0]), "{already:?}");
     f.done().await;
 }
 
@@ -303,6 +326,41 @@ async fn the_command_window_and_replays_are_counted(f: Fixture) {
     f.done().await;
 }
 
+/// The upkeep's sweep runs every minute with the command window (60 s); an
+/// hour's window (codes per person and per email) must outlive it.
+async fn an_hours_window_outlives_the_minutes_sweep(f: Fixture) {
+    let s = &f.store;
+    // What the upkeep passes (`COMMAND_WINDOW`), and the codes' window
+    // (`RATE_WINDOW`, with `MAX_CODES` = 3).
+    let (sweep_window, hour) = (Duration::from_secs(60), Duration::from_secs(3600));
+    let max_codes = 3;
+    let key = "codes-user:5";
+    let mut asked = 0;
+    for minute in [0, 10, 20, 30] {
+        // The minute's upkeep ran, again and again, since the last request.
+        for m in 1..=9 {
+            s.sweep(at(60 * (minute - 10 + m)), sweep_window)
+                .await
+                .unwrap();
+        }
+        let (n, since) = s.count(key, at(60 * minute), hour).await.unwrap();
+        assert_eq!(since, at(0), "one window since the first code");
+        asked = n;
+    }
+    assert_eq!(asked, 4);
+    assert!(asked > max_codes, "the 4th code in the hour is refused");
+    // A minute's window is still forgotten after its minute, and the
+    // hour's after its hour.
+    s.count("cmd:5", at(1800), sweep_window).await.unwrap();
+    s.sweep(at(3600), sweep_window).await.unwrap();
+    assert_eq!(s.count(key, at(3601), hour).await.unwrap(), (1, at(3601)));
+    assert_eq!(
+        s.count("cmd:5", at(3601), sweep_window).await.unwrap(),
+        (1, at(3601))
+    );
+    f.done().await;
+}
+
 async fn export_and_import_move_between_backends(f: Fixture) {
     let s = &f.store;
     for id in 1..=3 {
@@ -363,18 +421,17 @@ async fn status_cards_are_kept_per_contract(f: Fixture) {
     // Sharing again replaces.
     s.put_card(card("a", 1, 13)).await.unwrap();
     assert_eq!(s.card("a").await.unwrap(), Some(card("a", 1, 13)));
-    let mut mine: Vec<_> = s
-        .cards_of(1)
+    let all: Vec<_> = s
+        .all_cards()
         .await
         .unwrap()
         .into_iter()
-        .map(|c| c.contract)
+        .map(|c| (c.contract, c.owner))
         .collect();
-    mine.sort();
-    assert_eq!(mine, ["a", "b"]);
+    assert_eq!(all, [("a".into(), 1), ("b".into(), 1), ("c".into(), 2)]);
     assert_eq!(s.remove_card("a").await.unwrap(), Some(card("a", 1, 13)));
     assert_eq!(s.remove_card("a").await.unwrap(), None);
-    assert_eq!(s.cards_of(1).await.unwrap().len(), 1);
+    assert_eq!(s.all_cards().await.unwrap().len(), 2);
     assert!(s.card("zzz").await.unwrap().is_none());
     f.done().await;
 }
@@ -410,6 +467,7 @@ both!(
     notification_state_is_compare_and_swap,
     confirmations_are_taken_once,
     the_command_window_and_replays_are_counted,
+    an_hours_window_outlives_the_minutes_sweep,
     export_and_import_move_between_backends,
     status_cards_are_kept_per_contract,
 );
@@ -448,5 +506,72 @@ async fn one_leader_per_role_and_a_takeover() {
         taken.is_some(),
         "the standby takes over once the holder is gone"
     );
+    schema.drop_now().await;
+}
+
+/// A database from before windows kept their end (schema version 2) is
+/// upgraded at start: its windows get an end, and counting goes on.
+#[tokio::test]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "needs PostgreSQL: set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
+)]
+async fn windows_from_before_their_ends_are_migrated() {
+    let schema = Schema::new().await;
+    schema
+        .batch(&format!(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY); {} {} \
+             INSERT INTO schema_migrations VALUES (1), (2); \
+             INSERT INTO windows (key, window_start, count) \
+             VALUES ('codes-user:1', '2023-11-14 22:13:20+00', 3)",
+            include_str!("../../src/store/postgres/0001_init.sql"),
+            include_str!("../../src/store/postgres/0002_cards.sql"),
+        ))
+        .await;
+    let store = schema.store().await;
+    let hour = Duration::from_secs(3600);
+    // 2023-11-14 22:13:20 is `at(0)`.
+    store.sweep(at(600), Duration::from_secs(60)).await.unwrap();
+    assert_eq!(
+        store.count("codes-user:1", at(1200), hour).await.unwrap(),
+        (4, at(0)),
+        "kept through the sweep, and counting on"
+    );
+    store
+        .sweep(at(3600), Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.count("codes-user:1", at(3601), hour).await.unwrap(),
+        (1, at(3601))
+    );
+    schema.drop_now().await;
+}
+
+/// Instances with the same `STATE_KEY` open each other's confirmations (the
+/// sealing key is derived the same way on each); another key opens none.
+#[tokio::test]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "needs PostgreSQL: set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
+)]
+async fn sealed_confirmations_open_with_the_same_state_key_only() {
+    use std::sync::Arc;
+    let schema = Schema::new().await;
+    let (a, b) = (schema.store().await, schema.store().await);
+    let mut other = schema.options.clone();
+    other.state_key = Arc::new(secrecy::SecretVec::new(vec![8u8; 32]));
+    let c = Store::connect(&other).await.unwrap();
+    a.hold("n1", 7, b"a password", at(900), at(0))
+        .await
+        .unwrap();
+    assert_eq!(
+        b.take_held("n1", 7, at(1)).await.unwrap(),
+        Some(b"a password".to_vec())
+    );
+    a.hold("n2", 7, b"a password", at(900), at(0))
+        .await
+        .unwrap();
+    assert!(c.take_held("n2", 7, at(1)).await.is_err());
     schema.drop_now().await;
 }

@@ -59,6 +59,14 @@ impl Schema {
         secrecy::ExposeSecret::expose_secret(&self.options.url).clone()
     }
 
+    /// Run `sql` in this schema, as it is (to set up an older schema).
+    pub async fn batch(&self, sql: &str) {
+        self.admin
+            .batch_execute(&format!("SET search_path TO {}; {sql}", self.name))
+            .await
+            .unwrap();
+    }
+
     pub async fn drop_now(self) {
         let _ = self
             .admin
