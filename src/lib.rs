@@ -77,14 +77,51 @@ mod layers {
         } else if path.extension().is_some_and(|e| e == "rs") {
             let text = std::fs::read_to_string(path).unwrap_or_default();
             for (i, _) in text.match_indices("crate::") {
-                let module: String = text[i + 7..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                out.insert(module);
+                out.extend(modules_at(&text[i + 7..]));
             }
         }
         out
+    }
+
+    /// The modules named right after a `crate::`: one (`crate::a::b`), or
+    /// each first name of a group (`crate::{a, b::{c, d}, e}`).
+    fn modules_at(rest: &str) -> Vec<String> {
+        let ident = |s: &str| -> String {
+            s.trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect()
+        };
+        let Some(group) = rest.strip_prefix('{') else {
+            return vec![ident(rest)];
+        };
+        let (mut out, mut depth, mut start) = (Vec::new(), 0usize, 0);
+        for (i, c) in group.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => {
+                    out.push(ident(&group[start..i]));
+                    break;
+                }
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    out.push(ident(&group[start..i]));
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        out.retain(|m| !m.is_empty());
+        out
+    }
+
+    #[test]
+    fn grouped_imports_are_read() {
+        assert_eq!(modules_at("notify::touch;"), ["notify"]);
+        assert_eq!(
+            modules_at("{action, button::{A, B}, reply,\n handlers::x};"),
+            ["action", "button", "reply", "handlers"]
+        );
     }
 
     #[test]
@@ -94,8 +131,8 @@ mod layers {
             OUTER.iter().copied().chain(extra.iter().copied()).collect()
         };
         let leaves = [
-            "config", "i18n", "validate", "text", "metric", "action", "button", "reply", "mail",
-            "store",
+            "config", "i18n", "validate", "text", "metric", "action", "button", "reply", "render",
+            "mail", "store",
         ];
         let mut rules: Vec<(String, Vec<&str>)> = vec![
             ("app".into(), above(&["handlers", "notify"])),
