@@ -459,10 +459,6 @@ pub struct UserClient {
 }
 
 impl UserClient {
-    pub fn email(&self) -> &str {
-        &self.email
-    }
-
     /// Log the user in anew and return the token with its full hour (for a
     /// link). It also replaces the cached token. Proves the user exists.
     pub async fn fresh_token(&self) -> Result<SecretString> {

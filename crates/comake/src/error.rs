@@ -93,45 +93,6 @@ pub enum ComakeError {
 }
 
 impl ComakeError {
-    /// The HTTP status Comake answered with, when it answered.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            ComakeError::InvalidInput(r)
-            | ComakeError::Unauthorized(r)
-            | ComakeError::Forbidden(r)
-            | ComakeError::NotFound(r)
-            | ComakeError::Conflict(r)
-            | ComakeError::RateLimited { refusal: r, .. } => Some(r.status),
-            ComakeError::Unavailable { status, .. } => *status,
-            ComakeError::UnexpectedResponse { status, .. } => Some(*status),
-            ComakeError::Timeout { .. } | ComakeError::Config(_) => None,
-        }
-    }
-
-    /// Comake's machine code, when it gave one.
-    pub fn code(&self) -> Option<&str> {
-        match self {
-            ComakeError::InvalidInput(r)
-            | ComakeError::Unauthorized(r)
-            | ComakeError::Forbidden(r)
-            | ComakeError::NotFound(r)
-            | ComakeError::Conflict(r)
-            | ComakeError::RateLimited { refusal: r, .. } => Some(r.code.as_str()),
-            _ => None,
-        }
-    }
-
-    /// True when Comake could not be reached or did not answer in time: the
-    /// user should try again later.
-    pub fn is_outage(&self) -> bool {
-        matches!(
-            self,
-            ComakeError::Unavailable { .. }
-                | ComakeError::Timeout { .. }
-                | ComakeError::RateLimited { .. }
-        )
-    }
-
     /// The endpoint the failed request was for.
     pub fn endpoint(&self) -> Option<Endpoint> {
         let name = match self {

@@ -245,18 +245,6 @@ pub enum ContractStatus {
 }
 
 impl ContractStatus {
-    pub const KNOWN: [ContractStatus; 9] = [
-        ContractStatus::Saved,
-        ContractStatus::Approving,
-        ContractStatus::ApprovalCancelled,
-        ContractStatus::ApprovalRejected,
-        ContractStatus::Approved,
-        ContractStatus::Signing,
-        ContractStatus::SignCancelled,
-        ContractStatus::SignRejected,
-        ContractStatus::Completed,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             ContractStatus::Saved => "saved",
