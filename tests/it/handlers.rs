@@ -912,7 +912,7 @@ async fn pending_shows_who_has_not_signed_longest_waiting_first_then_what_waits_
             &[],
         )
         .await;
-    assert!(ko.text().contains("내가 서명할 계약"), "{}", ko.text());
+    assert!(ko.text().contains("내 차례 (서명·결재)"), "{}", ko.text());
 }
 
 #[tokio::test]
@@ -1822,6 +1822,7 @@ async fn memory_is_bounded_after_an_hour_of_strangers() {
             members: Vec::new(),
             channel: None,
             app_permissions: None,
+            in_thread: None,
             command: "comake whoami".into(),
             options: Vec::new(),
             focused: None,
