@@ -432,6 +432,14 @@ pub fn button_payload(actor: &Actor, custom_id: &str) -> Value {
     v
 }
 
+/// A button press in channel `channel` (a thread when `thread`).
+pub fn button_in(actor: &Actor, custom_id: &str, channel: u64, thread: bool) -> Value {
+    let mut v = button_payload(actor, custom_id);
+    v["channel_id"] = json!(channel.to_string());
+    v["channel"] = json!({"id": channel.to_string(), "type": if thread { 11 } else { 0 }});
+    v
+}
+
 /// The custom ids of a message's buttons.
 pub fn custom_ids(message: &Value) -> Vec<String> {
     message["components"]
