@@ -12,6 +12,7 @@ use super::action;
 use super::guard::{acted, guard, linked, name_of, resolve};
 use super::signing::{plan, preview_of};
 
+/// `/contract delete`: confirm first.
 pub(crate) async fn delete(ctx: &Ctx<'_>) -> HandlerResult {
     let (_, user) = linked(ctx).await?;
     let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
@@ -20,29 +21,27 @@ pub(crate) async fn delete(ctx: &Ctx<'_>) -> HandlerResult {
 
 pub(super) async fn ask_delete(ctx: &Ctx<'_>, c: &Contract) -> HandlerResult {
     guard(ctx, c, Action::Delete)?;
-    let nonce = ctx
-        .app
-        .confirmations
-        .add(
-            ctx.inv.user,
-            Pending::Delete {
-                id: c.summary.id.clone(),
-            },
-        )
-        .await?;
-    Ok(confirm_dialog(
-        ctx,
-        ctx.t(
-            if crate::comake::wire::DELETE_MOVES_TO_TRASH {
-                "delete-confirm-trash"
-            } else {
-                "delete-confirm"
-            },
-            &args!["name" => name_of(c)],
-        ),
-        &nonce,
-        "button-confirm",
-    ))
+    let text = ctx.t(
+        if crate::comake::wire::DELETE_MOVES_TO_TRASH {
+            "delete-confirm-trash"
+        } else {
+            "delete-confirm"
+        },
+        &args!["name" => name_of(c)],
+    );
+    let id = c.summary.id.clone();
+    ask(ctx, Pending::Delete { id }, text, "button-confirm").await
+}
+
+/// Keep `pending` for its Confirm (or Send) button, and ask with `text`.
+pub(super) async fn ask(
+    ctx: &Ctx<'_>,
+    pending: Pending,
+    text: String,
+    confirm_label: &str,
+) -> HandlerResult {
+    let nonce = ctx.app.confirmations.add(ctx.inv.user, pending).await?;
+    Ok(confirm_dialog(ctx, text, &nonce, confirm_label))
 }
 
 /// A confirmation button's id (marked as a DM's when shown in one).
@@ -55,12 +54,7 @@ pub(super) fn confirm(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> String {
     .to_string()
 }
 
-pub(super) fn confirm_dialog(
-    ctx: &Ctx<'_>,
-    text: String,
-    nonce: &str,
-    confirm_label: &str,
-) -> Reply {
+fn confirm_dialog(ctx: &Ctx<'_>, text: String, nonce: &str, confirm_label: &str) -> Reply {
     let style = if confirm_label == "button-send" {
         Style::Success
     } else {
@@ -96,25 +90,18 @@ pub(super) async fn ask_cancel(
     reason: Option<String>,
 ) -> HandlerResult {
     guard(ctx, c, Action::CancelSign)?;
-    let nonce = ctx
-        .app
-        .confirmations
-        .add(
-            ctx.inv.user,
-            Pending::CancelSign {
-                id: c.summary.id.clone(),
-                reason,
-            },
-        )
-        .await?;
-    Ok(confirm_dialog(
+    let text = ctx.t("cancel-confirm", &args!["name" => name_of(c)]);
+    let id = c.summary.id.clone();
+    ask(
         ctx,
-        ctx.t("cancel-confirm", &args!["name" => name_of(c)]),
-        &nonce,
+        Pending::CancelSign { id, reason },
+        text,
         "button-confirm",
-    ))
+    )
+    .await
 }
 
+/// Confirm or Never mind. The action is taken once; the contract is read
 /// again and the action happens only if its state still allows it.
 pub(crate) async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerResult {
     let Some(pending) = ctx.app.confirmations.take(nonce, ctx.inv.user).await? else {

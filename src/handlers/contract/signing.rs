@@ -8,7 +8,7 @@ use crate::validate;
 use super::super::action::Action;
 use super::super::confirm::{Pending, Shown};
 use super::super::{fv, party_name, plain, reply, Ctx, Failure, HandlerResult, Reply};
-use super::confirmations::confirm_dialog;
+use super::confirmations::ask;
 use super::guard::{acted, guard, linked, name_of, resolve};
 use super::{MIN_BUDGET, NAME_BUDGET};
 
@@ -228,19 +228,12 @@ pub(super) async fn preview_of(
             .find(|p| !c.signees.iter().any(|s| s.party == p.index))?;
         list.into_iter().find(|s| s.party == missing.index)
     });
-    let nonce = ctx
-        .app
-        .confirmations
-        .add(
-            ctx.inv.user,
-            Pending::RequestSign {
-                id: c.summary.id.clone(),
-                inline,
-                shown,
-            },
-        )
-        .await?;
-    Ok(confirm_dialog(ctx, text, &nonce, "button-send"))
+    let pending = Pending::RequestSign {
+        id: c.summary.id.clone(),
+        inline,
+        shown,
+    };
+    ask(ctx, pending, text, "button-send").await
 }
 
 pub(super) fn preview_line(ctx: &Ctx<'_>, c: &Contract, s: &Shown, budget: usize) -> String {
