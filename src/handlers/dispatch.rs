@@ -169,11 +169,7 @@ async fn handle<R: Responder>(
     let button = pressed.map(|b| (b, button_route(b)));
     if let Some(guard) = button.as_ref().and_then(|(_, route)| route.guard) {
         if let Err(refusal) = guard(ctx) {
-            let text = match ctx.told(refusal) {
-                Failure::User(text) | Failure::Internal { message: text, .. } => text,
-                Failure::Comake(_) | Failure::Store(_) => ctx.t("error-unknown-command", &[]),
-            };
-            refuse_now(text).await;
+            refuse_now(ctx.t(refusal, &[])).await;
             return ("refused", None);
         }
     }

@@ -207,8 +207,9 @@ pub(crate) struct ButtonRoute {
     pub(crate) guard: Option<Guard>,
 }
 
-/// A check on the interaction alone; `Err` is the refusal.
-pub(crate) type Guard = fn(&Ctx<'_>) -> Result<(), Failure>;
+/// A check on the interaction alone; `Err` is the message that explains
+/// the refusal.
+pub(crate) type Guard = fn(&Ctx<'_>) -> Result<(), &'static str>;
 
 /// The button routes: every kind of [`button::ButtonId`].
 pub(crate) fn button_route(b: &button::ButtonId) -> ButtonRoute {

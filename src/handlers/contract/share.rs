@@ -36,20 +36,20 @@ fn may_post(permissions: Option<u64>, in_thread: Option<bool>) -> bool {
 /// channel, listed in `CARD_CHANNEL_IDS` when that is set, where the member
 /// may post (the bot never posts for someone where they could not) and so
 /// may the bot.
-pub(crate) fn share_guard(ctx: &Ctx<'_>) -> Result<(), Failure> {
+pub(crate) fn share_guard(ctx: &Ctx<'_>) -> Result<(), &'static str> {
     let inv = ctx.inv;
     let (Some(channel), Some(_)) = (inv.channel, inv.guild) else {
-        return Err(ctx.refuse("card-no-channel", &[]));
+        return Err("card-no-channel");
     };
     let listed = &ctx.app.config.discord.card_channel_ids;
     if !listed.is_empty() && !listed.contains(&channel) {
-        return Err(ctx.refuse("card-channel-not-listed", &[]));
+        return Err("card-channel-not-listed");
     }
     if !may_post(inv.permissions, inv.in_thread) {
-        return Err(ctx.refuse("card-member-no-permission", &[]));
+        return Err("card-member-no-permission");
     }
     if !may_post(inv.app_permissions, inv.in_thread) {
-        return Err(ctx.refuse("card-no-permission", &[]));
+        return Err("card-no-permission");
     }
     Ok(())
 }
