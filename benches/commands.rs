@@ -74,6 +74,7 @@ fn invocation(
         members: Vec::new(),
         channel: Some(1),
         app_permissions: None,
+        in_thread: None,
         command: command.into(),
         options: options
             .iter()

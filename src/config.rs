@@ -133,6 +133,8 @@ pub struct DiscordConfig {
     pub(crate) guild_ids: Vec<u64>,
     /// When not empty, an admin must also hold one of these roles.
     pub(crate) admin_role_ids: Vec<u64>,
+    /// When not empty, status cards are posted only in these channels.
+    pub(crate) card_channel_ids: Vec<u64>,
     pub(crate) http_proxy: Option<Url>,
     pub transport: Transport,
     /// Known up front with the HTTP transport; otherwise asked of Discord.
@@ -145,6 +147,7 @@ impl std::fmt::Debug for DiscordConfig {
             .field("token", &self.token.as_ref().map(|_| "[redacted]"))
             .field("guild_ids", &self.guild_ids)
             .field("admin_role_ids", &self.admin_role_ids)
+            .field("card_channel_ids", &self.card_channel_ids)
             .field("http_proxy", &self.http_proxy.as_ref().map(Url::as_str))
             .field("transport", &self.transport)
             .field("application_id", &self.application_id)
@@ -197,6 +200,8 @@ pub struct Settings {
     discord_guild_ids: Option<IdList>,
     #[arg(long, env = "ADMIN_ROLE_IDS", value_parser = id_list)]
     admin_role_ids: Option<IdList>,
+    #[arg(long, env = "CARD_CHANNEL_IDS", value_parser = id_list)]
+    card_channel_ids: Option<IdList>,
     #[arg(long, env = "DISCORD_HTTP_PROXY")]
     discord_http_proxy: Option<String>,
     #[arg(
@@ -574,6 +579,7 @@ impl Config {
             token: s.discord_token.map(SecretString::from),
             guild_ids,
             admin_role_ids: s.admin_role_ids.unwrap_or_default().0,
+            card_channel_ids: s.card_channel_ids.unwrap_or_default().0,
             http_proxy,
             transport,
             application_id: s.discord_application_id,
@@ -666,6 +672,12 @@ mod tests {
         let cfg = with(&[("DISCORD_GUILD_IDS", "1, 2"), ("ADMIN_ROLE_IDS", "7")]).unwrap();
         assert_eq!(cfg.discord.guild_ids, vec![1, 2]);
         assert_eq!(cfg.discord.admin_role_ids, vec![7]);
+        assert!(
+            cfg.discord.card_channel_ids.is_empty(),
+            "unset: any channel"
+        );
+        let cfg = with(&[("CARD_CHANNEL_IDS", "5,6")]).unwrap();
+        assert_eq!(cfg.discord.card_channel_ids, vec![5, 6]);
     }
 
     #[test]
