@@ -39,7 +39,7 @@ pub(crate) async fn show(ctx: &Ctx<'_>) -> HandlerResult {
 }
 
 pub(super) fn signee_status(ctx: &Ctx<'_>, s: SigneeStatus) -> String {
-    ctx.t(crate::i18n::signee_status_id(s), &[])
+    ctx.labels().progress(s)
 }
 
 pub(super) fn render(ctx: &Ctx<'_>, c: &Contract) -> Reply {
