@@ -1,11 +1,14 @@
 //! The command handlers: transport-independent. A handler takes an [`Invocation`] and the shared [`App`] and returns a [`Reply`]; [`dispatch`] delivers it through a [`Responder`].
 //!
-//! `commands/<group>.json` pairs with `<group>.rs` here; [`ROUTES`] is the one
-//! registry from command names to handlers, with an "unknown" fallback, and a
-//! test proves it serves exactly the commands and options of the JSON. This
-//! file holds only that table; the shared state is in `app.rs`, the
-//! interaction model in `invocation.rs`, the handler context in
-//! `context.rs`, and the pipeline in `dispatch.rs`.
+//! `commands/<group>.json` pairs with `<group>.rs` (or the `contract/`
+//! folder) here; [`ROUTES`] is the one registry from command names to
+//! handlers, with an "unknown" fallback, and a test proves it serves exactly
+//! the commands and options of the JSON. [`button_route`] is the same for a
+//! button: its id is parsed once, and the route says whether it works in a
+//! DM, whether it defers, and its guard. This file holds only those tables;
+//! the shared state is in `crate::app`, the interaction model in
+//! `invocation.rs`, the handler context in `context.rs`, and the pipeline in
+//! `dispatch.rs`.
 
 pub(crate) mod autocomplete;
 pub(crate) mod comake;
