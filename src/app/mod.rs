@@ -7,7 +7,7 @@
 
 pub(crate) mod cache;
 pub mod confirm;
-pub mod members;
+pub(crate) mod members;
 pub(crate) mod verify;
 
 use std::sync::atomic::{AtomicBool, Ordering};
