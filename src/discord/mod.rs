@@ -2,9 +2,11 @@
 //!
 //! - [`gateway`]: the websocket transport (serenity's client).
 //! - [`interactions`]: the HTTP transport (`POST /interactions`).
+//! - [`server`]: the HTTP/1 server loop under it and the health port.
 
 pub mod gateway;
 pub mod interactions;
+pub(crate) mod server;
 
 use std::sync::Arc;
 

@@ -35,7 +35,16 @@ pub async fn dispatch<R: Responder>(app: &App, inv: &Invocation, responder: &R) 
         Kind::Component => format!("button {}", button_kind(&inv.custom_id)),
         Kind::Modal => format!("modal {}", button_kind(&inv.custom_id)),
     };
-    let (result, error_id) = match gate(&ctx, pressed) {
+    let gated = match gate(&ctx, pressed) {
+        // A DM button answers only someone still in a listed server.
+        Ok(()) if is_dm_button(inv, pressed) => {
+            app.members
+                .gate(inv.user, &app.config.discord.guild_ids)
+                .await
+        }
+        other => other,
+    };
+    let (result, error_id) = match gated {
         Err(refusal) => {
             metrics::counter!(crate::metric::REFUSED, "why" => refusal).increment(1);
             tracing::warn!(

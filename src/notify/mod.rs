@@ -31,6 +31,7 @@ pub mod schedule;
 mod settings;
 
 pub(crate) use cards::card_body;
+pub(crate) use dm::dm_body;
 pub use jobs::Job;
 pub use read::CycleStats;
 pub(crate) use settings::{hint_email, set_digest, set_enabled, touch};

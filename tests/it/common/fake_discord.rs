@@ -37,6 +37,9 @@ struct Shared {
     gateway_connections: Arc<std::sync::atomic::AtomicUsize>,
     /// Channel messages answer edits with 404 Unknown Message when set.
     messages_gone: Arc<Mutex<bool>>,
+    /// Users who left every server: the member lookup answers 404 Unknown
+    /// Member for them (everyone else is a member).
+    removed: Arc<Mutex<std::collections::HashSet<u64>>>,
 }
 
 pub struct FakeDiscord {
@@ -236,6 +239,29 @@ impl FakeDiscord {
                     Json(message_json(&body))
                 }),
             )
+            .route(
+                "/api/v10/guilds/{guild}/members/{user}",
+                get(|State(s): State<Shared>, m: Method, u: Uri, Path((_g, user)): Path<(String, u64)>| async move {
+                    record(&s, m, &u, b"").await;
+                    if s.removed.lock().unwrap().contains(&user) {
+                        return (StatusCode::NOT_FOUND, Json(json!({"code": 10007, "message": "Unknown Member"}))).into_response();
+                    }
+                    Json(json!({
+                        "user": {"id": user.to_string(), "username": format!("user{user}"), "discriminator": "0", "global_name": format!("Member {user}"), "avatar": null},
+                        "nick": null, "avatar": null, "roles": [],
+                        "joined_at": "2024-01-01T00:00:00.000000+00:00", "premium_since": null,
+                        "deaf": false, "mute": false, "flags": 0, "pending": false,
+                        "communication_disabled_until": null,
+                    })).into_response()
+                }),
+            )
+            .route(
+                "/api/v10/guilds/{guild}",
+                get(|State(s): State<Shared>, m: Method, u: Uri, Path(guild): Path<u64>| async move {
+                    record(&s, m, &u, b"").await;
+                    Json(guild_json(guild))
+                }),
+            )
             .route("/api/v10/applications/@me", get(application))
             .route("/api/v10/oauth2/applications/@me", get(application))
             .route(
@@ -316,6 +342,11 @@ impl FakeDiscord {
 
     pub fn set_bot_public(&self, public: bool) {
         *self.shared.bot_public.lock().unwrap() = public;
+    }
+
+    /// `user` leaves every server: member lookups answer 404 from now on.
+    pub fn remove_member(&self, user: u64) {
+        self.shared.removed.lock().unwrap().insert(user);
     }
 
     /// Make edits of channel messages fail as for a deleted message.
