@@ -179,7 +179,7 @@ fn is_loopback_name(name: &str) -> bool {
 }
 
 /// Every variable the bot reads, declared once: its name, type, range and
-/// default. clap parses and types them; [`Settings::from_lookup`] feeds it
+/// default. clap parses and types them; `Settings::from_lookup` feeds it
 /// the environment, with a blank value (as `.env.example` leaves them)
 /// meaning unset.
 #[derive(clap::Parser, Debug, Default)]
