@@ -154,53 +154,84 @@ pub(crate) fn label(text: &str, max: usize) -> String {
     out
 }
 
-/// A full-width form (`０`-`９`, `＠`, `．`, `－`, `＋`, `（`, `）`, the
-/// ideographic space) as its ASCII twin, so the scrubber sees through it.
-fn half_width(c: char) -> char {
+/// A character as the scrubber reads it: full-width forms (`０`-`９`,
+/// `＠`, `．`, `－`, `＋`, `（`, `）`) as their ASCII twins, the small and
+/// ideographic `﹫` and `。` as `@` and `.`, and every kind of white space
+/// (line breaks and no-break spaces too) as a space.
+fn scrubbed(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        _ => c,
+        '\u{FE6B}' => '@',
+        '\u{3002}' | '\u{FF61}' => '.',
+        c if c.is_whitespace() => ' ',
+        c => c,
     }
 }
 
+/// A digit of any script.
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || c.is_numeric()
+}
+
+/// What may stand between the digits of one phone number: spaces, dots,
+/// brackets, `+`, and every dash, slash and middle dot people type.
+fn is_number_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '-' | '.' | '(' | ')' | '+' | '/' | '_' | '\u{00B7}' | '\u{2022}' | '\u{30FB}'
+    ) || matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}')
+}
+
+fn looks_like_email(w: &str) -> bool {
+    w.find('@')
+        .is_some_and(|i| i > 0 && w[i + 1..].contains('.') && !w[i + 1..].starts_with('.'))
+}
+
 /// `s` with email addresses and phone-like numbers (9 or more digits,
-/// spaces, dots and dashes between them allowed) masked: for third-party
-/// text (an approver's reason) that goes where contact details must not
-/// (a DM). Full-width digits and signs (`０１０－１２３４`, `＠`) count as
-/// their ASCII forms. Made inert afterwards like any other text.
+/// with spaces, dashes, dots, slashes and the like between them) masked:
+/// for third-party text (an approver's reason) that goes where contact
+/// details must not (a DM). Full-width and other look-alike forms count as
+/// their ASCII twins, and an `@` with spaces around it still joins an
+/// address. Made inert afterwards like any other text.
 pub(crate) fn scrub_contacts(s: &str) -> String {
-    let s: String = s.chars().map(half_width).collect();
-    let words: Vec<String> = s
-        .split(' ')
-        .map(|w| {
-            let at = w.find('@');
-            let looks_like_email = at.is_some_and(|i| i > 0 && w[i + 1..].contains('.'));
-            if looks_like_email {
-                "[email]".to_owned()
-            } else {
-                w.to_owned()
-            }
-        })
-        .collect();
-    let joined = words.join(" ");
+    let s: String = s.chars().map(scrubbed).collect();
+    let words: Vec<&str> = s.split(' ').collect();
+    let mut kept: Vec<String> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        // `kim @ example.com`, `kim@ example.com`, `kim @example.com`: the
+        // words around a loose `@` are read as one.
+        let mut joined = words[i].to_owned();
+        let mut j = i;
+        while j + 1 < words.len()
+            && j < i + 4
+            && (joined.ends_with('@') || words[j + 1].starts_with('@'))
+        {
+            j += 1;
+            joined.push_str(words[j]);
+        }
+        if looks_like_email(&joined) {
+            kept.push("[email]".to_owned());
+            i = j + 1;
+        } else {
+            kept.push(words[i].to_owned());
+            i += 1;
+        }
+    }
+    let joined = kept.join(" ");
     // Runs of digits with separators, counted by their digits.
     let chars: Vec<char> = joined.chars().collect();
     let mut out = String::with_capacity(joined.len());
     let mut i = 0;
     while i < chars.len() {
-        if chars[i].is_ascii_digit()
-            || (chars[i] == '+' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        if is_digit(chars[i]) || (chars[i] == '+' && chars.get(i + 1).is_some_and(|c| is_digit(*c)))
         {
             let start = i;
             let mut end = i;
             let mut digits = 0;
             let mut j = i;
-            while j < chars.len()
-                && (chars[j].is_ascii_digit()
-                    || matches!(chars[j], ' ' | '-' | '.' | '(' | ')' | '+'))
-            {
-                if chars[j].is_ascii_digit() {
+            while j < chars.len() && (is_digit(chars[j]) || is_number_separator(chars[j])) {
+                if is_digit(chars[j]) {
                     digits += 1;
                     end = j + 1;
                 }
@@ -223,6 +254,25 @@ pub(crate) fn scrub_contacts(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn look_alike_separators_and_loose_ats_are_seen_through() {
+        for number in [
+            "010–1234–5678",
+            "010/1234/5678",
+            "010·1234·5678",
+            "010\u{00A0}1234\u{00A0}5678",
+            "010\n1234\n5678",
+            "٠١٠١٢٣٤٥٦٧٨",
+        ] {
+            assert_eq!(scrub_contacts(&format!("call {number} now")), "call [number] now", "{number:?}");
+        }
+        for email in ["kim @ example.com", "kim@ example.com", "kim ﹫example。com", "kim\n@\nexample.com"] {
+            assert_eq!(scrub_contacts(&format!("mail {email} now")), "mail [email] now", "{email:?}");
+        }
+        // Not an address, not a number: kept.
+        assert_eq!(scrub_contacts("meet @ 5 on 2026/12/01"), "meet @ 5 on 2026/12/01");
+    }
 
     #[test]
     fn contact_details_are_masked() {

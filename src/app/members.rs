@@ -74,7 +74,9 @@ impl Members {
                     member = true;
                     break;
                 }
-                Ok(Err(e)) if status(&e) == Some(404) => {}
+                // Not there: unknown member, or a server the bot is no
+                // longer in (then Discord says 403 or 404 Unknown Guild).
+                Ok(Err(e)) if matches!(status(&e), Some(403 | 404)) => {}
                 Ok(Err(e)) => {
                     let why =
                         status(&e).map_or_else(|| "no answer".to_owned(), |s| format!("HTTP {s}"));

@@ -58,10 +58,23 @@ fn render_card(app: &App, lang: Lang, c: &Contract, colleagues: &BTreeSet<String
             let party = l.party(p);
             let line = match c.signees.iter().find(|s| s.party == p.index) {
                 Some(s) => {
-                    let shown = if colleagues.contains(&normalize_email(&s.email)) {
+                    let colleague = colleagues.contains(&normalize_email(&s.email));
+                    let shown = if colleague {
                         s.name.clone()
                     } else {
                         render::mask_name(&s.name)
+                    };
+                    // A party named after its outside signee (a person
+                    // signing for themself) is masked too.
+                    let named_after = |signee: &str| {
+                        let signee = signee.split_whitespace().collect::<String>();
+                        !signee.is_empty()
+                            && party.split_whitespace().collect::<String>().contains(&signee)
+                    };
+                    let party = if !colleague && named_after(&s.name) {
+                        render::mask_name(&party)
+                    } else {
+                        party
                     };
                     l.t(
                         "card-party",
@@ -126,7 +139,36 @@ impl Watcher {
             by_owner.entry(card.owner).or_default().push(card);
         }
         let mut edits = 0;
-        for (owner, cards) in by_owner {
+        let config = &self.app.config;
+        for (owner, mut cards) in by_owner {
+            // What Post checked still holds: the channel is still one cards
+            // may go to, and the sharer is still in a listed server.
+            let listed = &config.discord.card_channel_ids;
+            let (kept, unlisted): (Vec<Card>, Vec<Card>) = cards
+                .into_iter()
+                .partition(|c| listed.is_empty() || listed.contains(&c.channel));
+            for card in &unlisted {
+                tracing::info!("a status card's channel is no longer listed in CARD_CHANNEL_IDS; its updates stop");
+                self.drop_card(card).await;
+            }
+            cards = kept;
+            if cards.is_empty() {
+                continue;
+            }
+            match self.app.members.is_member(owner, &config.discord.guild_ids).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    tracing::info!("a status card's sharer left the company's servers; its updates stop");
+                    for card in &cards {
+                        self.drop_card(card).await;
+                    }
+                    continue;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot check a card's sharer is still a member; tried next time");
+                    continue;
+                }
+            }
             let account = match store.account(owner).await {
                 Ok(Some(account)) => account,
                 Ok(None) => {

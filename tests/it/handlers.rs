@@ -2229,6 +2229,44 @@ async fn share_button(h: &Harness, id: &ContractId) -> String {
 }
 
 #[tokio::test]
+async fn a_party_named_after_its_outside_signee_is_masked_on_a_card() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let id = h
+        .sim
+        .seed_contract(
+            "kim@example.com",
+            "Lease",
+            &["Kim Corp", "박지수 (개인)"],
+            ContractStatus::Saved,
+        )
+        .unwrap();
+    h.sim
+        .set_signees(
+            "kim@example.com",
+            &id,
+            vec![
+                common::plain_signee(0, "Kim", "kim@example.com"),
+                common::plain_signee(1, "박지수", "park@example.com"),
+            ],
+        )
+        .unwrap();
+    h.app
+        .comake
+        .user("kim@example.com")
+        .request_sign(&id)
+        .await
+        .unwrap();
+    let asked = h.press(&Actor::user(KIM), &share_button(&h, &id).await).await;
+    let text = asked.text();
+    // The company party and the colleague in full; the person signing for
+    // themself masked in both places.
+    assert!(text.contains("Kim Corp") && text.contains("Kim,"), "{text}");
+    assert!(!text.contains("박지수") && !text.contains("지수"), "{text}");
+    assert!(text.contains(r"박\*수"), "{text}");
+}
+
+#[tokio::test]
 async fn share_shows_privately_what_the_card_makes_public_and_only_post_posts_once() {
     let h = Harness::new().await;
     h.linked(KIM, "kim@example.com").await;

@@ -1097,6 +1097,28 @@ async fn a_card_follows_its_contract_with_the_sharers_dms_off() {
 }
 
 #[tokio::test]
+async fn a_card_stops_when_its_sharer_leaves_the_company_servers() {
+    let s = setup(&[]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    let id = s.sent_contract("Office lease").await;
+    assert_eq!(share(&s, &id).await.posted().len(), 1);
+    let w = s.watcher();
+    s.h.app.members.connect(Arc::new(discord::http(&s.h.app.config.discord).unwrap()));
+    s.tick(&w).await;
+    let before = card_edits(&s).len();
+    // Kim leaves (or is removed from) the server; the contract moves; the
+    // membership Discord told a round ago is remembered five minutes.
+    s.fake.remove_member(KIM);
+    s.h.sim.signee_acts(&id, 1, SigneeAction::Sign).unwrap();
+    travel(Duration::from_secs(5 * 60 + 1)).await;
+    let tick = s.tick(&w).await;
+    assert!(tick.ran.contains(&Job::Cards), "{:?}", tick.ran);
+    assert_eq!(tick.card_edits, 0);
+    assert_eq!(card_edits(&s).len(), before, "a card moved for someone gone");
+    assert!(s.h.app.store.card(id.as_str()).await.unwrap().is_none());
+}
+
+#[tokio::test]
 async fn unshare_a_deleted_card_and_a_closed_channel_stop_it() {
     let s = setup(&[]).await;
     s.h.linked(KIM, "kim@example.com").await;
