@@ -179,7 +179,10 @@ fn is_number_separator(c: char) -> bool {
     matches!(
         c,
         ' ' | '-' | '.' | '(' | ')' | '+' | '/' | '_' | '\u{00B7}' | '\u{2022}' | '\u{30FB}'
-    ) || matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}')
+    ) || matches!(
+        c,
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}'
+    )
 }
 
 fn looks_like_email(w: &str) -> bool {
@@ -265,13 +268,29 @@ mod tests {
             "010\n1234\n5678",
             "٠١٠١٢٣٤٥٦٧٨",
         ] {
-            assert_eq!(scrub_contacts(&format!("call {number} now")), "call [number] now", "{number:?}");
+            assert_eq!(
+                scrub_contacts(&format!("call {number} now")),
+                "call [number] now",
+                "{number:?}"
+            );
         }
-        for email in ["kim @ example.com", "kim@ example.com", "kim ﹫example。com", "kim\n@\nexample.com"] {
-            assert_eq!(scrub_contacts(&format!("mail {email} now")), "mail [email] now", "{email:?}");
+        for email in [
+            "kim @ example.com",
+            "kim@ example.com",
+            "kim ﹫example。com",
+            "kim\n@\nexample.com",
+        ] {
+            assert_eq!(
+                scrub_contacts(&format!("mail {email} now")),
+                "mail [email] now",
+                "{email:?}"
+            );
         }
         // Not an address, not a number: kept.
-        assert_eq!(scrub_contacts("meet @ 5 on 2026/12/01"), "meet @ 5 on 2026/12/01");
+        assert_eq!(
+            scrub_contacts("meet @ 5 on 2026/12/01"),
+            "meet @ 5 on 2026/12/01"
+        );
     }
 
     #[test]

@@ -301,6 +301,9 @@ pub(crate) async fn notifications(ctx: &Ctx<'_>) -> HandlerResult {
         None => None,
     };
     let enabled = ctx.inv.bool("enabled");
+    // What the digest is now, said with whatever else changed, so that
+    // turning real-time DMs off never hides that a digest stays on.
+    let mut digest_said = None;
     if let Some(digest) = digest {
         crate::notify::set_digest(ctx.app, ctx.inv.user, digest).await?;
         ctx.audit(
@@ -308,13 +311,15 @@ pub(crate) async fn notifications(ctx: &Ctx<'_>) -> HandlerResult {
             None,
             "ok",
         );
+        let zone = ctx.app.config.digest_timezone.name();
+        let said = ctx.t(
+            &format!("notify-digest-{}", digest.as_str()),
+            &args!["zone" => zone.to_owned(), "days" => ctx.app.config.digest_stale.as_secs() / 86_400],
+        );
         if enabled.is_none() {
-            let zone = ctx.app.config.digest_timezone.name();
-            return Ok(Reply::text(ctx.t(
-                &format!("notify-digest-{}", digest.as_str()),
-                &args!["zone" => zone.to_owned(), "days" => ctx.app.config.digest_stale.as_secs() / 86_400],
-            )));
+            return Ok(Reply::text(said));
         }
+        digest_said = Some(said);
     }
     let enabled = enabled.unwrap_or(true);
     crate::notify::set_enabled(ctx.app, ctx.inv.user, enabled).await?;
@@ -327,14 +332,18 @@ pub(crate) async fn notifications(ctx: &Ctx<'_>) -> HandlerResult {
         None,
         "ok",
     );
-    Ok(Reply::text(ctx.t(
+    let said = ctx.t(
         if enabled {
             "notify-enabled"
         } else {
             "notify-disabled"
         },
         &[],
-    )))
+    );
+    Ok(Reply::text(match digest_said {
+        Some(digest) => format!("{said}\n{digest}"),
+        None => said,
+    }))
 }
 
 /// The "how do I sign" button on a DM about a contract waiting for the

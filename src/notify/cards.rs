@@ -69,7 +69,10 @@ fn render_card(app: &App, lang: Lang, c: &Contract, colleagues: &BTreeSet<String
                     let named_after = |signee: &str| {
                         let signee = signee.split_whitespace().collect::<String>();
                         !signee.is_empty()
-                            && party.split_whitespace().collect::<String>().contains(&signee)
+                            && party
+                                .split_whitespace()
+                                .collect::<String>()
+                                .contains(&signee)
                     };
                     let party = if !colleague && named_after(&s.name) {
                         render::mask_name(&party)
@@ -155,10 +158,17 @@ impl Watcher {
             if cards.is_empty() {
                 continue;
             }
-            match self.app.members.is_member(owner, &config.discord.guild_ids).await {
+            match self
+                .app
+                .members
+                .is_member(owner, &config.discord.guild_ids)
+                .await
+            {
                 Ok(true) => {}
                 Ok(false) => {
-                    tracing::info!("a status card's sharer left the company's servers; its updates stop");
+                    tracing::info!(
+                        "a status card's sharer left the company's servers; its updates stop"
+                    );
                     for card in &cards {
                         self.drop_card(card).await;
                     }

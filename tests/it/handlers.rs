@@ -2257,7 +2257,9 @@ async fn a_party_named_after_its_outside_signee_is_masked_on_a_card() {
         .request_sign(&id)
         .await
         .unwrap();
-    let asked = h.press(&Actor::user(KIM), &share_button(&h, &id).await).await;
+    let asked = h
+        .press(&Actor::user(KIM), &share_button(&h, &id).await)
+        .await;
     let text = asked.text();
     // The company party and the colleague in full; the person signing for
     // themself masked in both places.

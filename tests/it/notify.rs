@@ -851,6 +851,12 @@ async fn a_digest_only_person_gets_the_digest_and_no_real_time_dm() {
         )
         .await;
     assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    // The answer says both: real-time DMs off, and the digest on.
+    assert!(
+        a.text().contains("off") && a.text().contains("09:00"),
+        "{}",
+        a.text()
+    );
     // Lee views it: a real-time DM would say so; Kim asked for none.
     s.h.sim.signee_acts(&nda, 1, SigneeAction::View).unwrap();
     // The loop runs on into the second morning after (the contract has
@@ -1103,7 +1109,9 @@ async fn a_card_stops_when_its_sharer_leaves_the_company_servers() {
     let id = s.sent_contract("Office lease").await;
     assert_eq!(share(&s, &id).await.posted().len(), 1);
     let w = s.watcher();
-    s.h.app.members.connect(Arc::new(discord::http(&s.h.app.config.discord).unwrap()));
+    s.h.app
+        .members
+        .connect(Arc::new(discord::http(&s.h.app.config.discord).unwrap()));
     s.tick(&w).await;
     let before = card_edits(&s).len();
     // Kim leaves (or is removed from) the server; the contract moves; the
@@ -1114,7 +1122,11 @@ async fn a_card_stops_when_its_sharer_leaves_the_company_servers() {
     let tick = s.tick(&w).await;
     assert!(tick.ran.contains(&Job::Cards), "{:?}", tick.ran);
     assert_eq!(tick.card_edits, 0);
-    assert_eq!(card_edits(&s).len(), before, "a card moved for someone gone");
+    assert_eq!(
+        card_edits(&s).len(),
+        before,
+        "a card moved for someone gone"
+    );
     assert!(s.h.app.store.card(id.as_str()).await.unwrap().is_none());
 }
 
