@@ -228,6 +228,16 @@ dm-approval-cancelled = The approval request for **{ $name }** was withdrawn.
 hint-approval-rejected = An approver rejected it: change it on the Comake website (`/contract edit`) and ask for approval again there, or delete it.
 notify-digest-daily = Digest on: every day at 09:00 ({ $zone }), a DM with your contracts waiting on others for more than { $days } days and those waiting on you (none when there are none).
 notify-digest-weekly = Digest on: every Monday at 09:00 ({ $zone }), a DM with your contracts waiting on others for more than { $days } days and those waiting on you.
+notify-settings = Your notifications:
+    • Real-time DMs: { $live }
+    • Digest: { $digest }
+    Change them with the `enabled` and `digest` options of this command.
+notify-settings-live-on = on
+notify-settings-live-off = off
+notify-settings-live-closed = on, but paused: your DMs are closed to the bot (any command of yours resumes them)
+notify-settings-digest-off = off
+notify-settings-digest-daily = every day at 09:00 ({ $zone })
+notify-settings-digest-weekly = every Monday at 09:00 ({ $zone })
 notify-digest-off = Digest off.
 digest-header = Your Comake digest:
 digest-stale = **{ $name }** has waited on others since { $since }.

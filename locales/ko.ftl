@@ -222,6 +222,16 @@ dm-approval-cancelled = **{ $name }**의 결재 요청이 취소되었습니다.
 hint-approval-rejected = 결재자가 반려했습니다. 코메이크 웹사이트에서 고친 뒤(`/contract edit`) 다시 결재를 요청하거나, 삭제해 주세요.
 notify-digest-daily = 요약을 켰습니다. 매일 오전 9시({ $zone })에 { $days }일 넘게 다른 사람을 기다리는 계약과 내 차례인 계약을 DM으로 보내 드립니다(없으면 보내지 않습니다).
 notify-digest-weekly = 요약을 켰습니다. 매주 월요일 오전 9시({ $zone })에 { $days }일 넘게 다른 사람을 기다리는 계약과 내 차례인 계약을 DM으로 보내 드립니다.
+notify-settings = 지금 알림 설정:
+    • 실시간 DM: { $live }
+    • 요약: { $digest }
+    이 명령의 `enabled`, `digest` 옵션으로 바꿀 수 있습니다.
+notify-settings-live-on = 켜짐
+notify-settings-live-off = 꺼짐
+notify-settings-live-closed = 켜져 있지만 멈춤: 봇이 DM을 보낼 수 없습니다(내가 명령을 하나 쓰면 다시 보냅니다)
+notify-settings-digest-off = 꺼짐
+notify-settings-digest-daily = 매일 오전 9시({ $zone })
+notify-settings-digest-weekly = 매주 월요일 오전 9시({ $zone })
 notify-digest-off = 요약을 껐습니다.
 digest-header = 코메이크 요약:
 digest-stale = **{ $name }**이(가) { $since }부터 다른 사람을 기다리고 있습니다.

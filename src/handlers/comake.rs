@@ -290,6 +290,30 @@ pub(crate) async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
     }
 }
 
+/// `/comake notifications` with no option: the settings as they are.
+async fn settings(ctx: &Ctx<'_>) -> HandlerResult {
+    let state = crate::notify::current(ctx.app, ctx.inv.user).await?;
+    let zone = ctx.app.config.digest_timezone.name().to_owned();
+    let live = ctx.t(
+        if state.enabled && !state.unreachable {
+            "notify-settings-live-on"
+        } else if state.enabled {
+            "notify-settings-live-closed"
+        } else {
+            "notify-settings-live-off"
+        },
+        &[],
+    );
+    let digest = ctx.t(
+        &format!("notify-settings-digest-{}", state.digest.as_str()),
+        &args!["zone" => zone],
+    );
+    Ok(Reply::text(ctx.t(
+        "notify-settings",
+        &args!["live" => live, "digest" => digest],
+    )))
+}
+
 /// `/comake notifications`: DMs about the user's contracts, on or off.
 pub(crate) async fn notifications(ctx: &Ctx<'_>) -> HandlerResult {
     ctx.account().await?;
@@ -301,6 +325,9 @@ pub(crate) async fn notifications(ctx: &Ctx<'_>) -> HandlerResult {
         None => None,
     };
     let enabled = ctx.inv.bool("enabled");
+    if digest.is_none() && enabled.is_none() {
+        return settings(ctx).await;
+    }
     // What the digest is now, said with whatever else changed, so that
     // turning real-time DMs off never hides that a digest stays on.
     let mut digest_said = None;

@@ -34,7 +34,7 @@ pub(crate) use cards::card_body;
 pub(crate) use dm::dm_body;
 pub use jobs::Job;
 pub use read::CycleStats;
-pub(crate) use settings::{hint_email, set_digest, set_enabled, touch};
+pub(crate) use settings::{current, hint_email, set_digest, set_enabled, touch};
 
 use std::num::NonZeroU32;
 use std::sync::Arc;

@@ -85,13 +85,20 @@ pub(crate) async fn set_digest(app: &App, user: u64, digest: Digest) -> Result<(
     Ok(())
 }
 
-/// `/comake notifications enabled:…`: turning them on starts from a fresh
-/// baseline, so nothing old is announced. A read in progress does not
-/// write over it (the generation changes).
+/// `/comake notifications enabled:…`: turning them on from off starts from
+/// a fresh baseline, so nothing old is announced; asking for what is
+/// already so changes nothing. A read in progress does not write over a
+/// change (the generation changes).
 pub(crate) async fn set_enabled(app: &App, user: u64, enabled: bool) -> Result<(), StoreError> {
     app.store
         .update_notify_state(user, move |now| {
             let mut state = now.unwrap_or_else(NotifyState::fresh);
+            if state.enabled == enabled {
+                // Already so: nothing changes, and above all no new
+                // baseline, which would silently drop what moved since
+                // the last read.
+                return None;
+            }
             state.enabled = enabled;
             state.generation = state.generation.wrapping_add(1);
             if enabled {
@@ -106,4 +113,10 @@ pub(crate) async fn set_enabled(app: &App, user: u64, enabled: bool) -> Result<(
     // baseline, or no longer read), not at its next reload.
     app.notify_hints.push(user);
     Ok(())
+}
+
+/// What `/comake notifications` with no option shows: the settings as
+/// they are, changing nothing.
+pub(crate) async fn current(app: &App, user: u64) -> Result<NotifyState, StoreError> {
+    Ok(app.store.notify_state(user).await?.unwrap_or_default())
 }

@@ -291,6 +291,33 @@ async fn opted_out_users_hear_nothing_and_opting_in_starts_afresh() {
     );
 }
 
+#[tokio::test]
+async fn looking_at_the_settings_or_turning_on_what_is_on_loses_nothing() {
+    let s = setup(&[]).await;
+    let (w, nda) = s.kim_after_baseline().await;
+    s.h.sim.signee_acts(&nda, 1, SigneeAction::View).unwrap();
+    // Kim looks at the settings, then turns on what is already on.
+    let a =
+        s.h.command(&Actor::user(KIM).ko(), "comake notifications", &[])
+            .await;
+    assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    assert!(
+        a.text().contains("실시간 DM: 켜짐") && a.text().contains("요약: 꺼짐"),
+        "{}",
+        a.text()
+    );
+    s.h.command(
+        &Actor::user(KIM),
+        "comake notifications",
+        &[("enabled", json!(true))],
+    )
+    .await;
+    // Lee's view, from before either command, is still told.
+    assert_eq!(s.read(&w, KIM).await, 1);
+    let dm = &s.dms(KIM)[0];
+    assert!(dm["content"].as_str().unwrap().contains("Lee"), "{dm}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_opt_out_or_unlink_during_a_read_holds_and_no_dm_follows() {
     let s = setup(&[]).await;
