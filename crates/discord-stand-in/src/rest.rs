@@ -31,6 +31,8 @@ pub struct RestCall {
     pub method: String,
     pub path: String,
     pub body: Value,
+    /// The id of the message the call created, if it created one.
+    pub created: Option<u64>,
 }
 
 #[derive(Clone)]
@@ -65,11 +67,14 @@ impl Default for Shared {
 }
 
 impl Shared {
-    /// A new message in `channel`, with a fresh id.
-    fn created(&self, channel: &str, body: &[u8]) -> Value {
+    /// Record a call that creates a message in `channel`; returns the
+    /// message, with a fresh id.
+    fn created(&self, method: Method, uri: &Uri, channel: &str, body: &[u8]) -> Value {
+        let id = self.next_message.fetch_add(1, Ordering::SeqCst);
+        record_created(self, method, uri, body, Some(id));
         let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
         let mut message = message_json(&body);
-        message["id"] = json!(self.next_message.fetch_add(1, Ordering::SeqCst).to_string());
+        message["id"] = json!(id.to_string());
         message["channel_id"] = json!(channel);
         message
     }
@@ -148,11 +153,16 @@ pub fn guild_json(id: u64) -> Value {
 }
 
 async fn record(s: &Shared, method: Method, uri: &Uri, body: &[u8]) {
+    record_created(s, method, uri, body, None);
+}
+
+fn record_created(s: &Shared, method: Method, uri: &Uri, body: &[u8], created: Option<u64>) {
     let body = serde_json::from_slice(body).unwrap_or(Value::Null);
     lock(&s.calls).push(RestCall {
         method: method.to_string(),
         path: uri.path().to_owned(),
         body,
+        created,
     });
 }
 
@@ -267,8 +277,7 @@ impl FakeDiscord {
             .route(
                 "/api/v10/webhooks/{app}/{token}",
                 post(|State(s): State<Shared>, m: Method, u: Uri, b: axum::body::Bytes| async move {
-                    record(&s, m, &u, &b).await;
-                    Json(s.created("700000000000000001", &b))
+                    Json(s.created(m, &u, "700000000000000001", &b))
                 }),
             )
             .route(
@@ -303,8 +312,7 @@ impl FakeDiscord {
             .route(
                 "/api/v10/channels/{channel}/messages",
                 post(|State(s): State<Shared>, m: Method, u: Uri, Path(c): Path<String>, b: axum::body::Bytes| async move {
-                    record(&s, m, &u, &b).await;
-                    Json(s.created(&c, &b))
+                    Json(s.created(m, &u, &c, &b))
                 }),
             )
             .route(
