@@ -371,8 +371,14 @@ function autocomplete(input, wrap, c, o) {
   wrap.appendChild(list);
   let timer = null;
   const ask = async () => {
-    const r = await api("/api/command", { person: state.person, locale: state.locale, command: `${c.group} ${c.sub}`, options: optionValues(o.name) });
+    // The field is gone once the command was sent.
+    if (!input.isConnected) return;
+    const r = await api("/api/command", { person: state.person, locale: state.locale, command: `${c.group} ${c.sub}`, autocomplete: true, options: optionValues(o.name) });
     const choices = (r.ok && r.result && r.result.choices) || [];
+    // Redraw only what changed, so a choice under the pointer stays put.
+    const key = JSON.stringify(choices);
+    if (key === list.dataset.key && list.children.length) return;
+    list.dataset.key = key;
     list.innerHTML = choices.map((ch, i) => `<div class="sugg" data-testid="choice" data-i="${i}">${esc(ch.name)}</div>`).join("");
     for (const el of list.querySelectorAll(".sugg")) {
       el.onmousedown = (ev) => {
@@ -382,12 +388,13 @@ function autocomplete(input, wrap, c, o) {
         input.dataset.value = ch.value;
         input.dataset.shown = ch.name;
         list.innerHTML = "";
+        list.dataset.key = "";
       };
     }
   };
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(ask, 250); });
   input.addEventListener("focus", ask);
-  input.addEventListener("blur", () => setTimeout(() => { list.innerHTML = ""; }, 150));
+  input.addEventListener("blur", () => setTimeout(() => { list.innerHTML = ""; list.dataset.key = ""; }, 150));
 }
 
 async function sendCommand() {
@@ -425,8 +432,11 @@ async function sendCommand() {
 let contracts = [];
 async function loadContracts() {
   try {
-    contracts = await api("/api/contracts");
+    const fresh = await api("/api/contracts");
     const sel = $("#contract");
+    // Redraw only what changed: an open select would close.
+    if (JSON.stringify(fresh) === JSON.stringify(contracts) && sel.options.length) return;
+    contracts = fresh;
     const keep = sel.value;
     sel.innerHTML = contracts.map((c) => `<option value="${esc(c.id)}">${esc(c.name)} — ${esc(c.status)}</option>`).join("");
     if (contracts.some((c) => c.id === keep)) sel.value = keep;

@@ -92,6 +92,9 @@ pub(crate) struct CommandRequest {
     typed: String,
     #[serde(default)]
     options: Vec<OptionValue>,
+    /// Asks for choices for the focused option instead of running the command.
+    #[serde(default)]
+    autocomplete: bool,
 }
 
 /// A button press or a select choice on a message.
@@ -160,7 +163,12 @@ pub(crate) async fn command(
         .command
         .split_once(' ')
         .ok_or("a command is a group and a subcommand")?;
-    let autocomplete = req.options.iter().any(|o| o.focused);
+    let focused = req.options.iter().filter(|o| o.focused).count();
+    let autocomplete = match (req.autocomplete, focused) {
+        (false, 0) => false,
+        (true, 1) => true,
+        _ => return Err("autocomplete needs exactly one focused option".into()),
+    };
     let (mut v, token) = base(
         p,
         locale(&req.locale),
@@ -293,6 +301,7 @@ pub(crate) async fn link_colleagues(world: &World, chat: &Chat) -> Result<(), St
             locale: "en-US".into(),
             command: "comake-admin link".into(),
             typed: String::new(),
+            autocomplete: false,
             options: vec![
                 OptionValue {
                     name: "user".into(),

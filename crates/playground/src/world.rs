@@ -382,8 +382,8 @@ impl World {
         rows
     }
 
-    /// The other side acts on a contract: the next signee who has not
-    /// signed, or the next approver.
+    /// The other side acts on a contract: a signee who has not signed
+    /// (others before the sender), or the next approver.
     pub(crate) fn act(
         &self,
         id: &str,
@@ -397,10 +397,17 @@ impl World {
             .first()
             .map(|t| t.actor.clone())
             .unwrap_or_default();
-        let signee = contract
-            .signees
-            .iter()
-            .find(|s| s.status != comake::wire::SigneeStatus::Signed);
+        // The other side: the first signee who has not signed and is not
+        // the sender; the sender last.
+        let unsigned = || {
+            contract
+                .signees
+                .iter()
+                .filter(|s| s.status != comake::wire::SigneeStatus::Signed)
+        };
+        let signee = unsigned()
+            .find(|s| s.email != owner)
+            .or_else(|| unsigned().next());
         let approver = contract
             .approvers
             .iter()
