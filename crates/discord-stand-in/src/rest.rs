@@ -423,3 +423,39 @@ impl FakeDiscord {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn created_messages_get_fresh_ids_that_the_log_names() {
+        let fake = FakeDiscord::try_start().await.expect("listens");
+        let http = reqwest::Client::new();
+        let mut ids = Vec::new();
+        for text in ["one", "two"] {
+            let message: Value = http
+                .post(format!("{}/api/v10/channels/7/messages", fake.proxy_url()))
+                .json(&json!({"content": text}))
+                .send()
+                .await
+                .expect("answered")
+                .json()
+                .await
+                .expect("a message");
+            assert_eq!(message["content"], text);
+            assert_eq!(message["channel_id"], "7");
+            ids.push(
+                message["id"]
+                    .as_str()
+                    .expect("an id")
+                    .parse::<u64>()
+                    .expect("a number"),
+            );
+        }
+        assert_eq!(ids, [FIRST_MESSAGE_ID, FIRST_MESSAGE_ID + 1]);
+        let logged: Vec<Option<u64>> = fake.calls().iter().map(|c| c.created).collect();
+        assert_eq!(logged, [Some(ids[0]), Some(ids[1])]);
+        assert_eq!(fake.calls_since(1).len(), 1);
+    }
+}

@@ -7,25 +7,27 @@ const T = {
     person: "Person", language: "Language", send: "Send", dms: "Direct messages",
     act: "Act as the other side", view: "View", sign: "Sign", decline: "Decline",
     approve: "Approve", reject: "Reject", withdraw: "Withdraw", mail: "Mail",
-    reason: "Reason (for reject)", onlyYou: "Only you can see this", used: "used",
+    reason: "Reason (for reject)", onlyYou: "Only you can see this", used: "{name} used {cmd}",
     thinking: "comake-bot is thinking…", submit: "Submit", cancel: "Cancel",
     topic: "The real comake-bot; Comake and Discord are simulated in this process.",
     hint: "Type / for commands. Links open the simulated Comake pages.",
     placeholder: "Message #contracts — type / for commands", noMail: "No mail yet.",
     noDm: "No direct messages yet.", warnings: "bodies the bot sent do not match Discord's spec",
     choose: "Make a selection", signees: "Signees", approvers: "Approval line", to: "To",
+    waiting: "waiting", viewed: "viewed", signed: "signed", rejected: "declined", approved: "approved", unknown: "?",
   },
   ko: {
     person: "사용자", language: "언어", send: "보내기", dms: "다이렉트 메시지",
     act: "상대방으로 행동하기", view: "열람", sign: "서명", decline: "서명 반려",
     approve: "결재 승인", reject: "결재 반려", withdraw: "결재요청 취소", mail: "메일",
-    reason: "사유 (반려할 때)", onlyYou: "나만 볼 수 있어요", used: "님이 사용함",
+    reason: "사유 (반려할 때)", onlyYou: "나만 볼 수 있어요", used: "{name} 님이 {cmd} 사용",
     thinking: "comake-bot이 생각하는 중…", submit: "제출", cancel: "취소",
     topic: "실제 comake-bot입니다. 코메이크와 디스코드는 이 프로세스 안에서 흉내 냅니다.",
     hint: "/ 를 입력하면 명령어가 나옵니다. 링크는 흉내 낸 코메이크 페이지를 엽니다.",
     placeholder: "#contracts에 메시지 보내기 — / 로 명령어", noMail: "아직 메일이 없습니다.",
     noDm: "아직 다이렉트 메시지가 없습니다.", warnings: "개의 본문이 디스코드 명세와 맞지 않습니다",
     choose: "선택하세요", signees: "서명자", approvers: "결재선", to: "받는 사람",
+    waiting: "대기중", viewed: "열람함", signed: "서명함", rejected: "반려함", approved: "승인함", unknown: "?",
   },
 };
 
@@ -184,7 +186,10 @@ function renderMessage(m) {
   el.dataset.ephemeral = private_ ? "true" : "false";
   el.dataset.id = m.id;
   let html = "";
-  if (m.invoked) html += `<div class="invoked">↱ <b>${esc(personName(m.by))}</b> ${esc(t("used"))} <b>${esc(m.invoked)}</b></div>`;
+  if (m.invoked) {
+    const used = esc(t("used")).replace("{name}", `<b>${esc(personName(m.by))}</b>`).replace("{cmd}", `<b>${esc(m.invoked)}</b>`);
+    html += `<div class="invoked">↱ ${used}</div>`;
+  }
   html += `<div class="avatar">C</div><div class="head"><span class="name">comake-bot</span><span class="app">APP</span><span class="time">${esc(new Date(m.at).toLocaleTimeString(state.locale === "ko" ? "ko-KR" : "en-US", { timeStyle: "short" }))}</span></div>`;
   el.innerHTML = html;
   const body = m.body || {};
@@ -446,7 +451,8 @@ async function loadContracts() {
 
 function showContract() {
   const c = contracts.find((x) => x.id === $("#contract").value);
-  $("#contract-info").textContent = c ? `${t("signees")}: ${c.signees.join(", ") || "—"}` + (c.approvers.length ? `\n${t("approvers")}: ${c.approvers.join(" → ")}` : "") : "";
+  const who = (list) => list.map((p) => `${p.name} (${t(p.status)})`);
+  $("#contract-info").textContent = c ? `${t("signees")}: ${who(c.signees).join(", ") || "—"}` + (c.approvers.length ? `\n${t("approvers")}: ${who(c.approvers).join(" → ")}` : "") : "";
 }
 
 async function act(action) {

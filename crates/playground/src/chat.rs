@@ -383,3 +383,136 @@ fn new_message(
         at: now_ms(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use discord_stand_in::RestCall;
+
+    const KIM: u64 = 100_000_000_000_000_101;
+    const LEE: u64 = 100_000_000_000_000_102;
+
+    fn chat() -> Chat {
+        Chat::new(Spec::load().expect("the spec compiles"))
+    }
+
+    fn call(method: &str, path: &str, body: Value, created: Option<u64>) -> RestCall {
+        RestCall {
+            method: method.into(),
+            path: format!("/api/v10/{path}"),
+            body,
+            created,
+        }
+    }
+
+    fn origin(person: u64) -> Origin {
+        Origin {
+            person,
+            dm: None,
+            message: None,
+            invoked: Some("/contract list".into()),
+            hidden: false,
+        }
+    }
+
+    #[test]
+    fn a_deferred_private_reply_is_edited_in_place_and_seen_by_its_person_only() {
+        let chat = chat();
+        chat.expect("tok", origin(KIM));
+        chat.respond("tok", &json!({"type": 5, "data": {"flags": 64}}));
+        let thinking = chat.view(KIM).channel;
+        assert_eq!(thinking.len(), 1);
+        assert!(thinking[0].thinking);
+        let edit = call(
+            "PATCH",
+            "webhooks/424242424242424242/tok/messages/@original",
+            json!({"content": "Your contracts"}),
+            None,
+        );
+        assert_eq!(chat.follow(&[edit], 0), 1);
+        let seen = chat.view(KIM).channel;
+        assert_eq!(seen.len(), 1, "edited, not added");
+        assert_eq!(seen[0].body["content"], "Your contracts");
+        assert!(!seen[0].thinking);
+        assert_eq!(seen[0].only_for, Some(KIM));
+        assert!(
+            chat.view(LEE).channel.is_empty(),
+            "another person sees nothing"
+        );
+    }
+
+    #[test]
+    fn an_edit_that_overtakes_its_response_waits_for_it() {
+        let chat = chat();
+        chat.expect("tok", origin(KIM));
+        let edit = call(
+            "PATCH",
+            "webhooks/424242424242424242/tok/messages/@original",
+            json!({"content": "done"}),
+            None,
+        );
+        assert_eq!(chat.follow(std::slice::from_ref(&edit), 0), 0, "held back");
+        chat.respond("tok", &json!({"type": 5, "data": {"flags": 64}}));
+        assert_eq!(chat.follow(&[edit], 0), 1);
+        let seen = chat.view(KIM).channel;
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].body["content"], "done");
+    }
+
+    #[test]
+    fn dms_reach_their_person_and_a_card_is_public_and_edited_in_place() {
+        let chat = chat();
+        let calls = [
+            call(
+                "POST",
+                "users/@me/channels",
+                json!({"recipient_id": KIM.to_string()}),
+                None,
+            ),
+            call(
+                "POST",
+                &format!("channels/{}/messages", dm_channel(KIM)),
+                json!({"content": "Jordan signed"}),
+                Some(800_000_000_000_000_001),
+            ),
+            call(
+                "POST",
+                "channels/700000000000000001/messages",
+                json!({"content": "card: signing"}),
+                Some(800_000_000_000_000_002),
+            ),
+            call(
+                "PATCH",
+                "channels/700000000000000001/messages/800000000000000002",
+                json!({"content": "card: completed"}),
+                None,
+            ),
+        ];
+        assert_eq!(chat.follow(&calls, 0), 4);
+        let kim = chat.view(KIM);
+        assert_eq!(kim.dms.len(), 1);
+        assert_eq!(kim.dms[0].body["content"], "Jordan signed");
+        assert!(chat.view(LEE).dms.is_empty());
+        let card = chat.view(LEE).channel;
+        assert_eq!(card.len(), 1, "the card, not the DM, is in the channel");
+        assert_eq!(card[0].body["content"], "card: completed");
+        assert_eq!(card[0].only_for, None);
+    }
+
+    #[test]
+    fn a_body_that_fails_the_spec_is_flagged_on_its_message_and_on_the_page() {
+        let chat = chat();
+        let bad = call(
+            "POST",
+            "channels/700000000000000001/messages",
+            json!({"content": "x", "components": [{"type": 1, "components": [
+                {"type": 2, "style": 42, "label": "x", "custom_id": "x"}
+            ]}]}),
+            Some(800_000_000_000_000_003),
+        );
+        chat.follow(&[bad], 0);
+        let view = chat.view(KIM);
+        assert!(!view.channel[0].warnings.is_empty());
+        assert!(!view.warnings.is_empty());
+    }
+}

@@ -369,12 +369,18 @@ impl World {
                     signees: full
                         .signees
                         .iter()
-                        .map(|s| format!("{} ({:?})", s.name, s.status))
+                        .map(|s| Someone {
+                            name: s.name.clone(),
+                            status: signee_status(s.status),
+                        })
                         .collect(),
                     approvers: full
                         .approvers
                         .iter()
-                        .map(|a| format!("{} ({:?})", a.name, a.status))
+                        .map(|a| Someone {
+                            name: a.name.clone(),
+                            status: approver_status(a.status),
+                        })
                         .collect(),
                 });
             }
@@ -458,8 +464,36 @@ pub(crate) struct ContractRow {
     id: String,
     name: String,
     status: &'static str,
-    signees: Vec<String>,
-    approvers: Vec<String>,
+    signees: Vec<Someone>,
+    approvers: Vec<Someone>,
+}
+
+/// A signee or approver and how far they got (a key the page translates).
+#[derive(Debug, Serialize)]
+pub(crate) struct Someone {
+    name: String,
+    status: &'static str,
+}
+
+fn signee_status(s: comake::wire::SigneeStatus) -> &'static str {
+    use comake::wire::SigneeStatus::*;
+    match s {
+        Waiting => "waiting",
+        Viewed => "viewed",
+        Signed => "signed",
+        Rejected => "rejected",
+        Unknown => "unknown",
+    }
+}
+
+fn approver_status(s: comake::wire::ApproverStatus) -> &'static str {
+    use comake::wire::ApproverStatus::*;
+    match s {
+        Waiting => "waiting",
+        Approved => "approved",
+        Rejected => "rejected",
+        Unknown => "unknown",
+    }
 }
 
 /// A fresh signing key per run.
