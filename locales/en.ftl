@@ -15,6 +15,8 @@ error-unknown-command = I don't know that command; the bot may have just been up
 error-not-admin = Only server managers (Manage Server permission) can use this command.
 error-guild-only = This command works only in a server.
 error-dm-not-allowed = This bot works only in your company's Discord servers, not in direct messages.
+error-dm-not-member = This button works only for members of the company's Discord servers, and you're no longer in any of them.
+error-member-check = I couldn't check with Discord that you're still in the company's server, so nothing was done. Please try again in a minute.
 error-not-admin-role = Only members with one of the bot's admin roles can use this command. Ask a server manager if you need it.
 error-register-mismatch = Comake answered with a different email address than the one you proved, so nothing was linked. Please tell your server manager. (error id `{ $id }`)
 
@@ -164,6 +166,14 @@ admin-link-done = <@{ $user }> is now linked to the Comake user **{ $name }** ({
 admin-link-no-user = Comake has no user with that email in your company. They can create one with `/comake register`.
 admin-not-member = <@{ $user }> isn't a member of this server, so they can't be linked here.
 admin-link-taken = That email is already linked to <@{ $owner }>. Unlink them first with `/comake-admin unlink`.
+admin-link-self = You can't link your own Discord account: another server manager must do it, so nobody gives themself access to a Comake account. (A company with a single manager can allow it with ADMIN_SELF_LINK=true.)
+admin-link-mail-subject = Your email address was linked to a Discord account
+admin-link-mail-body = Hello,
+
+    { $admin }, a manager of the Discord server { $server }, linked this email address ({ $email }) to the Discord user { $user } in the company's Comake bot. That Discord account can now create, send and read the Comake contracts of this address through the bot.
+
+    If you expected this, there is nothing to do. If not, tell your company's administrator at once: they can remove the link, and the bot's audit log shows who made it.
+admin-link-dm = { $admin } linked your Discord account to the Comake user { $email } in { $server }. You can now work with your Comake contracts here. If you didn't expect this, tell a server manager.
 admin-unlink-done = <@{ $user }> is no longer linked (was { $email }).
 admin-unlink-none = <@{ $user }> wasn't linked.
 admin-list-empty = No accounts are linked yet.
@@ -199,8 +209,9 @@ pending-none = Nothing of yours is out for signature or approval, and nothing wa
 pending-header = **Waiting** (page { $page } of { $pages }): { $sent } sent by you, { $received } waiting on you
 pending-sent = __Sent by you, longest waiting first__
 pending-received = __Waiting on you__
-pending-sent-line = **{ $name }** ({ $state }): not yet signed by { $who }, since { $since }
-pending-approval = its approvers (approval on the Comake website)
+pending-sent-line = **{ $name }** ({ $state }): { $who }, since { $since }
+pending-not-signed = not yet signed by { $names }
+pending-approval = waiting for its approvers (approval is on the Comake website)
 pending-received-line = **{ $name }**, since { $since }
 pending-more-on-web = …and more on the Comake website.
 list-in-box = { $tab } ({ $box })
@@ -229,10 +240,15 @@ card-live = Kept up to date by the Comake bot.
 card-final = Final: no longer updated.
 button-share = Share in this channel
 button-unshare = Unshare
-card-shared = Posted **{ $name }**'s status card in this channel; it follows the contract until it ends or you unshare it. It shows names and progress only.
+card-shared = Posted **{ $name }**'s status card in this channel; it updates by itself until the contract ends or you unshare it. It shows names and progress only.
+card-preview = Post this status card in this channel? **Everyone who can read the channel will see exactly this**, kept up to date until the contract ends or you unshare it:
+button-post = Post in this channel
+card-not-posted = OK, nothing was posted.
+card-channel-not-listed = Status cards can't be posted in this channel: the bot's settings list the channels where they may go.
+card-member-no-permission = You can't send messages in this channel yourself, so the bot won't post a card here for you.
 card-unshared = The card is no longer updated; it stays as it is.
 card-not-shared = That contract has no status card of yours to stop.
 card-no-channel = Status cards go in a server channel.
 card-no-permission = I can't post in this channel: a server manager must let the bot view it and send messages there.
-card-ended = **{ $name }** has ended: there is nothing to follow.
+card-ended = **{ $name }** has ended: there is nothing left to keep up to date.
 card-already-shared = **{ $name }** already has a status card; unshare it first to post a new one.

@@ -15,6 +15,8 @@ error-unknown-command = 알 수 없는 명령입니다. 봇이 방금 업데이�
 error-not-admin = 서버 관리 권한이 있는 사람만 이 명령을 쓸 수 있습니다.
 error-guild-only = 이 명령은 서버 안에서만 쓸 수 있습니다.
 error-dm-not-allowed = 이 봇은 회사 디스코드 서버에서만 쓸 수 있고, 개인 메시지(DM)에서는 쓸 수 없습니다.
+error-dm-not-member = 이 버튼은 회사 디스코드 서버의 멤버만 쓸 수 있는데, 지금은 어느 서버에도 속해 있지 않습니다.
+error-member-check = 회사 서버에 아직 속해 있는지 디스코드에 확인하지 못해서 아무것도 하지 않았습니다. 잠시 후 다시 시도해 주세요.
 error-not-admin-role = 봇 관리자 역할이 있는 사람만 이 명령을 쓸 수 있습니다. 필요하면 서버 관리자에게 요청해 주세요.
 error-register-mismatch = 코메이크가 인증한 주소와 다른 이메일 주소로 응답해서 아무것도 연결하지 않았습니다. 서버 관리자에게 알려 주세요. (오류 번호 `{ $id }`)
 
@@ -158,6 +160,14 @@ admin-link-done = <@{ $user }>님을 코메이크 사용자 **{ $name }** ({ $em
 admin-link-no-user = 이 회사의 코메이크에 그 이메일을 쓰는 사용자가 없습니다. 본인이 `/comake register`로 만들 수 있습니다.
 admin-not-member = <@{ $user }> 님은 이 서버의 멤버가 아니어서 여기서 연결할 수 없습니다.
 admin-link-taken = 이 이메일은 이미 <@{ $owner }>님에게 연결되어 있습니다. 먼저 `/comake-admin unlink`로 연결을 끊어 주세요.
+admin-link-self = 자신의 디스코드 계정은 직접 연결할 수 없습니다. 누구도 스스로 코메이크 계정 권한을 얻지 못하도록, 다른 서버 관리자가 연결해야 합니다. (관리자가 한 명뿐인 회사는 ADMIN_SELF_LINK=true로 허용할 수 있습니다.)
+admin-link-mail-subject = 이메일 주소가 디스코드 계정에 연결되었습니다
+admin-link-mail-body = 안녕하세요.
+
+    디스코드 서버 { $server }의 관리자 { $admin } 님이 회사의 코메이크 봇에서 이 이메일 주소({ $email })를 디스코드 사용자 { $user } 님에게 연결했습니다. 이제 그 디스코드 계정은 봇을 통해 이 주소의 코메이크 계약을 만들고, 서명요청을 보내고, 볼 수 있습니다.
+
+    예상한 일이라면 할 일은 없습니다. 그렇지 않다면 바로 회사 관리자에게 알려 주세요. 관리자가 연결을 끊을 수 있고, 누가 연결했는지는 봇의 감사 기록에 남아 있습니다.
+admin-link-dm = { $admin } 님이 { $server } 서버에서 회원님의 디스코드 계정을 코메이크 사용자 { $email }에 연결했습니다. 이제 여기에서 코메이크 계약을 다룰 수 있습니다. 예상하지 못한 일이라면 서버 관리자에게 알려 주세요.
 admin-unlink-done = <@{ $user }>님의 연결을 끊었습니다 (이전: { $email }).
 admin-unlink-none = <@{ $user }>님은 연결되어 있지 않았습니다.
 admin-list-empty = 아직 연결된 계정이 없습니다.
@@ -192,9 +202,10 @@ admin-audit-more = …여기에 다 표시하지 못한 이전 기록이 { $coun
 pending-none = 서명이나 결재를 기다리는 내 계약도, 내가 서명할 계약도 없습니다.
 pending-header = **대기 중** ({ $page }/{ $pages }쪽): 내가 보낸 계약 { $sent }건, 내 차례 { $received }건
 pending-sent = __내가 보낸 계약 (오래 기다린 순)__
-pending-received = __내가 서명할 계약__
-pending-sent-line = **{ $name }** ({ $state }): { $who } 서명 전, { $since }부터
-pending-approval = 결재자 (결재는 코메이크 웹사이트에서)
+pending-received = __내 차례 (서명·결재)__
+pending-sent-line = **{ $name }** ({ $state }): { $who }, { $since }부터
+pending-not-signed = 서명 대기중: { $names }
+pending-approval = 결재 대기중 (결재는 코메이크 웹사이트에서)
 pending-received-line = **{ $name }**, { $since }부터
 pending-more-on-web = …나머지는 코메이크 웹사이트에서 볼 수 있습니다.
 list-in-box = { $tab } ({ $box })
@@ -223,10 +234,15 @@ card-live = 코메이크 봇이 계속 갱신합니다.
 card-final = 최종 상태: 더 이상 갱신하지 않습니다.
 button-share = 이 채널에 공유
 button-unshare = 공유 중지
-card-shared = **{ $name }**의 상태 카드를 이 채널에 올렸습니다. 계약이 끝나거나 공유를 멈출 때까지 따라갑니다. 이름과 진행 상황만 보입니다.
+card-shared = **{ $name }**의 상태 카드를 이 채널에 올렸습니다. 계약이 끝나거나 공유를 멈출 때까지 자동으로 갱신됩니다. 이름과 진행 상황만 보입니다.
+card-preview = 이 상태 카드를 이 채널에 올릴까요? **채널을 볼 수 있는 모든 사람에게 아래 내용이 그대로 보이며**, 계약이 끝나거나 공유를 멈출 때까지 자동으로 갱신됩니다.
+button-post = 이 채널에 올리기
+card-not-posted = 알겠습니다. 아무것도 올리지 않았습니다.
+card-channel-not-listed = 이 채널에는 상태 카드를 올릴 수 없습니다. 봇 설정에 지정된 채널에만 올릴 수 있습니다.
+card-member-no-permission = 이 채널에 직접 메시지를 보낼 권한이 없어서, 봇이 대신 카드를 올리지 않습니다.
 card-unshared = 카드를 더 이상 갱신하지 않습니다. 카드는 그대로 남습니다.
-card-not-shared = 멈출 내 상태 카드가 없는 계약입니다.
+card-not-shared = 이 계약에는 내가 공유한 상태 카드가 없습니다.
 card-no-channel = 상태 카드는 서버 채널에만 올릴 수 있습니다.
 card-no-permission = 이 채널에 글을 올릴 수 없습니다. 서버 관리자가 봇에게 채널 보기와 메시지 보내기 권한을 주어야 합니다.
-card-ended = **{ $name }**은(는) 이미 끝났습니다. 따라갈 것이 없습니다.
+card-ended = **{ $name }**은(는) 이미 끝난 계약이라 상태 카드를 올릴 필요가 없습니다.
 card-already-shared = **{ $name }**에는 이미 상태 카드가 있습니다. 새로 올리려면 먼저 공유를 멈춰 주세요.

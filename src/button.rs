@@ -25,8 +25,13 @@ pub(crate) enum ButtonId {
     },
     /// A page of `/contract pending`.
     Pending { page: u32 },
-    /// On `/contract show`: post a live status card in this channel.
+    /// On `/contract show`: show privately what a status card of this
+    /// contract would make public here, with Post and Never mind.
     Share(ContractId),
+    /// On that preview: post the live status card in this channel.
+    Post(ContractId),
+    /// On that preview: Never mind (nothing is posted).
+    KeepPrivate,
     /// On `/contract show`: stop updating the contract's card.
     Unshare(ContractId),
     /// Opens the registration code form.
@@ -52,6 +57,8 @@ impl fmt::Display for ButtonId {
             }
             ButtonId::Pending { page } => write!(f, "p:{page}"),
             ButtonId::Share(id) => write!(f, "s:share:{id}"),
+            ButtonId::Post(id) => write!(f, "s:post:{id}"),
+            ButtonId::KeepPrivate => f.write_str("s:no"),
             ButtonId::Unshare(id) => write!(f, "s:stop:{id}"),
             ButtonId::EnterCode => f.write_str("v:enter"),
         }
@@ -72,6 +79,8 @@ impl FromStr for ButtonId {
         match (kind, verb) {
             (Some("n"), Some("sign")) => Ok(ButtonId::HowToSign(id()?)),
             (Some("s"), Some("share")) => Ok(ButtonId::Share(id()?)),
+            (Some("s"), Some("post")) => Ok(ButtonId::Post(id()?)),
+            (Some("s"), Some("no")) if rest.is_none() => Ok(ButtonId::KeepPrivate),
             (Some("s"), Some("stop")) => Ok(ButtonId::Unshare(id()?)),
             (Some("a"), Some(verb)) => {
                 let action = Action::from_verb(verb).ok_or(UnknownButton)?;
@@ -141,6 +150,8 @@ mod tests {
             ButtonId::EnterCode,
             ButtonId::Pending { page: u32::MAX },
             ButtonId::Share(id.clone()),
+            ButtonId::Post(id.clone()),
+            ButtonId::KeepPrivate,
             ButtonId::Unshare(id.clone()),
         ];
         all.extend(Action::ALL.map(|a| ButtonId::Act(a, id.clone())));
@@ -168,6 +179,8 @@ mod tests {
             "l:nowhere:1",
             "l:sent:-1",
             "v:enter:x",
+            "s:no:x",
+            "s:post:",
             "x:y:z",
         ] {
             assert_eq!(bad.parse::<ButtonId>(), Err(UnknownButton), "{bad:?}");

@@ -124,6 +124,8 @@ pub struct Config {
     pub(crate) audit_retention_days: u32,
     /// When set, `/metrics` needs `Authorization: Bearer <token>`.
     pub(crate) metrics_token: Option<SecretString>,
+    /// An admin may link their own Discord account (a one-person company).
+    pub(crate) admin_self_link: bool,
 }
 
 #[derive(Clone)]
@@ -133,6 +135,8 @@ pub struct DiscordConfig {
     pub(crate) guild_ids: Vec<u64>,
     /// When not empty, an admin must also hold one of these roles.
     pub(crate) admin_role_ids: Vec<u64>,
+    /// When not empty, status cards are posted only in these channels.
+    pub(crate) card_channel_ids: Vec<u64>,
     pub(crate) http_proxy: Option<Url>,
     pub transport: Transport,
     /// Known up front with the HTTP transport; otherwise asked of Discord.
@@ -145,6 +149,7 @@ impl std::fmt::Debug for DiscordConfig {
             .field("token", &self.token.as_ref().map(|_| "[redacted]"))
             .field("guild_ids", &self.guild_ids)
             .field("admin_role_ids", &self.admin_role_ids)
+            .field("card_channel_ids", &self.card_channel_ids)
             .field("http_proxy", &self.http_proxy.as_ref().map(Url::as_str))
             .field("transport", &self.transport)
             .field("application_id", &self.application_id)
@@ -197,6 +202,10 @@ pub struct Settings {
     discord_guild_ids: Option<IdList>,
     #[arg(long, env = "ADMIN_ROLE_IDS", value_parser = id_list)]
     admin_role_ids: Option<IdList>,
+    #[arg(long, env = "CARD_CHANNEL_IDS", value_parser = id_list)]
+    card_channel_ids: Option<IdList>,
+    #[arg(long, env = "ADMIN_SELF_LINK", default_value_t = false, action = clap::ArgAction::Set)]
+    admin_self_link: bool,
     #[arg(long, env = "DISCORD_HTTP_PROXY")]
     discord_http_proxy: Option<String>,
     #[arg(
@@ -574,6 +583,7 @@ impl Config {
             token: s.discord_token.map(SecretString::from),
             guild_ids,
             admin_role_ids: s.admin_role_ids.unwrap_or_default().0,
+            card_channel_ids: s.card_channel_ids.unwrap_or_default().0,
             http_proxy,
             transport,
             application_id: s.discord_application_id,
@@ -590,6 +600,17 @@ impl Config {
             (Some(RegistrationKind::Open), Some(_)) | (None, Some(_)) => Registration::Open,
             (Some(RegistrationKind::Admin), _) | (None, None) => Registration::Admin,
         };
+        // /metrics names what the bot does and for how many: beyond
+        // loopback it is for the scraper holding the token only.
+        if let Some(addr) = s.health_addr {
+            if !addr.ip().is_loopback() && s.metrics_token.is_none() {
+                return Err(ConfigError::Required {
+                    var: "METRICS_TOKEN",
+                    why: "HEALTH_ADDR listens beyond loopback, so /metrics needs a bearer \
+                          token; set METRICS_TOKEN, or listen on 127.0.0.1",
+                });
+            }
+        }
         Ok(Self {
             comake,
             database,
@@ -607,6 +628,7 @@ impl Config {
             notify_max_rps: s.notify_max_rps,
             audit_retention_days: s.audit_retention_days,
             metrics_token: s.metrics_token.map(SecretString::from),
+            admin_self_link: s.admin_self_link,
             log_format: s.log_format,
         })
     }
@@ -666,6 +688,12 @@ mod tests {
         let cfg = with(&[("DISCORD_GUILD_IDS", "1, 2"), ("ADMIN_ROLE_IDS", "7")]).unwrap();
         assert_eq!(cfg.discord.guild_ids, vec![1, 2]);
         assert_eq!(cfg.discord.admin_role_ids, vec![7]);
+        assert!(
+            cfg.discord.card_channel_ids.is_empty(),
+            "unset: any channel"
+        );
+        let cfg = with(&[("CARD_CHANNEL_IDS", "5,6")]).unwrap();
+        assert_eq!(cfg.discord.card_channel_ids, vec![5, 6]);
     }
 
     #[test]
@@ -885,6 +913,36 @@ mod tests {
         assert!(err.to_string().contains("DISCORD_PUBLIC_KEY"), "{err}");
         let err = with(&[("TRANSPORT", "pigeon")]).unwrap_err();
         assert!(err.to_string().contains("gateway, http"), "{err}");
+    }
+
+    #[test]
+    fn a_health_port_beyond_loopback_needs_a_metrics_token() {
+        for addr in ["0.0.0.0:9090", "10.0.0.5:9090", "[::]:9090"] {
+            match with(&[("HEALTH_ADDR", addr)]).unwrap_err() {
+                ConfigError::Required { var, .. } => assert_eq!(var, "METRICS_TOKEN", "{addr}"),
+                other => panic!("{addr}: {other:?}"),
+            }
+            let cfg = with(&[("HEALTH_ADDR", addr), ("METRICS_TOKEN", "t0ken")]).unwrap();
+            assert_eq!(cfg.health_addr, addr.parse().ok());
+        }
+        for addr in ["127.0.0.1:9090", "[::1]:9090"] {
+            assert!(with(&[("HEALTH_ADDR", addr)]).is_ok(), "{addr}");
+        }
+    }
+
+    #[test]
+    fn admins_link_themselves_only_when_allowed() {
+        assert!(!with(&[]).unwrap().admin_self_link);
+        assert!(
+            with(&[("ADMIN_SELF_LINK", "true")])
+                .unwrap()
+                .admin_self_link
+        );
+        assert!(!with(&[("ADMIN_SELF_LINK", "")]).unwrap().admin_self_link);
+        match with(&[("ADMIN_SELF_LINK", "yes please")]).unwrap_err() {
+            ConfigError::Invalid { var, .. } => assert_eq!(var, "ADMIN_SELF_LINK"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

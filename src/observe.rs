@@ -4,6 +4,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -36,9 +37,45 @@ pub fn metrics() -> Option<&'static PrometheusHandle> {
         .as_ref()
 }
 
-/// Why the service is not healthy, if it is not.
-pub(crate) async fn health(app: &App) -> Result<(), &'static str> {
-    if !app.store.is_healthy().await {
+/// How long `/healthz` reuses the store's last answer.
+pub(crate) const STORE_CHECK_TTL: Duration = Duration::from_secs(1);
+/// The longest one store check may take before it counts as no answer.
+const STORE_CHECK_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The store's last answer to a health check, reused for
+/// [`STORE_CHECK_TTL`]: a flood of `/healthz` costs at most one store round
+/// trip a second. Checks do not overlap (a caller that arrives during one
+/// waits for its answer).
+#[derive(Default)]
+pub(crate) struct StoreCheck {
+    last: tokio::sync::Mutex<Option<(tokio::time::Instant, bool)>>,
+}
+
+impl StoreCheck {
+    /// The cached answer, or `check`'s when it is older than the TTL.
+    pub(crate) async fn healthy<F, Fut>(&self, check: F) -> bool
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = bool>,
+    {
+        let mut last = self.last.lock().await;
+        if let Some((at, healthy)) = *last {
+            if at.elapsed() < STORE_CHECK_TTL {
+                return healthy;
+            }
+        }
+        let healthy = tokio::time::timeout(STORE_CHECK_TIMEOUT, check())
+            .await
+            .unwrap_or(false);
+        *last = Some((tokio::time::Instant::now(), healthy));
+        healthy
+    }
+}
+
+/// Why the service is not healthy, if it is not; the store's part comes
+/// through `store`'s cache.
+async fn health(app: &App, store: &StoreCheck) -> Result<(), &'static str> {
+    if !store.healthy(|| app.store.is_healthy()).await {
         return Err("the store does not answer");
     }
     if !app.transport_up.load(Ordering::SeqCst) && !app.roles.gateway_standby() {
@@ -47,9 +84,16 @@ pub(crate) async fn health(app: &App) -> Result<(), &'static str> {
     Ok(())
 }
 
-async fn healthz(State(app): State<Arc<App>>) -> impl IntoResponse {
-    let roles = app.roles.names().join(" ");
-    match health(&app).await {
+/// What the health port's handlers share.
+#[derive(Clone)]
+struct Health {
+    app: Arc<App>,
+    store: Arc<StoreCheck>,
+}
+
+async fn healthz(State(h): State<Health>) -> impl IntoResponse {
+    let roles = h.app.roles.names().join(" ");
+    match health(&h.app, &h.store).await {
         Ok(()) => (StatusCode::OK, format!("ok\nroles: {roles}\n")),
         Err(why) => (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -61,7 +105,7 @@ async fn healthz(State(app): State<Arc<App>>) -> impl IntoResponse {
 /// `/metrics`; with `METRICS_TOKEN` set, only for `Authorization: Bearer
 /// <token>` (compared in constant time).
 async fn prometheus(
-    State(app): State<Arc<App>>,
+    State(Health { app, .. }): State<Health>,
     headers: axum::http::HeaderMap,
 ) -> axum::response::Response {
     if let Some(token) = &app.config.metrics_token {
@@ -90,14 +134,52 @@ async fn prometheus(
     ([("content-type", "text/plain; version=0.0.4")], body).into_response()
 }
 
+/// The health port takes no request bodies: one that announces a body is
+/// answered 413 and its connection closed, so it cannot trickle one in.
+async fn no_body(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let headers = request.headers();
+    let announced = headers.contains_key(axum::http::header::TRANSFER_ENCODING)
+        || headers
+            .get(axum::http::header::CONTENT_LENGTH)
+            .is_some_and(|v| v.as_bytes() != b"0");
+    if announced {
+        metrics::counter!(HTTP_REFUSED, "why" => "body").increment(1);
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            [(axum::http::header::CONNECTION, "close")],
+            "this port takes no request body\n",
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
+/// `GET /healthz` and `GET /metrics`.
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(prometheus))
-        .with_state(app)
+        .layer(axum::middleware::from_fn(no_body))
+        .with_state(Health {
+            app,
+            store: Arc::new(StoreCheck::default()),
+        })
 }
 
-/// Serve `/healthz` and `/metrics` until `shutdown` completes.
+/// What the health port allows: the interactions port's header timeout,
+/// and far fewer connections (a scraper and a health check need a few).
+pub(crate) const LIMITS: crate::discord::server::Limits = crate::discord::server::Limits {
+    port: "health",
+    header_timeout: crate::discord::interactions::HEADER_TIMEOUT,
+    max_connections: 64,
+    drain: Duration::from_secs(1),
+};
+
+/// Serve `/healthz` and `/metrics` until `shutdown` completes, on the same
+/// hardened server loop as the interactions port.
 pub(crate) async fn serve(
     app: Arc<App>,
     addr: SocketAddr,
@@ -106,9 +188,17 @@ pub(crate) async fn serve(
     metrics();
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "serving /healthz and /metrics");
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_on(listener, router(app), shutdown).await;
+    Ok(())
+}
+
+/// [`serve`] on a listener already bound.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send,
+) {
+    crate::discord::server::serve(listener, router, shutdown, LIMITS).await;
 }
 
 /// `comake-bot healthcheck`: ask the local health endpoint. A wildcard
@@ -133,5 +223,37 @@ pub async fn probe(addr: SocketAddr) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{status}: {}", text.trim()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    #[tokio::test(start_paused = true)]
+    async fn healthz_asks_the_store_at_most_once_a_second() {
+        let cache = StoreCheck::default();
+        let asked = AtomicUsize::new(0);
+        let check = || async {
+            asked.fetch_add(1, Ordering::SeqCst);
+            true
+        };
+        assert!(cache.healthy(check).await);
+        tokio::time::advance(Duration::from_millis(900)).await;
+        assert!(cache.healthy(check).await);
+        assert_eq!(asked.load(Ordering::SeqCst), 1, "two within a second");
+        tokio::time::advance(Duration::from_millis(200)).await;
+        assert!(cache.healthy(check).await);
+        assert_eq!(asked.load(Ordering::SeqCst), 2, "a second later, again");
+        // Concurrent callers share one check; a hung store is no answer.
+        tokio::time::advance(STORE_CHECK_TTL).await;
+        let hung = || async {
+            asked.fetch_add(1, Ordering::SeqCst);
+            std::future::pending::<bool>().await
+        };
+        let (a, b) = tokio::join!(cache.healthy(hung), cache.healthy(hung));
+        assert!(!a && !b);
+        assert_eq!(asked.load(Ordering::SeqCst), 3);
     }
 }

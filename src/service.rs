@@ -270,6 +270,10 @@ async fn stopped(mut stop: watch::Receiver<bool>) {
 pub async fn run(config: Config) -> Result<(), ServiceError> {
     let transport = config.discord.transport;
     let app = build(config).await?;
+    // Before any transport takes an interaction: DM buttons check
+    // membership through it.
+    app.members
+        .connect(Arc::new(discord::http(&app.config.discord)?));
     observe::metrics();
     tracing::info!(
         accounts = app.store.account_count().await.unwrap_or_default(),

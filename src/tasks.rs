@@ -1,4 +1,4 @@
-//! The binary's one-shot commands: `check`, `register-commands`, `export`, `import` and `healthcheck`.
+//! The binary's one-shot commands: `check`, `register-commands`, `export` and `import` (`healthcheck` is [`crate::observe::probe`]).
 
 use std::io::{BufRead, Write};
 use std::path::Path;

@@ -154,11 +154,23 @@ pub(crate) fn label(text: &str, max: usize) -> String {
     out
 }
 
+/// A full-width form (`０`-`９`, `＠`, `．`, `－`, `＋`, `（`, `）`, the
+/// ideographic space) as its ASCII twin, so the scrubber sees through it.
+fn half_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
 /// `s` with email addresses and phone-like numbers (9 or more digits,
 /// spaces, dots and dashes between them allowed) masked: for third-party
 /// text (an approver's reason) that goes where contact details must not
-/// (a DM). Made inert afterwards like any other text.
+/// (a DM). Full-width digits and signs (`０１０－１２３４`, `＠`) count as
+/// their ASCII forms. Made inert afterwards like any other text.
 pub(crate) fn scrub_contacts(s: &str) -> String {
+    let s: String = s.chars().map(half_width).collect();
     let words: Vec<String> = s
         .split(' ')
         .map(|w| {
@@ -224,6 +236,60 @@ mod tests {
             "pay 1,000 by 2026-12-01"
         );
         assert_eq!(scrub_contacts("@everyone"), "@everyone");
+        assert_eq!(
+            scrub_contacts("전화 ０１０－１２３４－５６７８ 메일 kim＠example．com"),
+            "전화 [number] 메일 [email]"
+        );
+    }
+
+    /// A digit in any of the forms the scrubber must see through.
+    fn digit_forms() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        (0u32..10, any::<bool>()).prop_map(|(d, wide)| {
+            let base = if wide { 0xFF10 } else { 0x30 };
+            char::from_u32(base + d)
+                .map(String::from)
+                .unwrap_or_default()
+        })
+    }
+
+    proptest::proptest! {
+        /// A phone number written with any mix of ASCII and full-width
+        /// digits and separators, anywhere in a sentence, is masked whole.
+        #[test]
+        fn phone_numbers_in_any_width_are_masked(
+            digits in proptest::collection::vec(digit_forms(), 9..16),
+            seps in proptest::collection::vec(proptest::sample::select(vec!["", "-", "－", " ", "\u{3000}"]), 16),
+            before in "[a-z가-힣]{0,8}",
+            after in "[a-z가-힣]{0,8}",
+        ) {
+            let number: String = digits
+                .iter()
+                .zip(&seps)
+                .map(|(d, s)| format!("{d}{s}"))
+                .collect::<String>();
+            let number = number.trim_end_matches(['-', '－', ' ', '\u{3000}']);
+            let out = scrub_contacts(&format!("{before} {number} {after}"));
+            proptest::prop_assert!(out.contains("[number]"), "{out}");
+            proptest::prop_assert!(
+                !out.chars().any(|c| c.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(&c)),
+                "{out}"
+            );
+        }
+
+        /// An email with an ASCII or full-width `@` (and dot) is masked.
+        #[test]
+        fn emails_with_a_full_width_at_are_masked(
+            local in "[a-z]{1,10}",
+            domain in "[a-z]{1,10}",
+            wide_at in proptest::bool::ANY,
+            wide_dot in proptest::bool::ANY,
+        ) {
+            let at = if wide_at { '＠' } else { '@' };
+            let dot = if wide_dot { '．' } else { '.' };
+            let out = scrub_contacts(&format!("mail {local}{at}{domain}{dot}com now"));
+            proptest::prop_assert_eq!(out, "mail [email] now");
+        }
     }
 
     #[test]

@@ -3,9 +3,11 @@
 //! - [`confirm`]: actions waiting for their Confirm or Send button.
 //! - [`verify`]: registration codes waiting to be entered.
 //! - [`cache`]: autocomplete's recent reads.
+//! - [`members`]: Discord REST lookups about people (membership, names, DMs).
 
 pub(crate) mod cache;
 pub mod confirm;
+pub(crate) mod members;
 pub(crate) mod verify;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -43,6 +45,8 @@ pub struct App {
     pub(crate) notify_hints: NotifyHints,
     /// Autocomplete's own per-user budget: typing is many requests.
     pub(super) autocomplete_limiter: Limiter,
+    /// Who is still in the company's servers, and reaching them by DM.
+    pub members: members::Members,
     in_flight: TaskTracker,
 }
 
@@ -258,6 +262,7 @@ impl App {
             roles: Roles::default(),
             notify_hints: NotifyHints::default(),
             autocomplete_limiter: limiter(autocomplete_quota()),
+            members: members::Members::default(),
             in_flight: TaskTracker::new(),
         }))
     }

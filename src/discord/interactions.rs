@@ -22,7 +22,7 @@ use axum::{Json, Router};
 use serde_json::Value;
 use serenity::all::{Http, Interaction};
 use serenity::interactions_endpoint::Verifier;
-use tokio::sync::{oneshot, watch, Semaphore};
+use tokio::sync::{oneshot, Semaphore};
 
 use super::{invocation, DiscordError, RestResponder};
 use crate::handlers::{dispatch, reply, App, DeliveryError, Responder};
@@ -201,6 +201,14 @@ pub fn router(app: Arc<App>, http: Arc<Http>, verifier: Verifier) -> Router {
         })
 }
 
+/// What the interactions port allows before a request's body.
+const LIMITS: super::server::Limits = super::server::Limits {
+    port: "interactions",
+    header_timeout: HEADER_TIMEOUT,
+    max_connections: MAX_CONNECTIONS,
+    drain: FIRST_RESPONSE,
+};
+
 /// Serve `router` on `listener` until `shutdown` completes, with a header
 /// timeout and a cap on open connections. At shutdown, idle connections
 /// close at once and the others get [`FIRST_RESPONSE`] to finish: a slow
@@ -210,57 +218,7 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send,
 ) {
-    let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let mut open = tokio::task::JoinSet::new();
-    tokio::pin!(shutdown);
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => stream,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "could not accept a connection");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                };
-                let Ok(permit) = connections.clone().try_acquire_owned() else {
-                    metrics::counter!(crate::observe::HTTP_REFUSED, "why" => "connections").increment(1);
-                    continue;
-                };
-                let service = hyper_util::service::TowerToHyperService::new(router.clone());
-                let mut stop = stop_rx.clone();
-                open.spawn(async move {
-                    let _permit = permit;
-                    let conn = hyper::server::conn::http1::Builder::new()
-                        .timer(hyper_util::rt::TokioTimer::new())
-                        .header_read_timeout(HEADER_TIMEOUT)
-                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
-                    tokio::pin!(conn);
-                    tokio::select! {
-                        _ = conn.as_mut() => {}
-                        () = async { let _ = stop.wait_for(|s| *s).await.map(|_| ()); } => {
-                            conn.as_mut().graceful_shutdown();
-                            let _ = tokio::time::timeout(FIRST_RESPONSE, conn).await;
-                        }
-                    }
-                });
-                // Reap finished connections as we go.
-                while open.try_join_next().is_some() {}
-            }
-            () = &mut shutdown => break,
-        }
-    }
-    let _ = stop_tx.send(true);
-    drop(listener);
-    let all_closed = async { while open.join_next().await.is_some() {} };
-    if tokio::time::timeout(FIRST_RESPONSE + Duration::from_millis(500), all_closed)
-        .await
-        .is_err()
-    {
-        open.abort_all();
-    }
+    super::server::serve(listener, router, shutdown, LIMITS).await;
 }
 
 /// Serve interactions on `addr` until `shutdown` completes; then stop taking

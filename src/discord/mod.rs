@@ -2,9 +2,11 @@
 //!
 //! - [`gateway`]: the websocket transport (serenity's client).
 //! - [`interactions`]: the HTTP transport (`POST /interactions`).
+//! - [`server`]: the HTTP/1 server loop under it and the health port.
 
 pub mod gateway;
 pub mod interactions;
+pub(crate) mod server;
 
 use std::sync::Arc;
 
@@ -122,6 +124,17 @@ fn flatten(
     }
 }
 
+/// Whether the interaction's channel is a thread, when Discord sent it.
+fn in_thread(channel: Option<&serenity::all::PartialChannel>) -> Option<bool> {
+    use serenity::all::ChannelType;
+    channel.map(|c| {
+        matches!(
+            c.kind,
+            ChannelType::PublicThread | ChannelType::PrivateThread | ChannelType::NewsThread
+        )
+    })
+}
+
 /// The fields every interaction has, whatever its kind.
 struct Common<'a> {
     id: serenity::all::InteractionId,
@@ -152,6 +165,7 @@ impl Common<'_> {
             members: Vec::new(),
             channel: None,
             app_permissions: None,
+            in_thread: None,
             command: String::new(),
             options: Vec::new(),
             focused: None,
@@ -181,6 +195,7 @@ fn from_command(c: &CommandInteraction, kind: Kind) -> Invocation {
         members: c.data.resolved.members.keys().map(|u| u.get()).collect(),
         channel: Some(c.channel_id.get()),
         app_permissions: c.app_permissions.map(|p| p.bits()),
+        in_thread: in_thread(c.channel.as_ref()),
         ..common.invocation(kind)
     }
 }
@@ -199,6 +214,7 @@ fn from_component(c: &ComponentInteraction) -> Invocation {
         custom_id: c.data.custom_id.clone(),
         channel: Some(c.channel_id.get()),
         app_permissions: c.app_permissions.map(|p| p.bits()),
+        in_thread: in_thread(c.channel.as_ref()),
         ..common.invocation(Kind::Component)
     }
 }

@@ -339,11 +339,11 @@ pub(crate) async fn notifications(ctx: &Ctx<'_>) -> HandlerResult {
 
 /// The "how do I sign" button on a DM about a contract waiting for the
 /// user's signature. It explains; it never hands out a link.
-pub(crate) async fn how_to_sign(ctx: &Ctx<'_>) -> HandlerResult {
+pub(crate) async fn how_to_sign(
+    ctx: &Ctx<'_>,
+    id: &crate::comake::wire::ContractId,
+) -> HandlerResult {
     ctx.account().await?;
-    let Ok(ButtonId::HowToSign(id)) = ctx.inv.custom_id.parse() else {
-        return Err(ctx.refuse("error-unknown-command", &[]));
-    };
     let name = ctx
         .app
         .store

@@ -4,9 +4,10 @@ use chrono::Utc;
 
 use crate::args;
 use crate::comake::ComakeError;
+use crate::i18n::Lang;
 use crate::reply::fit;
 use crate::store::{Account, LinkError, LinkMethod};
-use crate::text::inert_max;
+use crate::text::{inert_max, label};
 use crate::validate;
 
 use super::{discord_time, page_count, plain, Ctx, Failure, HandlerResult, Reply};
@@ -61,6 +62,11 @@ fn member(ctx: &Ctx<'_>) -> Result<u64, Failure> {
 /// then link. A member already linked is moved to the new email.
 pub(crate) async fn link(ctx: &Ctx<'_>) -> HandlerResult {
     let member = member(ctx)?;
+    // Nobody gives themself access: another admin links an admin, unless
+    // ADMIN_SELF_LINK is set (a company of one).
+    if member == ctx.inv.user && !ctx.app.config.admin_self_link {
+        return Err(ctx.refuse("admin-link-self", &[]));
+    }
     let email = validate::email(ctx.inv.str("email").unwrap_or_default())
         .map_err(|e| ctx.refuse(e.message(), &[]))?;
     if let Some(owner) = ctx.app.store.account_by_email(&email).await? {
@@ -100,10 +106,60 @@ pub(crate) async fn link(ctx: &Ctx<'_>) -> HandlerResult {
         None,
         &format!("ok ({email})"),
     );
+    tell_the_linked(ctx, member, &email).await;
     Ok(Reply::text(ctx.t(
         "admin-link-done",
         &args!["user" => member.to_string(), "name" => plain(&name), "email" => plain(&email)],
     )))
+}
+
+/// After an admin's link, tell both ends, so a link nobody expected is
+/// noticed: a mail to the address (when SMTP is set) naming the Discord
+/// user, the admin and the server, and a DM to the person linked. In the
+/// person's language when the bot knows it, else the admin's. Neither holds
+/// a token or a code; a failure is logged (the email masked) and the link
+/// stands.
+async fn tell_the_linked(ctx: &Ctx<'_>, member: u64, email: &str) {
+    let app = ctx.app;
+    let lang = match app.store.notify_state(member).await {
+        Ok(Some(state)) => Lang::from_locale(&state.locale),
+        _ => ctx.lang,
+    };
+    let guild = ctx.inv.guild.unwrap_or_default();
+    let (name, server) = tokio::join!(
+        app.members.name(guild, member),
+        app.members.guild_name(guild)
+    );
+    let name = name.map_or_else(|| member.to_string(), |n| label(&n, 64));
+    let server = server.map_or_else(|| guild.to_string(), |n| label(&n, 100));
+    let admin = label(&ctx.inv.user_name, 64);
+    let mail = async {
+        let Some(mailer) = &app.mailer else { return };
+        let args = args![
+            "user" => format!("{name} ({member})"),
+            "admin" => format!("{admin} ({})", ctx.inv.user),
+            "server" => server.clone(),
+            "email" => email.to_owned(),
+        ];
+        let subject = app.i18n.t(lang, "admin-link-mail-subject", &args);
+        let body = app.i18n.t(lang, "admin-link-mail-body", &args);
+        if let Err(e) = mailer.send(email, &subject, body).await {
+            tracing::warn!(email = %validate::mask_email(email), error = %e, "the link notice was not mailed");
+        }
+    };
+    let dm = async {
+        let text = app.i18n.t(
+            lang,
+            "admin-link-dm",
+            // Their own address, yet masked: a DM holds no contact details.
+            &args!["admin" => plain(&admin), "server" => plain(&server), "email" => validate::mask_email(email)],
+        );
+        let body = crate::notify::dm_body(&Reply::text(text));
+        if let Err(e) = app.members.dm(member, &body).await {
+            tracing::warn!(error = %e, "the link notice DM was not delivered");
+        }
+    };
+    tokio::join!(mail, dm);
 }
 
 /// `/comake-admin unlink`. Taking access away works for anyone, so an admin

@@ -192,27 +192,25 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The labels every message shares, in the person's language.
+    pub(crate) fn labels(&self) -> crate::render::Labels<'_> {
+        crate::render::Labels::new(&self.app.i18n, self.lang)
+    }
+
     /// A localized label for a state.
     pub(crate) fn state_label(&self, status: crate::comake::wire::ContractStatus) -> String {
-        self.t(&format!("state-{}", status.as_str()), &[])
+        self.labels().state(status)
     }
 }
 
 /// A party's name as Comake has it, or "Party 2" when it has none that
 /// shows (raw: escape it with [`plain`] for a message).
 pub(crate) fn party_name(ctx: &Ctx<'_>, party: &crate::comake::wire::Party) -> String {
-    crate::text::or_fallback(&party.name, || {
-        ctx.t(
-            "party-fallback",
-            &crate::args!["n" => i64::from(party.index) + 1],
-        )
-    })
+    ctx.labels().party(party)
 }
 
 /// Discord's `<t:…:R>` timestamp, shown in each reader's own time zone.
-pub(crate) fn discord_time(at: chrono::DateTime<chrono::Utc>, style: char) -> String {
-    format!("<t:{}:{style}>", at.timestamp())
-}
+pub(crate) use crate::render::time as discord_time;
 
 /// Text from a user or Comake, made inert (see [`crate::text`]).
 pub(crate) use crate::text::inert as plain;

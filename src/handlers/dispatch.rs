@@ -4,9 +4,10 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use super::{
-    autocomplete, button, comake, contract, reply, route, run, App, Ctx, DeliveryError, Failure,
-    HandlerResult, Invocation, Kind, Reply, Responder,
+    autocomplete, button, button_route, comake, press, reply, route, run, App, Ctx, DeliveryError,
+    Failure, HandlerResult, Invocation, Kind, Reply, Responder,
 };
+use button::ButtonId;
 
 /// How handling an interaction ended, for logs and metrics.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,13 +23,28 @@ pub struct Outcome {
 pub async fn dispatch<R: Responder>(app: &App, inv: &Invocation, responder: &R) -> Outcome {
     let started = Instant::now();
     let ctx = Ctx::new(app, inv);
+    // A button is parsed once, here; `None`: not one of ours.
+    let pressed: Option<ButtonId> = match inv.kind {
+        Kind::Component => inv.custom_id.parse().ok(),
+        _ => None,
+    };
+    let pressed = pressed.as_ref();
     let name = match inv.kind {
         Kind::Command => inv.command.clone(),
         Kind::Autocomplete => format!("{} (autocomplete)", inv.command),
         Kind::Component => format!("button {}", button_kind(&inv.custom_id)),
         Kind::Modal => format!("modal {}", button_kind(&inv.custom_id)),
     };
-    let (result, error_id) = match gate(&ctx) {
+    let gated = match gate(&ctx, pressed) {
+        // A DM button answers only someone still in a listed server.
+        Ok(()) if is_dm_button(inv, pressed) => {
+            app.members
+                .gate(inv.user, &app.config.discord.guild_ids)
+                .await
+        }
+        other => other,
+    };
+    let (result, error_id) = match gated {
         Err(refusal) => {
             metrics::counter!(crate::metric::REFUSED, "why" => refusal).increment(1);
             tracing::warn!(
@@ -57,7 +73,7 @@ pub async fn dispatch<R: Responder>(app: &App, inv: &Invocation, responder: &R) 
                     ("ok", None)
                 }
                 Kind::Command | Kind::Component | Kind::Modal => {
-                    handle(&ctx, responder, &name).await
+                    handle(&ctx, responder, &name, pressed).await
                 }
             };
             ctx.write_audit().await;
@@ -100,28 +116,24 @@ fn button_kind(custom_id: &str) -> &str {
 
 /// A button on one of our notification DMs: the one thing served outside
 /// the company's servers (it answers only a linked user).
-fn is_dm_button(inv: &Invocation) -> bool {
+fn is_dm_button(inv: &Invocation, pressed: Option<&ButtonId>) -> bool {
     // How to sign; Request signatures on an "approved" DM, and the Send or
-    // Never mind of the preview it opens. The handlers behind them act only
-    // for a linked person, on their own contracts, through their own
-    // Comake user, and a confirmation only for the person who asked.
+    // Never mind of the preview it opens (the routes say which). The
+    // handlers behind them act only for a linked person, on their own
+    // contracts, through their own Comake user, and a confirmation only
+    // for the person who asked.
     inv.kind == Kind::Component
         && inv.guild.is_none()
-        && matches!(
-            inv.custom_id.parse(),
-            Ok(button::ButtonId::HowToSign(_)
-                | button::ButtonId::Act(crate::action::Action::RequestSign, _)
-                | button::ButtonId::Confirm { dm: true, .. })
-        )
+        && pressed.is_some_and(|b| button_route(b).in_dm)
 }
 
 /// The trust boundary, before any Comake or store work: only the company's
 /// servers are served; in a DM only the buttons of our own DMs (and the
 /// confirmation those open). `Err` is
 /// the message that explains the refusal.
-fn gate(ctx: &Ctx<'_>) -> Result<(), &'static str> {
+fn gate(ctx: &Ctx<'_>, pressed: Option<&ButtonId>) -> Result<(), &'static str> {
     let inv = ctx.inv;
-    if is_dm_button(inv) {
+    if is_dm_button(inv, pressed) {
         return Ok(());
     }
     match inv.guild {
@@ -140,18 +152,16 @@ fn deliver(result: Result<(), DeliveryError>, name: &str) {
 /// Work of a handler, boxed so the routes can differ.
 type Work<'a> = std::pin::Pin<Box<dyn Future<Output = HandlerResult> + Send + 'a>>;
 
-/// The per-user limit, then the command with its deferral.
+/// The button's guard, the per-user limit, then the command with its
+/// deferral.
 async fn handle<R: Responder>(
     ctx: &Ctx<'_>,
     responder: &R,
     name: &str,
+    pressed: Option<&ButtonId>,
 ) -> (&'static str, Option<String>) {
     let inv = ctx.inv;
-    let dm_button = is_dm_button(inv);
-    // Registration's buttons answer at once (a modal must be the first
-    // response); its modal updates the message the button was on.
-    let code_button = inv.kind == Kind::Component
-        && matches!(inv.custom_id.parse(), Ok(button::ButtonId::EnterCode));
+    let dm_button = is_dm_button(inv, pressed);
     // Components (and modals opened from them) update the message they are
     // on; DM buttons answer with a new private message instead.
     let updates = matches!(inv.kind, Kind::Component | Kind::Modal) && !dm_button;
@@ -165,6 +175,13 @@ async fn handle<R: Responder>(
         };
         deliver(responder.callback(body).await, name);
     };
+    let button = pressed.map(|b| (b, button_route(b)));
+    if let Some(guard) = button.as_ref().and_then(|(_, route)| route.guard) {
+        if let Err(refusal) = guard(ctx) {
+            refuse_now(ctx.t(refusal, &[])).await;
+            return ("refused", None);
+        }
+    }
     if !ctx.app.command_allowed(inv.user).await.unwrap_or_else(|e| {
         // The window is shared through the store; without it, serve rather
         // than refuse (the command itself will meet the same store).
@@ -175,22 +192,20 @@ async fn handle<R: Responder>(
         refuse_now(ctx.t("error-rate-limited", &[])).await;
         return ("refused", None);
     }
-    let how_to_sign = matches!(inv.custom_id.parse(), Ok(button::ButtonId::HowToSign(_)));
-    let (defer, work): (bool, Work<'_>) = if dm_button && how_to_sign {
-        (false, Box::pin(comake::how_to_sign(ctx)))
-    } else if code_button {
-        (false, Box::pin(comake::enter_code(ctx)))
-    } else if inv.kind == Kind::Modal {
-        (true, Box::pin(comake::submit_code(ctx)))
-    } else if inv.kind == Kind::Component {
-        (true, Box::pin(contract::on_button(ctx, responder)))
-    } else {
-        match route(&inv.command) {
+    let (defer, work): (bool, Work<'_>) = match (inv.kind, button) {
+        // Registration's code form updates the message its button was on.
+        (Kind::Modal, _) => (true, Box::pin(comake::submit_code(ctx))),
+        (_, Some((b, route))) => (route.defer, Box::pin(press(ctx, responder, b))),
+        (Kind::Command, None) => match route(&inv.command) {
             Some(route) => (route.defer, Box::pin(run(ctx, route.handler))),
             None => {
                 refuse_now(ctx.t("error-unknown-command", &[])).await;
                 return ("refused", None);
             }
+        },
+        (Kind::Component | Kind::Autocomplete, None) => {
+            refuse_now(ctx.t("error-unknown-command", &[])).await;
+            return ("refused", None);
         }
     };
     if defer {

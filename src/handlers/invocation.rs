@@ -48,6 +48,9 @@ pub struct Invocation {
     pub channel: Option<u64>,
     /// The bot's own permissions in that channel (`app_permissions`).
     pub app_permissions: Option<u64>,
+    /// Whether that channel is a thread (posting there needs Send Messages
+    /// in Threads); `None` when Discord did not say.
+    pub in_thread: Option<bool>,
     /// `group subcommand`, for commands and autocomplete.
     pub command: String,
     pub options: Vec<(String, OptValue)>,

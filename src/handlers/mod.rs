@@ -1,11 +1,14 @@
 //! The command handlers: transport-independent. A handler takes an [`Invocation`] and the shared [`App`] and returns a [`Reply`]; [`dispatch`] delivers it through a [`Responder`].
 //!
-//! `commands/<group>.json` pairs with `<group>.rs` here; [`ROUTES`] is the one
-//! registry from command names to handlers, with an "unknown" fallback, and a
-//! test proves it serves exactly the commands and options of the JSON. This
-//! file holds only that table; the shared state is in `app.rs`, the
-//! interaction model in `invocation.rs`, the handler context in
-//! `context.rs`, and the pipeline in `dispatch.rs`.
+//! `commands/<group>.json` pairs with `<group>.rs` (or the `contract/`
+//! folder) here; [`ROUTES`] is the one registry from command names to
+//! handlers, with an "unknown" fallback, and a test proves it serves exactly
+//! the commands and options of the JSON. [`button_route`] is the same for a
+//! button: its id is parsed once, and the route says whether it works in a
+//! DM, whether it defers, and its guard. This file holds only those tables;
+//! the shared state is in `crate::app`, the interaction model in
+//! `invocation.rs`, the handler context in `context.rs`, and the pipeline in
+//! `dispatch.rs`.
 
 pub(crate) mod autocomplete;
 pub(crate) mod comake;
@@ -190,6 +193,66 @@ pub(crate) fn inline_signee_options() -> &'static [&'static str] {
 
 pub(crate) fn route(command: &str) -> Option<&'static Route> {
     ROUTES.iter().find(|r| r.command == command)
+}
+
+/// How a button is served, by its kind: where it works, whether it defers,
+/// and the guard it passes before any store or Comake work. A press is
+/// parsed into its [`button::ButtonId`] once, where it arrives (in
+/// `dispatch.rs`), and carried from there.
+pub(crate) struct ButtonRoute {
+    /// Served in a DM too: the buttons of our own notification DMs, and the
+    /// confirmation one of them opens.
+    pub(crate) in_dm: bool,
+    /// It calls Comake, so it is acknowledged first; otherwise it is
+    /// answered at once (a form must be the first response).
+    pub(crate) defer: bool,
+    /// Checked before the per-user limit and any other work.
+    pub(crate) guard: Option<Guard>,
+}
+
+/// A check on the interaction alone; `Err` is the message that explains
+/// the refusal.
+pub(crate) type Guard = fn(&Ctx<'_>) -> Result<(), &'static str>;
+
+/// The button routes: every kind of [`button::ButtonId`].
+pub(crate) fn button_route(b: &button::ButtonId) -> ButtonRoute {
+    use button::ButtonId as B;
+    let route = |in_dm, defer, guard| ButtonRoute {
+        in_dm,
+        defer,
+        guard,
+    };
+    match b {
+        B::HowToSign(_) => route(true, false, None),
+        B::Act(action::Action::RequestSign, _) => route(true, true, None),
+        B::Confirm { dm, .. } => route(*dm, true, None),
+        B::Share(_) | B::Post(_) => route(false, true, Some(contract::share_guard)),
+        B::KeepPrivate | B::EnterCode => route(false, false, None),
+        B::Act(..) | B::Page { .. } | B::Pending { .. } | B::Unshare(_) => route(false, true, None),
+    }
+}
+
+/// Run the handler of button `b`.
+pub(super) async fn press<R: Responder>(
+    ctx: &Ctx<'_>,
+    responder: &R,
+    b: &button::ButtonId,
+) -> HandlerResult {
+    use button::ButtonId as B;
+    match b {
+        B::HowToSign(id) => comake::how_to_sign(ctx, id).await,
+        B::EnterCode => comake::enter_code(ctx).await,
+        B::Act(a, id) => contract::act(ctx, *a, id).await,
+        B::Confirm { ok, nonce, .. } => contract::confirmed(ctx, *ok, nonce).await,
+        B::Page { tab, filter, page } => {
+            contract::list_page(ctx, *tab, *filter, i64::from(*page)).await
+        }
+        B::Pending { page } => contract::pending_page(ctx, i64::from(*page)).await,
+        B::Share(id) => contract::preview_card(ctx, id).await,
+        B::Post(id) => contract::post_card(ctx, responder, id).await,
+        B::KeepPrivate => Ok(Reply::text(ctx.t("card-not-posted", &[]))),
+        B::Unshare(id) => contract::unshare_card(ctx, id.as_str()).await,
+    }
 }
 
 pub(super) async fn run(ctx: &Ctx<'_>, handler: Handler) -> HandlerResult {

@@ -21,9 +21,15 @@ use crate::text;
 /// edited once more, to the same text unless its contract moved.
 pub(super) type Seen = HashMap<String, (DateTime<Utc>, ContractStatus)>;
 
+/// `c`'s status card as it would be posted or edited now (see
+/// [`render`]): its signees who are linked colleagues looked up first.
+pub(crate) async fn card_body(app: &App, lang: Lang, c: &Contract) -> Result<Value, StoreError> {
+    Ok(render_card(app, lang, c, &colleagues(app, c).await?))
+}
+
 /// The emails of `c`'s signees that belong to linked colleagues: their
 /// names show in full on a card; everyone else's are masked.
-pub(crate) async fn colleagues(app: &App, c: &Contract) -> Result<BTreeSet<String>, StoreError> {
+async fn colleagues(app: &App, c: &Contract) -> Result<BTreeSet<String>, StoreError> {
     let mut out = BTreeSet::new();
     for s in &c.signees {
         let email = normalize_email(&s.email);
@@ -38,12 +44,7 @@ pub(crate) async fn colleagues(app: &App, c: &Contract) -> Result<BTreeSet<Strin
 /// and each party with its signee's progress, a signee outside the company
 /// by a masked name (`colleagues` are the linked ones). Nothing else: no
 /// email, phone number, link or message text (it is public).
-pub(crate) fn card_body(
-    app: &App,
-    lang: Lang,
-    c: &Contract,
-    colleagues: &BTreeSet<String>,
-) -> Value {
+fn render_card(app: &App, lang: Lang, c: &Contract, colleagues: &BTreeSet<String>) -> Value {
     let l = Labels::new(&app.i18n, lang);
     let state = l.state(c.summary.status);
     // Every party is kept: names shrink until the card fits a message.
@@ -190,19 +191,13 @@ impl Watcher {
                 return Step::Later;
             }
         };
-        let colleagues = match colleagues(&self.app, &detail).await {
-            Ok(colleagues) => colleagues,
+        let body = match card_body(&self.app, Lang::from_locale(&card.locale), &detail).await {
+            Ok(body) => body,
             Err(e) => {
                 tracing::warn!(error = %e, "notifications: cannot tell colleagues on a card; tried next time");
                 return Step::Later;
             }
         };
-        let body = card_body(
-            &self.app,
-            Lang::from_locale(&card.locale),
-            &detail,
-            &colleagues,
-        );
         let edited = self
             .http
             .edit_message(

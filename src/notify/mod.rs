@@ -30,7 +30,8 @@ mod read;
 pub mod schedule;
 mod settings;
 
-pub(crate) use cards::{card_body, colleagues};
+pub(crate) use cards::card_body;
+pub(crate) use dm::dm_body;
 pub use jobs::Job;
 pub use read::CycleStats;
 pub(crate) use settings::{hint_email, set_digest, set_enabled, touch};

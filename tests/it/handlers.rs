@@ -912,7 +912,7 @@ async fn pending_shows_who_has_not_signed_longest_waiting_first_then_what_waits_
             &[],
         )
         .await;
-    assert!(ko.text().contains("내가 서명할 계약"), "{}", ko.text());
+    assert!(ko.text().contains("내 차례 (서명·결재)"), "{}", ko.text());
 }
 
 #[tokio::test]
@@ -1822,6 +1822,7 @@ async fn memory_is_bounded_after_an_hour_of_strangers() {
             members: Vec::new(),
             channel: None,
             app_permissions: None,
+            in_thread: None,
             command: "comake whoami".into(),
             options: Vec::new(),
             focused: None,
@@ -2210,5 +2211,204 @@ async fn admin_views_of_long_emails_show_every_account_and_count_the_rest() {
             "{}",
             audit.text()
         );
+    }
+}
+
+// ----- status cards: Share asks first, and respects the member -----
+
+/// The channel every fixture interaction comes from.
+const CHANNEL: u64 = 700_000_000_000_000_001;
+
+/// Kim's `/contract show` of `id`, and its Share button.
+async fn share_button(h: &Harness, id: &ContractId) -> String {
+    let kim = Actor::user(KIM);
+    let shown = h
+        .command(&kim, "contract show", &[("contract", json!(id.as_str()))])
+        .await;
+    shown.button("s:share:")
+}
+
+#[tokio::test]
+async fn share_shows_privately_what_the_card_makes_public_and_only_post_posts_once() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    h.linked(LEE, "lee@example.com").await;
+    let kim = Actor::user(KIM);
+    let id = sent_to_lee_and_park(&h, "Office lease").await;
+    let share = share_button(&h, &id).await;
+    let asked = h.press(&kim, &share).await;
+    assert!(asked.posted().is_empty(), "Share alone posts nothing");
+    assert!(asked.ephemeral());
+    let text = asked.text();
+    assert!(text.contains("Everyone who can read the channel"), "{text}");
+    // Lee is a linked colleague, in full; Park is outside the company and
+    // never agreed to appear in a channel: masked.
+    for shown in ["Office lease", "Lee", r"P\*\*\*", "Out for signature"] {
+        assert!(text.contains(shown), "{shown} missing: {text}");
+    }
+    assert!(!text.contains("Park"), "an outside name in public: {text}");
+    assert!(
+        !text.contains("@example.com"),
+        "an email in the preview: {text}"
+    );
+    let ids: Vec<String> = asked.buttons().into_iter().map(|(_, id)| id).collect();
+    assert_eq!(ids, [format!("s:post:{id}"), "s:no".to_owned()]);
+
+    // Never mind: nothing is posted, and Share can be asked again.
+    let no = h.press(&kim, "s:no").await;
+    assert!(no.posted().is_empty());
+    assert!(no.text().contains("nothing was posted"), "{}", no.text());
+    assert!(h.app.store.card(id.as_str()).await.unwrap().is_none());
+
+    // Post, clicked twice: one card, exactly the text the preview showed.
+    let post = asked.button("s:post:");
+    let (a, b) = tokio::join!(h.press(&kim, &post), h.press(&kim, &post));
+    let posted: Vec<_> = a.posted().into_iter().chain(b.posted()).collect();
+    assert_eq!(posted.len(), 1, "two cards");
+    assert_eq!(posted[0].0, CHANNEL);
+    let card = posted[0].1["content"].as_str().unwrap();
+    assert!(
+        text.ends_with(card),
+        "the preview was not the card:\n{text}\n---\n{card}"
+    );
+    assert!(h.app.store.card(id.as_str()).await.unwrap().is_some());
+    // A card kept: Share now says so instead of offering Post again.
+    let again = h.press(&kim, &format!("s:share:{id}")).await;
+    assert!(
+        again.text().contains("already has a status card"),
+        "{}",
+        again.text()
+    );
+    // Korean: the same question, in Korean.
+    let ko = h
+        .press(
+            &Actor::user(KIM).ko(),
+            &format!("s:share:{}", sent_to_lee_and_park(&h, "Second").await),
+        )
+        .await;
+    assert!(ko.text().contains("이 채널에 올릴까요"), "{}", ko.text());
+}
+
+#[tokio::test]
+async fn a_member_who_may_only_read_the_channel_cannot_make_the_bot_post_there() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let id = sent_to_lee_and_park(&h, "Office lease").await;
+    let share = share_button(&h, &id).await;
+    let reader = Actor::user(KIM).read_only();
+    h.sim.clear_log();
+    for pressed in [share.clone(), format!("s:post:{id}")] {
+        let a = h.press(&reader, &pressed).await;
+        assert_eq!(a.outcome.result, "refused", "{pressed}: {}", a.text());
+        assert!(
+            a.text()
+                .contains("can't send messages in this channel yourself"),
+            "{}",
+            a.text()
+        );
+        assert!(a.ephemeral());
+        assert!(a.posted().is_empty(), "{pressed} posted");
+    }
+    assert!(h.sim.requests().is_empty(), "Comake was asked first");
+    assert!(h.app.store.card(id.as_str()).await.unwrap().is_none());
+    let ko = h.press(&reader.clone().ko(), &share).await;
+    assert!(has_hangul(&ko.text()), "{}", ko.text());
+
+    // In a thread, Send Messages in Threads is what counts.
+    let mut sender = Actor::user(KIM);
+    sender.permissions = "3072"; // view and send, not in threads
+    let thread = 700_000_000_000_000_009;
+    let a = h
+        .run_payload(common::discord::button_in(&sender, &share, thread, true))
+        .await;
+    assert!(a.text().contains("yourself"), "{}", a.text());
+    sender.permissions = "274877907968"; // view and send in threads
+    let a = h
+        .run_payload(common::discord::button_in(&sender, &share, thread, true))
+        .await;
+    assert!(a.text().contains("Office lease"), "{}", a.text());
+    let post = a.button("s:post:");
+    let a = h
+        .run_payload(common::discord::button_in(&sender, &post, thread, true))
+        .await;
+    assert_eq!(a.posted().len(), 1, "{}", a.text());
+    assert_eq!(a.posted()[0].0, thread);
+}
+
+#[tokio::test]
+async fn cards_go_only_in_the_channels_card_channel_ids_lists() {
+    let listed = 700_000_000_000_000_002;
+    let h = Harness::with_env(&[("CARD_CHANNEL_IDS", &listed.to_string())]).await;
+    h.linked(KIM, "kim@example.com").await;
+    let kim = Actor::user(KIM);
+    let id = sent_to_lee_and_park(&h, "Office lease").await;
+    let share = share_button(&h, &id).await;
+    h.sim.clear_log();
+    for pressed in [share.clone(), format!("s:post:{id}")] {
+        let a = h.press(&kim, &pressed).await;
+        assert_eq!(a.outcome.result, "refused", "{}", a.text());
+        assert!(
+            a.text().contains("can't be posted in this channel"),
+            "{}",
+            a.text()
+        );
+        assert!(a.posted().is_empty());
+    }
+    assert!(h.sim.requests().is_empty(), "Comake was asked first");
+    let asked = h
+        .run_payload(common::discord::button_in(&kim, &share, listed, false))
+        .await;
+    let post = asked.button("s:post:");
+    let a = h
+        .run_payload(common::discord::button_in(&kim, &post, listed, false))
+        .await;
+    assert_eq!(a.posted().len(), 1, "{}", a.text());
+    assert_eq!(a.posted()[0].0, listed);
+}
+
+#[tokio::test]
+async fn pending_costs_a_bounded_number_of_comake_requests() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let kim = Actor::user(KIM);
+    // More out for signature than three list pages hold.
+    for i in 0..305 {
+        h.sim
+            .seed_contract(
+                "kim@example.com",
+                &format!("Lease {i:03}"),
+                &["갑"],
+                ContractStatus::Signing,
+            )
+            .unwrap();
+    }
+    // Sign in first, so the count below is the command's own reads.
+    h.app
+        .comake
+        .user("kim@example.com")
+        .list_contracts(Default::default(), 1, 1)
+        .await
+        .unwrap();
+    for page in [1, 2] {
+        h.sim.clear_log();
+        let a = h
+            .command(&kim, "contract pending", &[("page", json!(page))])
+            .await;
+        assert!(a.text().contains("Lease"), "{}", a.text());
+        assert!(
+            a.text().contains("more on the Comake website"),
+            "{}",
+            a.text()
+        );
+        let requests = h.sim.requests();
+        // As the README says: at most 14 (3 list reads of each tab, one
+        // detail read per sent contract on the page).
+        assert!(
+            requests.len() <= 14,
+            "{} requests: {requests:?}",
+            requests.len()
+        );
+        assert_eq!(h.sim.count(Endpoint::ListContracts), 3 + 1, "{requests:?}");
+        assert_eq!(h.sim.count(Endpoint::GetContract), 8, "{requests:?}");
     }
 }

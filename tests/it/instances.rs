@@ -448,6 +448,11 @@ async fn postgres_down_gives_clear_errors_and_recovers_without_a_restart() {
     let text = down["content"].as_str().unwrap_or_default().to_owned();
     assert!(text.contains("storage") && text.contains('`'), "{down}");
     assert_eq!(down["flags"], 64, "privately: {down}");
+    // /healthz reuses the store's answer for up to a second.
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while health(&bot).await.0 != 503 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     assert_eq!(health(&bot).await.0, 503);
 
     server.up();

@@ -11,4 +11,5 @@ mod instances;
 mod interactions;
 mod notify;
 mod operations;
+mod security;
 mod store;

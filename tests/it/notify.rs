@@ -981,7 +981,8 @@ async fn share(s: &Setup, id: &ContractId) -> common::discord::Answer {
     let shown =
         s.h.command(&kim, "contract show", &[("contract", json!(id.as_str()))])
             .await;
-    s.h.press(&kim, &shown.button("s:share:")).await
+    let asked = s.h.press(&kim, &shown.button("s:share:")).await;
+    s.h.press(&kim, &asked.button("s:post:")).await
 }
 
 fn check_card(body: &Value) {
@@ -1007,8 +1008,12 @@ async fn a_status_card_is_posted_followed_and_frozen_at_completion() {
     let id = s.sent_contract("Office lease").await;
     // A double click posts one card.
     let shown = kim_on(&s, "contract show", &id).await;
-    let button = shown.button("s:share:");
     let kim = Actor::user(KIM);
+    let asked = s.h.press(&kim, &shown.button("s:share:")).await;
+    // The question shows what will be public: Lee, outside the company
+    // here, masked.
+    assert!(asked.text().contains(r"L\*\*\*"), "{}", asked.text());
+    let button = asked.button("s:post:");
     let (a, b) = tokio::join!(s.h.press(&kim, &button), s.h.press(&kim, &button));
     assert_eq!(a.posted().len() + b.posted().len(), 1, "two cards");
     let a = if a.posted().is_empty() { b } else { a };

@@ -50,6 +50,9 @@ struct Shared {
     messages_gone: Arc<Mutex<bool>>,
     /// The id the next created message gets.
     next_message: Arc<AtomicU64>,
+    /// Users who left every server: the member lookup answers 404 Unknown
+    /// Member for them (everyone else is a member).
+    removed: Arc<Mutex<std::collections::HashSet<u64>>>,
 }
 
 impl Default for Shared {
@@ -62,6 +65,7 @@ impl Default for Shared {
             gateway_connections: Arc::default(),
             messages_gone: Arc::default(),
             next_message: Arc::new(AtomicU64::new(FIRST_MESSAGE_ID)),
+            removed: Arc::default(),
         }
     }
 }
@@ -288,6 +292,29 @@ impl FakeDiscord {
                     Json(message_json(&body))
                 }),
             )
+            .route(
+                "/api/v10/guilds/{guild}/members/{user}",
+                get(|State(s): State<Shared>, m: Method, u: Uri, Path((_g, user)): Path<(String, u64)>| async move {
+                    record(&s, m, &u, b"").await;
+                    if lock(&s.removed).contains(&user) {
+                        return (StatusCode::NOT_FOUND, Json(json!({"code": 10007, "message": "Unknown Member"}))).into_response();
+                    }
+                    Json(json!({
+                        "user": {"id": user.to_string(), "username": format!("user{user}"), "discriminator": "0", "global_name": format!("Member {user}"), "avatar": null},
+                        "nick": null, "avatar": null, "roles": [],
+                        "joined_at": "2024-01-01T00:00:00.000000+00:00", "premium_since": null,
+                        "deaf": false, "mute": false, "flags": 0, "pending": false,
+                        "communication_disabled_until": null,
+                    })).into_response()
+                }),
+            )
+            .route(
+                "/api/v10/guilds/{guild}",
+                get(|State(s): State<Shared>, m: Method, u: Uri, Path(guild): Path<u64>| async move {
+                    record(&s, m, &u, b"").await;
+                    Json(guild_json(guild))
+                }),
+            )
             .route("/api/v10/applications/@me", get(application))
             .route("/api/v10/oauth2/applications/@me", get(application))
             .route(
@@ -367,6 +394,11 @@ impl FakeDiscord {
     /// What `GET /applications/@me` says of Public Bot.
     pub fn set_bot_public(&self, public: bool) {
         *lock(&self.shared.bot_public) = public;
+    }
+
+    /// `user` leaves every server: member lookups answer 404 from now on.
+    pub fn remove_member(&self, user: u64) {
+        lock(&self.shared.removed).insert(user);
     }
 
     /// Make edits of channel messages fail as for a deleted message.

@@ -289,12 +289,10 @@ pub(crate) async fn modal(world: &World, chat: &Chat, req: ModalRequest) -> Resu
     send(world, chat, v, &token, origin).await
 }
 
-/// Link the colleagues who start linked, as the admin would with /comake-admin link.
+/// Link the colleagues who start linked, as the server's owner would with
+/// /comake-admin link (the bot tells each of them by mail and DM).
 pub(crate) async fn link_colleagues(world: &World, chat: &Chat) -> Result<(), String> {
-    let admin = crate::world::PEOPLE
-        .iter()
-        .find(|p| p.admin)
-        .ok_or("no admin")?;
+    let admin = &crate::world::SETUP;
     for p in crate::world::PEOPLE.iter().filter(|p| p.linked) {
         let req = CommandRequest {
             person: admin.id,

@@ -59,11 +59,22 @@ pub(crate) const PEOPLE: [Person; 3] = [
     },
 ];
 
+/// The server's owner, who links the colleagues at start (admins cannot
+/// link themselves); not in the person switcher.
+pub(crate) const SETUP: Person = Person {
+    id: 100_000_000_000_000_100,
+    name: "Server owner",
+    username: "owner",
+    email: "owner@acme.example",
+    admin: true,
+    linked: false,
+};
+
 /// The outside signee: no Discord account, signs on Comake's page.
 pub(crate) const OUTSIDE: (&str, &str) = ("Jordan Lee", "jordan.lee@partner.example");
 
 pub(crate) fn person(id: u64) -> Option<&'static Person> {
-    PEOPLE.iter().find(|p| p.id == id)
+    PEOPLE.iter().chain([&SETUP]).find(|p| p.id == id)
 }
 
 /// Everything running, for the web routes.

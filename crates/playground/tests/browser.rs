@@ -247,6 +247,7 @@ async fn journey(driver: &WebDriver, url: &str) {
     testid(driver, "send").await.click().await.expect("send");
     wait_js(driver, "the contract", &answer_to("/contract show")).await;
     click(driver, button_xpath("Share in this channel")).await;
+    click(driver, button_xpath("Post in this channel")).await;
     let card = "(() => { const c = [...document.querySelectorAll('[data-testid=channel] [data-testid=message][data-ephemeral=false]')]
         .find(m => m.textContent.includes('Service agreement 2026')); return c ? c.textContent : null; })()";
     let before = wait_js(driver, "the status card", card).await;

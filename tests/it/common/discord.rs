@@ -255,7 +255,10 @@ impl Answer {
 
 pub const GUILD: u64 = 900_000_000_000_000_001;
 pub const ADMIN_PERMS: &str = "32";
-pub const MEMBER_PERMS: &str = "1024";
+/// View Channel and Send Messages: a member who may write in the channel.
+pub const MEMBER_PERMS: &str = "3072";
+/// View Channel only: a member who may read the channel but not write.
+pub const READ_ONLY_PERMS: &str = "1024";
 
 /// Who is acting and how.
 #[derive(Clone)]
@@ -285,6 +288,11 @@ impl Actor {
         self.permissions = ADMIN_PERMS;
         self
     }
+    /// A member who may only read the channel.
+    pub fn read_only(mut self) -> Self {
+        self.permissions = READ_ONLY_PERMS;
+        self
+    }
 }
 
 static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1_000_000);
@@ -308,6 +316,7 @@ fn base(actor: &Actor, kind: u8) -> Value {
         "version": 1,
         "locale": actor.locale,
         "channel_id": "700000000000000001",
+        "channel": {"id": "700000000000000001", "type": 0},
         "app_permissions": "2248473465835073",
         "entitlements": [],
         "authorizing_integration_owners": {"0": GUILD.to_string()},
@@ -420,6 +429,14 @@ pub fn button_payload(actor: &Actor, custom_id: &str) -> Value {
     message["id"] = json!(next_id().to_string());
     message["flags"] = json!(64);
     v["message"] = message;
+    v
+}
+
+/// A button press in channel `channel` (a thread when `thread`).
+pub fn button_in(actor: &Actor, custom_id: &str, channel: u64, thread: bool) -> Value {
+    let mut v = button_payload(actor, custom_id);
+    v["channel_id"] = json!(channel.to_string());
+    v["channel"] = json!({"id": channel.to_string(), "type": if thread { 11 } else { 0 }});
     v
 }
 

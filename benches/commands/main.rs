@@ -1,0 +1,97 @@
+//! What a command costs: Comake round trips, latency over the floor Comake sets, throughput, CPU, memory and the store, against the naive integration, in one run.
+//!
+//! `cargo bench --bench commands` prints a table and writes the same figures
+//! to `target/bench/commands.json`. The simulator runs on its own runtime
+//! thread ("sim"), the bot on another ("bot-worker"), so CPU is counted for
+//! the bot's threads alone.
+//!
+//! One file per section, run in this order (each on what the ones before
+//! set up): `round_trips` (1), `cold_burst` (2), `latency` (3 and 4),
+//! `throughput` (5), `memory` (6, and the child process it measures),
+//! `notifications` (8, on the model in `notify_model`), `postgres` (7).
+//! `support` holds what they share.
+
+mod cold_burst;
+mod latency;
+mod memory;
+mod notifications;
+mod notify_model;
+mod postgres;
+mod round_trips;
+mod support;
+mod throughput;
+
+use comake_bot::store::Store;
+use comake_sim::{ComakeSim, SimOptions};
+use serde_json::Value;
+
+use support::Bench;
+
+fn main() {
+    if std::env::var(memory::CHILD).is_ok() {
+        return memory::child();
+    }
+    // `cargo test --all-targets` runs bench targets too, without `--bench`:
+    // the measurements are for an optimized build only.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("commands benchmark: run it with `cargo bench --bench commands`");
+        return;
+    }
+    // `cargo bench --bench commands -- notifications`: section 8 alone.
+    if std::env::args().any(|a| a == "notifications") {
+        notifications::section();
+        return;
+    }
+    let sim_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("sim")
+        .enable_all()
+        .build()
+        .expect("sim runtime");
+    let bot_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(16)
+        .thread_name(throughput::BOT_THREADS)
+        .enable_all()
+        .build()
+        .expect("bot runtime");
+    let sim = sim_rt
+        .block_on(ComakeSim::start(SimOptions::default()))
+        .expect("simulator");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = support::config(&sim, dir.path());
+    let store = Store::open(dir.path().join("store")).expect("store");
+    println!("comake-bot benchmark (simulator on 127.0.0.1, store in a temp dir)\n");
+
+    let report = bot_rt.block_on(async {
+        let app = support::app(&config, &store);
+        let bench = Bench {
+            sim,
+            config,
+            store,
+            dir,
+            app,
+        };
+        let mut report = serde_json::Map::new();
+        let mut add = |key: &str, value: Value| report.insert(key.into(), value);
+        add("round_trips_warm", round_trips::section(&bench).await);
+        add("cold_burst", cold_burst::section(&bench).await);
+        add("latency_over_floor", latency::section(&bench).await);
+        add("throughput", throughput::section(&bench).await);
+        add("memory_and_store", memory::section(&bench).await);
+        add("notifications", notifications::section());
+        if let Some(rows) = postgres::section(&bench).await {
+            add("postgres_next_to_sled", rows);
+        }
+        report
+    });
+
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/commands.json");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    std::fs::write(
+        &out,
+        serde_json::to_string_pretty(&Value::Object(report)).unwrap(),
+    )
+    .unwrap();
+    println!("\nwrote {}", out.display());
+}

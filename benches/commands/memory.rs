@@ -1,0 +1,181 @@
+//! Section 6: the bot's peak memory holding 100,000 linked accounts (measured in a child process of its own), account lookups, and durable links.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use comake_bot::config::Config;
+use comake_bot::store::Store;
+use comake_sim::SimOptions;
+use serde_json::{json, Value};
+
+use crate::support::{account, app, cmd, email, percentile, run, Bench, BASE, SENDERS};
+
+/// Set in the child's environment: this process is the memory child.
+pub(crate) const CHILD: &str = "COMAKE_BENCH_CHILD";
+
+pub(crate) async fn section(b: &Bench) -> Value {
+    // The bot's memory is measured in a process of its own (this
+    // benchmark re-run as a child), so the simulator and the figures kept
+    // here do not count: it opens a store of 100,000 linked accounts and
+    // serves warm /contract list from 100 users, as in section 5.
+    let total = 100_000u64;
+    let mem_path = b.dir.path().join("memory-store");
+    {
+        let big = Store::open(&mem_path).unwrap();
+        let mut batch = Vec::new();
+        for i in 0..total {
+            let (id, mail) = if i < SENDERS {
+                (BASE + i, email(BASE + i))
+            } else {
+                (1_000_000 + i, format!("bulk{i}@example.com"))
+            };
+            batch.push(account(id, &mail));
+            if batch.len() == 10_000 {
+                big.import(std::mem::take(&mut batch), Vec::new(), false)
+                    .await
+                    .unwrap();
+            }
+        }
+        big.import(batch, Vec::new(), false).await.unwrap();
+        assert_eq!(big.account_count().await.unwrap() as u64, total);
+    }
+    let child = tokio::process::Command::new(std::env::current_exe().unwrap())
+        .env(CHILD, "memory")
+        .env("COMAKE_BENCH_STORE", &mem_path)
+        .env("COMAKE_BENCH_API", b.sim.api_url().as_str())
+        .env("COMAKE_BENCH_WEB", b.sim.web_url().as_str())
+        .env("COMAKE_BENCH_SENDERS", SENDERS.to_string())
+        .env("COMAKE_BENCH_BASE", BASE.to_string())
+        .output()
+        .await
+        .unwrap();
+    let child_report: Value = serde_json::from_slice(&child.stdout).unwrap_or_else(|e| {
+        panic!(
+            "the memory child failed ({e}): {}",
+            String::from_utf8_lossy(&child.stderr)
+        )
+    });
+    let store = &b.store;
+    let sequential = 200u64;
+    let t = Instant::now();
+    for i in 0..sequential {
+        let mail = format!("seq{i}@example.com");
+        store
+            .link(account(5_000_000 + i, &mail), false)
+            .await
+            .unwrap();
+    }
+    let seq_rate = sequential as f64 / t.elapsed().as_secs_f64();
+    let concurrent = 400u64;
+    let t = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..concurrent {
+        let store = store.clone();
+        let linked = account(6_000_000 + i, &format!("con{i}@example.com"));
+        tasks.spawn(async move { store.link(linked, false).await.map(|_| ()) });
+    }
+    while let Some(r) = tasks.join_next().await {
+        r.unwrap().unwrap();
+    }
+    let con_rate = concurrent as f64 / t.elapsed().as_secs_f64();
+    let rss_mib = child_report["peak_rss_kib"].as_f64().unwrap_or(0.0) / 1024.0;
+    let memory = json!({
+        "accounts": total,
+        "commands_served_before_measuring": child_report["commands"],
+        "peak_rss_mib": (rss_mib * 10.0).round() / 10.0,
+        "peak_rss_over_64_mib_target": (rss_mib / 64.0 * 1000.0).round() / 1000.0,
+        "lookup_p50_us": child_report["lookup_p50_us"],
+        "lookup_p99_us": child_report["lookup_p99_us"],
+        "durable_links_per_second_sequential": seq_rate.round(),
+        "durable_links_per_second_concurrent": con_rate.round(),
+        "note": "peak RSS (VmHWM) of a bot process holding 100,000 linked accounts \
+                 after serving warm /contract list from 100 users; lookups in that process",
+    });
+    println!(
+        "\n6. Memory and store: {} accounts, peak RSS {} MiB ({}x the 64 MiB target); \
+         lookup p50 {} µs, p99 {} µs; durable links {}/s one at a time, {}/s {concurrent} at once",
+        memory["accounts"],
+        memory["peak_rss_mib"],
+        memory["peak_rss_over_64_mib_target"],
+        memory["lookup_p50_us"],
+        memory["lookup_p99_us"],
+        memory["durable_links_per_second_sequential"],
+        memory["durable_links_per_second_concurrent"]
+    );
+    memory
+}
+
+/// The memory child: a bot process with a big store, serving warm lists;
+/// prints its figures as one JSON line.
+pub(crate) fn child() {
+    let var = |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{k} is not set"));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let vars: BTreeMap<&str, String> = [
+        ("COMAKE_API_URL", var("COMAKE_BENCH_API")),
+        ("COMAKE_WEB_URL", var("COMAKE_BENCH_WEB")),
+        ("COMAKE_API_KEY", SimOptions::default().api_key),
+        ("COMAKE_API_SECRET", SimOptions::default().api_secret),
+        ("COMMANDS_PER_MINUTE", "1000000".into()),
+        ("DISCORD_GUILD_IDS", "1".into()),
+        ("DATABASE_PATH", var("COMAKE_BENCH_STORE")),
+    ]
+    .into_iter()
+    .collect();
+    let config = Config::from_lookup(move |k| vars.get(k).cloned()).expect("config");
+    let senders: u64 = var("COMAKE_BENCH_SENDERS").parse().unwrap();
+    let base: u64 = var("COMAKE_BENCH_BASE").parse().unwrap();
+    let report = rt.block_on(async move {
+        let store = Store::open_configured(&config.database)
+            .await
+            .expect("store");
+        let total = store.account_count().await.unwrap() as u64;
+        let app = app(&config, &store);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..senders {
+            let app = app.clone();
+            tasks.spawn(async move {
+                let mut n = 0u64;
+                while Instant::now() < deadline {
+                    run(&app, cmd(base + i, "contract list", &[])).await;
+                    n += 1;
+                }
+                n
+            });
+        }
+        let mut commands = 0;
+        while let Some(n) = tasks.join_next().await {
+            commands += n.unwrap();
+        }
+        let mut lookups = Vec::with_capacity(20_000);
+        for n in 0..20_000u64 {
+            let i = senders + (n * 7919) % (total - senders);
+            let t = Instant::now();
+            let found = store.account(1_000_000 + i).await.unwrap();
+            lookups.push(t.elapsed());
+            assert!(found.is_some(), "account {i} missing");
+        }
+        lookups.sort();
+        let us = |p: f64| (percentile(&lookups, p).as_secs_f64() * 1e7).round() / 10.0;
+        json!({
+            "commands": commands,
+            "peak_rss_kib": peak_rss_kib(),
+            "lookup_p50_us": us(0.5),
+            "lookup_p99_us": us(0.99),
+        })
+    });
+    println!("{report}");
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}

@@ -1,0 +1,296 @@
+//! Browsing: `/contract list` (a tab, or one box of it) and `/contract pending`, with their Previous / Next buttons; a whole tab is read by one bounded helper.
+
+use crate::args;
+use crate::comake::wire::{BoxFilter, BoxTab, ContractSummary, Role, SigneeStatus};
+use crate::comake::{ComakeError, UserClient};
+use crate::text;
+
+use super::super::button::ButtonId;
+use super::super::{discord_time, page_count, reply, Component, Ctx, HandlerResult, Reply, Style};
+use super::guard::linked;
+use super::{action, MIN_BUDGET, NAME_BUDGET, PAGE_SIZE};
+
+/// `/contract list`, and its Previous / Next buttons.
+pub(crate) async fn list(ctx: &Ctx<'_>) -> HandlerResult {
+    let tab = ctx
+        .inv
+        .str("status")
+        .and_then(BoxTab::parse)
+        .unwrap_or_default();
+    let filter = ctx
+        .inv
+        .str("box")
+        .and_then(BoxFilter::parse)
+        .unwrap_or_default();
+    let page = ctx.inv.int("page").unwrap_or(1);
+    list_page(ctx, tab, filter, page).await
+}
+
+/// One page of `tab` in box `filter`: Comake pages the whole box; a
+/// narrower box is filtered here from up to [`READ_PAGES`] reads of
+/// [`READ_SIZE`] contracts (the list has no box parameter).
+pub(crate) async fn list_page(
+    ctx: &Ctx<'_>,
+    tab: BoxTab,
+    filter: BoxFilter,
+    page: i64,
+) -> HandlerResult {
+    let (_, user) = linked(ctx).await?;
+    let page = u32::try_from(page)
+        .ok()
+        .filter(|p| *p >= 1)
+        .ok_or_else(|| ctx.refuse("invalid-page", &[]))?;
+    let (contracts, total, truncated) = if filter == BoxFilter::All {
+        let list = user.list_contracts(tab, page, PAGE_SIZE).await?;
+        (list.contracts, list.total, false)
+    } else {
+        let (held, truncated) = read_tab(&user, tab, |c| filter.holds(c)).await?;
+        let total = held.len() as u64;
+        let start = (page as usize - 1).saturating_mul(PAGE_SIZE as usize);
+        let shown = held
+            .into_iter()
+            .skip(start)
+            .take(PAGE_SIZE as usize)
+            .collect();
+        (shown, total, truncated)
+    };
+    let tab_label = ctx.t(&format!("tab-{}", tab.as_str()), &[]);
+    let tab_label = if filter == BoxFilter::All {
+        tab_label
+    } else {
+        ctx.t(
+            "list-in-box",
+            &args!["tab" => tab_label, "box" => ctx.t(&format!("box-{}", filter.as_str()), &[])],
+        )
+    };
+    if total == 0 {
+        return Ok(Reply::text(ctx.t("list-empty", &args!["tab" => tab_label])));
+    }
+    let pages = page_count(total, u64::from(PAGE_SIZE));
+    if u64::from(page) > pages {
+        return Err(ctx.refuse("invalid-page", &[]));
+    }
+    let header = ctx.t(
+        "list-header",
+        &args!["tab" => tab_label, "page" => page, "pages" => pages, "total" => total],
+    );
+    // Every contract of the page is shown: names are shortened to fit.
+    let build = |budget: usize| {
+        let mut lines = vec![header.clone()];
+        for c in &contracts {
+            let mut line = ctx.t(
+                "list-line",
+                &args![
+                    "name" => text::inert_max(&c.name, budget),
+                    "state" => ctx.state_label(c.status),
+                    "text" => text::inert_max(&c.status_text, budget),
+                    "when" => discord_time(c.updated_at, 'R'),
+                ],
+            );
+            if c.role == Role::Receiver {
+                line.push(' ');
+                line.push_str(&ctx.t("list-received", &[]));
+            }
+            lines.push(format!("• {line}"));
+        }
+        if truncated {
+            lines.push(ctx.t("pending-more-on-web", &[]));
+        }
+        lines.join("\n")
+    };
+    let content = reply::fit(NAME_BUDGET, MIN_BUDGET, build).unwrap_or_else(|| build(MIN_BUDGET));
+    let row = paging(ctx, page, pages, |page| ButtonId::Page {
+        tab,
+        filter,
+        page,
+    });
+    Ok(Reply::text(content).row(row))
+}
+
+/// Previous and Next for page `page` of `pages`, with `id` making a page's
+/// button id.
+fn paging(ctx: &Ctx<'_>, page: u32, pages: u64, id: impl Fn(u32) -> ButtonId) -> Vec<Component> {
+    let mut row = Vec::new();
+    if page > 1 {
+        row.push(action(
+            ctx.t("button-previous", &[]),
+            id(page - 1).to_string(),
+            Style::Secondary,
+        ));
+    }
+    if u64::from(page) < pages {
+        row.push(action(
+            ctx.t("button-next", &[]),
+            id(page + 1).to_string(),
+            Style::Secondary,
+        ));
+    }
+    row
+}
+
+/// Contracts read per list request, and list requests at most per tab,
+/// where a command needs a whole tab rather than one of Comake's pages (a
+/// narrower box of `/contract list`, and `/contract pending`).
+const READ_SIZE: u32 = 100;
+const READ_PAGES: u32 = 3;
+/// Entries a page of `/contract pending` shows (each sent one costs a read
+/// of its signees).
+const PENDING_PAGE: usize = 8;
+
+/// Up to [`READ_PAGES`] pages of `tab`, the contracts `keep` holds, and
+/// whether some were left unread (more are on the website).
+async fn read_tab(
+    user: &UserClient,
+    tab: BoxTab,
+    keep: impl Fn(&ContractSummary) -> bool,
+) -> Result<(Vec<ContractSummary>, bool), ComakeError> {
+    let mut held = Vec::new();
+    for p in 1..=READ_PAGES {
+        let list = user.list_contracts(tab, p, READ_SIZE).await?;
+        let got = list.contracts.len();
+        held.extend(list.contracts.into_iter().filter(|c| keep(c)));
+        if u64::from(p) * u64::from(READ_SIZE) >= list.total || got == 0 {
+            return Ok((held, false));
+        }
+    }
+    Ok((held, true))
+}
+
+/// `/contract pending`: the person's sent contracts out for signature or
+/// approval, longest waiting first, each with who has not signed yet and
+/// since when; then the contracts waiting on them.
+pub(crate) async fn pending(ctx: &Ctx<'_>) -> HandlerResult {
+    pending_page(ctx, ctx.inv.int("page").unwrap_or(1)).await
+}
+
+pub(crate) async fn pending_page(ctx: &Ctx<'_>, page: i64) -> HandlerResult {
+    let (_, user) = linked(ctx).await?;
+    let page = usize::try_from(page)
+        .ok()
+        .filter(|p| *p >= 1)
+        .ok_or_else(|| ctx.refuse("invalid-page", &[]))?;
+    // Everything in motion, from the tabs that hold it (approval is in
+    // "preparing", signing in "signing"); bounded in requests.
+    let mut moving = Vec::new();
+    let mut truncated = false;
+    for tab in [BoxTab::Signing, BoxTab::Preparing] {
+        let (held, more) = read_tab(&user, tab, |c| c.status.is_moving()).await?;
+        moving.extend(held);
+        truncated |= more;
+    }
+    // Longest waiting first: the least recently moved.
+    moving.sort_by(|a, b| a.updated_at.cmp(&b.updated_at).then(a.id.cmp(&b.id)));
+    let (sent, received): (Vec<_>, Vec<_>) =
+        moving.into_iter().partition(|c| c.role == Role::Sender);
+    // Of those sent to them, the ones whose next step is theirs.
+    // (When Comake does not say whose turn it is, every one is listed.)
+    let received: Vec<_> = received
+        .into_iter()
+        .filter(|c| c.my_turn != Some(false))
+        .collect();
+    let total = sent.len() + received.len();
+    if total == 0 {
+        return Ok(Reply::text(ctx.t("pending-none", &[])));
+    }
+    let pages = page_count(total as u64, PENDING_PAGE as u64);
+    if page as u64 > pages {
+        return Err(ctx.refuse("invalid-page", &[]));
+    }
+    let start = (page - 1) * PENDING_PAGE;
+    let shown: Vec<(bool, &ContractSummary)> = sent
+        .iter()
+        .map(|c| (true, c))
+        .chain(received.iter().map(|c| (false, c)))
+        .skip(start)
+        .take(PENDING_PAGE)
+        .collect();
+    // Who has not signed yet, for the sent ones on this page.
+    let mut waiting_for: Vec<Vec<String>> = Vec::new();
+    for (is_sent, c) in &shown {
+        if !*is_sent {
+            waiting_for.push(Vec::new());
+            continue;
+        }
+        let detail = user.get_contract(&c.id).await?;
+        waiting_for.push(
+            detail
+                .signees
+                .iter()
+                .filter(|s| s.status != SigneeStatus::Signed)
+                .map(|s| s.name.clone())
+                .collect(),
+        );
+    }
+    let header = ctx.t(
+        "pending-header",
+        &args!["page" => page as u64, "pages" => pages, "sent" => sent.len() as u64, "received" => received.len() as u64],
+    );
+    let build = |budget: usize| {
+        let mut lines = vec![header.clone()];
+        let mut section = None;
+        for ((is_sent, c), names) in shown.iter().zip(&waiting_for) {
+            if section != Some(*is_sent) {
+                section = Some(*is_sent);
+                lines.push(ctx.t(
+                    if *is_sent {
+                        "pending-sent"
+                    } else {
+                        "pending-received"
+                    },
+                    &[],
+                ));
+            }
+            let since = discord_time(c.updated_at, 'R');
+            let name = text::inert_max(&c.name, budget);
+            let line = if *is_sent {
+                let who = if names.is_empty() {
+                    ctx.t("pending-approval", &[])
+                } else {
+                    let names = names
+                        .iter()
+                        .map(|n| text::inert_max(n, budget))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    ctx.t("pending-not-signed", &args!["names" => names])
+                };
+                ctx.t(
+                    "pending-sent-line",
+                    &args!["name" => name, "state" => ctx.state_label(c.status), "who" => who, "since" => since],
+                )
+            } else {
+                ctx.t(
+                    "pending-received-line",
+                    &args!["name" => name, "since" => since],
+                )
+            };
+            lines.push(format!("• {line}"));
+        }
+        if truncated {
+            lines.push(ctx.t("pending-more-on-web", &[]));
+        }
+        lines.join("\n")
+    };
+    let content = reply::fit(NAME_BUDGET, MIN_BUDGET, build).unwrap_or_else(|| build(MIN_BUDGET));
+    let page = u32::try_from(page).unwrap_or(u32::MAX);
+    let row = paging(ctx, page, pages, |page| ButtonId::Pending { page });
+    Ok(Reply::text(content).row(row))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The most Comake requests one `/contract pending` (or one of its
+    /// pages) makes, besides a sign-in when the person's token has
+    /// expired: the list pages of its two tabs, and one detail read per
+    /// row shown. The README states it.
+    #[test]
+    fn pending_costs_what_the_readme_says() {
+        let most = 2 * READ_PAGES as usize + PENDING_PAGE;
+        let readme = include_str!("../../../README.md");
+        assert!(
+            readme.contains(&format!("at most {most} Comake requests")),
+            "the README does not state the bound of {most}"
+        );
+    }
+}

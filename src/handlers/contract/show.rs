@@ -1,0 +1,165 @@
+//! `/contract show` (parties, signees, recent history, and the buttons the state allows) and `/contract rename`.
+
+use crate::args;
+use crate::comake::wire::{Contract, ContractId, Role, SigneeStatus};
+use crate::comake::ComakeError;
+use crate::text;
+use crate::validate;
+
+use super::super::action::Action;
+use super::super::button::ButtonId;
+use super::super::{discord_time, party_name, plain, reply, Ctx, HandlerResult, Reply, Style};
+use super::guard::{acted, linked, resolve};
+use super::{action, MIN_BUDGET, NAME_BUDGET};
+
+/// Timeline events shown by `/contract show`.
+pub(super) const HISTORY: usize = 5;
+
+/// `/contract show`: parties, signees, recent history, and the actions the
+/// state allows as buttons.
+pub(crate) async fn show(ctx: &Ctx<'_>) -> HandlerResult {
+    let (_, user) = linked(ctx).await?;
+    let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
+    let mut reply = render(ctx, &c);
+    // The sender can share a live status card here, or stop one.
+    if c.summary.role == Role::Sender && !c.summary.status.has_ended() {
+        let shared = ctx.app.store.card(c.summary.id.as_str()).await?.is_some();
+        let (label, id) = if shared {
+            ("button-unshare", ButtonId::Unshare(c.summary.id.clone()))
+        } else {
+            ("button-share", ButtonId::Share(c.summary.id.clone()))
+        };
+        reply = reply.row(vec![action(
+            ctx.t(label, &[]),
+            id.to_string(),
+            Style::Secondary,
+        )]);
+    }
+    Ok(reply)
+}
+
+pub(super) fn signee_status(ctx: &Ctx<'_>, s: SigneeStatus) -> String {
+    ctx.labels().progress(s)
+}
+
+pub(super) fn render(ctx: &Ctx<'_>, c: &Contract) -> Reply {
+    let s = &c.summary;
+    // Every party is kept; names shrink first, then history gives way (and
+    // says how much it left out).
+    let build = |budget: usize, history: usize| {
+        let mut lines = vec![ctx.t(
+            "show-header",
+            &args![
+                "name" => text::inert_max(&s.name, budget),
+                "state" => ctx.state_label(s.status),
+            ],
+        )];
+        if !s.status_text.is_empty() {
+            lines.push(text::inert_max(&s.status_text, budget));
+        }
+        lines.push(ctx.t(
+            if s.role == Role::Sender {
+                "show-role-sender"
+            } else {
+                "show-role-receiver"
+            },
+            &[],
+        ));
+        lines.push(String::new());
+        lines.push(ctx.t("show-parties", &[]));
+        for p in &c.parties {
+            let signee = match c.signees.iter().find(|x| x.party == p.index) {
+                Some(x) => ctx.t(
+                    "show-signee",
+                    &args![
+                        "name" => text::inert_max(&x.name, budget),
+                        "email" => text::inert_max(&x.email, budget),
+                        "status" => signee_status(ctx, x.status),
+                    ],
+                ),
+                None => ctx.t("show-no-signee", &[]),
+            };
+            lines.push(format!(
+                "• {}",
+                ctx.t(
+                    "show-party",
+                    &args!["party" => text::inert_max(&party_name(ctx, p), budget), "signee" => signee]
+                )
+            ));
+        }
+        if !c.timeline.is_empty() {
+            lines.push(String::new());
+            lines.push(ctx.t("show-history", &[]));
+            for e in c.timeline.iter().rev().take(history) {
+                let event = ctx.t(
+                    "show-event",
+                    &args![
+                        "when" => discord_time(e.at, 'R'),
+                        "actor" => text::inert_max(&e.actor, budget),
+                        "action" => text::inert_max(&e.action, budget),
+                    ],
+                );
+                // A request message or a decline reason: someone else's
+                // words, shown inert and shortened like the names.
+                let line = match e.message.as_deref().map(str::trim) {
+                    Some(said) if !said.is_empty() => ctx.t(
+                        "show-event-said",
+                        &args!["event" => event, "message" => text::inert_max(said, budget)],
+                    ),
+                    _ => event,
+                };
+                lines.push(format!("• {line}"));
+            }
+            let left_out = c.timeline.len().saturating_sub(history);
+            if left_out > 0 {
+                lines.push(ctx.t("show-history-more", &args!["count" => left_out as i64]));
+            }
+        }
+        lines.join("\n")
+    };
+    let content = (0..=HISTORY)
+        .rev()
+        .find_map(|history| reply::fit(NAME_BUDGET, MIN_BUDGET, |b| build(b, history)))
+        .unwrap_or_else(|| build(MIN_BUDGET, 0));
+    let row = Action::ALL
+        .into_iter()
+        .filter(|a| a.allowed(s.status, s.role))
+        .map(|a| {
+            let style = match a {
+                Action::Edit => Style::Secondary,
+                Action::RequestSign => Style::Primary,
+                Action::CancelSign | Action::Delete => Style::Danger,
+            };
+            let id = ButtonId::Act(a, s.id.clone());
+            action(ctx.t(a.label(), &[]), id.to_string(), style)
+        })
+        .collect();
+    Reply::text(content).row(row)
+}
+
+/// `/contract rename`: the user's own label. One round trip: Comake itself
+/// refuses a contract that is not the user's.
+pub(crate) async fn rename(ctx: &Ctx<'_>) -> HandlerResult {
+    let new_name = validate::name(ctx.inv.str("name").unwrap_or_default())
+        .ok_or_else(|| ctx.refuse("invalid-name", &[]))?;
+    let (_, user) = linked(ctx).await?;
+    let id = ctx
+        .inv
+        .str("contract")
+        .and_then(ContractId::parse)
+        .ok_or_else(|| ctx.refuse("invalid-contract", &[]))?;
+    match user.rename_contract(&id, &new_name).await {
+        Ok(_) => {
+            ctx.app.contracts.forget(ctx.inv.user);
+            ctx.audit("contract.rename", Some(id.as_str()), "ok");
+            Ok(Reply::text(
+                ctx.t("rename-done", &args!["name" => plain(&new_name)]),
+            ))
+        }
+        Err(ComakeError::NotFound(_) | ComakeError::Forbidden(_)) => {
+            ctx.audit("contract.rename", Some(id.as_str()), "refused: not theirs");
+            Err(ctx.refuse("invalid-contract", &[]))
+        }
+        Err(e) => Err(acted(ctx, "contract.rename", &id, e)),
+    }
+}
