@@ -53,6 +53,8 @@ struct Shared {
     /// Users who left every server: the member lookup answers 404 Unknown
     /// Member for them (everyone else is a member).
     removed: Arc<Mutex<std::collections::HashSet<u64>>>,
+    /// The name `GET /guilds/{id}` gives every server, when set.
+    guild_name: Arc<Mutex<Option<String>>>,
 }
 
 impl Default for Shared {
@@ -66,6 +68,7 @@ impl Default for Shared {
             messages_gone: Arc::default(),
             next_message: Arc::new(AtomicU64::new(FIRST_MESSAGE_ID)),
             removed: Arc::default(),
+            guild_name: Arc::default(),
         }
     }
 }
@@ -312,7 +315,11 @@ impl FakeDiscord {
                 "/api/v10/guilds/{guild}",
                 get(|State(s): State<Shared>, m: Method, u: Uri, Path(guild): Path<u64>| async move {
                     record(&s, m, &u, b"").await;
-                    Json(guild_json(guild))
+                    let mut guild = guild_json(guild);
+                    if let Some(name) = lock(&s.guild_name).clone() {
+                        guild["name"] = json!(name);
+                    }
+                    Json(guild)
                 }),
             )
             .route("/api/v10/applications/@me", get(application))
@@ -394,6 +401,11 @@ impl FakeDiscord {
     /// What `GET /applications/@me` says of Public Bot.
     pub fn set_bot_public(&self, public: bool) {
         *lock(&self.shared.bot_public) = public;
+    }
+
+    /// The name every server has from now on (the bot names it in link notices).
+    pub fn set_guild_name(&self, name: &str) {
+        *lock(&self.shared.guild_name) = Some(name.to_owned());
     }
 
     /// `user` leaves every server: member lookups answer 404 from now on.
@@ -489,5 +501,23 @@ mod tests {
         let logged: Vec<Option<u64>> = fake.calls().iter().map(|c| c.created).collect();
         assert_eq!(logged, [Some(ids[0]), Some(ids[1])]);
         assert_eq!(fake.calls_since(1).len(), 1);
+    }
+
+    #[tokio::test]
+    async fn servers_carry_the_name_they_were_given() {
+        let fake = FakeDiscord::try_start().await.expect("listens");
+        let url = format!("{}/api/v10/guilds/9", fake.proxy_url());
+        let get = || async {
+            let guild: Value = reqwest::get(&url)
+                .await
+                .expect("answered")
+                .json()
+                .await
+                .expect("a guild");
+            guild["name"].clone()
+        };
+        assert_eq!(get().await, "A server");
+        fake.set_guild_name("Acme Corp");
+        assert_eq!(get().await, "Acme Corp");
     }
 }

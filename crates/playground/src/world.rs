@@ -222,6 +222,7 @@ impl World {
             timeout: Duration::from_secs(10),
         })
         .map_err(|e| format!("the Comake client: {e}"))?;
+        fake.set_guild_name("Acme Corp");
         let bot = start_bot(&binary, &sim, &fake, &mail, &spec_signer).await?;
         Ok(Self {
             sim,
