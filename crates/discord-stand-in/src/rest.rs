@@ -53,6 +53,8 @@ struct Shared {
     /// Users who left every server: the member lookup answers 404 Unknown
     /// Member for them (everyone else is a member).
     removed: Arc<Mutex<std::collections::HashSet<u64>>>,
+    /// Members' (username, display name), when set; others are `user{id}`.
+    members: Arc<Mutex<std::collections::HashMap<u64, (String, String)>>>,
     /// The name `GET /guilds/{id}` gives every server, when set.
     guild_name: Arc<Mutex<Option<String>>>,
 }
@@ -69,6 +71,7 @@ impl Default for Shared {
             next_message: Arc::new(AtomicU64::new(FIRST_MESSAGE_ID)),
             removed: Arc::default(),
             guild_name: Arc::default(),
+            members: Arc::default(),
         }
     }
 }
@@ -302,8 +305,12 @@ impl FakeDiscord {
                     if lock(&s.removed).contains(&user) {
                         return (StatusCode::NOT_FOUND, Json(json!({"code": 10007, "message": "Unknown Member"}))).into_response();
                     }
+                    let (username, global_name) = lock(&s.members)
+                        .get(&user)
+                        .cloned()
+                        .unwrap_or_else(|| (format!("user{user}"), format!("Member {user}")));
                     Json(json!({
-                        "user": {"id": user.to_string(), "username": format!("user{user}"), "discriminator": "0", "global_name": format!("Member {user}"), "avatar": null},
+                        "user": {"id": user.to_string(), "username": username, "discriminator": "0", "global_name": global_name, "avatar": null},
                         "nick": null, "avatar": null, "roles": [],
                         "joined_at": "2024-01-01T00:00:00.000000+00:00", "premium_since": null,
                         "deaf": false, "mute": false, "flags": 0, "pending": false,
@@ -406,6 +413,11 @@ impl FakeDiscord {
     /// The name every server has from now on (the bot names it in link notices).
     pub fn set_guild_name(&self, name: &str) {
         *lock(&self.shared.guild_name) = Some(name.to_owned());
+    }
+
+    /// The names member lookups give `user` from now on.
+    pub fn set_member(&self, user: u64, username: &str, display_name: &str) {
+        lock(&self.shared.members).insert(user, (username.to_owned(), display_name.to_owned()));
     }
 
     /// `user` leaves every server: member lookups answer 404 from now on.
@@ -519,5 +531,28 @@ mod tests {
         assert_eq!(get().await, "A server");
         fake.set_guild_name("Acme Corp");
         assert_eq!(get().await, "Acme Corp");
+    }
+
+    #[tokio::test]
+    async fn members_carry_the_names_they_were_given() {
+        let fake = FakeDiscord::try_start().await.expect("listens");
+        fake.set_member(5, "minji", "김민지");
+        let member = |id: u64| {
+            let url = format!("{}/api/v10/guilds/9/members/{id}", fake.proxy_url());
+            async move {
+                let m: Value = reqwest::get(url)
+                    .await
+                    .expect("answered")
+                    .json()
+                    .await
+                    .expect("a member");
+                (
+                    m["user"]["username"].clone(),
+                    m["user"]["global_name"].clone(),
+                )
+            }
+        };
+        assert_eq!(member(5).await, (json!("minji"), json!("김민지")));
+        assert_eq!(member(6).await, (json!("user6"), json!("Member 6")));
     }
 }

@@ -223,6 +223,9 @@ impl World {
         })
         .map_err(|e| format!("the Comake client: {e}"))?;
         fake.set_guild_name("Acme Corp");
+        for p in PEOPLE.iter().chain([&SETUP]) {
+            fake.set_member(p.id, p.username, p.name);
+        }
         let bot = start_bot(&binary, &sim, &fake, &mail, &spec_signer).await?;
         Ok(Self {
             sim,
