@@ -49,7 +49,49 @@ async fn run() -> Result<(), String> {
     interact::link_colleagues(&world, &chat).await?;
     let shared = Arc::new(web::Shared { world, chat });
     println!("Playground: http://{addr}");
-    axum::serve(listener, web::router(shared))
-        .await
-        .map_err(|e| format!("the page stopped: {e}"))
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        stopped().await;
+        let _ = stop.send(true);
+    });
+    let (mut a, mut b) = (stopping.clone(), stopping);
+    let serve =
+        axum::serve(listener, web::router(shared.clone())).with_graceful_shutdown(async move {
+            let _ = a.wait_for(|s| *s).await;
+        });
+    // Open pages keep polling: give them three seconds, then stop anyway.
+    let grace = async move {
+        let _ = b.wait_for(|s| *s).await;
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    };
+    let served = tokio::select! {
+        r = serve => r.map_err(|e| format!("the page stopped: {e}")),
+        _ = grace => Ok(()),
+    };
+    // Dropping the world stops the bot (kill on drop) and removes its store.
+    drop(shared);
+    served
+}
+
+/// Ctrl-C or SIGTERM: stop, so the bot child and its temporary store go too.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

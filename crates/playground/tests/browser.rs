@@ -16,11 +16,22 @@ const MINJI: &str = "100000000000000101";
 /// Every wait of the test is bounded by this.
 const LIMIT: Duration = Duration::from_secs(40);
 
-/// A child process killed when the test ends, however it ends.
+/// A child process stopped when the test ends, however it ends: SIGTERM
+/// first (the playground then stops the bot it started), SIGKILL after 10 s.
 struct Reaped(Child);
 
 impl Drop for Reaped {
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if matches!(self.0.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
