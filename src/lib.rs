@@ -4,37 +4,43 @@
 //! with slash commands.
 //!
 //! # Layout
-//! Layers point down only (a test in this file keeps them so):
+//! Every module is private; [`api`] is the small public surface the binary,
+//! the integration tests and the benchmark use, so the compiler reports what
+//! nothing uses. Layers point down only (a test in this file keeps them so):
 //! - the Comake client, [`comake`] (the crate `crates/comake`), and its
 //!   simulator (`crates/comake-sim`, a dev-dependency only) know nothing of
 //!   the bot;
-//! - leaves: [`config`], [`i18n`], [`validate`], [`text`], [`metric`],
-//!   [`action`], [`button`], [`reply`], [`mail`], [`store`];
-//! - [`app`]: the shared state;
-//! - features: [`handlers`] (the slash commands) and [`notify`] (the
-//!   watcher), which never imports `handlers`;
-//! - the outer ring: [`discord`] (transports), [`observe`] (`/healthz`,
-//!   `/metrics`), [`service`] (wiring) and [`tasks`] (one-shot commands).
+//! - leaves: `config`, `i18n`, `validate`, `text`, `metric`, `action`,
+//!   `button`, `reply`, `render`, `mail`, `store`;
+//! - `app`: the shared state;
+//! - features: `handlers` (the slash commands) and `notify` (the watcher),
+//!   which never imports `handlers`;
+//! - the outer ring: `discord` (transports), `observe` (`/healthz`,
+//!   `/metrics`), `service` (wiring) and `tasks` (one-shot commands).
 //!
 //! In a few words each:
-//! - [`action`]: what a contract's state allows.
-//! - [`app`]: configuration, clients, store, caches and limits, built once.
-//! - [`button`]: the bot's button ids, written and read in one place.
+//! - `action`: what a contract's state allows.
+//! - `app`: configuration, clients, store, caches and limits, built once.
+//! - `button`: the bot's button ids, written and read in one place.
 //! - [`comake`]: the Comake OPEN API client.
-//! - [`config`]: the environment, parsed once into a typed [`config::Config`].
-//! - [`discord`]: command definitions, interaction conversion, the transports.
-//! - [`handlers`]: the slash commands, independent of how Discord delivers them.
-//! - [`i18n`]: English and Korean messages (Fluent files in `locales/`).
-//! - [`mail`]: the one-time registration codes, over SMTP.
-//! - [`metric`]: the names metrics are reported under.
-//! - [`notify`]: the watcher that DMs people when their contracts move.
-//! - [`observe`]: `/healthz` and `/metrics`.
-//! - [`reply`]: what a handler answers with, as Discord's JSON.
-//! - [`service`]: wiring: logging, start-up, transports, shutdown.
-//! - [`store`]: our own state in sled: account links and the audit log, durable on return.
-//! - [`tasks`]: the one-shot commands: check, register-commands, export, import.
-//! - [`text`]: third-party text made inert and shortened to fit.
-//! - [`validate`]: checks on what people type.
+//! - `config`: the environment, parsed once into a typed `Config`.
+//! - `discord`: command definitions, interaction conversion, the transports.
+//! - `handlers`: the slash commands, independent of how Discord delivers
+//!   them; `handlers/contract/` one file per sub-feature.
+//! - `i18n`: English and Korean messages (Fluent files in `locales/`).
+//! - `mail`: mail over SMTP: registration codes and link notices.
+//! - `metric`: the names metrics are reported under.
+//! - `notify`: the watcher: a list of jobs (reads and DMs, status cards,
+//!   digests) run by one loop.
+//! - `observe`: `/healthz` and `/metrics`.
+//! - `render`: how a contract reads in any message (labels, names, times).
+//! - `reply`: what a handler answers with, as Discord's JSON.
+//! - `service`: wiring: logging, start-up, transports, shutdown.
+//! - `store`: our own state, durable (sled or PostgreSQL) and shared between
+//!   instances (memory or PostgreSQL).
+//! - `tasks`: the one-shot commands: check, register-commands, export, import.
+//! - `text`: third-party text made inert and shortened to fit.
+//! - `validate`: checks on what people type.
 
 /// The Comake OPEN API client (its own crate, `crates/comake`).
 pub use comake;
@@ -42,24 +48,90 @@ pub use comake;
 /// The bot's clock: the wall-clock time, moving with tokio's clock.
 pub use app::now;
 
-pub mod action;
-pub mod app;
-pub mod button;
-pub mod config;
-pub mod discord;
-pub mod handlers;
-pub mod i18n;
-pub mod mail;
-pub mod metric;
-pub mod notify;
-pub mod observe;
+mod action;
+mod app;
+mod button;
+mod config;
+mod discord;
+mod handlers;
+mod i18n;
+mod mail;
+mod metric;
+mod notify;
+mod observe;
 mod render;
-pub mod reply;
-pub mod service;
-pub mod store;
-pub mod tasks;
-pub mod text;
-pub mod validate;
+mod reply;
+mod service;
+mod store;
+mod tasks;
+mod text;
+mod validate;
+
+/// The library's public surface: what the binary (`main.rs`), the
+/// integration tests and the benchmark use, under the modules' own names.
+/// Everything else is private to the crate, so the compiler reports what
+/// nothing uses.
+pub mod api {
+    /// The shared state.
+    pub mod app {
+        pub use crate::app::{now, App, Held};
+        /// Pending confirmations.
+        pub mod confirm {
+            pub use crate::app::confirm::Pending;
+        }
+    }
+    /// Configuration.
+    pub mod config {
+        pub use crate::config::{Config, Settings, Transport};
+    }
+    /// The Discord transports.
+    pub mod discord {
+        pub use crate::discord::{command_definitions, http, invocation, COMMAND_FILES};
+        /// The gateway transport.
+        pub mod gateway {
+            pub use crate::discord::gateway::run;
+        }
+        /// The HTTP interactions transport.
+        pub mod interactions {
+            pub use crate::discord::interactions::{
+                router, run, serve, BODY_TIMEOUT, MAX_BODY, MAX_REQUESTS,
+            };
+        }
+    }
+    /// The commands, independent of their transport.
+    pub mod handlers {
+        pub use crate::handlers::{
+            dispatch, DeliveryError, Invocation, Kind, OptValue, Outcome, Responder, ROUTES,
+        };
+    }
+    /// The watcher.
+    pub mod notify {
+        pub use crate::notify::{schedule, Job, Tick, Watcher};
+    }
+    /// Health and metrics.
+    pub mod observe {
+        pub use crate::observe::{metrics, probe, router, serve_on};
+    }
+    /// Running the service.
+    pub mod service {
+        pub use crate::service::{init_tracing, run};
+    }
+    /// The store.
+    pub mod store {
+        pub use crate::store::{
+            Account, AuditEntry, Card, LinkError, LinkMethod, NotifyState, PgOptions, Role, Store,
+            StoreError,
+        };
+    }
+    /// The one-shot commands.
+    pub mod tasks {
+        pub use crate::tasks::{check, create_private, export, import, register_commands};
+    }
+    /// Third-party text made inert.
+    pub mod text {
+        pub use crate::text::{inert_max, or_fallback};
+    }
+}
 
 #[cfg(test)]
 mod layers {

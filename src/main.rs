@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use comake_bot::config::{Config, Settings};
-use comake_bot::{observe, service, store::Store, tasks};
+use comake_bot::api::config::{Config, Settings};
+use comake_bot::api::{observe, service, store::Store, tasks};
 
 #[derive(Parser)]
 #[command(version, about = "A Discord bot for Comake e-contracts", long_about = None)]

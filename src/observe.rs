@@ -192,7 +192,7 @@ pub(crate) async fn serve(
     Ok(())
 }
 
-/// [`serve`] on a listener already bound.
+/// `serve` on a listener already bound.
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
     router: Router,

@@ -155,7 +155,7 @@ where
 }
 
 /// Log to stderr, filtered by `RUST_LOG` (default `info`) under the
-/// [`LOG_CAPS`], as text or JSON.
+/// `LOG_CAPS`, as text or JSON.
 pub fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));

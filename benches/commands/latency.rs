@@ -2,8 +2,8 @@
 
 use std::time::{Duration, Instant};
 
+use comake_bot::api::handlers::Invocation;
 use comake_bot::comake::wire::ContractStatus;
-use comake_bot::handlers::Invocation;
 use serde_json::{json, Value};
 
 use crate::support::{cmd, ms, percentile, ratio, run, s, Bench, KIM};

@@ -21,7 +21,7 @@ mod round_trips;
 mod support;
 mod throughput;
 
-use comake_bot::store::Store;
+use comake_bot::api::store::Store;
 use comake_sim::{ComakeSim, SimOptions};
 use serde_json::Value;
 

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use comake_bot::config::Config;
-use comake_bot::store::Store;
+use comake_bot::api::config::Config;
+use comake_bot::api::store::Store;
 use comake_sim::SimOptions;
 use serde_json::{json, Value};
 

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use comake_bot::notify::schedule::Policy;
+use comake_bot::api::notify::schedule::Policy;
 use serde_json::{json, Value};
 
 use crate::notify_model::{self, Kind, Outcome};

@@ -11,8 +11,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
+use comake_bot::api::notify::schedule::{Motion, Policy};
 use comake_bot::comake::wire::ContractStatus;
-use comake_bot::notify::schedule::{Motion, Policy};
 use rand::{Rng, SeedableRng};
 
 const DAY: f64 = 86_400.0;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use comake_bot::store::{PgOptions, Store};
+use comake_bot::api::store::{PgOptions, Store};
 use serde_json::{json, Value};
 
 use crate::support::{account, cmd, ms, percentile, ratio, run, Bench, KIM};

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use comake_bot::api::handlers::{Invocation, OptValue};
 use comake_bot::comake::wire::ContractStatus;
-use comake_bot::handlers::{Invocation, OptValue};
 use serde_json::{json, Value};
 
 use crate::support::{account, cmd, press, run, s, Bench, Last, KIM};

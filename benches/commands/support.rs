@@ -4,11 +4,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use comake_bot::app::App;
+use comake_bot::api::app::App;
+use comake_bot::api::config::Config;
+use comake_bot::api::handlers::{dispatch, DeliveryError, Invocation, Kind, OptValue, Responder};
+use comake_bot::api::store::{Account, LinkMethod, Store};
 use comake_bot::comake::Comake;
-use comake_bot::config::Config;
-use comake_bot::handlers::{dispatch, DeliveryError, Invocation, Kind, OptValue, Responder};
-use comake_bot::store::{Account, LinkMethod, Store};
 use comake_sim::ComakeSim;
 use secrecy::SecretString;
 use serde_json::Value;

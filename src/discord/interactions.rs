@@ -211,7 +211,7 @@ const LIMITS: super::server::Limits = super::server::Limits {
 
 /// Serve `router` on `listener` until `shutdown` completes, with a header
 /// timeout and a cap on open connections. At shutdown, idle connections
-/// close at once and the others get [`FIRST_RESPONSE`] to finish: a slow
+/// close at once and the others get `FIRST_RESPONSE` to finish: a slow
 /// client cannot hold the shutdown.
 pub async fn serve(
     listener: tokio::net::TcpListener,

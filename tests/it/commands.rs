@@ -4,8 +4,8 @@ use crate::common;
 
 use std::collections::BTreeSet;
 
-use comake_bot::discord::{command_definitions, COMMAND_FILES};
-use comake_bot::handlers::ROUTES;
+use comake_bot::api::discord::{command_definitions, COMMAND_FILES};
+use comake_bot::api::handlers::ROUTES;
 use common::discord::{assert_valid, validator};
 use serde_json::{json, Value};
 

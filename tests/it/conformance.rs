@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use comake_bot::store::{Account, AuditEntry, LinkError, LinkMethod, NotifyState, Store};
-use comake_bot::tasks;
+use comake_bot::api::store::{Account, AuditEntry, LinkError, LinkMethod, NotifyState, Store};
+use comake_bot::api::tasks;
 
 use crate::common::pg::Schema;
 
@@ -406,7 +406,7 @@ async fn export_and_import_move_between_backends(f: Fixture) {
 }
 
 async fn status_cards_are_kept_per_contract(f: Fixture) {
-    use comake_bot::store::Card;
+    use comake_bot::api::store::Card;
     let s = &f.store;
     let card = |contract: &str, owner: u64, message: u64| Card {
         contract: contract.to_owned(),
@@ -479,7 +479,7 @@ both!(
     ignore = "needs PostgreSQL: set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
 )]
 async fn one_leader_per_role_and_a_takeover() {
-    use comake_bot::store::Role;
+    use comake_bot::api::store::Role;
     let schema = Schema::new().await;
     let (a, b) = (schema.store().await, schema.store().await);
     let held = a

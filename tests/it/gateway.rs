@@ -4,8 +4,8 @@ use crate::common;
 
 use std::time::Duration;
 
+use comake_bot::api::discord;
 use comake_bot::comake::wire::ContractStatus;
-use comake_bot::discord;
 use common::discord::{command_payload, validate_callback, validate_edit, Actor, Harness, GUILD};
 use common::fake_discord::{guild_json, FakeDiscord};
 use serde_json::json;

@@ -1785,25 +1785,25 @@ async fn a_signee_acting_shows_in_show() {
 /// A responder that keeps nothing (for volume).
 struct Quiet;
 
-impl comake_bot::handlers::Responder for Quiet {
+impl comake_bot::api::handlers::Responder for Quiet {
     async fn callback(
         &self,
         _: serde_json::Value,
-    ) -> Result<(), comake_bot::handlers::DeliveryError> {
+    ) -> Result<(), comake_bot::api::handlers::DeliveryError> {
         Ok(())
     }
     async fn edit_original(
         &self,
         _: serde_json::Value,
-    ) -> Result<(), comake_bot::handlers::DeliveryError> {
+    ) -> Result<(), comake_bot::api::handlers::DeliveryError> {
         Ok(())
     }
 }
 
 #[tokio::test]
 async fn memory_is_bounded_after_an_hour_of_strangers() {
-    use comake_bot::app::confirm::Pending;
-    use comake_bot::handlers::{dispatch, Invocation, Kind};
+    use comake_bot::api::app::confirm::Pending;
+    use comake_bot::api::handlers::{dispatch, Invocation, Kind};
     use secrecy::SecretString;
     let h = Harness::new().await;
     let id = ContractId::parse("c-1").unwrap();
@@ -1844,7 +1844,7 @@ async fn memory_is_bounded_after_an_hour_of_strangers() {
     let held = h.app.sweep().await.unwrap();
     assert_eq!(
         held,
-        comake_bot::app::Held {
+        comake_bot::api::app::Held {
             limited_users: 0,
             confirmations: 0,
             token_cells: 0,
@@ -1897,7 +1897,7 @@ fn assert_fits(message: &serde_json::Value) {
 
 /// The first characters of `name` as a message shows it, however short.
 fn shown_prefix(name: &str) -> String {
-    comake_bot::text::inert_max(name, 12)
+    comake_bot::api::text::inert_max(name, 12)
         .trim_end_matches('…')
         .to_owned()
 }
@@ -2069,7 +2069,7 @@ fn contract_ids_that_cannot_fit_a_button_are_refused_on_arrival() {
 
 mod hostile {
     use super::*;
-    use comake_bot::text::{inert_max, or_fallback};
+    use comake_bot::api::text::{inert_max, or_fallback};
     use proptest::prelude::*;
 
     /// Names as someone outside the company might choose them.
@@ -2179,7 +2179,7 @@ async fn admin_views_of_long_emails_show_every_account_and_count_the_rest() {
         for _ in 0..2 {
             h.app
                 .store
-                .audit(comake_bot::store::AuditEntry {
+                .audit(comake_bot::api::store::AuditEntry {
                     at: chrono::Utc::now(),
                     discord_user: 1000 + i,
                     guild: Some(common::discord::GUILD),

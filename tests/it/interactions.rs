@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use comake_bot::api::discord::{self, interactions};
 use comake_bot::comake::wire::ContractStatus;
-use comake_bot::discord::{self, interactions};
 use common::discord::{command_payload, validate_callback, validate_edit, Actor, Harness};
 use common::fake_discord::{FakeDiscord, APP_ID};
 use ed25519_dalek::{Signer, SigningKey};

@@ -5,12 +5,12 @@ use crate::common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use comake_bot::app::App;
+use comake_bot::api::app::App;
+use comake_bot::api::discord;
+use comake_bot::api::notify::{Job, Tick, Watcher};
+use comake_bot::api::store::Account;
 use comake_bot::comake::wire::{ContractId, ContractStatus, Endpoint};
 use comake_bot::comake::Comake;
-use comake_bot::discord;
-use comake_bot::notify::{Job, Tick, Watcher};
-use comake_bot::store::Account;
 use comake_sim::SigneeAction;
 use common::discord::{assert_valid, request_schema, validator, Actor, Harness};
 use common::fake_discord::FakeDiscord;
@@ -501,7 +501,7 @@ async fn a_thousand_users_never_burst_past_the_cap() {
             comake_client_id: String::new(),
             linked_at: chrono::Utc::now(),
             linked_by: 0,
-            method: comake_bot::store::LinkMethod::Admin,
+            method: comake_bot::api::store::LinkMethod::Admin,
         });
     }
     s.h.app

@@ -6,9 +6,9 @@ use crate::common::StoreExt as _;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use comake_bot::api::store::{AuditEntry, Store};
+use comake_bot::api::{discord, observe, tasks};
 use comake_bot::comake::wire::{ContractStatus, Endpoint};
-use comake_bot::store::{AuditEntry, Store};
-use comake_bot::{discord, observe, tasks};
 use common::bot::{env, post_signed, register_over_http, run_once, smtp_env, Bot};
 use common::discord::{command_payload, Actor, Harness};
 use common::fake_discord::FakeDiscord;
@@ -293,7 +293,7 @@ async fn healthz_follows_the_transport_and_metrics_count_commands() {
     let http = discord::http(&h.app.config.discord).unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let app = h.app.clone();
-    let comake_bot::config::Transport::Http {
+    let comake_bot::api::config::Transport::Http {
         addr, public_key, ..
     } = h.app.config.discord.transport
     else {

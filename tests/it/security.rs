@@ -5,7 +5,7 @@ use crate::common;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use comake_bot::observe;
+use comake_bot::api::observe;
 use common::bot::{free_port, run_once};
 use common::discord::{Actor, Answer, Harness};
 use serde_json::json;
@@ -171,7 +171,7 @@ async fn with_discord(
     } else {
         Harness::with_env(&vars).await
     };
-    let http = comake_bot::discord::http(&h.app.config.discord).unwrap();
+    let http = comake_bot::api::discord::http(&h.app.config.discord).unwrap();
     h.app.members.connect(std::sync::Arc::new(http));
     h
 }

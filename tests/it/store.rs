@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use comake_bot::store::{Account, LinkMethod, Store, StoreError};
+use comake_bot::api::store::{Account, LinkMethod, Store, StoreError};
 
 fn account(discord_id: u64, email: &str) -> Account {
     Account {

@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use comake_bot::app::App;
+use comake_bot::api::app::App;
+use comake_bot::api::config::Config;
+use comake_bot::api::discord::invocation;
+use comake_bot::api::handlers::{dispatch, DeliveryError, Invocation, Outcome, Responder};
+use comake_bot::api::store::{Account, LinkMethod, Store};
 use comake_bot::comake::Comake;
-use comake_bot::config::Config;
-use comake_bot::discord::invocation;
-use comake_bot::handlers::{dispatch, DeliveryError, Invocation, Outcome, Responder};
-use comake_bot::store::{Account, LinkMethod, Store};
 use comake_sim::ComakeSim;
 use serde_json::{json, Value};
 use serenity::all::Interaction;

@@ -98,7 +98,7 @@ pub trait StoreExt {
     async fn audit_len(&self) -> usize;
 }
 
-impl StoreExt for comake_bot::store::Store {
+impl StoreExt for comake_bot::api::store::Store {
     async fn audit_len(&self) -> usize {
         let (mut n, mut cursor) = (0, None);
         for _ in 0..100_000 {

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use comake_bot::store::{PgOptions, Store};
+use comake_bot::api::store::{PgOptions, Store};
 use secrecy::SecretString;
 
 /// How to enable the PostgreSQL tests, for ignore reasons and failures.

@@ -1,13 +1,17 @@
 //! The bot's configuration: read once from the environment (and `.env`), typed, and refused with the variable's name when wrong.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use secrecy::SecretString;
 use url::Url;
 
 use crate::comake::ComakeConfig;
-use crate::store::{Database, PgOptions};
+use crate::store::Database;
+
+mod settings;
+
+pub use settings::Settings;
+use settings::{RegistrationKind, TransportKind};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
@@ -74,7 +78,7 @@ pub enum Transport {
 }
 
 /// The 64 hex digits the developer portal shows, as key bytes.
-fn public_key(hex: &str) -> Result<[u8; 32], String> {
+pub(super) fn public_key(hex: &str) -> Result<[u8; 32], String> {
     let invalid = || "must be the 64 hex digits shown in the developer portal".to_owned();
     if hex.len() != 64 {
         return Err(invalid());
@@ -169,279 +173,13 @@ fn is_loopback(url: &Url) -> bool {
 }
 
 /// `localhost`, or a loopback address written out.
-fn is_loopback_name(name: &str) -> bool {
+pub(super) fn is_loopback_name(name: &str) -> bool {
     name.eq_ignore_ascii_case("localhost")
         || name
             .trim_start_matches('[')
             .trim_end_matches(']')
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
-}
-
-/// Every variable the bot reads, declared once: its name, type, range and
-/// default. clap parses and types them; [`Settings::from_lookup`] feeds it
-/// the environment, with a blank value (as `.env.example` leaves them)
-/// meaning unset.
-#[derive(clap::Parser, Debug, Default)]
-#[command(no_binary_name = true, disable_help_flag = true)]
-pub struct Settings {
-    #[arg(long, env = "COMAKE_API_KEY", hide_env_values = true)]
-    comake_api_key: Option<String>,
-    #[arg(long, env = "COMAKE_API_SECRET", hide_env_values = true)]
-    comake_api_secret: Option<String>,
-    #[arg(long, env = "COMAKE_API_URL", default_value = "https://comake.ai/api")]
-    comake_api_url: String,
-    #[arg(long, env = "COMAKE_WEB_URL", default_value = "https://comake.ai")]
-    comake_web_url: String,
-    #[arg(long, env = "COMAKE_TIMEOUT_SECS", default_value_t = 10,
-          value_parser = clap::value_parser!(u64).range(1..=300))]
-    comake_timeout_secs: u64,
-    #[arg(long, env = "DISCORD_TOKEN", hide_env_values = true)]
-    discord_token: Option<String>,
-    #[arg(long, env = "DISCORD_GUILD_IDS", value_parser = id_list)]
-    discord_guild_ids: Option<IdList>,
-    #[arg(long, env = "ADMIN_ROLE_IDS", value_parser = id_list)]
-    admin_role_ids: Option<IdList>,
-    #[arg(long, env = "CARD_CHANNEL_IDS", value_parser = id_list)]
-    card_channel_ids: Option<IdList>,
-    #[arg(long, env = "ADMIN_SELF_LINK", default_value_t = false, action = clap::ArgAction::Set)]
-    admin_self_link: bool,
-    #[arg(long, env = "DISCORD_HTTP_PROXY")]
-    discord_http_proxy: Option<String>,
-    #[arg(
-        long,
-        env = "TRANSPORT",
-        value_enum,
-        ignore_case = true,
-        default_value = "gateway"
-    )]
-    transport: TransportKind,
-    #[arg(long, env = "INTERACTIONS_ADDR")]
-    interactions_addr: Option<std::net::SocketAddr>,
-    #[arg(long, env = "DISCORD_PUBLIC_KEY", value_parser = public_key)]
-    discord_public_key: Option<[u8; 32]>,
-    #[arg(long, env = "DISCORD_APPLICATION_ID")]
-    discord_application_id: Option<u64>,
-    #[arg(long, env = "REGISTRATION", value_enum, ignore_case = true)]
-    registration: Option<RegistrationKind>,
-    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
-    smtp_url: Option<String>,
-    #[arg(long, env = "SMTP_FROM")]
-    smtp_from: Option<String>,
-    #[arg(long, env = "ALLOWED_EMAIL_DOMAINS", value_parser = domain_list)]
-    allowed_email_domains: Option<DomainList>,
-    #[arg(long, env = "COMMANDS_PER_MINUTE", default_value_t = 20,
-          value_parser = positive)]
-    commands_per_minute: u32,
-    #[arg(long, env = "NOTIFY_INTERVAL_SECS", default_value_t = 60)]
-    notify_interval_secs: u64,
-    #[arg(long, env = "NOTIFY_MAX_IDLE_SECS", default_value_t = 3600, value_parser = positive)]
-    notify_max_idle_secs: u32,
-    #[arg(long, env = "DIGEST_TIMEZONE", default_value = "Asia/Seoul", value_parser = timezone)]
-    digest_timezone: chrono_tz::Tz,
-    #[arg(long, env = "DIGEST_STALE_DAYS", default_value_t = 3, value_parser = positive)]
-    digest_stale_days: u32,
-    #[arg(long, env = "NOTIFY_MAX_RPS", default_value_t = 5,
-          value_parser = positive)]
-    notify_max_rps: u32,
-    #[arg(long, env = "DATABASE_PATH", default_value = "./data/comake-bot.sled")]
-    database_path: PathBuf,
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
-    database_url: Option<String>,
-    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10, value_parser = positive)]
-    database_max_connections: u32,
-    #[arg(long, env = "STATE_KEY", hide_env_values = true)]
-    state_key: Option<String>,
-    #[arg(long, env = "HEALTH_ADDR")]
-    health_addr: Option<std::net::SocketAddr>,
-    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
-    metrics_token: Option<String>,
-    #[arg(long, env = "AUDIT_RETENTION_DAYS", default_value_t = 400,
-          value_parser = positive)]
-    audit_retention_days: u32,
-    #[arg(
-        long,
-        env = "LOG_FORMAT",
-        value_enum,
-        ignore_case = true,
-        default_value = "text"
-    )]
-    log_format: LogFormat,
-}
-
-#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
-enum TransportKind {
-    #[default]
-    Gateway,
-    Http,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum RegistrationKind {
-    Open,
-    Admin,
-}
-
-/// An IANA time zone name, such as Asia/Seoul.
-fn timezone(raw: &str) -> Result<chrono_tz::Tz, String> {
-    raw.parse()
-        .map_err(|_| "not a time zone name like Asia/Seoul or Europe/Berlin".to_owned())
-}
-
-/// A whole number of at least 1.
-fn positive(raw: &str) -> Result<u32, String> {
-    match raw.parse::<u32>().map_err(|e| e.to_string())? {
-        0 => Err("must be at least 1".into()),
-        n => Ok(n),
-    }
-}
-
-/// Comma-separated Discord ids (blanks between commas are ignored).
-#[derive(Debug, Clone, Default)]
-struct IdList(Vec<u64>);
-
-fn id_list(raw: &str) -> Result<IdList, String> {
-    raw.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse().map_err(|e| format!("{s:?}: {e}")))
-        .collect::<Result<_, _>>()
-        .map(IdList)
-}
-
-/// Comma-separated e-mail domains, lower-case and in ASCII (IDNA), the way
-/// emails are compared.
-#[derive(Debug, Clone, Default)]
-struct DomainList(Vec<String>);
-
-fn domain_list(raw: &str) -> Result<DomainList, String> {
-    raw.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|d| {
-            let d = d.trim_start_matches('@').to_lowercase();
-            idna::domain_to_ascii(&d).map_err(|_| format!("{d:?} is not a domain"))
-        })
-        .collect::<Result<_, _>>()
-        .map(DomainList)
-}
-
-impl Settings {
-    /// The process environment (after `.env`).
-    pub fn from_env() -> Result<Self, ConfigError> {
-        load_dotenv();
-        Self::from_lookup(|name| std::env::var(name).ok())
-    }
-
-    /// The variables `lookup` gives, typed. clap's own reading of the
-    /// process environment is switched off so that `lookup` is the only
-    /// source (tests pass a map).
-    pub(crate) fn from_lookup(
-        lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, ConfigError> {
-        use clap::{CommandFactory, FromArgMatches};
-        let command = Self::command();
-        let mut args = Vec::new();
-        for arg in command.get_arguments() {
-            let (Some(var), Some(long)) = (arg.get_env(), arg.get_long()) else {
-                continue;
-            };
-            let value = var.to_str().and_then(&lookup);
-            if let Some(value) = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
-                args.push(format!("--{long}={value}"));
-            }
-        }
-        let command = command.mut_args(|arg| arg.env(None));
-        let matches = command
-            .try_get_matches_from(args)
-            .map_err(|e| invalid(&Self::command(), &e))?;
-        Self::from_arg_matches(&matches).map_err(|e| invalid(&Self::command(), &e))
-    }
-
-    /// `HEALTH_ADDR`, for `healthcheck`.
-    pub fn health_addr(&self) -> Option<std::net::SocketAddr> {
-        self.health_addr
-    }
-
-    /// Which store: PostgreSQL when `DATABASE_URL` is set (with
-    /// `STATE_KEY`), otherwise sled at `DATABASE_PATH`.
-    pub fn database(&self) -> Result<Database, ConfigError> {
-        let Some(url) = &self.database_url else {
-            return Ok(Database::Sled(self.database_path.clone()));
-        };
-        // Parse errors from the driver could echo the URL: say only what is wrong.
-        let parsed: tokio_postgres::Config = url.parse().map_err(|_| {
-            ConfigError::invalid(
-                "DATABASE_URL",
-                "must be postgres://user:password@host:5432/database",
-            )
-        })?;
-        let local = parsed.get_hosts().iter().all(|h| match h {
-            tokio_postgres::config::Host::Tcp(name) => is_loopback_name(name),
-            tokio_postgres::config::Host::Unix(_) => true,
-        });
-        if !local && parsed.get_ssl_mode() != tokio_postgres::config::SslMode::Require {
-            return Err(ConfigError::invalid(
-                "DATABASE_URL",
-                "the password and every record would cross the network in clear: add \
-                 ?sslmode=require (plain connections only to a loopback host or a socket)",
-            ));
-        }
-        let key = self.state_key.as_deref().ok_or(ConfigError::Required {
-            var: "STATE_KEY",
-            why: "with DATABASE_URL, pending confirmations (which may hold a signee password) \
-                  are sealed in the database with it; make one with openssl rand -base64 32",
-        })?;
-        use base64::Engine as _;
-        let key = base64::engine::general_purpose::STANDARD
-            .decode(key)
-            .ok()
-            .filter(|k| k.len() == 32)
-            .ok_or_else(|| {
-                ConfigError::invalid(
-                    "STATE_KEY",
-                    "must be 32 random bytes in base64 (openssl rand -base64 32)",
-                )
-            })?;
-        Ok(Database::Postgres(PgOptions {
-            url: SecretString::from(url.clone()),
-            max_connections: self.database_max_connections as usize,
-            state_key: std::sync::Arc::new(secrecy::SecretVec::new(key)),
-        }))
-    }
-}
-
-/// A clap error as [`ConfigError::Invalid`], naming the variable and never
-/// repeating the value (it may be a secret).
-fn invalid(command: &clap::Command, err: &clap::Error) -> ConfigError {
-    use clap::error::{ContextKind, ContextValue};
-    let arg = match err.get(ContextKind::InvalidArg) {
-        Some(ContextValue::String(s)) => s.clone(),
-        _ => String::new(),
-    };
-    let long = arg
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .trim_start_matches("--");
-    let var = command
-        .get_arguments()
-        .find(|a| a.get_long() == Some(long))
-        .and_then(|a| a.get_env())
-        .and_then(|v| v.to_str())
-        .unwrap_or("the environment")
-        .to_owned();
-    let reason = match (
-        std::error::Error::source(err),
-        err.get(ContextKind::ValidValue),
-    ) {
-        (Some(source), _) => source.to_string(),
-        (None, Some(ContextValue::Strings(valid))) => {
-            format!("expected one of {}", valid.join(", "))
-        }
-        _ => err.kind().to_string(),
-    };
-    ConfigError::Invalid { var, reason }
 }
 
 /// `SMTP_URL` and `SMTP_FROM`: both or neither.
@@ -787,7 +525,7 @@ mod tests {
         assert_eq!(cfg.comake.timeout, Duration::from_secs(10));
         assert_eq!(cfg.comake.api_key.expose_secret(), "k");
         assert!(
-            matches!(&cfg.database, Database::Sled(p) if p == &PathBuf::from("./data/comake-bot.sled"))
+            matches!(&cfg.database, Database::Sled(p) if p == &std::path::PathBuf::from("./data/comake-bot.sled"))
         );
         assert_eq!(
             cfg.registration,
@@ -870,7 +608,7 @@ mod tests {
     #[test]
     fn env_example_documents_every_variable() {
         use clap::CommandFactory;
-        let example = include_str!("../.env.example");
+        let example = include_str!("../../.env.example");
         let documented: std::collections::BTreeSet<&str> = example
             .lines()
             .map(|l| l.trim_start_matches('#').trim())
