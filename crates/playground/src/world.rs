@@ -94,6 +94,7 @@ pub(crate) fn bot_binary() -> Result<PathBuf, String> {
     }
     let me = std::env::current_exe().map_err(|e| format!("cannot tell where I run from: {e}"))?;
     let dir = me.parent().ok_or("cannot tell where I run from")?;
+    build_bot(dir)?;
     // Binaries sit in target/<profile>/; test executables in target/<profile>/deps/.
     let name = format!("comake-bot{}", std::env::consts::EXE_SUFFIX);
     for candidate in [dir.join(&name), dir.join("..").join(&name)] {
@@ -106,6 +107,37 @@ pub(crate) fn bot_binary() -> Result<PathBuf, String> {
          (with --release if you run the playground with --release), or set COMAKE_BOT_BIN",
         dir.join(&name).display()
     ))
+}
+
+/// Started by `cargo run` (which sets `CARGO`): build the bot binary first,
+/// with the playground's own profile, so that `cargo run -p
+/// comake-playground` alone runs the bot as the source is now (a second or
+/// so when it is up to date). Started any other way, the binary beside the
+/// playground's is used as it is.
+fn build_bot(dir: &std::path::Path) -> Result<(), String> {
+    let Some(cargo) = std::env::var_os("CARGO") else {
+        return Ok(());
+    };
+    let mut build = std::process::Command::new(cargo);
+    build.args([
+        "build",
+        "--quiet",
+        "-p",
+        "comake-bot",
+        "--bin",
+        "comake-bot",
+    ]);
+    if dir.file_name().is_some_and(|name| name == "release") {
+        build.arg("--release");
+    }
+    let status = build
+        .status()
+        .map_err(|e| format!("cannot run cargo to build the bot: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("building the bot failed (cargo said why, above)".into())
+    }
 }
 
 /// The bot as a child process over its HTTP interactions transport.

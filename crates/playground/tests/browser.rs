@@ -57,6 +57,8 @@ fn found(program: &str) -> bool {
 fn playground() -> (Reaped, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_comake-playground"))
         .env("PLAYGROUND_ADDR", "127.0.0.1:0")
+        // cargo test built the bot already; no cargo run inside it.
+        .env_remove("CARGO")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()

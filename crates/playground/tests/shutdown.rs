@@ -36,6 +36,8 @@ fn running(pid: u32) -> bool {
 fn sigterm_stops_the_playground_and_the_bot_it_started() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_comake-playground"))
         .env("PLAYGROUND_ADDR", "127.0.0.1:0")
+        // cargo test built the bot already; no cargo run inside it.
+        .env_remove("CARGO")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
