@@ -224,6 +224,7 @@ dm-approved = **{ $name }** was approved: you can now request signatures.
 dm-button-request = Request signatures
 dm-approval-rejected = An approver rejected **{ $name }**.
 dm-approval-rejected-reason = An approver rejected **{ $name }**: “{ $reason }”
+dm-withdrawn-mine = The request waiting on you for **{ $name }** was withdrawn by its sender: there is nothing for you to do.
 dm-approval-cancelled = The approval request for **{ $name }** was withdrawn.
 hint-approval-rejected = An approver rejected it: change it on the Comake website (`/contract edit`) and ask for approval again there, or delete it.
 notify-digest-daily = Digest on: every day at 09:00 ({ $zone }), a DM with your contracts waiting on others for more than { $days } days and those waiting on you (none when there are none).

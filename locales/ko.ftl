@@ -218,6 +218,7 @@ dm-approved = **{ $name }**이(가) 결재되었습니다. 이제 서명을 요�
 dm-button-request = 서명 요청
 dm-approval-rejected = 결재자가 **{ $name }**을(를) 반려했습니다.
 dm-approval-rejected-reason = 결재자가 **{ $name }**을(를) 반려했습니다: “{ $reason }”
+dm-withdrawn-mine = 나에게 온 **{ $name }** 요청을 보낸 사람이 취소했습니다. 따로 할 일은 없습니다.
 dm-approval-cancelled = **{ $name }**의 결재 요청이 취소되었습니다.
 hint-approval-rejected = 결재자가 반려했습니다. 코메이크 웹사이트에서 고친 뒤(`/contract edit`) 다시 결재를 요청하거나, 삭제해 주세요.
 notify-digest-daily = 요약을 켰습니다. 매일 오전 9시({ $zone })에 { $days }일 넘게 다른 사람을 기다리는 계약과 내 차례인 계약을 DM으로 보내 드립니다(없으면 보내지 않습니다).

@@ -63,6 +63,9 @@ pub(crate) fn direct_messages(
                 Event::Cancelled { contract } => {
                     t("dm-cancelled", &args!["name" => name(contract)])
                 }
+                Event::Withdrawn { contract } => {
+                    t("dm-withdrawn-mine", &args!["name" => name(contract)])
+                }
                 Event::Waiting {
                     id,
                     contract,

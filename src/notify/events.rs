@@ -33,6 +33,11 @@ pub(crate) enum Event {
         contract: String,
         approval: bool,
     },
+    /// A request that waited on the user (to sign or approve) was
+    /// withdrawn by its sender.
+    Withdrawn {
+        contract: String,
+    },
     /// The approval line approved a contract the user sent.
     Approved {
         id: String,
@@ -58,6 +63,7 @@ impl Event {
             Event::Completed { .. } => "completed",
             Event::Cancelled { .. } => "cancelled",
             Event::Waiting { .. } => "waiting",
+            Event::Withdrawn { .. } => "withdrawn",
             Event::Approved { .. } => "approved",
             Event::ApprovalRejected { .. } => "approval_rejected",
             Event::ApprovalCancelled { .. } => "approval_cancelled",
@@ -124,14 +130,24 @@ pub(crate) fn changes(id: &str, old: Option<&SeenContract>, new: &SeenContract) 
         // Their turn: as Comake tells it, or (when it does not) out for
         // signature. Announced when it starts, not before.
         let turn = |c: &SeenContract| c.my_turn.unwrap_or(c.status == ContractStatus::Signing);
-        return if turn(new) && !old.is_some_and(turn) {
-            vec![Event::Waiting {
+        if turn(new) && !old.is_some_and(turn) {
+            return vec![Event::Waiting {
                 id: id.to_owned(),
                 contract: name,
                 approval: new.request_type == Some(RequestType::Approval),
-            }]
-        } else {
-            Vec::new()
+            }];
+        }
+        // How it ended, for someone in it: complete, or the request that
+        // waited on them withdrawn (nothing left for them to do).
+        let moved = was.is_some_and(|w| w != new.status);
+        return match new.status {
+            ContractStatus::Completed if moved => vec![Event::Completed { contract: name }],
+            ContractStatus::SignCancelled | ContractStatus::ApprovalCancelled
+                if moved && old.is_some_and(turn) =>
+            {
+                vec![Event::Withdrawn { contract: name }]
+            }
+            _ => Vec::new(),
         };
     }
     if was == Some(new.status) || old.is_none() {
@@ -291,8 +307,24 @@ mod tests {
             }]
         );
         assert!(changes("x", Some(&new), &new).is_empty());
+        // How it ends is told too: complete, or the request withdrawn.
         let done = contract(Completed, Role::Receiver, &[], 1);
-        assert!(changes("x", Some(&new), &done).is_empty());
+        assert_eq!(
+            changes("x", Some(&new), &done),
+            vec![Event::Completed {
+                contract: "NDA".into()
+            }]
+        );
+        let withdrawn = contract(SignCancelled, Role::Receiver, &[], 1);
+        assert_eq!(
+            changes("x", Some(&new), &withdrawn),
+            vec![Event::Withdrawn {
+                contract: "NDA".into()
+            }]
+        );
+        // Seen for the first time already ended: nothing to tell.
+        assert!(changes("x", None, &done).is_empty());
+        assert!(changes("x", Some(&done), &done).is_empty());
     }
 
     #[test]

@@ -459,6 +459,37 @@ async fn a_receiver_hears_a_contract_is_waiting_and_the_button_explains() {
 }
 
 #[tokio::test]
+async fn a_receiver_hears_how_it_ends_complete_or_withdrawn() {
+    let s = setup(&[]).await;
+    let w = s.lee_after_baseline().await;
+    let done = s.sent_contract("Office lease").await;
+    let dropped = s.sent_contract("Parking").await;
+    assert_eq!(s.read(&w, LEE).await, 1, "both waiting, in one DM");
+    // Everyone signs the lease; Kim withdraws the parking request.
+    s.h.sim.signee_acts(&done, 0, SigneeAction::Sign).unwrap();
+    s.h.sim.signee_acts(&done, 1, SigneeAction::Sign).unwrap();
+    s.h.app
+        .comake
+        .user("kim@example.com")
+        .cancel_sign(&dropped, None)
+        .await
+        .unwrap();
+    assert_eq!(s.read(&w, LEE).await, 1);
+    let dm = s.dms(LEE).pop().unwrap();
+    check_dm(&s, &dm);
+    let text = dm["content"].as_str().unwrap();
+    assert!(
+        text.contains("Everyone has signed **Office lease**"),
+        "{text}"
+    );
+    assert!(
+        text.contains("**Parking** was withdrawn") && text.contains("nothing for you to do"),
+        "{text}"
+    );
+    assert_eq!(s.read(&w, LEE).await, 0, "told once");
+}
+
+#[tokio::test]
 async fn a_restart_neither_repeats_nor_loses_anything() {
     let s = setup(&[]).await;
     s.h.linked(KIM, "kim@example.com").await;
