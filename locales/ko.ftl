@@ -97,7 +97,7 @@ signee-rejected = 반려함
 signee-unknown = 알 수 없음
 
 ## 목록과 보기
-list-empty = { $tab } 계약이 없습니다. `/계약 새계약`으로 계약을 올려 보세요.
+list-empty = 이 목록({ $tab })에는 계약이 없습니다. `/계약 새계약`으로 계약을 올려 보세요.
 list-header = 내 계약 ({ $tab }) { $pages }쪽 중 { $page }쪽 (모두 { $total }건):
 list-line = **{ $name }** · { $state } · { $text } · { $when } 변경
 list-received = (받은 계약)
@@ -209,7 +209,7 @@ pending-approval = 결재 대기중 (결재는 코메이크 웹사이트에서)
 pending-not-approved = 결재 대기중: { $names } (결재는 코메이크 웹사이트에서)
 pending-received-line = **{ $name }**, { $since }부터
 pending-more-on-web = …나머지는 코메이크 웹사이트에서 볼 수 있습니다.
-list-in-box = { $tab } ({ $box })
+list-in-box = { $tab }, { $box }
 box-all = 전체
 box-sent = 요청 보냄
 box-received = 요청 받음

@@ -2586,3 +2586,33 @@ async fn show_history_reads_in_words_with_names() {
         "a raw action in {history}"
     );
 }
+
+#[tokio::test]
+async fn list_header_reads_as_english_and_pending_names_approvers_in_approval() {
+    let h = Harness::new().await;
+    let (id, kim) = kim_with(&h, "Lease", &["갑"]).await;
+    let a = h.command(&kim, "contract list", &[]).await;
+    assert!(
+        a.text().starts_with("Your contracts (all), page 1 of 1"),
+        "{}",
+        a.text()
+    );
+    // In approval, it waits for its approvers, not for its signees.
+    h.set_signee(&kim, id.as_str(), "0", "Lee", "lee@example.com")
+        .await;
+    h.sim
+        .request_approval("kim@example.com", &id, &[("Park", "park@example.com")])
+        .unwrap();
+    let a = h.command(&kim, "contract pending", &[]).await;
+    assert!(
+        a.text().contains("not yet approved by Park") && !a.text().contains("not yet signed"),
+        "{}",
+        a.text()
+    );
+    let ko = h.command(&kim.clone().ko(), "contract pending", &[]).await;
+    assert!(
+        ko.text().contains("결재 대기중: Park") && !ko.text().contains("서명 대기중"),
+        "{}",
+        ko.text()
+    );
+}
