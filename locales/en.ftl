@@ -34,7 +34,7 @@ invalid-domain = Self-registration is limited to { $domains } addresses. Ask a s
 invalid-page = That page doesn't exist.
 
 ## Linking
-register-disabled = Self-registration is turned off in this workspace. Ask a server manager to link your Comake account with `/comake-admin link`.
+register-disabled = Self-registration is turned off on this server. Ask a server manager to link your Comake account with `/comake-admin link`.
 register-code-sent = If { $email } can receive mail, an 8-digit code is on its way. It's valid for { $minutes } minutes: press **Enter code** when you have it. Nothing is linked until you do.
 register-enter-code = Enter code
 register-code-title = Confirm your email
@@ -71,7 +71,7 @@ unlink-none = Your Discord account wasn't linked to Comake.
 
 ## Links
 link-new = Here is your private link to upload a new contract: upload the document, place the signature fields, then name and save it.
-link-edit = Here is your private link to change **{ $name }**.
+link-edit = Here is your private link to change **{ $name }**: its document and its signature fields.
 link-warning = It signs you in to Comake as { $email } for one hour. Don't share it.
 link-button-new = Upload a contract
 link-button-edit = Change the contract
@@ -103,8 +103,8 @@ signee-rejected = declined
 signee-unknown = unknown
 
 ## List and show
-list-empty = You have no { $tab } contracts. Use `/contract new` to upload one.
-list-header = Your { $tab } contracts, page { $page } of { $pages } ({ $total } in all):
+list-empty = No contracts here ({ $tab }). Use `/contract new` to upload one.
+list-header = Your contracts ({ $tab }), page { $page } of { $pages } ({ $total } in all):
 list-line = **{ $name }** · { $state } · { $text } · changed { $when }
 list-received = (received)
 button-previous = Previous
@@ -117,7 +117,7 @@ show-party = { $party }: { $signee }
 show-no-signee = no signee yet
 show-signee = { $name } ({ $email }) · { $status }
 show-history = **Recent history**
-show-event = { $when } · { $actor } · { $action }
+show-event = { $when } · { $what }
 show-event-said = { $event }: “{ $message }”
 button-edit = Change
 button-request = Request signatures
@@ -128,10 +128,10 @@ button-send = Send
 button-never-mind = Never mind
 
 ## Actions
-rename-done = Renamed to **{ $name }**. Only you see this name; the other parties keep theirs.
-delete-confirm = Delete **{ $name }**? This can't be undone from Discord.
-delete-confirm-trash = Move **{ $name }** to your Comake trash? You can restore it on the Comake website.
-delete-done = **{ $name }** is now in your Comake trash.
+rename-done = Renamed to **{ $name }**. Only you see this name; the other parties still see their own name for the contract.
+delete-confirm = Delete **{ $name }**? Once deleted, it can't be undone from Discord.
+delete-confirm-trash = Move **{ $name }** to your Comake trash? You can restore it from the trash on the Comake website.
+delete-done = **{ $name }** was deleted; this can't be undone from Discord.
 cancel-confirm = Withdraw the signature requests for **{ $name }**? The signees will no longer be able to sign it.
 cancel-done = The signature requests for **{ $name }** were withdrawn.
 confirm-expired = This confirmation has expired or was already used. Run the command again.
@@ -145,20 +145,20 @@ request-missing = These parties have no signee yet: { $parties }. Set them with 
 request-inline-needs-one = You gave a signee here, but { $count } parties still lack one. Set them one by one with `/contract signee`.
 request-inline-nothing-missing = Every party already has a signee. To change one, use `/contract signee`.
 request-inline-incomplete = To set a signee here, give both a name and an email.
-request-preview = Ready to send **{ $name }** for signature to:
+request-preview = Send **{ $name }** for signature to these people?
 request-preview-line = { $party }: { $signee } ({ $email }){ $kakao ->
     [yes] , also by KakaoTalk
    *[no] {""}
   }{ $password ->
-    [yes] , with a password
+    [yes] , with a password to open it
    *[no] {""}
   }
 request-preview-changed = The signees of **{ $name }** changed since the preview, so nothing was sent. This is what Send would do now:
 request-preview-footer = Press **Send** to email the signature requests. This can't be undone, only cancelled.
 request-sent = The signature requests for **{ $name }** are on their way.
-request-already-sent = **{ $name }** was already sent for signature; nothing was sent again.
+request-already-sent = The signature requests for **{ $name }** were already sent; nothing was sent again.
 comake-refused-input = Comake refused those values. Check them and try again.
-comake-forbidden = Comake says you don't have access to that contract.
+comake-forbidden = Comake answered that you have no access to that contract.
 comake-not-found = That contract doesn't exist in Comake any more.
 
 ## Admin
@@ -188,7 +188,7 @@ admin-audit-line = { $when } · <@{ $user }> · `{ $action }`{ $contract } · { 
 comake-conflict = Comake refused that in the contract's current state. Check it with `/contract show`.
 
 ## Notifications
-notify-enabled = Notifications are on: I'll send you a DM when a contract you sent is opened, signed or declined, when everyone has signed, and when a contract is waiting for your signature. DMs never contain sign-in links.
+notify-enabled = Notifications are on: I'll send you a DM when a contract you sent is opened, signed or declined, when everyone has signed, when an approver approves or rejects it, and when it's your turn to sign or approve. DMs never contain sign-in links.
 notify-disabled = Notifications are off. Turn them back on with `/comake notifications enabled:True`.
 dm-header = News about your Comake contracts:
 dm-viewed = **{ $signee }** opened **{ $name }**.
@@ -204,7 +204,7 @@ party-fallback = Party { $n }
 show-history-more = …and { $count } earlier entries, on the Comake website.
 request-too-many = This contract has { $count } signees, more than a Discord message can list, so nothing was prepared. Send the signature requests from the Comake website.
 error-not-delivered = Discord didn't accept my answer, so you didn't see it. Please try again; if it keeps happening, give your server manager this error id: `{ $id }`
-admin-audit-more = …and { $count } older entries that did not fit here. Pick one member with the `user` option to see theirs.
+admin-audit-more = …and { $count } older entries that did not fit here. Pick one member with `/comake-admin audit user:` to see theirs.
 pending-none = Nothing of yours is out for signature or approval, and nothing waits on you.
 pending-header = **Waiting** (page { $page } of { $pages }): { $sent } sent by you, { $received } waiting on you
 pending-sent = __Sent by you, longest waiting first__
@@ -212,9 +212,10 @@ pending-received = __Waiting on you__
 pending-sent-line = **{ $name }** ({ $state }): { $who }, since { $since }
 pending-not-signed = not yet signed by { $names }
 pending-approval = waiting for its approvers (approval is on the Comake website)
+pending-not-approved = not yet approved by { $names } (approval is on the Comake website)
 pending-received-line = **{ $name }**, since { $since }
 pending-more-on-web = …and more on the Comake website.
-list-in-box = { $tab } ({ $box })
+list-in-box = { $tab }, { $box }
 box-all = all
 box-sent = sent by you
 box-received = sent to you
@@ -232,7 +233,7 @@ notify-digest-weekly = Digest on: every Monday at 09:00 ({ $zone }), a DM with y
 notify-settings = Your notifications:
     • Real-time DMs: { $live }
     • Digest: { $digest }
-    Change them with the `enabled` and `digest` options of this command.
+    Change them with `/comake notifications enabled:` and `/comake notifications digest:`.
 notify-settings-live-on = on
 notify-settings-live-off = off
 notify-settings-live-closed = on, but paused: your DMs are closed to the bot (any command of yours resumes them)
@@ -242,7 +243,7 @@ notify-settings-digest-weekly = every Monday at 09:00 ({ $zone })
 notify-digest-off = Digest off.
 digest-header = Your Comake digest:
 digest-stale = **{ $name }** has waited on others since { $since }.
-digest-waiting = **{ $name }** is waiting on you since { $since }.
+digest-waiting = **{ $name }** has waited for your signature or approval since { $since }.
 digest-more = …and { $count } more: see `/contract pending`.
 card-header = **{ $name }**: { $state }
 card-party = { $party }: { $signee }, { $progress }
@@ -258,8 +259,26 @@ card-not-posted = OK, nothing was posted.
 card-channel-not-listed = Status cards can't be posted in this channel: the bot's settings list the channels where they may go.
 card-member-no-permission = You can't send messages in this channel yourself, so the bot won't post a card here for you.
 card-unshared = The card is no longer updated; it stays as it is.
-card-not-shared = That contract has no status card of yours to stop.
+card-not-shared = You have no status card for that contract.
 card-no-channel = Status cards go in a server channel.
 card-no-permission = I can't post in this channel: a server manager must let the bot view it and send messages there.
 card-ended = **{ $name }** has ended: there is nothing left to keep up to date.
 card-already-shared = **{ $name }** already has a status card; unshare it first to post a new one.
+delete-done-trash = **{ $name }** is now in your Comake trash; you can restore it from there on the Comake website.
+history-created = { $actor } created the contract
+history-signees-set = { $actor } set the signees
+history-approval-requested = { $actor } asked for approval
+history-approved = { $actor } approved
+history-approval-rejected = { $actor } rejected the approval
+history-approval-cancelled = { $actor } withdrew the approval request
+history-sign-requested = { $actor } requested signatures
+history-viewed = { $actor } opened the document
+history-signed = { $actor } signed
+history-sign-rejected = { $actor } declined to sign
+history-sign-cancelled = { $actor } withdrew the signature requests
+history-completed = Everyone has signed: the contract is complete
+history-trashed = { $actor } moved it to the trash
+history-other = { $actor } made another change (see the Comake website)
+history-actor-me = You
+history-actor-sender = The sender
+history-actor-someone = Someone

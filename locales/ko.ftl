@@ -5,11 +5,11 @@ error-internal = 처리 중에 문제가 생겼습니다. 계속 같은 문제�
 error-store-down = 지금 봇의 저장소가 응답하지 않습니다. 잠시 후 다시 시도해 주세요. 계속 같은 문제가 생기면 서버 관리자에게 이 오류 번호를 알려 주세요: `{ $id }`
 error-comake-down = 지금 코메이크가 응답하지 않습니다. { $changed ->
     [no] 아무것도 바뀌지 않았습니다.
-   *[maybe] 요청이 처리되었는지 알 수 없으니, 다시 시도하기 전에 `/contract show`로 확인해 주세요.
+   *[maybe] 요청이 처리되었는지 알 수 없으니, 다시 시도하기 전에 `/계약 보기`로 확인해 주세요.
   } 잠시 후 다시 시도해 주세요. (오류 번호 `{ $id }`)
 error-comake-auth = 봇이 코메이크에 로그인하지 못했습니다. API 키가 바뀌었을 수 있으니 서버 관리자에게 알려 주세요. (오류 번호 `{ $id }`)
 error-rate-limited = 요청이 너무 빠릅니다. 몇 초 뒤에 다시 시도해 주세요.
-error-not-linked = 디스코드 계정이 아직 코메이크에 연결되지 않았습니다. `/comake register`로 코메이크 사용자를 만들거나, 이미 계정이 있다면 서버 관리자에게 `/comake-admin link`로 연결해 달라고 요청해 주세요.
+error-not-linked = 디스코드 계정이 아직 코메이크에 연결되지 않았습니다. `/코메이크 가입`으로 코메이크 사용자를 새로 만들거나, 이미 계정이 있다면 서버 관리자에게 `/코메이크-관리 연결`로 연결해 달라고 요청해 주세요.
 error-guild-not-allowed = 이 봇은 회사의 디스코드 서버에서만 쓸 수 있으며, 이 서버는 그중 하나가 아닙니다.
 error-unknown-command = 알 수 없는 명령입니다. 봇이 방금 업데이트되었을 수 있으니 잠시 후 다시 시도해 주세요.
 error-not-admin = 서버 관리 권한이 있는 사람만 이 명령을 쓸 수 있습니다.
@@ -25,7 +25,7 @@ invalid-email = 이메일 주소가 올바르지 않습니다. 확인 후 다시
 invalid-email-local = 이메일 주소의 @ 앞부분에는 영문자, 숫자와 . _ + - 만 쓸 수 있습니다 (예: kim.cs@company.example).
 invalid-name = 이름은 1~100자여야 합니다.
 invalid-phone = 전화번호는 숫자 8~15자리여야 합니다. `+`, `-`, 공백은 써도 됩니다.
-invalid-password = 비밀번호는 64자 이하여야 합니다.
+invalid-password = 열람 암호는 64자 이하여야 합니다.
 invalid-message = 메시지는 500자 이하여야 합니다.
 invalid-reason = 사유는 500자 이하여야 합니다.
 invalid-kakao-needs-phone = 카카오톡 알림을 보내려면 전화번호가 필요합니다.
@@ -34,15 +34,15 @@ invalid-domain = 직접 가입은 { $domains } 주소만 가능합니다. 서버
 invalid-page = 없는 페이지입니다.
 
 ## 계정 연결
-register-disabled = 이 워크스페이스에서는 직접 등록이 꺼져 있습니다. 서버 관리자에게 `/comake-admin link`로 코메이크 계정을 연결해 달라고 요청해 주세요.
-register-code-sent = { $email } 주소로 메일을 받을 수 있다면 8자리 인증 코드가 발송되었습니다. { $minutes }분 동안 유효하니, 코드를 받으면 **코드 입력**을 눌러 주세요. 코드를 입력하기 전에는 아무것도 연결되지 않습니다.
+register-disabled = 이 서버에서는 직접 가입을 받지 않습니다. 서버 관리자에게 `/코메이크-관리 연결`로 코메이크 계정을 연결해 달라고 요청해 주세요.
+register-code-sent = { $email } 주소가 메일을 받을 수 있는 주소라면, 그 주소로 8자리 인증 코드를 보냈습니다. 코드는 { $minutes }분 동안 쓸 수 있으니, 받으면 **코드 입력**을 눌러 주세요. 코드를 입력하기 전에는 아무것도 연결되지 않습니다.
 register-enter-code = 코드 입력
 register-code-title = 이메일 인증
 register-code-label = 메일로 받은 8자리 코드
-register-code-none = 기다리는 인증 코드가 없거나 만료되었습니다. `/comake register`를 다시 실행해 새 코드를 받아 주세요.
+register-code-none = 기다리는 인증 코드가 없거나 만료되었습니다. `/코메이크 가입`을 다시 실행해 새 코드를 받아 주세요.
 register-code-wrong = 코드가 맞지 않습니다. { $left }번 더 시도할 수 있습니다.
-register-code-locked = 마지막 시도가 틀려서 이 코드는 더 이상 쓸 수 없습니다. `/comake register`를 다시 실행해 새 코드를 받아 주세요.
-register-code-expired = 인증 코드가 만료되었습니다. `/comake register`를 다시 실행해 새 코드를 받아 주세요.
+register-code-locked = 마지막 시도가 틀려서 이 코드는 더 이상 쓸 수 없습니다. `/코메이크 가입`을 다시 실행해 새 코드를 받아 주세요.
+register-code-expired = 인증 코드가 만료되었습니다. `/코메이크 가입`을 다시 실행해 새 코드를 받아 주세요.
 register-too-many = 최근에 인증 코드를 너무 많이 요청했습니다. { $minutes }분 뒤에 다시 시도해 주세요.
 mail-code-subject = 코메이크 봇 인증 코드
 mail-code-body = 안녕하세요.
@@ -52,10 +52,10 @@ mail-code-body = 안녕하세요.
     인증 코드: { $code }
 
     { $minutes }분 안에 디스코드에 입력해 주세요. 직접 요청하지 않았다면 이 메일을 무시하세요. 코드 없이는 아무것도 연결되지 않으며, 회사에서 이 코드를 묻는 일은 없습니다.
-register-already-linked = 이미 코메이크 { $email } 계정에 연결되어 있습니다. 다른 계정을 연결하려면 먼저 `/comake unlink`를 실행해 주세요.
-register-email-exists = 이 이메일로 된 코메이크 사용자가 이미 있습니다. 기존 코메이크 계정은 디스코드에서 직접 가져올 수 없으니, 서버 관리자에게 `/comake-admin link`로 연결해 달라고 요청해 주세요.
+register-already-linked = 이미 코메이크 { $email } 계정에 연결되어 있습니다. 다른 계정을 연결하려면 먼저 `/코메이크 연결해제`를 실행해 주세요.
+register-email-exists = 이 이메일로 된 코메이크 사용자가 이미 있습니다. 기존 코메이크 계정은 디스코드에서 직접 가져올 수 없으니, 서버 관리자에게 `/코메이크-관리 연결`로 연결해 달라고 요청해 주세요.
 register-email-linked = 이 이메일은 이미 다른 디스코드 계정에 연결되어 있습니다. 잘못된 것이라면 서버 관리자에게 문의해 주세요.
-register-done = 완료! 디스코드 계정이 새 코메이크 사용자 **{ $name }** ({ $email })에 연결되었습니다. `/contract new`로 첫 계약을 올려 보세요.
+register-done = 완료! 디스코드 계정이 새 코메이크 사용자 **{ $name }** ({ $email })에 연결되었습니다. `/계약 새계약`으로 첫 계약을 올려 보세요.
 whoami-linked = 코메이크 **{ $name }** ({ $email }) 계정에 { $since }부터 연결되어 있습니다. { $method ->
     [admin] <@{ $by }>님이 연결했습니다.
    *[self] 직접 가입했습니다.
@@ -64,11 +64,11 @@ unlink-done = 디스코드 계정과 { $email }의 연결을 끊었습니다. �
 unlink-none = 디스코드 계정이 코메이크에 연결되어 있지 않았습니다.
 
 ## 링크
-link-new = 새 계약을 올릴 비공개 링크입니다. 문서를 올리고 서명 위치를 지정한 뒤 이름을 정해 저장하세요.
-link-edit = **{ $name }**을(를) 수정할 비공개 링크입니다.
+link-new = 새 계약을 올릴 비공개 링크입니다. 문서를 올리고 서명란을 설정한 뒤, 계약 이름을 정해 저장하세요.
+link-edit = **{ $name }**의 계약 변경 링크입니다(비공개). 계약 변경에서는 문서와 서명란을 바꿀 수 있습니다.
 link-warning = 이 링크는 한 시간 동안 { $email } 계정으로 코메이크에 로그인합니다. 다른 사람과 공유하지 마세요.
 link-button-new = 계약 올리기
-link-button-edit = 계약 수정하기
+link-button-edit = 계약 변경하기
 
 ## 상태
 state-saved = 저장됨
@@ -86,7 +86,7 @@ tab-preparing = 체결 준비중
 tab-signing = 체결중
 tab-completed = 체결됨
 tab-stopped = 중단됨
-hint-signing = 먼저 `/contract cancel-sign`으로 서명 요청을 취소해 주세요.
+hint-signing = 먼저 `/계약 서명요청취소`로 서명요청을 취소해 주세요.
 hint-approving = 내부 결재가 끝날 때까지 기다려 주세요. 결재 요청은 코메이크 웹사이트에서 취소할 수 있습니다.
 hint-completed = 모든 당사자가 서명해서 더 이상 바꿀 수 없습니다.
 hint-other = 자세한 이유는 코메이크 웹사이트에서 확인해 주세요.
@@ -97,7 +97,7 @@ signee-rejected = 반려함
 signee-unknown = 알 수 없음
 
 ## 목록과 보기
-list-empty = { $tab } 계약이 없습니다. `/contract new`로 계약을 올려 보세요.
+list-empty = 이 목록({ $tab })에는 계약이 없습니다. `/계약 새계약`으로 계약을 올려 보세요.
 list-header = 내 계약 ({ $tab }) { $pages }쪽 중 { $page }쪽 (모두 { $total }건):
 list-line = **{ $name }** · { $state } · { $text } · { $when } 변경
 list-received = (받은 계약)
@@ -111,10 +111,10 @@ show-party = { $party }: { $signee }
 show-no-signee = 서명자 없음
 show-signee = { $name } ({ $email }) · { $status }
 show-history = **최근 기록**
-show-event = { $when } · { $actor } · { $action }
+show-event = { $when } · { $what }
 show-event-said = { $event }: “{ $message }”
-button-edit = 수정
-button-request = 서명 요청
+button-edit = 계약 변경
+button-request = 서명요청
 button-cancel-sign = 서명요청 취소
 button-delete = 삭제
 button-confirm = 확인
@@ -122,10 +122,10 @@ button-send = 보내기
 button-never-mind = 그만두기
 
 ## 작업
-rename-done = 이름을 **{ $name }**(으)로 바꿨습니다. 이 이름은 나에게만 보이며, 다른 당사자의 이름은 그대로입니다.
-delete-confirm = **{ $name }**을(를) 삭제할까요? 디스코드에서는 되돌릴 수 없습니다.
-delete-confirm-trash = **{ $name }**을(를) 코메이크 휴지통으로 옮길까요? 코메이크 웹사이트에서 되살릴 수 있습니다.
-delete-done = **{ $name }**을(를) 코메이크 휴지통으로 옮겼습니다.
+rename-done = 계약 이름을 **{ $name }**(으)로 바꿨습니다. 이 이름은 나에게만 보입니다. 다른 당사자에게는 그쪽에서 붙인 계약 이름이 그대로 보입니다.
+delete-confirm = **{ $name }**을(를) 삭제할까요? 삭제하면 디스코드에서는 되돌릴 수 없습니다.
+delete-confirm-trash = **{ $name }**을(를) 코메이크 휴지통으로 옮길까요? 코메이크 웹사이트의 휴지통에서 되살릴 수 있습니다.
+delete-done = **{ $name }**을(를) 삭제했습니다. 디스코드에서는 되돌릴 수 없습니다.
 cancel-confirm = **{ $name }**의 서명 요청을 취소할까요? 서명자는 더 이상 서명할 수 없습니다.
 cancel-done = **{ $name }**의 서명 요청을 취소했습니다.
 confirm-expired = 이 확인 요청은 만료되었거나 이미 처리되었습니다. 명령을 다시 실행해 주세요.
@@ -133,33 +133,33 @@ confirm-dismissed = 알겠습니다. 아무것도 바꾸지 않았습니다.
 not-owner = **{ $name }**을(를) 보낸 사람만 할 수 있습니다.
 wrong-state = **{ $name }**은(는) 지금 “{ $state }” 상태라서 할 수 없습니다. { $hint }
 signee-done = **{ $name }**의 **{ $party }** 서명자를 { $signee } ({ $email })(으)로 정했습니다.
-signee-password-elsewhere = 다른 당사자의 서명자에게 코메이크 웹사이트에서만 알 수 있는 비밀번호가 설정되어 있어, 디스코드에서 서명자를 바꾸면 그 비밀번호가 지워집니다. 코메이크 웹사이트에서 계약을 열고 **서명 요청**을 눌러, 서명자와 비밀번호를 정하는 창에서 설정해 주세요.
+signee-password-elsewhere = 다른 당사자의 서명자에게 코메이크 웹사이트에서만 알 수 있는 열람 암호가 설정되어 있어, 디스코드에서 서명자를 정하면 그 열람 암호가 지워집니다. 코메이크 웹사이트에서 계약을 열고 **서명요청**을 눌러, 서명자와 열람 암호를 정하는 창에서 설정해 주세요.
 signee-unknown-party = **{ $name }**에 그런 당사자가 없습니다. 목록에서 골라 주세요.
-request-missing = 아직 서명자가 없는 당사자: { $parties }. `/contract signee`로 정하거나, 하나만 비어 있다면 여기서 이름과 이메일을 입력해 주세요.
-request-inline-needs-one = 여기서 서명자를 입력했지만 서명자가 없는 당사자가 { $count }곳입니다. `/contract signee`로 하나씩 정해 주세요.
-request-inline-nothing-missing = 모든 당사자에게 이미 서명자가 있습니다. 바꾸려면 `/contract signee`를 써 주세요.
+request-missing = 아직 서명자가 없는 당사자: { $parties }. `/계약 서명자`로 정하거나, 하나만 비어 있다면 여기서 이름과 이메일을 입력해 주세요.
+request-inline-needs-one = 여기서 서명자를 입력했지만 서명자가 없는 당사자가 { $count }곳입니다. `/계약 서명자`로 하나씩 정해 주세요.
+request-inline-nothing-missing = 모든 당사자에게 이미 서명자가 있습니다. 바꾸려면 `/계약 서명자`를 써 주세요.
 request-inline-incomplete = 여기서 서명자를 정하려면 이름과 이메일을 모두 입력해 주세요.
-request-preview = **{ $name }** 서명 요청을 다음 사람들에게 보냅니다:
+request-preview = **{ $name }**의 서명요청을 다음 사람들에게 보낼까요?
 request-preview-line = { $party }: { $signee } ({ $email }){ $kakao ->
     [yes] , 카카오톡으로도 알림
    *[no] {""}
   }{ $password ->
-    [yes] , 비밀번호 설정됨
+    [yes] , 열람 암호 있음
    *[no] {""}
   }
 request-preview-changed = 미리보기 이후 **{ $name }**의 서명자가 바뀌어서 아무것도 보내지 않았습니다. 지금 보내기를 누르면 다음과 같이 보냅니다:
 request-preview-footer = **보내기**를 누르면 서명 요청 이메일이 발송됩니다. 보낸 뒤에는 되돌릴 수 없고 취소만 할 수 있습니다.
 request-sent = **{ $name }**의 서명 요청을 보냈습니다.
-request-already-sent = **{ $name }**은(는) 이미 서명 요청을 보냈습니다. 다시 보내지 않았습니다.
+request-already-sent = **{ $name }**의 서명요청은 이미 보냈습니다. 다시 보내지 않았습니다.
 comake-refused-input = 코메이크가 입력값을 받아들이지 않았습니다. 확인 후 다시 시도해 주세요.
-comake-forbidden = 코메이크에서 이 계약에 접근할 권한이 없다고 합니다.
+comake-forbidden = 내게 이 계약을 다룰 권한이 없다고 코메이크가 응답했습니다.
 comake-not-found = 이 계약은 이제 코메이크에 없습니다.
 
 ## 관리
 admin-link-done = <@{ $user }>님을 코메이크 사용자 **{ $name }** ({ $email })에 연결했습니다.
-admin-link-no-user = 이 회사의 코메이크에 그 이메일을 쓰는 사용자가 없습니다. 본인이 `/comake register`로 만들 수 있습니다.
+admin-link-no-user = 이 회사의 코메이크에 그 이메일을 쓰는 사용자가 없습니다. 본인이 `/코메이크 가입`으로 만들 수 있습니다.
 admin-not-member = <@{ $user }> 님은 이 서버의 멤버가 아니어서 여기서 연결할 수 없습니다.
-admin-link-taken = 이 이메일은 이미 <@{ $owner }>님에게 연결되어 있습니다. 먼저 `/comake-admin unlink`로 연결을 끊어 주세요.
+admin-link-taken = 이 이메일은 이미 <@{ $owner }>님에게 연결되어 있습니다. 먼저 `/코메이크-관리 연결해제`로 연결을 끊어 주세요.
 admin-link-self = 자신의 디스코드 계정은 직접 연결할 수 없습니다. 누구도 스스로 코메이크 계정 권한을 얻지 못하도록, 다른 서버 관리자가 연결해야 합니다. (관리자가 한 명뿐인 회사는 ADMIN_SELF_LINK=true로 허용할 수 있습니다.)
 admin-link-mail-subject = 이메일 주소가 디스코드 계정에 연결되었습니다
 admin-link-mail-body = 안녕하세요.
@@ -179,11 +179,11 @@ admin-list-line = <@{ $user }> · { $email } · { $method ->
 admin-audit-empty = 감사 기록이 없습니다.
 admin-audit-header = 최근 감사 기록:
 admin-audit-line = { $when } · <@{ $user }> · `{ $action }`{ $contract } · { $outcome }
-comake-conflict = 계약의 현재 상태에서는 코메이크가 그 작업을 받아들이지 않았습니다. `/contract show`로 확인해 주세요.
+comake-conflict = 계약의 현재 상태에서는 코메이크가 그 작업을 받아들이지 않았습니다. `/계약 보기`로 확인해 주세요.
 
 ## 알림
-notify-enabled = 알림을 켰습니다. 내가 보낸 계약을 서명자가 열람·서명·반려하거나, 모두 서명을 마치거나, 계약이 내 서명을 기다리면 DM으로 알려 드립니다. DM에는 로그인 링크를 절대 넣지 않습니다.
-notify-disabled = 알림을 껐습니다. 다시 켜려면 `/comake notifications enabled:True`를 실행해 주세요.
+notify-enabled = 알림을 켰습니다. 내가 보낸 계약을 서명자가 열람·서명·반려하거나 모두 서명을 마쳤을 때, 결재자가 결재하거나 반려했을 때, 그리고 내 차례(내 서명이나 결재를 기다리는 계약)가 왔을 때 DM으로 알려 드립니다. DM에는 로그인 링크를 절대 넣지 않습니다.
+notify-disabled = 알림을 껐습니다. 다시 켜려면 `/코메이크 알림 사용:True`를 실행해 주세요.
 dm-header = 코메이크 계약 소식입니다:
 dm-viewed = **{ $signee }**님이 **{ $name }**을(를) 열람했습니다.
 dm-signed = **{ $signee }**님이 **{ $name }**에 서명했습니다.
@@ -192,41 +192,42 @@ dm-completed = **{ $name }**에 모두 서명해 계약이 체결되었습니다
 dm-cancelled = **{ $name }**의 서명 요청이 취소되었습니다.
 dm-waiting = 내 차례: **{ $name }**이(가) 내 서명을 기다리고 있습니다.
 dm-button-how = { $name } 서명 방법
-dm-footer = 이 알림을 끄려면 `/comake notifications enabled:False`를 실행해 주세요.
-dm-how-to-sign = **{ $name }**에 서명하려면 코메이크가 이메일(또는 카카오톡)로 보낸 서명 링크를 열어 주세요. 안전을 위해 이 봇은 메시지로 로그인 링크를 보내지 않습니다. `/contract show`로 계약 진행 상황을 볼 수 있습니다.
+dm-footer = 이 알림을 끄려면 `/코메이크 알림 사용:False`를 실행해 주세요.
+dm-how-to-sign = **{ $name }**에 서명하려면 코메이크가 이메일(또는 카카오톡)로 보낸 서명 링크를 열어 주세요. 안전을 위해 이 봇은 메시지로 로그인 링크를 보내지 않습니다. `/계약 보기`로 계약 진행 상황을 볼 수 있습니다.
 party-fallback = 당사자 { $n }
 show-history-more = …이전 기록 { $count }건은 코메이크 웹사이트에서 볼 수 있습니다.
 request-too-many = 이 계약의 서명자가 { $count }명이라 디스코드 메시지에 모두 표시할 수 없어 아무것도 준비하지 않았습니다. 코메이크 웹사이트에서 서명 요청을 보내 주세요.
 error-not-delivered = 디스코드가 답변을 받지 않아 결과를 보여 드리지 못했습니다. 다시 시도해 주세요. 계속 같은 문제가 생기면 서버 관리자에게 이 오류 번호를 알려 주세요: `{ $id }`
-admin-audit-more = …여기에 다 표시하지 못한 이전 기록이 { $count }건 더 있습니다. `user` 옵션으로 멤버 한 명을 골라 그 사람의 기록을 보세요.
+admin-audit-more = …여기에 다 표시하지 못한 이전 기록이 { $count }건 더 있습니다. `/코메이크-관리 감사기록 사용자:`로 멤버 한 명을 골라 그 사람의 기록을 보세요.
 pending-none = 서명이나 결재를 기다리는 내 계약도, 내가 서명할 계약도 없습니다.
-pending-header = **대기 중** ({ $page }/{ $pages }쪽): 내가 보낸 계약 { $sent }건, 내 차례 { $received }건
+pending-header = **대기 중** ({ $pages }쪽 중 { $page }쪽): 내가 보낸 계약 { $sent }건, 내 차례 { $received }건
 pending-sent = __내가 보낸 계약 (오래 기다린 순)__
 pending-received = __내 차례 (서명·결재)__
 pending-sent-line = **{ $name }** ({ $state }): { $who }, { $since }부터
 pending-not-signed = 서명 대기중: { $names }
 pending-approval = 결재 대기중 (결재는 코메이크 웹사이트에서)
+pending-not-approved = 결재 대기중: { $names } (결재는 코메이크 웹사이트에서)
 pending-received-line = **{ $name }**, { $since }부터
 pending-more-on-web = …나머지는 코메이크 웹사이트에서 볼 수 있습니다.
-list-in-box = { $tab } ({ $box })
+list-in-box = { $tab }, { $box }
 box-all = 전체
 box-sent = 요청 보냄
 box-received = 요청 받음
 box-my_turn = 내 차례
 dm-waiting-approval = 내 차례: **{ $name }**이(가) 결재를 기다립니다. 결재는 코메이크 웹사이트에서 할 수 있습니다.
 dm-approved = **{ $name }**이(가) 결재되었습니다. 이제 서명을 요청할 수 있습니다.
-dm-button-request = 서명 요청
+dm-button-request = 서명요청
 dm-approval-rejected = 결재자가 **{ $name }**을(를) 반려했습니다.
 dm-approval-rejected-reason = 결재자가 **{ $name }**을(를) 반려했습니다: “{ $reason }”
 dm-withdrawn-mine = 나에게 온 **{ $name }** 요청을 보낸 사람이 취소했습니다. 따로 할 일은 없습니다.
 dm-approval-cancelled = **{ $name }**의 결재 요청이 취소되었습니다.
-hint-approval-rejected = 결재자가 반려했습니다. 코메이크 웹사이트에서 고친 뒤(`/contract edit`) 다시 결재를 요청하거나, 삭제해 주세요.
+hint-approval-rejected = 결재자가 반려했습니다. 코메이크 웹사이트에서 계약 변경(`/계약 수정`)을 한 뒤 다시 결재를 요청하거나, 삭제해 주세요.
 notify-digest-daily = 요약을 켰습니다. 매일 오전 9시({ $zone })에 { $days }일 넘게 다른 사람을 기다리는 계약과 내 차례인 계약을 DM으로 보내 드립니다(없으면 보내지 않습니다).
 notify-digest-weekly = 요약을 켰습니다. 매주 월요일 오전 9시({ $zone })에 { $days }일 넘게 다른 사람을 기다리는 계약과 내 차례인 계약을 DM으로 보내 드립니다.
 notify-settings = 지금 알림 설정:
     • 실시간 DM: { $live }
     • 요약: { $digest }
-    이 명령의 `enabled`, `digest` 옵션으로 바꿀 수 있습니다.
+    `/코메이크 알림 사용:`과 `/코메이크 알림 요약:`으로 바꿀 수 있습니다.
 notify-settings-live-on = 켜짐
 notify-settings-live-off = 꺼짐
 notify-settings-live-closed = 켜져 있지만 멈춤: 봇이 DM을 보낼 수 없습니다(내가 명령을 하나 쓰면 다시 보냅니다)
@@ -236,12 +237,12 @@ notify-settings-digest-weekly = 매주 월요일 오전 9시({ $zone })
 notify-digest-off = 요약을 껐습니다.
 digest-header = 코메이크 요약:
 digest-stale = **{ $name }**이(가) { $since }부터 다른 사람을 기다리고 있습니다.
-digest-waiting = **{ $name }**이(가) { $since }부터 내 차례를 기다리고 있습니다.
-digest-more = …외 { $count }건은 `/contract pending`에서 볼 수 있습니다.
+digest-waiting = **{ $name }**이(가) { $since }부터 내 서명이나 결재를 기다리고 있습니다.
+digest-more = …외 { $count }건은 `/계약 대기`에서 볼 수 있습니다.
 card-header = **{ $name }**: { $state }
 card-party = { $party }: { $signee }, { $progress }
 card-party-open = { $party }: 서명자 없음
-card-live = 코메이크 봇이 계속 갱신합니다.
+card-live = 계약이 끝날 때까지 코메이크 봇이 자동으로 갱신합니다.
 card-final = 최종 상태: 더 이상 갱신하지 않습니다.
 button-share = 이 채널에 공유
 button-unshare = 공유 중지
@@ -252,8 +253,26 @@ card-not-posted = 알겠습니다. 아무것도 올리지 않았습니다.
 card-channel-not-listed = 이 채널에는 상태 카드를 올릴 수 없습니다. 봇 설정에 지정된 채널에만 올릴 수 있습니다.
 card-member-no-permission = 이 채널에 직접 메시지를 보낼 권한이 없어서, 봇이 대신 카드를 올리지 않습니다.
 card-unshared = 카드를 더 이상 갱신하지 않습니다. 카드는 그대로 남습니다.
-card-not-shared = 이 계약에는 내가 공유한 상태 카드가 없습니다.
+card-not-shared = 이 계약에는 내가 올린 상태 카드가 없습니다.
 card-no-channel = 상태 카드는 서버 채널에만 올릴 수 있습니다.
 card-no-permission = 이 채널에 글을 올릴 수 없습니다. 서버 관리자가 봇에게 채널 보기와 메시지 보내기 권한을 주어야 합니다.
-card-ended = **{ $name }**은(는) 이미 끝난 계약이라 상태 카드를 올릴 필요가 없습니다.
+card-ended = **{ $name }**은(는) 이미 끝난 계약이라 더 갱신할 내용이 없습니다. 상태 카드를 올리지 않았습니다.
 card-already-shared = **{ $name }**에는 이미 상태 카드가 있습니다. 새로 올리려면 먼저 공유를 멈춰 주세요.
+delete-done-trash = **{ $name }**을(를) 코메이크 휴지통으로 옮겼습니다. 코메이크 웹사이트의 휴지통에서 되살릴 수 있습니다.
+history-created = { $actor }: 계약 생성
+history-signees-set = { $actor }: 서명자 설정
+history-approval-requested = { $actor }: 결재 요청
+history-approved = { $actor }: 결재함
+history-approval-rejected = { $actor }: 결재 반려
+history-approval-cancelled = { $actor }: 결재요청 취소
+history-sign-requested = { $actor }: 서명요청
+history-viewed = { $actor }: 열람
+history-signed = { $actor }: 서명
+history-sign-rejected = { $actor }: 서명 반려
+history-sign-cancelled = { $actor }: 서명요청 취소
+history-completed = 모두 서명해 계약이 체결됨
+history-trashed = { $actor }: 휴지통으로 옮김
+history-other = { $actor }: 그 밖의 작업 (코메이크 웹사이트에서 확인)
+history-actor-me = 나
+history-actor-sender = 보낸 사람
+history-actor-someone = 다른 사람

@@ -162,6 +162,125 @@ mod tests {
         assert!(!en.contains('\u{2068}'), "isolation marks");
     }
 
+    /// The name a client in `lang` shows for a command, subcommand or option.
+    fn shown(v: &serde_json::Value, lang: Lang) -> Option<&str> {
+        match lang {
+            Lang::En => v["name"].as_str(),
+            Lang::Ko => v["name_localizations"]["ko"].as_str(),
+        }
+    }
+
+    /// The entry of `list` (a JSON array) that `lang` shows as `word`.
+    fn named<'v>(
+        list: &'v serde_json::Value,
+        lang: Lang,
+        word: &str,
+    ) -> Option<&'v serde_json::Value> {
+        list.as_array()?
+            .iter()
+            .find(|v| shown(v, lang) == Some(word))
+    }
+
+    /// Why the mention `/command sub option:value …` is not one a client in
+    /// `lang` shows, if it is not.
+    fn check_mention(commands: &[serde_json::Value], lang: Lang, mention: &str) -> Option<String> {
+        let mut words = mention.trim_start_matches('/').split_whitespace();
+        let first = words.next()?;
+        let Some(mut at) = commands.iter().find(|c| shown(c, lang) == Some(first)) else {
+            return Some(format!("no command shown as /{first}"));
+        };
+        for word in words {
+            match word.split_once(':') {
+                None => match named(&at["options"], lang, word) {
+                    Some(sub) if sub["type"] == 1 => at = sub,
+                    _ => return Some(format!("no subcommand {word}")),
+                },
+                Some((option, value)) => {
+                    let Some(o) = named(&at["options"], lang, option).filter(|o| o["type"] != 1)
+                    else {
+                        return Some(format!("no option {option}"));
+                    };
+                    // Booleans read True/False in both languages.
+                    if o["type"] == 5 && !["", "True", "False"].contains(&value) {
+                        return Some(format!("{option} is a boolean, not {value}"));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Every `/…` span between backticks in a Fluent source.
+    fn mentions(source: &str) -> Vec<&str> {
+        source
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|span| span.starts_with('/'))
+            .collect()
+    }
+
+    /// Every command definition in `commands/`.
+    fn definitions() -> Vec<serde_json::Value> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("commands");
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .expect("commands/")
+            .map(|entry| entry.expect("a directory entry").path())
+            .filter(|path| path.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 3, "{files:?}");
+        files
+            .iter()
+            .map(|path| {
+                let text = std::fs::read_to_string(path).expect("readable");
+                serde_json::from_str(&text).expect("valid JSON")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_command_mention_is_one_the_client_shows() {
+        let commands = definitions();
+        for (lang, source) in [(Lang::En, EN), (Lang::Ko, KO)] {
+            let found = mentions(source);
+            assert!(found.len() > 15, "{lang:?}: {found:?}");
+            for m in found {
+                if let Some(why) = check_mention(&commands, lang, m) {
+                    panic!("{lang:?} names `{m}`: {why}");
+                }
+            }
+        }
+        // No English command name in Korean, even outside backticks.
+        for c in &commands {
+            let english = format!("/{}", c["name"].as_str().unwrap_or_default());
+            assert!(!KO.contains(&english), "ko.ftl names {english}");
+        }
+    }
+
+    #[test]
+    fn mentions_are_checked_against_the_definitions() {
+        let commands = definitions();
+        for (lang, good) in [
+            (Lang::En, "/contract show contract:"),
+            (Lang::En, "/comake notifications enabled:False"),
+            (Lang::Ko, "/계약 보기 계약:"),
+            (Lang::Ko, "/코메이크 알림 사용:True"),
+        ] {
+            assert_eq!(check_mention(&commands, lang, good), None, "{good}");
+        }
+        for (lang, bad) in [
+            (Lang::Ko, "/contract show"),
+            (Lang::Ko, "/계약 show"),
+            (Lang::Ko, "/코메이크 알림 enabled:True"),
+            (Lang::Ko, "/코메이크 알림 사용:참"),
+            (Lang::En, "/계약 보기"),
+            (Lang::En, "/contract shows"),
+        ] {
+            assert!(check_mention(&commands, lang, bad).is_some(), "{bad}");
+        }
+    }
+
     #[test]
     fn locale_mapping() {
         assert_eq!(Lang::from_locale("ko"), Lang::Ko);

@@ -429,7 +429,7 @@ async fn without_smtp_only_admins_link() {
             .await;
         assert_eq!(a.outcome.result, "refused");
         assert!(
-            has_hangul(&a.text()) && a.text().contains("/comake-admin link"),
+            has_hangul(&a.text()) && a.text().contains("/코메이크-관리 연결"),
             "{}",
             a.text()
         );
@@ -705,7 +705,7 @@ async fn show_lists_parties_signees_history_and_allowed_actions() {
         text.contains("갑: Kim") && text.contains("을: no signee yet"),
         "{text}"
     );
-    assert!(text.contains("signees\\_set"), "{text}");
+    assert!(text.contains("You set the signees"), "{text}");
     let ids: Vec<String> = a.buttons().into_iter().map(|(_, id)| id).collect();
     assert!(
         ids.contains(&format!("a:edit:{id}"))
@@ -797,7 +797,7 @@ async fn a_password_set_on_the_website_points_to_its_request_dialog() {
             .await;
         let text = a.text();
         assert!(
-            (text.contains("Request signatures") || text.contains("서명 요청"))
+            (text.contains("Request signatures") || text.contains("**서명요청**"))
                 && !text.contains("/contract edit"),
             "{text}"
         );
@@ -2451,4 +2451,168 @@ async fn pending_costs_a_bounded_number_of_comake_requests() {
         assert_eq!(h.sim.count(Endpoint::ListContracts), 3 + 1, "{requests:?}");
         assert_eq!(h.sim.count(Endpoint::GetContract), 8, "{requests:?}");
     }
+}
+
+// ----- Korean first: command names, history in words, asking before sending -----
+
+/// The history section of a `/contract show` answer.
+fn history_of(text: &str) -> &str {
+    text.split_once("**Recent history**")
+        .or_else(|| text.split_once("**최근 기록**"))
+        .map(|(_, history)| history)
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn korean_replies_name_commands_as_a_korean_client_shows_them() {
+    let h = Harness::new().await;
+    // Not linked yet: how to register, and who links.
+    let a = h
+        .command(&Actor::user(KIM).ko(), "contract list", &[])
+        .await;
+    assert!(
+        a.text().contains("`/코메이크 가입`") && a.text().contains("`/코메이크-관리 연결`"),
+        "{}",
+        a.text()
+    );
+    assert!(!a.text().contains("/comake"), "{}", a.text());
+    // Linked, nothing yet: how to upload.
+    h.linked(KIM, "kim@example.com").await;
+    let kim = Actor::user(KIM).ko();
+    let a = h.command(&kim, "contract list", &[]).await;
+    assert!(a.text().contains("`/계약 새계약`"), "{}", a.text());
+    assert!(!a.text().contains("/contract"), "{}", a.text());
+    // Out for signature: the hint names the Korean cancel command.
+    let id = h
+        .sim
+        .seed_contract("kim@example.com", "NDA", &["갑"], ContractStatus::Signing)
+        .unwrap();
+    let a = h
+        .command(&kim, "contract delete", &[("contract", json!(id.as_str()))])
+        .await;
+    assert!(a.text().contains("`/계약 서명요청취소`"), "{}", a.text());
+    assert!(!a.text().contains("/contract"), "{}", a.text());
+}
+
+#[tokio::test]
+async fn request_preview_asks_before_sending() {
+    let h = Harness::new().await;
+    let (id, kim) = kim_with(&h, "NDA", &["갑"]).await;
+    h.set_signee(&kim, id.as_str(), "0", "Lee", "lee@example.com")
+        .await;
+    let options = [("contract", json!(id.as_str()))];
+    let en = h.command(&kim, "contract request-sign", &options).await;
+    let first = en.text().lines().next().unwrap_or_default().to_owned();
+    assert!(first.ends_with('?') && first.contains("Send"), "{first}");
+    let ko = h
+        .command(&kim.clone().ko(), "contract request-sign", &options)
+        .await;
+    let first = ko.text().lines().next().unwrap_or_default().to_owned();
+    assert!(first.ends_with("보낼까요?"), "{first}");
+    assert_eq!(h.sim.count(Endpoint::RequestSign), 0, "nothing sent yet");
+}
+
+#[tokio::test]
+async fn show_history_reads_in_words_with_names() {
+    let h = Harness::new().await;
+    let (id, kim) = kim_with(&h, "NDA", &["갑", "을"]).await;
+    h.set_signee(&kim, id.as_str(), "0", "Lee", "lee@example.com")
+        .await;
+    h.set_signee(&kim, id.as_str(), "1", "Jung", "jung@example.com")
+        .await;
+    let sent = h.send_for_signature(&kim, id.as_str()).await;
+    assert_eq!(sent.outcome.result, "ok", "{}", sent.text());
+    h.sim.signee_acts(&id, 0, SigneeAction::Sign).unwrap();
+    h.sim.signee_acts(&id, 1, SigneeAction::Reject).unwrap();
+    let options = [("contract", json!(id.as_str()))];
+    let a = h.command(&kim, "contract show", &options).await;
+    let history = history_of(&a.text()).to_owned();
+    for said in [
+        "You set the signees",
+        "You requested signatures",
+        "Lee signed",
+        "Jung declined to sign",
+    ] {
+        assert!(history.contains(said), "{said}: {history}");
+    }
+    assert!(!history.contains('@'), "an email in {history}");
+    assert!(
+        !history.contains("sign\\_") && !history.contains("signees\\_"),
+        "a raw action in {history}"
+    );
+    let ko = h
+        .command(&kim.clone().ko(), "contract show", &options)
+        .await;
+    let history = history_of(&ko.text()).to_owned();
+    for said in ["나: 서명요청", "Lee: 서명", "Jung: 서명 반려"] {
+        assert!(
+            history.lines().any(|l| l.ends_with(said)),
+            "{said}: {history}"
+        );
+    }
+    assert!(!history.contains('@'), "an email in {history}");
+
+    // An approval line: who approved and who rejected, with the reason.
+    let id = h
+        .sim
+        .seed_contract("kim@example.com", "Lease", &["갑"], ContractStatus::Saved)
+        .unwrap();
+    h.sim
+        .request_approval(
+            "kim@example.com",
+            &id,
+            &[("Park", "park@example.com"), ("Choi", "choi@example.com")],
+        )
+        .unwrap();
+    h.sim.approver_acts(&id, true, None).unwrap();
+    h.sim
+        .approver_acts(&id, false, Some("Wrong terms"))
+        .unwrap();
+    let a = h
+        .command(&kim, "contract show", &[("contract", json!(id.as_str()))])
+        .await;
+    let history = history_of(&a.text()).to_owned();
+    for said in [
+        "You created the contract",
+        "You asked for approval",
+        "Park approved",
+        "Choi rejected the approval: “Wrong terms”",
+    ] {
+        assert!(history.contains(said), "{said}: {history}");
+    }
+    assert!(!history.contains('@'), "an email in {history}");
+    assert!(
+        !history.contains("approval\\_"),
+        "a raw action in {history}"
+    );
+}
+
+#[tokio::test]
+async fn list_header_reads_as_english_and_pending_names_approvers_in_approval() {
+    let h = Harness::new().await;
+    let (id, kim) = kim_with(&h, "Lease", &["갑"]).await;
+    let a = h.command(&kim, "contract list", &[]).await;
+    assert!(
+        a.text().starts_with("Your contracts (all), page 1 of 1"),
+        "{}",
+        a.text()
+    );
+    // In approval, it waits for its approvers, not for its signees.
+    h.set_signee(&kim, id.as_str(), "0", "Lee", "lee@example.com")
+        .await;
+    h.sim
+        .request_approval("kim@example.com", &id, &[("Park", "park@example.com")])
+        .unwrap();
+    let a = h.command(&kim, "contract pending", &[]).await;
+    assert!(
+        a.text().contains("not yet approved by Park") && !a.text().contains("not yet signed"),
+        "{}",
+        a.text()
+    );
+    let ko = h.command(&kim.clone().ko(), "contract pending", &[]).await;
+    assert!(
+        ko.text().contains("결재 대기중: Park") && !ko.text().contains("서명 대기중"),
+        "{}",
+        ko.text()
+    );
 }

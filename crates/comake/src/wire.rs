@@ -454,10 +454,36 @@ pub enum ApproverStatus {
     Unknown,
 }
 
-/// (A) Timeline actions this client reads (the others are shown as they come).
+/// (A) The timeline's action names: the guide shows these events in a
+/// contract's history, the strings are assumed. The simulator records the
+/// same constants; a name not listed here is shown as "another change".
 pub mod timeline {
+    /// The contract was uploaded and saved.
+    pub const CREATED: &str = "created";
+    /// The sender set (or replaced) the signees.
+    pub const SIGNEES_SET: &str = "signees_set";
+    /// The sender asked the approval line for approval.
+    pub const APPROVAL_REQUESTED: &str = "approval_requested";
+    /// An approver approved (one step, or the last one).
+    pub const APPROVED: &str = "approved";
+    /// An approver rejected; the message holds the reason.
     pub const APPROVAL_REJECTED: &str = "approval_rejected";
+    /// The sender withdrew the approval request.
+    pub const APPROVAL_CANCELLED: &str = "approval_cancelled";
+    /// The sender sent the signature requests; the message is theirs.
+    pub const SIGN_REQUESTED: &str = "sign_requested";
+    /// A signee opened the document.
+    pub const VIEWED: &str = "viewed";
+    /// A signee signed.
+    pub const SIGNED: &str = "signed";
+    /// A signee declined to sign; the message holds the reason.
     pub const SIGN_REJECTED: &str = "sign_rejected";
+    /// The sender withdrew the signature requests.
+    pub const SIGN_CANCELLED: &str = "sign_cancelled";
+    /// Every signee has signed.
+    pub const COMPLETED: &str = "completed";
+    /// The contract went to the trash (on the website).
+    pub const TRASHED: &str = "trashed";
 }
 
 /// Which of the person's contracts `/contract list box:` shows; the

@@ -1,7 +1,9 @@
 //! Browsing: `/contract list` (a tab, or one box of it) and `/contract pending`, with their Previous / Next buttons; a whole tab is read by one bounded helper.
 
 use crate::args;
-use crate::comake::wire::{BoxFilter, BoxTab, ContractSummary, Role, SigneeStatus};
+use crate::comake::wire::{
+    ApproverStatus, BoxFilter, BoxTab, ContractStatus, ContractSummary, Role, SigneeStatus,
+};
 use crate::comake::{ComakeError, UserClient};
 use crate::text;
 
@@ -212,14 +214,22 @@ pub(crate) async fn pending_page(ctx: &Ctx<'_>, page: i64) -> HandlerResult {
             continue;
         }
         let detail = user.get_contract(&c.id).await?;
-        waiting_for.push(
+        // In approval, those it waits for are the approvers, not signees.
+        waiting_for.push(if c.status == ContractStatus::Approving {
+            detail
+                .approvers
+                .iter()
+                .filter(|a| a.status == ApproverStatus::Waiting)
+                .map(|a| a.name.clone())
+                .collect()
+        } else {
             detail
                 .signees
                 .iter()
                 .filter(|s| s.status != SigneeStatus::Signed)
                 .map(|s| s.name.clone())
-                .collect(),
-        );
+                .collect()
+        });
     }
     let header = ctx.t(
         "pending-header",
@@ -251,7 +261,12 @@ pub(crate) async fn pending_page(ctx: &Ctx<'_>, page: i64) -> HandlerResult {
                         .map(|n| text::inert_max(n, budget))
                         .collect::<Vec<_>>()
                         .join(", ");
-                    ctx.t("pending-not-signed", &args!["names" => names])
+                    let id = if c.status == ContractStatus::Approving {
+                        "pending-not-approved"
+                    } else {
+                        "pending-not-signed"
+                    };
+                    ctx.t(id, &args!["names" => names])
                 };
                 ctx.t(
                     "pending-sent-line",

@@ -125,7 +125,13 @@ pub(crate) async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerRe
             match user.delete_contract(&id).await {
                 Ok(()) => {
                     ctx.audit("contract.delete", Some(id.as_str()), "ok");
-                    Ok(Reply::text(ctx.t("delete-done", &args!["name" => name])))
+                    // Said the way the confirmation asked it.
+                    let done = if crate::comake::wire::DELETE_MOVES_TO_TRASH {
+                        "delete-done-trash"
+                    } else {
+                        "delete-done"
+                    };
+                    Ok(Reply::text(ctx.t(done, &args!["name" => name])))
                 }
                 Err(e) => Err(acted(ctx, "contract.delete", &id, e)),
             }

@@ -1,7 +1,7 @@
 //! `/contract show` (parties, signees, recent history, and the buttons the state allows) and `/contract rename`.
 
 use crate::args;
-use crate::comake::wire::{Contract, ContractId, Role, SigneeStatus};
+use crate::comake::wire::{timeline, Contract, ContractId, Role, SigneeStatus, TimelineEvent};
 use crate::comake::ComakeError;
 use crate::text;
 use crate::validate;
@@ -18,9 +18,9 @@ pub(super) const HISTORY: usize = 5;
 /// `/contract show`: parties, signees, recent history, and the actions the
 /// state allows as buttons.
 pub(crate) async fn show(ctx: &Ctx<'_>) -> HandlerResult {
-    let (_, user) = linked(ctx).await?;
+    let (account, user) = linked(ctx).await?;
     let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
-    let mut reply = render(ctx, &c);
+    let mut reply = render(ctx, &c, &account.email);
     // The sender can share a live status card here, or stop one.
     if c.summary.role == Role::Sender && !c.summary.status.has_ended() {
         let shared = ctx.app.store.card(c.summary.id.as_str()).await?.is_some();
@@ -42,7 +42,70 @@ pub(super) fn signee_status(ctx: &Ctx<'_>, s: SigneeStatus) -> String {
     ctx.labels().progress(s)
 }
 
-pub(super) fn render(ctx: &Ctx<'_>, c: &Contract) -> Reply {
+/// The message id of a timeline action: one per known action, "other" for
+/// the rest (never the raw code), and whether the sender does it (which
+/// names an unknown actor).
+fn history_id(action: &str) -> (&'static str, bool) {
+    match action {
+        timeline::CREATED => ("history-created", true),
+        timeline::SIGNEES_SET => ("history-signees-set", true),
+        timeline::APPROVAL_REQUESTED => ("history-approval-requested", true),
+        timeline::APPROVED => ("history-approved", false),
+        timeline::APPROVAL_REJECTED => ("history-approval-rejected", false),
+        timeline::APPROVAL_CANCELLED => ("history-approval-cancelled", true),
+        timeline::SIGN_REQUESTED => ("history-sign-requested", true),
+        timeline::VIEWED => ("history-viewed", false),
+        timeline::SIGNED => ("history-signed", false),
+        timeline::SIGN_REJECTED => ("history-sign-rejected", false),
+        timeline::SIGN_CANCELLED => ("history-sign-cancelled", true),
+        timeline::COMPLETED => ("history-completed", false),
+        timeline::TRASHED => ("history-trashed", true),
+        _ => ("history-other", false),
+    }
+}
+
+/// Who did `e`, by name: the viewer themself, the signee or approver whose
+/// email it is, the sender for what only a sender does, or a name
+/// Comake gave; never an email address.
+fn actor_name(ctx: &Ctx<'_>, c: &Contract, me: &str, e: &TimelineEvent, budget: usize) -> String {
+    let actor = e.actor.trim();
+    let same = |email: &str| email.trim().eq_ignore_ascii_case(actor);
+    if !actor.is_empty() && same(me) {
+        return ctx.t("history-actor-me", &[]);
+    }
+    let known = c
+        .signees
+        .iter()
+        .find(|s| same(&s.email))
+        .map(|s| s.name.as_str())
+        .or_else(|| {
+            c.approvers
+                .iter()
+                .find(|a| same(&a.email))
+                .map(|a| a.name.as_str())
+        })
+        .filter(|name| !name.trim().is_empty());
+    if let Some(name) = known {
+        return text::inert_max(name, budget);
+    }
+    if history_id(&e.action).1 {
+        // Only the sender does this: the viewer when they sent it.
+        return ctx.t(
+            if c.summary.role == Role::Sender {
+                "history-actor-me"
+            } else {
+                "history-actor-sender"
+            },
+            &[],
+        );
+    }
+    if actor.is_empty() || actor.contains('@') {
+        return ctx.t("history-actor-someone", &[]);
+    }
+    text::inert_max(&text::scrub_contacts(actor), budget)
+}
+
+pub(super) fn render(ctx: &Ctx<'_>, c: &Contract, me: &str) -> Reply {
     let s = &c.summary;
     // Every party is kept; names shrink first, then history gives way (and
     // says how much it left out).
@@ -91,13 +154,13 @@ pub(super) fn render(ctx: &Ctx<'_>, c: &Contract) -> Reply {
             lines.push(String::new());
             lines.push(ctx.t("show-history", &[]));
             for e in c.timeline.iter().rev().take(history) {
+                let what = ctx.t(
+                    history_id(&e.action).0,
+                    &args!["actor" => actor_name(ctx, c, me, e, budget)],
+                );
                 let event = ctx.t(
                     "show-event",
-                    &args![
-                        "when" => discord_time(e.at, 'R'),
-                        "actor" => text::inert_max(&e.actor, budget),
-                        "action" => text::inert_max(&e.action, budget),
-                    ],
+                    &args!["when" => discord_time(e.at, 'R'), "what" => what],
                 );
                 // A request message or a decline reason: someone else's
                 // words, shown inert and shortened like the names.
@@ -161,5 +224,44 @@ pub(crate) async fn rename(ctx: &Ctx<'_>) -> HandlerResult {
             Err(ctx.refuse("invalid-contract", &[]))
         }
         Err(e) => Err(acted(ctx, "contract.rename", &id, e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_known_action_has_its_own_message_and_the_rest_read_other() {
+        let known = [
+            timeline::CREATED,
+            timeline::SIGNEES_SET,
+            timeline::APPROVAL_REQUESTED,
+            timeline::APPROVED,
+            timeline::APPROVAL_REJECTED,
+            timeline::APPROVAL_CANCELLED,
+            timeline::SIGN_REQUESTED,
+            timeline::VIEWED,
+            timeline::SIGNED,
+            timeline::SIGN_REJECTED,
+            timeline::SIGN_CANCELLED,
+            timeline::COMPLETED,
+            timeline::TRASHED,
+        ];
+        let mut ids: Vec<&str> = known.iter().map(|a| history_id(a).0).collect();
+        assert!(!ids.contains(&"history-other"), "{ids:?}");
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), known.len(), "one message each");
+        for odd in ["approved_step", "", "SIGNED", "sign_requested "] {
+            assert_eq!(history_id(odd).0, "history-other", "{odd:?}");
+        }
+        let i18n = crate::i18n::I18n::load().expect("messages load");
+        for id in ids.iter().chain(&["history-other"]) {
+            for lang in [crate::i18n::Lang::En, crate::i18n::Lang::Ko] {
+                let said = i18n.t(lang, id, &args!["actor" => "Lee"]);
+                assert_ne!(said, *id, "{id} is missing in {lang:?}");
+            }
+        }
     }
 }

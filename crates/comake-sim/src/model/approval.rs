@@ -35,7 +35,7 @@ impl Company {
                 })
                 .collect();
             c.status = ContractStatus::Approving;
-            Ok(("approval_requested", None))
+            Ok((timeline::APPROVAL_REQUESTED, None))
         })
     }
 
@@ -65,9 +65,12 @@ impl Company {
             .iter()
             .all(|a| a.status == ApproverStatus::Approved);
         let (status, action) = match (approve, done) {
-            (false, _) => (ContractStatus::ApprovalRejected, "approval_rejected"),
-            (true, true) => (ContractStatus::Approved, "approved"),
-            (true, false) => (ContractStatus::Approving, "approved_step"),
+            (false, _) => (
+                ContractStatus::ApprovalRejected,
+                timeline::APPROVAL_REJECTED,
+            ),
+            (true, true) => (ContractStatus::Approved, timeline::APPROVED),
+            (true, false) => (ContractStatus::Approving, timeline::APPROVED),
         };
         c.status = status;
         c.record(now, actor, (action, reason.map(str::to_owned)));
@@ -80,7 +83,7 @@ impl Company {
         let approving = |status| status == ContractStatus::Approving;
         self.owner_acts(user, id, approving, "cancel the approval of", |c| {
             c.status = ContractStatus::ApprovalCancelled;
-            Ok(("approval_cancelled", None))
+            Ok((timeline::APPROVAL_CANCELLED, None))
         })
     }
 }

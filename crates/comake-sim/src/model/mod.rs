@@ -186,7 +186,7 @@ impl Company {
             timeline: vec![TimelineEvent {
                 at: now,
                 actor: owner,
-                action: "created".into(),
+                action: timeline::CREATED.into(),
                 message: None,
             }],
             created_at: now,

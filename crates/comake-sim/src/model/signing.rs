@@ -74,7 +74,7 @@ impl Company {
                     })
                     .collect();
                 c.signees.sort_by_key(|s| s.party);
-                Ok(("signees_set", None))
+                Ok((timeline::SIGNEES_SET, None))
             },
         )
     }
@@ -103,7 +103,7 @@ impl Company {
                 }
                 // The guide's request message, as the timeline shows it.
                 let message = c.signees.iter().find_map(|s| s.message.clone());
-                Ok(("sign_requested", message))
+                Ok((timeline::SIGN_REQUESTED, message))
             },
         )
     }
@@ -121,7 +121,7 @@ impl Company {
             "cancel signing of",
             |c| {
                 c.status = ContractStatus::SignCancelled;
-                Ok(("sign_cancelled", reason))
+                Ok((timeline::SIGN_CANCELLED, reason))
             },
         )
     }
@@ -149,9 +149,9 @@ impl Company {
             .ok_or_else(|| ApiError::not_found("signee"))?;
         let actor = s.email.clone();
         let (status, verb) = match action {
-            SigneeAction::View => (SigneeStatus::Viewed, "viewed"),
-            SigneeAction::Sign => (SigneeStatus::Signed, "signed"),
-            SigneeAction::Reject => (SigneeStatus::Rejected, "rejected"),
+            SigneeAction::View => (SigneeStatus::Viewed, timeline::VIEWED),
+            SigneeAction::Sign => (SigneeStatus::Signed, timeline::SIGNED),
+            SigneeAction::Reject => (SigneeStatus::Rejected, timeline::SIGN_REJECTED),
         };
         if s.status == SigneeStatus::Signed {
             return Err(ApiError::new(
@@ -166,7 +166,7 @@ impl Company {
             SigneeAction::Reject => c.status = ContractStatus::SignRejected,
             SigneeAction::Sign if c.signees.iter().all(|s| s.status == SigneeStatus::Signed) => {
                 c.status = ContractStatus::Completed;
-                c.record(now, actor, ("completed", None));
+                c.record(now, actor, (timeline::COMPLETED, None));
             }
             _ => {}
         }
