@@ -194,6 +194,7 @@ dm-header = News about your Comake contracts:
 dm-viewed = **{ $signee }** opened **{ $name }**.
 dm-signed = **{ $signee }** signed **{ $name }**.
 dm-rejected = **{ $signee }** declined to sign **{ $name }**.
+dm-rejected-reason = **{ $signee }** declined to sign **{ $name }**: “{ $reason }”
 dm-completed = Everyone has signed **{ $name }**: it is complete.
 dm-cancelled = The signature requests for **{ $name }** were withdrawn.
 dm-waiting = Your turn: **{ $name }** is waiting for your signature.

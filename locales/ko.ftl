@@ -188,6 +188,7 @@ dm-header = 코메이크 계약 소식입니다:
 dm-viewed = **{ $signee }**님이 **{ $name }**을(를) 열람했습니다.
 dm-signed = **{ $signee }**님이 **{ $name }**에 서명했습니다.
 dm-rejected = **{ $signee }**님이 **{ $name }** 서명을 반려했습니다.
+dm-rejected-reason = **{ $signee }**님이 **{ $name }** 서명을 반려했습니다: “{ $reason }”
 dm-completed = **{ $name }**에 모두 서명해 계약이 체결되었습니다.
 dm-cancelled = **{ $name }**의 서명 요청이 취소되었습니다.
 dm-waiting = 내 차례: **{ $name }**이(가) 내 서명을 기다리고 있습니다.

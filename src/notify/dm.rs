@@ -37,6 +37,8 @@ pub(crate) fn direct_messages(
 ) -> Vec<(Reply, Vec<usize>)> {
     let t = |id: &str, args: &[(&str, fluent_bundle::FluentValue<'static>)]| i18n.t(lang, id, args);
     let name = |n: &str| text::inert_max(n, NAME_BUDGET);
+    // Someone else's words: contact details masked, inert, shortened.
+    let said = |r: &str| text::inert_max(&text::scrub_contacts(r), NAME_BUDGET);
     let header = t("dm-header", &[]);
     let footer = t("dm-footer", &[]);
     // Each event's line and button.
@@ -53,10 +55,24 @@ pub(crate) fn direct_messages(
                     "dm-signed",
                     &args!["name" => name(contract), "signee" => name(signee)],
                 ),
-                Event::Rejected { contract, signee } => t(
-                    "dm-rejected",
-                    &args!["name" => name(contract), "signee" => name(signee)],
-                ),
+                Event::Rejected {
+                    contract,
+                    signee,
+                    reason,
+                } => match reason {
+                    Some(reason) if !reason.trim().is_empty() => t(
+                        "dm-rejected-reason",
+                        &args![
+                            "name" => name(contract),
+                            "signee" => name(signee),
+                            "reason" => said(reason)
+                        ],
+                    ),
+                    _ => t(
+                        "dm-rejected",
+                        &args!["name" => name(contract), "signee" => name(signee)],
+                    ),
+                },
                 Event::Completed { contract } => {
                     t("dm-completed", &args!["name" => name(contract)])
                 }
@@ -98,7 +114,7 @@ pub(crate) fn direct_messages(
                         "dm-approval-rejected-reason",
                         &args![
                             "name" => name(contract),
-                            "reason" => text::inert_max(&text::scrub_contacts(reason), NAME_BUDGET)
+                            "reason" => said(reason)
                         ],
                     ),
                     _ => t("dm-approval-rejected", &args!["name" => name(contract)]),

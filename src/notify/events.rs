@@ -16,9 +16,11 @@ pub(crate) enum Event {
         contract: String,
         signee: String,
     },
+    /// A signee declined, with their reason when Comake gives one.
     Rejected {
         contract: String,
         signee: String,
+        reason: Option<String>,
     },
     Completed {
         contract: String,
@@ -91,13 +93,22 @@ pub(crate) fn seen(
         None => old.map(|o| o.signees.clone()).unwrap_or_default(),
     };
     // An approver's reason: the newest approval rejection's message.
-    let reason = match detail {
-        Some(c) if summary.status == ContractStatus::ApprovalRejected => c
-            .timeline
+    // The reason of whoever stopped it: the newest approval rejection's
+    // or decline's message.
+    let said = |c: &Contract, action: &str| {
+        c.timeline
             .iter()
             .rev()
-            .find(|e| e.action == timeline::APPROVAL_REJECTED)
-            .and_then(|e| e.message.clone()),
+            .find(|e| e.action == action)
+            .and_then(|e| e.message.clone())
+    };
+    let reason = match detail {
+        Some(c) if summary.status == ContractStatus::ApprovalRejected => {
+            said(c, timeline::APPROVAL_REJECTED)
+        }
+        Some(c) if summary.status == ContractStatus::SignRejected => {
+            said(c, timeline::SIGN_REJECTED)
+        }
         Some(_) => None,
         None => old.and_then(|o| o.reason.clone()),
     };
@@ -185,6 +196,7 @@ pub(crate) fn changes(id: &str, old: Option<&SeenContract>, new: &SeenContract) 
                 return vec![Event::Rejected {
                     contract: name,
                     signee,
+                    reason: new.reason.clone(),
                 }];
             }
             ContractStatus::Signing => {}
@@ -208,7 +220,11 @@ pub(crate) fn changes(id: &str, old: Option<&SeenContract>, new: &SeenContract) 
                 events.push(Event::Viewed { contract, signee })
             }
             SigneeStatus::Signed => events.push(Event::Signed { contract, signee }),
-            SigneeStatus::Rejected => events.push(Event::Rejected { contract, signee }),
+            SigneeStatus::Rejected => events.push(Event::Rejected {
+                contract,
+                signee,
+                reason: new.reason.clone(),
+            }),
             _ => {}
         }
     }
@@ -283,7 +299,8 @@ mod tests {
             changes("x", Some(&old), &rejected),
             vec![Event::Rejected {
                 contract: "NDA".into(),
-                signee: "P1".into()
+                signee: "P1".into(),
+                reason: None,
             }]
         );
         let cancelled = contract(SignCancelled, Role::Sender, &[], 1);

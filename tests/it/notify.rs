@@ -490,6 +490,31 @@ async fn a_receiver_hears_how_it_ends_complete_or_withdrawn() {
 }
 
 #[tokio::test]
+async fn a_decline_is_told_with_the_signees_reason_masked_and_inert() {
+    let s = setup(&[]).await;
+    let (w, nda) = s.kim_after_baseline().await;
+    s.h.sim
+        .signee_declines(
+            &nda,
+            1,
+            Some("Wrong **date**, call me on 010-9876-5432 or lee@example.com"),
+        )
+        .unwrap();
+    assert_eq!(s.read(&w, KIM).await, 1);
+    let dm = &s.dms(KIM)[0];
+    check_dm(&s, dm);
+    let text = dm["content"].as_str().unwrap();
+    assert!(
+        text.contains("**Lee** declined to sign **NDA**: “Wrong"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("**date**") && text.contains(r"\[number\]"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
 async fn a_restart_neither_repeats_nor_loses_anything() {
     let s = setup(&[]).await;
     s.h.linked(KIM, "kim@example.com").await;

@@ -143,6 +143,16 @@ impl ComakeSim {
         lock(&self.shared.company).signee_acts(id, party, action)
     }
 
+    /// The signee of `party` declines `id`, with their reason.
+    pub fn signee_declines(
+        &self,
+        id: &ContractId,
+        party: u32,
+        reason: Option<&str>,
+    ) -> Result<Contract, ApiError> {
+        lock(&self.shared.company).signee_declines(id, party, reason)
+    }
+
     /// The owner asks `approvers` (name, email), in order, to approve.
     pub fn request_approval(
         &self,

@@ -476,10 +476,14 @@ impl World {
         let done = match action {
             "view" => format!("{} viewed it", signee_acts(comake_sim::SigneeAction::View)?),
             "sign" => format!("{} signed it", signee_acts(comake_sim::SigneeAction::Sign)?),
-            "decline" => format!(
-                "{} declined it",
-                signee_acts(comake_sim::SigneeAction::Reject)?
-            ),
+            "decline" => {
+                let s = signee.ok_or("nobody is left to sign")?;
+                let reason = reason.filter(|r| !r.trim().is_empty());
+                self.sim
+                    .signee_declines(&id, s.party, reason)
+                    .map_err(|e| e.message)?;
+                format!("{} declined it", s.name)
+            }
             "approve" => {
                 self.sim
                     .approver_acts(&id, true, None)

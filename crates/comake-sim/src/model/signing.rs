@@ -140,6 +140,27 @@ impl Company {
         party: u32,
         action: SigneeAction,
     ) -> Result<Contract, ApiError> {
+        self.signee_does(id, party, action, None)
+    }
+
+    /// A signee declines, with the reason they typed (the timeline's
+    /// message, as the website keeps it).
+    pub fn signee_declines(
+        &mut self,
+        id: &ContractId,
+        party: u32,
+        reason: Option<&str>,
+    ) -> Result<Contract, ApiError> {
+        self.signee_does(id, party, SigneeAction::Reject, reason.map(str::to_owned))
+    }
+
+    fn signee_does(
+        &mut self,
+        id: &ContractId,
+        party: u32,
+        action: SigneeAction,
+        message: Option<String>,
+    ) -> Result<Contract, ApiError> {
         let now = self.now();
         let c = self.acted_on(id, ContractStatus::Signing, "sign")?;
         let s = c
@@ -161,7 +182,7 @@ impl Company {
             ));
         }
         s.status = status;
-        c.record(now, actor.clone(), (verb, None));
+        c.record(now, actor.clone(), (verb, message));
         match action {
             SigneeAction::Reject => c.status = ContractStatus::SignRejected,
             SigneeAction::Sign if c.signees.iter().all(|s| s.status == SigneeStatus::Signed) => {
