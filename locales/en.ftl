@@ -283,3 +283,8 @@ history-other = { $actor } made another change (see the Comake website)
 history-actor-me = You
 history-actor-sender = The sender
 history-actor-someone = Someone
+help = **The Comake bot, in short**
+    • **Every day**: `/contract new` gives you a private link to upload a contract and place its signature fields on the Comake website → `/contract signee` names who signs each party → `/contract request-sign` shows who will get a request, and **Send** sends it. `/contract pending` shows what is waiting, and on whom; `/contract show` shows one contract, its history, and buttons for what it allows.
+    • **Private**: every answer is seen only by you. Links carry a one-hour sign-in and are shown only to you. Only a status card you choose to post (**Share in this channel** on `/contract show`) is public, and it shows people outside the company by masked names.
+    • **Notifications**: the bot DMs you when a contract you sent moves, when it is your turn to sign or approve, and how contracts sent to you end. `/comake notifications` shows your settings; `digest` sends a morning summary instead or as well.
+    • **First time**: `/comake register` (if your company allows it) or ask an admin to link you.

@@ -290,6 +290,12 @@ pub(crate) async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
     }
 }
 
+/// `/comake help`: a short private guide in the person's language, for
+/// anyone in a listed server (linked or not).
+pub(crate) fn help(ctx: &Ctx<'_>) -> HandlerResult {
+    Ok(Reply::text(ctx.t("help", &[])))
+}
+
 /// `/comake notifications` with no option: the settings as they are.
 async fn settings(ctx: &Ctx<'_>) -> HandlerResult {
     let state = crate::notify::current(ctx.app, ctx.inv.user).await?;

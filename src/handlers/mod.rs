@@ -36,6 +36,7 @@ pub(crate) enum Handler {
     Whoami,
     Unlink,
     Notifications,
+    Help,
     New,
     Edit,
     List,
@@ -77,6 +78,12 @@ pub const ROUTES: &[Route] = &[
         options: &[],
         defer: false,
         handler: Handler::Whoami,
+    },
+    Route {
+        command: "comake help",
+        options: &[],
+        defer: false,
+        handler: Handler::Help,
     },
     Route {
         command: "comake unlink",
@@ -261,6 +268,7 @@ pub(super) async fn run(ctx: &Ctx<'_>, handler: Handler) -> HandlerResult {
         Handler::Whoami => comake::whoami(ctx).await,
         Handler::Unlink => comake::unlink(ctx).await,
         Handler::Notifications => comake::notifications(ctx).await,
+        Handler::Help => comake::help(ctx),
         Handler::New => contract::new(ctx).await,
         Handler::Edit => contract::edit(ctx).await,
         Handler::List => contract::list(ctx).await,

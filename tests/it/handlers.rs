@@ -2616,3 +2616,34 @@ async fn list_header_reads_as_english_and_pending_names_approvers_in_approval() 
         ko.text()
     );
 }
+
+#[tokio::test]
+async fn help_is_a_short_private_guide_in_the_persons_language_for_anyone() {
+    let h = Harness::new().await;
+    // Not linked: help still answers (it is how a newcomer starts).
+    let ko = h.command(&Actor::user(KIM).ko(), "comake help", &[]).await;
+    assert_eq!(ko.outcome.result, "ok", "{}", ko.text());
+    assert!(ko.ephemeral());
+    let text = ko.text();
+    for shown in [
+        "/계약 새계약",
+        "/계약 서명자",
+        "/계약 서명요청",
+        "/코메이크 알림",
+        "나에게만",
+    ] {
+        assert!(text.contains(shown), "{shown} missing: {text}");
+    }
+    assert!(
+        !text.contains("/contract") && !text.contains("/comake"),
+        "{text}"
+    );
+    let en = h.command(&Actor::user(KIM), "comake help", &[]).await;
+    assert!(
+        en.text().contains("/contract request-sign") && en.text().contains("only by you"),
+        "{}",
+        en.text()
+    );
+    assert!(en.text().chars().count() <= 2000);
+    assert_eq!(h.sim.requests().len(), 0, "help asks Comake nothing");
+}
