@@ -23,8 +23,13 @@ pub(super) type Seen = HashMap<String, (DateTime<Utc>, ContractStatus)>;
 
 /// `c`'s status card as it would be posted or edited now (see
 /// [`render`]): its signees who are linked colleagues looked up first.
-pub(crate) async fn card_body(app: &App, lang: Lang, c: &Contract) -> Result<Value, StoreError> {
-    Ok(render_card(app, lang, c, &colleagues(app, c).await?))
+pub(crate) async fn card_body(
+    app: &App,
+    lang: Lang,
+    c: &Contract,
+    owner: u64,
+) -> Result<Value, StoreError> {
+    Ok(render_card(app, lang, c, owner, &colleagues(app, c).await?))
 }
 
 /// The emails of `c`'s signees that belong to linked colleagues: their
@@ -44,7 +49,13 @@ async fn colleagues(app: &App, c: &Contract) -> Result<BTreeSet<String>, StoreEr
 /// and each party with its signee's progress, a signee outside the company
 /// by a masked name (`colleagues` are the linked ones). Nothing else: no
 /// email, phone number, link or message text (it is public).
-fn render_card(app: &App, lang: Lang, c: &Contract, colleagues: &BTreeSet<String>) -> Value {
+fn render_card(
+    app: &App,
+    lang: Lang,
+    c: &Contract,
+    owner: u64,
+    colleagues: &BTreeSet<String>,
+) -> Value {
     let l = Labels::new(&app.i18n, lang);
     let state = l.state(c.summary.status);
     // Every party is kept: names shrink until the card fits a message.
@@ -92,13 +103,18 @@ fn render_card(app: &App, lang: Lang, c: &Contract, colleagues: &BTreeSet<String
             };
             lines.push(format!("• {line}"));
         }
+        // Who shared it (a mention that renders as their name and pings
+        // nobody) and when the contract last changed.
         lines.push(l.t(
             if c.summary.status.has_ended() {
                 "card-final"
             } else {
                 "card-live"
             },
-            &[],
+            &args![
+                "owner" => format!("<@{owner}>"),
+                "changed" => render::time(c.summary.updated_at, 'R')
+            ],
         ));
         lines.join("\n")
     };
@@ -243,7 +259,8 @@ impl Watcher {
                 return Step::Later;
             }
         };
-        let body = match card_body(&self.app, Lang::from_locale(&card.locale), &detail).await {
+        let lang = Lang::from_locale(&card.locale);
+        let body = match card_body(&self.app, lang, &detail, card.owner).await {
             Ok(body) => body,
             Err(e) => {
                 tracing::warn!(error = %e, "notifications: cannot tell colleagues on a card; tried next time");

@@ -1142,10 +1142,15 @@ async fn a_status_card_is_posted_followed_and_frozen_at_completion() {
     s.h.sim.signee_acts(&id, 0, SigneeAction::Sign).unwrap();
     s.read(&w, KIM).await;
     let edits = card_edits(&s);
-    assert!(edits.last().unwrap()["content"]
-        .as_str()
-        .unwrap()
-        .contains("Final"));
+    let last = edits.last().unwrap()["content"].as_str().unwrap();
+    assert!(last.contains("final: no longer updated"), "{last}");
+    // It says who shared it (a mention, which pings nobody) and when the
+    // contract last changed.
+    assert!(
+        last.contains(&format!("Shared by <@{KIM}>")) && last.contains("last change <t:"),
+        "{last}"
+    );
+    assert_eq!(edits.last().unwrap()["allowed_mentions"]["parse"], json!([]));
     assert!(s.h.app.store.card(id.as_str()).await.unwrap().is_none());
     let frozen = edits.len();
     s.read(&w, KIM).await;

@@ -71,7 +71,7 @@ async fn shareable(ctx: &Ctx<'_>, id: &ContractId) -> Result<Contract, Failure> 
 
 /// The card's public text, as it would be posted now.
 async fn card_text(ctx: &Ctx<'_>, c: &Contract) -> Result<String, Failure> {
-    let body = crate::notify::card_body(ctx.app, ctx.lang, c).await?;
+    let body = crate::notify::card_body(ctx.app, ctx.lang, c, ctx.inv.user).await?;
     Ok(body["content"].as_str().unwrap_or_default().to_owned())
 }
 
@@ -129,7 +129,7 @@ pub(crate) async fn post_card<R: Responder>(
     if presses > 1 {
         return Err(ctx.refuse("card-already-shared", &args!["name" => name_of(&c)]));
     }
-    let body = crate::notify::card_body(ctx.app, ctx.lang, &c).await?;
+    let body = crate::notify::card_body(ctx.app, ctx.lang, &c, ctx.inv.user).await?;
     let message = match responder.post(channel, body).await {
         Ok(message) => message,
         Err(e) => {
