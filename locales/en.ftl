@@ -184,7 +184,34 @@ admin-list-line = <@{ $user }> · { $email } · { $method ->
   } · { $since }
 admin-audit-empty = The audit log is empty.
 admin-audit-header = Newest audit log entries:
-admin-audit-line = { $when } · <@{ $user }> · `{ $action }`{ $contract } · { $outcome }
+admin-audit-line = { $when } · <@{ $user }> · { $action }{ $contract } · { $outcome }
+audit-account-register = registered a new Comake user
+audit-account-unlink = unlinked their account
+audit-admin-link = linked
+audit-admin-unlink = unlinked
+audit-contract-cancel-sign = withdrew signature requests
+audit-contract-delete = deleted a contract
+audit-contract-link-edit = got a link to change a contract
+audit-contract-link-new = got a link to upload a contract
+audit-contract-rename = renamed a contract
+audit-contract-request-sign = requested signatures
+audit-contract-set-signee = set a signee
+audit-contract-share = shared a status card
+audit-contract-unshare = stopped a status card
+audit-notifications-digest-daily = turned the daily digest on
+audit-notifications-digest-weekly = turned the weekly digest on
+audit-notifications-digest-off = turned the digest off
+audit-notifications-off = turned notifications off
+audit-notifications-on = turned notifications on
+audit-register-code-expired = let a registration code expire
+audit-register-code-failed = entered a wrong registration code
+audit-register-code-proven = proved their email with a code
+audit-register-code-sent = asked for a registration code
+audit-other = did something this version does not name
+audit-outcome-ok = done
+audit-outcome-refused = refused
+audit-outcome-error = failed, error id
+audit-outcome-other = not done
 comake-conflict = Comake refused that in the contract's current state. Check it with `/contract show`.
 
 ## Notifications

@@ -178,7 +178,34 @@ admin-list-line = <@{ $user }> · { $email } · { $method ->
   } · { $since }
 admin-audit-empty = 감사 기록이 없습니다.
 admin-audit-header = 최근 감사 기록:
-admin-audit-line = { $when } · <@{ $user }> · `{ $action }`{ $contract } · { $outcome }
+admin-audit-line = { $when } · <@{ $user }> · { $action }{ $contract } · { $outcome }
+audit-account-register = 새 코메이크 사용자로 가입
+audit-account-unlink = 내 계정 연결 해제
+audit-admin-link = 연결
+audit-admin-unlink = 연결 해제
+audit-contract-cancel-sign = 서명요청 취소
+audit-contract-delete = 계약 삭제
+audit-contract-link-edit = 계약 변경 링크 받음
+audit-contract-link-new = 계약서 올리기 링크 받음
+audit-contract-rename = 계약 이름 변경
+audit-contract-request-sign = 서명요청
+audit-contract-set-signee = 서명자 지정
+audit-contract-share = 상태 카드 공유
+audit-contract-unshare = 상태 카드 공유 중지
+audit-notifications-digest-daily = 매일 요약 켬
+audit-notifications-digest-weekly = 매주 요약 켬
+audit-notifications-digest-off = 요약 끔
+audit-notifications-off = 알림 끔
+audit-notifications-on = 알림 켬
+audit-register-code-expired = 가입 코드 만료
+audit-register-code-failed = 가입 코드 틀림
+audit-register-code-proven = 코드로 이메일 확인
+audit-register-code-sent = 가입 코드 요청
+audit-other = 이 버전이 이름을 모르는 작업
+audit-outcome-ok = 완료
+audit-outcome-refused = 거절됨
+audit-outcome-error = 실패, 오류 번호
+audit-outcome-other = 하지 않음
 comake-conflict = 계약의 현재 상태에서는 코메이크가 그 작업을 받아들이지 않았습니다. `/계약 보기`로 확인해 주세요.
 
 ## 알림

@@ -259,6 +259,41 @@ pub(crate) async fn audit(ctx: &Ctx<'_>) -> HandlerResult {
 }
 
 /// One entry of `/comake-admin audit`, its texts in `budget` characters.
+/// Every action the audit log records, by the name it is stored under,
+/// with the message that says it in words.
+const AUDIT_ACTIONS: &[(&str, &str)] = &[
+    ("account.register", "audit-account-register"),
+    ("account.unlink", "audit-account-unlink"),
+    ("admin.link", "audit-admin-link"),
+    ("admin.unlink", "audit-admin-unlink"),
+    ("contract.cancel_sign", "audit-contract-cancel-sign"),
+    ("contract.delete", "audit-contract-delete"),
+    ("contract.link_edit", "audit-contract-link-edit"),
+    ("contract.link_new", "audit-contract-link-new"),
+    ("contract.rename", "audit-contract-rename"),
+    ("contract.request_sign", "audit-contract-request-sign"),
+    ("contract.set_signee", "audit-contract-set-signee"),
+    ("contract.share", "audit-contract-share"),
+    ("contract.unshare", "audit-contract-unshare"),
+    (
+        "notifications.digest_daily",
+        "audit-notifications-digest-daily",
+    ),
+    (
+        "notifications.digest_weekly",
+        "audit-notifications-digest-weekly",
+    ),
+    ("notifications.digest_off", "audit-notifications-digest-off"),
+    ("notifications.off", "audit-notifications-off"),
+    ("notifications.on", "audit-notifications-on"),
+    ("register.code_expired", "audit-register-code-expired"),
+    ("register.code_failed", "audit-register-code-failed"),
+    ("register.code_proven", "audit-register-code-proven"),
+    ("register.code_sent", "audit-register-code-sent"),
+];
+
+/// One audit entry in words: when, who (a mention), what (and whom, as a
+/// mention that renders), which contract, and how it went.
 fn audit_line(ctx: &Ctx<'_>, e: &crate::store::AuditEntry, budget: usize) -> String {
     let contract = e
         .contract
@@ -270,6 +305,38 @@ fn audit_line(ctx: &Ctx<'_>, e: &crate::store::AuditEntry, budget: usize) -> Str
             None => format!(" {}", inert_max(c, budget)),
         })
         .unwrap_or_default();
+    // Stored as `name` or `name <@member>`: the member stays a mention.
+    let (name, whom) = e.action.split_once(' ').unwrap_or((e.action.as_str(), ""));
+    let whom = match whom
+        .trim()
+        .strip_prefix("<@")
+        .and_then(|w| w.strip_suffix('>'))
+    {
+        Some(id) if id.parse::<u64>().is_ok() => format!(" <@{id}>"),
+        _ => String::new(),
+    };
+    let action = AUDIT_ACTIONS
+        .iter()
+        .find(|(stored, _)| *stored == name)
+        .map_or_else(|| ctx.t("audit-other", &[]), |(_, id)| ctx.t(id, &[]));
+    // `ok`, `ok (detail)`, `refused…`, `error: <id>`, or another word with
+    // a detail: in words, the detail kept as plain text.
+    let (word, detail) = match e.outcome.split_once(' ') {
+        Some((word, rest)) => (word.trim_end_matches(':'), rest.trim()),
+        None => (e.outcome.as_str(), ""),
+    };
+    let outcome_id = match word {
+        "ok" => "audit-outcome-ok",
+        "refused" => "audit-outcome-refused",
+        "error" => "audit-outcome-error",
+        _ => "audit-outcome-other",
+    };
+    let detail = detail.trim_start_matches('(').trim_end_matches(')');
+    let outcome = if detail.is_empty() {
+        ctx.t(outcome_id, &[])
+    } else {
+        format!("{} ({})", ctx.t(outcome_id, &[]), inert_max(detail, budget))
+    };
     format!(
         "• {}",
         ctx.t(
@@ -277,10 +344,75 @@ fn audit_line(ctx: &Ctx<'_>, e: &crate::store::AuditEntry, budget: usize) -> Str
             &args![
                 "when" => discord_time(e.at, 'f'),
                 "user" => e.discord_user.to_string(),
-                "action" => e.action.clone(),
+                "action" => format!("{action}{whom}"),
                 "contract" => contract,
-                "outcome" => inert_max(&e.outcome, budget),
+                "outcome" => outcome,
             ],
         )
     )
+}
+
+#[cfg(test)]
+mod audit_words {
+    use super::AUDIT_ACTIONS;
+    use std::path::Path;
+
+    /// The action names the handlers pass to `audit(`, read from their
+    /// source (the first string literal after each call).
+    fn recorded(dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                recorded(&path, out);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for (i, _) in text.match_indices(".audit(") {
+                let rest = &text[i..];
+                let Some(start) = rest.find('"') else {
+                    continue;
+                };
+                // Only a literal that is the first argument (maybe inside
+                // `&format!(`); a variable is skipped.
+                let before = rest[".audit(".len()..start].trim();
+                if !(before.is_empty() || before == "&format!(") {
+                    continue;
+                }
+                let Some(len) = rest[start + 1..].find('"') else {
+                    continue;
+                };
+                let literal = &rest[start + 1..start + 1 + len];
+                let name = literal.split(' ').next().unwrap_or_default();
+                // Action names are `area.what`; anything else (this scan's
+                // own pattern, say) is not one.
+                if !name.contains('.') || !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+                    continue;
+                }
+                if let Some(prefix) = name.strip_suffix("{}") {
+                    // `notifications.digest_{}`: each digest setting.
+                    for setting in ["daily", "weekly", "off"] {
+                        out.push(format!("{prefix}{setting}"));
+                    }
+                } else {
+                    out.push(name.to_owned());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_recorded_action_has_words() {
+        let mut names = Vec::new();
+        recorded(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/handlers"),
+            &mut names,
+        );
+        assert!(names.len() > 15, "the scan found {names:?}");
+        for name in names {
+            assert!(
+                AUDIT_ACTIONS.iter().any(|(stored, _)| *stored == name),
+                "no words for the audit action {name}"
+            );
+        }
+    }
 }

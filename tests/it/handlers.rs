@@ -1404,7 +1404,14 @@ async fn admins_link_list_audit_and_unlink() {
     let a = h
         .command(&boss.clone().ko(), "comake-admin audit", &[])
         .await;
-    assert!(a.text().contains("admin.link"), "{}", a.text());
+    // In words, the linked member as a mention that renders (outside any
+    // code span), and no stored action name.
+    assert!(
+        a.text().contains(&format!("· 연결 <@{LEE}>")) && a.text().contains("완료"),
+        "{}",
+        a.text()
+    );
+    assert!(!a.text().contains("admin.link"), "{}", a.text());
     let a = h
         .command(
             &boss,
@@ -1421,7 +1428,11 @@ async fn admins_link_list_audit_and_unlink() {
             &[("user", json!({"user": BOSS}))],
         )
         .await;
-    assert!(a.text().contains("admin.unlink"), "{}", a.text());
+    assert!(
+        a.text().contains(&format!("unlinked <@{LEE}>")) && !a.text().contains("admin.unlink"),
+        "{}",
+        a.text()
+    );
 }
 
 #[tokio::test]

@@ -1150,7 +1150,10 @@ async fn a_status_card_is_posted_followed_and_frozen_at_completion() {
         last.contains(&format!("Shared by <@{KIM}>")) && last.contains("last change <t:"),
         "{last}"
     );
-    assert_eq!(edits.last().unwrap()["allowed_mentions"]["parse"], json!([]));
+    assert_eq!(
+        edits.last().unwrap()["allowed_mentions"]["parse"],
+        json!([])
+    );
     assert!(s.h.app.store.card(id.as_str()).await.unwrap().is_none());
     let frozen = edits.len();
     s.read(&w, KIM).await;
