@@ -231,7 +231,10 @@ impl Gallery {
         let mut all = String::new();
         for (title, body) in &self.sections {
             if !title.is_empty() {
-                all.push_str(&format!("\n## {title}\n"));
+                if !all.ends_with("\n\n") {
+                    all.push('\n');
+                }
+                all.push_str(&format!("## {title}\n"));
             }
             all.push_str(body);
         }
@@ -538,41 +541,7 @@ impl Gallery {
         for user in [KIM, LEE, PARK, CHOI, ADMIN] {
             s = s.replace(&format!("<@{user}>"), &format!("@{}", self.name_of(user)));
         }
-        s = replace_runs(&s, "<t:", |rest| {
-            rest.find('>').map(|e| (e + 1, "(time)".into()))
-        });
-        for scheme in ["http://", "https://"] {
-            s = replace_runs(&s, scheme, |rest| {
-                let end = rest
-                    .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '`'))
-                    .unwrap_or(rest.len());
-                Some((end, "(link)".into()))
-            });
-        }
-        for (id, name) in &self.ids {
-            s = s.replace(id.as_str(), &format!("(id of {name})"));
-        }
-        replace_runs(&s, "20", |rest| {
-            // A date (2026-12-05), with its time when one follows.
-            let b = rest.as_bytes();
-            let date = b.len() >= 10
-                && b[..4].iter().all(u8::is_ascii_digit)
-                && b[4] == b'-'
-                && b[7] == b'-'
-                && b[5..7].iter().chain(&b[8..10]).all(u8::is_ascii_digit);
-            if !date {
-                return None;
-            }
-            let timed = b.len() >= 16
-                && matches!(b[10], b' ' | b'T')
-                && b[13] == b':'
-                && b[11..13].iter().chain(&b[14..16]).all(u8::is_ascii_digit);
-            Some(if timed {
-                (16, "(date time)".into())
-            } else {
-                (10, "(date)".into())
-            })
-        })
+        placeholders(&s, &self.ids)
     }
 
     /// Kim posts `id`'s status card, off the record.
@@ -688,6 +657,47 @@ fn email(user: u64) -> &'static str {
         CHOI => "choi@example.com",
         _ => "admin@example.com",
     }
+}
+
+/// `text` with Discord timestamps, links, the contract `ids` (id, name)
+/// and dates replaced by placeholders, the same on every run.
+fn placeholders(text: &str, ids: &[(String, String)]) -> String {
+    let mut s = text.to_owned();
+    s = replace_runs(&s, "<t:", |rest| {
+        rest.find('>').map(|e| (e + 1, "(time)".into()))
+    });
+    for scheme in ["http://", "https://"] {
+        s = replace_runs(&s, scheme, |rest| {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '`'))
+                .unwrap_or(rest.len());
+            Some((end, "(link)".into()))
+        });
+    }
+    for (id, name) in ids {
+        s = s.replace(id.as_str(), &format!("(id of {name})"));
+    }
+    replace_runs(&s, "20", |rest| {
+        // A date (2026-12-05), with its time when one follows.
+        let b = rest.as_bytes();
+        let date = b.len() >= 10
+            && b[..4].iter().all(u8::is_ascii_digit)
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b[5..7].iter().chain(&b[8..10]).all(u8::is_ascii_digit);
+        if !date {
+            return None;
+        }
+        let timed = b.len() >= 16
+            && matches!(b[10], b' ' | b'T')
+            && b[13] == b':'
+            && b[11..13].iter().chain(&b[14..16]).all(u8::is_ascii_digit);
+        Some(if timed {
+            (16, "(date time)".into())
+        } else {
+            (10, "(date)".into())
+        })
+    })
 }
 
 /// The buttons of a message (a callback's data, an edit or a DM).
@@ -1360,4 +1370,21 @@ fn the_korean_check_catches_commands_codes_and_state_words() {
     assert_eq!(found.len(), 3, "{found:#?}");
     assert!(found[0].starts_with("ko.md:2:"), "{found:#?}");
     assert!(found[2].contains("sign_requested"), "{found:#?}");
+}
+
+#[test]
+fn a_changed_line_is_named_in_the_short_diff() {
+    let diff = short_diff("a\nb\nc\n", "a\nB\nc\nd\n");
+    assert_eq!(diff, "line 2:\n  - b\n  + B\nline 4:\n  - (none)\n  + d");
+    assert_eq!(short_diff("same\n", "same\n"), "");
+}
+
+#[test]
+fn times_links_ids_and_dates_become_placeholders() {
+    let ids = [("64f0c0ffee".to_owned(), "NDA".to_owned())];
+    let text = "at <t:1796471247:R>, see https://x.example/c/64f0c0ffee?token=s3cret) on 2026-12-05 11:40 or 2026-12-05; `64f0c0ffee`, 2026 and 09:00 stay";
+    assert_eq!(
+        placeholders(text, &ids),
+        "at (time), see (link)) on (date time) or (date); `(id of NDA)`, 2026 and 09:00 stay"
+    );
 }
