@@ -29,6 +29,8 @@ const RAW_CODES: &[&str] = &[
     "sign_rejected",
     "approval_rejected",
     "approval_cancelled",
+    // Timeline actions `/contract show` passes on as they come.
+    "signees_set",
 ];
 
 /// English state words that must not stand bare in a Korean reply.
@@ -43,6 +45,7 @@ const STATE_WORDS: &[&str] = &[
     "waiting",
     "viewed",
     "signed",
+    "created",
 ];
 
 #[derive(Clone, Copy, PartialEq)]
@@ -541,7 +544,18 @@ impl Gallery {
         for user in [KIM, LEE, PARK, CHOI, ADMIN] {
             s = s.replace(&format!("<@{user}>"), &format!("@{}", self.name_of(user)));
         }
-        placeholders(&s, &self.ids)
+        let ids: Vec<(String, String)> = self
+            .ids
+            .iter()
+            .map(|(id, name)| {
+                let shown = match self.lang {
+                    Lang::En => format!("id of {name}"),
+                    Lang::Ko => format!("{name}의 id"),
+                };
+                (id.clone(), shown)
+            })
+            .collect();
+        placeholders(&s, &ids)
     }
 
     /// Kim posts `id`'s status card, off the record.
@@ -659,8 +673,8 @@ fn email(user: u64) -> &'static str {
     }
 }
 
-/// `text` with Discord timestamps, links, the contract `ids` (id, name)
-/// and dates replaced by placeholders, the same on every run.
+/// `text` with Discord timestamps, links, the contract `ids` (id, what to
+/// show) and dates replaced by placeholders, the same on every run.
 fn placeholders(text: &str, ids: &[(String, String)]) -> String {
     let mut s = text.to_owned();
     s = replace_runs(&s, "<t:", |rest| {
@@ -675,7 +689,7 @@ fn placeholders(text: &str, ids: &[(String, String)]) -> String {
         });
     }
     for (id, name) in ids {
-        s = s.replace(id.as_str(), &format!("(id of {name})"));
+        s = s.replace(id.as_str(), &format!("({name})"));
     }
     replace_runs(&s, "20", |rest| {
         // A date (2026-12-05), with its time when one follows.
@@ -1278,7 +1292,10 @@ async fn gallery(lang: Lang) -> String {
 /// code or a bare English state word.
 fn korean_offences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    for (i, raw) in text.lines().enumerate() {
+        // As Discord renders it: markdown escapes (`sign\_requested`) gone.
+        let line = raw.replace('\\', "");
+        let line = line.as_str();
         let mut why: Vec<&str> = Vec::new();
         for cmd in ["/contract", "/comake"] {
             if line.contains(cmd) {
@@ -1299,7 +1316,7 @@ fn korean_offences(text: &str) -> Vec<String> {
             }
         }
         if !why.is_empty() {
-            out.push(format!("ko.md:{}: [{}] {line}", i + 1, why.join(", ")));
+            out.push(format!("ko.md:{}: [{}] {raw}", i + 1, why.join(", ")));
         }
     }
     out
@@ -1365,9 +1382,10 @@ async fn the_reply_gallery_matches_docs_gallery_and_korean_is_korean() {
 
 #[test]
 fn the_korean_check_catches_commands_codes_and_state_words() {
-    let text = "> 좋아요\n> `/contract show`로 보세요\n> 상태: signing\n> sign_requested\n> 서명 중(signing_x)\n";
+    let text = "> 좋아요\n> `/contract show`로 보세요\n> 상태: signing\n> sign_requested\n> 서명 중(signing_x)\n> · sign\\_requested\n";
     let found = korean_offences(text);
-    assert_eq!(found.len(), 3, "{found:#?}");
+    assert_eq!(found.len(), 4, "{found:#?}");
+    assert!(found[3].starts_with("ko.md:6:"), "{found:#?}");
     assert!(found[0].starts_with("ko.md:2:"), "{found:#?}");
     assert!(found[2].contains("sign_requested"), "{found:#?}");
 }
@@ -1381,7 +1399,7 @@ fn a_changed_line_is_named_in_the_short_diff() {
 
 #[test]
 fn times_links_ids_and_dates_become_placeholders() {
-    let ids = [("64f0c0ffee".to_owned(), "NDA".to_owned())];
+    let ids = [("64f0c0ffee".to_owned(), "id of NDA".to_owned())];
     let text = "at <t:1796471247:R>, see https://x.example/c/64f0c0ffee?token=s3cret) on 2026-12-05 11:40 or 2026-12-05; `64f0c0ffee`, 2026 and 09:00 stay";
     assert_eq!(
         placeholders(text, &ids),
