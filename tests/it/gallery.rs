@@ -823,6 +823,7 @@ async fn gallery(lang: Lang) -> String {
         .await;
     g.cmd(kim, "comake notifications", &[("enabled", json!(true))])
         .await;
+    g.cmd(choi, "comake notifications", &[]).await;
 
     // ----- /contract -----
     let nda = g.seed(email(kim), g.n.nda, ContractStatus::Saved);
@@ -946,6 +947,12 @@ async fn gallery(lang: Lang) -> String {
         .await;
     g.cmd(lee, "contract show", &[("contract", json!(nda.as_str()))])
         .await;
+    g.cmd(park, "contract show", &[("contract", json!(nda.as_str()))])
+        .await;
+    let a = g
+        .cmd(kim, "contract show", &[("contract", json!(draft))])
+        .await;
+    g.press(kim, &seen(&a), "a:edit:").await;
 
     g.section(lang.say("Notifications and the status card", "알림과 상태 카드"));
     g.h.sim
@@ -1216,6 +1223,7 @@ async fn gallery(lang: Lang) -> String {
     .await;
     g.section_cmd("comake-admin list");
     g.cmd(admin, "comake-admin list", &[]).await;
+    g.cmd(kim, "comake-admin list", &[]).await;
     g.section_cmd("comake-admin audit");
     g.cmd(admin, "comake-admin audit", &[]).await;
     g.cmd(
