@@ -68,6 +68,8 @@ whoami-linked = You're linked to Comake as **{ $name }** ({ $email }) since { $s
   }
 unlink-done = Your Discord account is no longer linked to { $email }. The Comake account and its contracts are untouched.
 unlink-none = Your Discord account wasn't linked to Comake.
+unlink-ask = Unlink your Discord account from the Comake user { $email }? The contract commands stop working for you here; the Comake account and its contracts stay as they are. To link this Comake user again, a server manager will have to do it (`/comake-admin link`).
+button-unlink = Unlink
 
 ## Links
 link-new = Here is your private link to upload a new contract: upload the document, place the signature fields, then name and save it.

@@ -62,6 +62,11 @@ pub enum Pending {
         id: ContractId,
         reason: Option<String>,
     },
+    /// Unlink the person's own Discord account from its Comake user
+    /// (`email` is the one they were shown).
+    Unlink {
+        email: String,
+    },
     /// Send signature requests, first setting the signee `inline` typed
     /// with the command when given; `shown` is what the preview listed, so
     /// Send acts only if the contract would still get exactly that.

@@ -276,6 +276,29 @@ pub(crate) async fn whoami(ctx: &Ctx<'_>) -> HandlerResult {
 
 /// `/comake unlink`: removes only our mapping; Comake keeps the account.
 pub(crate) async fn unlink(ctx: &Ctx<'_>) -> HandlerResult {
+    // Asked first: linking this Comake user again takes an admin.
+    let Some(account) = ctx.app.store.account(ctx.inv.user).await? else {
+        return Ok(Reply::text(ctx.t("unlink-none", &[])));
+    };
+    let text = ctx.t("unlink-ask", &args!["email" => plain(&account.email)]);
+    super::contract::ask(
+        ctx,
+        crate::app::confirm::Pending::Unlink {
+            email: account.email,
+        },
+        text,
+        "button-unlink",
+    )
+    .await
+}
+
+/// **Unlink** pressed: the link goes, if it is still the one that was
+/// shown (a re-link meanwhile is left alone).
+pub(crate) async fn unlink_now(ctx: &Ctx<'_>, email: &str) -> HandlerResult {
+    match ctx.app.store.account(ctx.inv.user).await? {
+        Some(account) if account.email == email => {}
+        _ => return Ok(Reply::text(ctx.t("unlink-none", &[]))),
+    }
     let removed = ctx.app.store.unlink(ctx.inv.user).await?;
     ctx.app.contracts.forget(ctx.inv.user);
     match removed {

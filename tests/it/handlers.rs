@@ -452,9 +452,36 @@ async fn whoami_and_unlink() {
     let a = h.command(&kim, "comake whoami", &[]).await;
     assert!(a.text().contains("kim\\@example.com"), "{}", a.text());
     assert!(a.ephemeral());
-    let a = h.command(&kim.clone().ko(), "comake unlink", &[]).await;
-    assert!(has_hangul(&a.text()));
+    // Unlink asks first, and says an admin must link this user again.
+    let ko = kim.clone().ko();
+    let a = h.command(&ko, "comake unlink", &[]).await;
+    assert!(
+        a.text().contains("/코메이크-관리 연결") && a.text().contains("kim\\@example.com"),
+        "{}",
+        a.text()
+    );
+    assert!(
+        h.app.store.account(KIM).await.unwrap().is_some(),
+        "unlinked before asking"
+    );
+    let no = h.press(&ko, &a.button("c:no:")).await;
+    assert!(has_hangul(&no.text()));
+    assert!(h.app.store.account(KIM).await.unwrap().is_some());
+    let a = h.command(&ko, "comake unlink", &[]).await;
+    let ok = a.button("c:ok:");
+    let (x, y) = tokio::join!(h.press(&ko, &ok), h.press(&ko, &ok));
+    assert!(has_hangul(&x.text()) && has_hangul(&y.text()));
     assert!(h.app.store.account(KIM).await.unwrap().is_none());
+    let unlinks = h
+        .app
+        .store
+        .audit_newest(10, Some(KIM))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "account.unlink")
+        .count();
+    assert_eq!(unlinks, 1, "a double click unlinks once");
     // Comake was never asked to delete anything.
     assert!(h.sim.requests().is_empty());
 }

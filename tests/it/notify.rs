@@ -349,7 +349,9 @@ async fn an_opt_out_or_unlink_during_a_read_holds_and_no_dm_follows() {
     assert_eq!(s.tick(&w).await.reads.read, [KIM]);
     s.h.sim.signee_acts(&nda, 1, SigneeAction::View).unwrap();
     let read = s.slow_read(&w).await;
-    s.h.command(&Actor::user(KIM), "comake unlink", &[]).await;
+    let asked = s.h.command(&Actor::user(KIM), "comake unlink", &[]).await;
+    s.h.press(&Actor::user(KIM), &asked.button("c:ok:")).await;
+    assert!(s.h.app.store.account(KIM).await.unwrap().is_none());
     assert_eq!(read.await.unwrap().reads.dms, 0);
     assert!(s.dms(KIM).is_empty(), "a DM reached an unlinked user");
     assert!(s.h.app.store.notify_state(KIM).await.unwrap().is_none());

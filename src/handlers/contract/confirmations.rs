@@ -34,7 +34,7 @@ pub(super) async fn ask_delete(ctx: &Ctx<'_>, c: &Contract) -> HandlerResult {
 }
 
 /// Keep `pending` for its Confirm (or Send) button, and ask with `text`.
-pub(super) async fn ask(
+pub(crate) async fn ask(
     ctx: &Ctx<'_>,
     pending: Pending,
     text: String,
@@ -110,12 +110,14 @@ pub(crate) async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerRe
     if !ok {
         return Ok(Reply::text(ctx.t("confirm-dismissed", &[])));
     }
-    let (_, user) = linked(ctx).await?;
     let id = match &pending {
         Pending::Delete { id }
         | Pending::CancelSign { id, .. }
         | Pending::RequestSign { id, .. } => id.clone(),
+        // Not about a contract.
+        Pending::Unlink { email } => return super::super::comake::unlink_now(ctx, email).await,
     };
+    let (_, user) = linked(ctx).await?;
     let c = resolve(ctx, &user, Some(id.as_str())).await?;
     let name = name_of(&c);
     ctx.app.contracts.forget(ctx.inv.user);
@@ -146,6 +148,7 @@ pub(crate) async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerRe
                 Err(e) => Err(acted(ctx, "contract.cancel_sign", &id, e)),
             }
         }
+        Pending::Unlink { .. } => Err(ctx.internal("unlink reached the contract steps")),
         Pending::RequestSign { inline, shown, .. } => {
             if matches!(
                 c.summary.status,

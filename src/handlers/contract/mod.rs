@@ -9,7 +9,7 @@ mod show;
 mod signing;
 
 pub(crate) use browse::{list, list_page, pending, pending_page};
-pub(crate) use confirmations::{cancel_sign, confirmed, delete};
+pub(crate) use confirmations::{ask, cancel_sign, confirmed, delete};
 pub(crate) use links::{edit, new};
 pub(crate) use share::{post_card, preview_card, share_guard, unshare, unshare_card};
 pub(crate) use show::{rename, show};
