@@ -1,7 +1,7 @@
 //! How a contract reads in any message, for the commands and the watcher alike: localized state and progress labels, party names with their fallback, Discord times, and the names of people outside the company masked.
 
 use crate::args;
-use crate::comake::wire::{ContractStatus, Party, SigneeStatus};
+use crate::comake::wire::{Approver, ApproverStatus, ContractStatus, Party, SigneeStatus};
 use crate::i18n::{Args, I18n, Lang};
 
 /// Labels in one language.
@@ -29,6 +29,45 @@ impl<'a> Labels<'a> {
     /// A signee's progress.
     pub(crate) fn progress(&self, status: SigneeStatus) -> String {
         self.t(crate::i18n::signee_status_id(status), &[])
+    }
+
+    /// The approval line (결재선) in order, one line each with its state,
+    /// the approver whose turn it is marked; `name` says how a name shows
+    /// (in full, or masked on a public card). Empty without approvers.
+    pub(crate) fn approval_line(
+        &self,
+        approvers: &[Approver],
+        name: impl Fn(&Approver) -> String,
+    ) -> Vec<String> {
+        let mut ordered: Vec<&Approver> = approvers.iter().collect();
+        ordered.sort_by_key(|a| a.order);
+        let stopped = ordered.iter().any(|a| a.status == ApproverStatus::Rejected);
+        let next = ordered
+            .iter()
+            .position(|a| a.status == ApproverStatus::Waiting)
+            .filter(|_| !stopped);
+        ordered
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let state = self.t(
+                    match a.status {
+                        ApproverStatus::Waiting => "approver-waiting",
+                        ApproverStatus::Approved => "approver-approved",
+                        ApproverStatus::Rejected => "approver-rejected",
+                        ApproverStatus::Unknown => "approver-unknown",
+                    },
+                    &[],
+                );
+                let args = args!["order" => (i + 1) as i64, "name" => name(a), "state" => state];
+                let id = if next == Some(i) {
+                    "approver-next"
+                } else {
+                    "approver-line"
+                };
+                format!("• {}", self.t(id, &args))
+            })
+            .collect()
     }
 
     /// A party's name as Comake has it, or "Party 2" when it has none that
@@ -86,6 +125,34 @@ fn mask_word(word: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_approval_line_is_in_order_with_whose_turn_it_is() {
+        let i18n = I18n::load().expect("messages");
+        let l = Labels::new(&i18n, Lang::En);
+        let a = |order, name: &str, status| Approver {
+            order,
+            name: name.into(),
+            email: format!("{name}@x.example"),
+            status,
+        };
+        let line = [
+            a(2, "Choi", ApproverStatus::Waiting),
+            a(1, "Boss", ApproverStatus::Approved),
+        ];
+        assert_eq!(
+            l.approval_line(&line, |a| a.name.clone()),
+            ["• 1. Boss · approved", "• 2. Choi · waiting ← next"]
+        );
+        // Rejected: nobody is next.
+        let line = [
+            a(1, "Boss", ApproverStatus::Rejected),
+            a(2, "Choi", ApproverStatus::Waiting),
+        ];
+        let shown = l.approval_line(&line, |a| a.name.clone());
+        assert!(shown.iter().all(|s| !s.contains("next")), "{shown:?}");
+        assert!(l.approval_line(&[], |a| a.name.clone()).is_empty());
+    }
 
     #[test]
     fn names_are_masked_as_the_issue_shows() {

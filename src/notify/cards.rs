@@ -36,8 +36,9 @@ pub(crate) async fn card_body(
 /// names show in full on a card; everyone else's are masked.
 async fn colleagues(app: &App, c: &Contract) -> Result<BTreeSet<String>, StoreError> {
     let mut out = BTreeSet::new();
-    for s in &c.signees {
-        let email = normalize_email(&s.email);
+    let emails = c.signees.iter().map(|s| s.email.as_str());
+    for raw in emails.chain(c.approvers.iter().map(|a| a.email.as_str())) {
+        let email = normalize_email(raw);
         if !email.is_empty() && app.store.account_by_email(&email).await?.is_some() {
             out.insert(email);
         }
@@ -105,6 +106,18 @@ fn render_card(
         }
         // Who shared it (a mention that renders as their name and pings
         // nobody) and when the contract last changed.
+        // The approval line, outsiders masked like signees.
+        let approvers = l.approval_line(&c.approvers, |a| {
+            if colleagues.contains(&normalize_email(&a.email)) {
+                name(&a.name)
+            } else {
+                name(&render::mask_name(&a.name))
+            }
+        });
+        if !approvers.is_empty() {
+            lines.push(l.t("approval-line", &[]));
+            lines.extend(approvers);
+        }
         lines.push(l.t(
             if c.summary.status.has_ended() {
                 "card-final"

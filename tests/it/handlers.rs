@@ -2685,3 +2685,46 @@ async fn help_is_a_short_private_guide_in_the_persons_language_for_anyone() {
     assert!(en.text().chars().count() <= 2000);
     assert_eq!(h.sim.requests().len(), 0, "help asks Comake nothing");
 }
+
+#[tokio::test]
+async fn show_and_the_card_list_the_approval_line_with_whose_turn_it_is() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    h.linked(BOSS, "boss@example.com").await;
+    let id = common::seed_nda(&h.sim, "kim@example.com");
+    h.sim
+        .request_approval(
+            "kim@example.com",
+            &id,
+            &[("Boss", "boss@example.com"), ("최유나", "choi@example.com")],
+        )
+        .unwrap();
+    h.sim.approver_acts(&id, true, None).unwrap();
+    let kim = Actor::user(KIM);
+    let contract = [("contract", json!(id.as_str()))];
+    let en = h.command(&kim, "contract show", &contract).await;
+    assert!(
+        en.text().contains("**Approval line**")
+            && en.text().contains("1. Boss · approved")
+            && en.text().contains("2. 최유나 · waiting ← next"),
+        "{}",
+        en.text()
+    );
+    let ko = h
+        .command(&kim.clone().ko(), "contract show", &contract)
+        .await;
+    assert!(
+        ko.text().contains("**결재선**")
+            && ko.text().contains("2. 최유나 · 결재 대기중 ← 다음 차례"),
+        "{}",
+        ko.text()
+    );
+    // On the public card the colleague shows, the approver not linked is masked.
+    let asked = h.press(&kim, &share_button(&h, &id).await).await;
+    assert!(
+        asked.text().contains("1. Boss · approved") && asked.text().contains(r"2. 최\*나"),
+        "{}",
+        asked.text()
+    );
+    assert!(!asked.text().contains("최유나"), "{}", asked.text());
+}

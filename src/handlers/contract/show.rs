@@ -150,6 +150,15 @@ pub(super) fn render(ctx: &Ctx<'_>, c: &Contract, me: &str) -> Reply {
                 )
             ));
         }
+        // The approval line in order, with whose turn it is.
+        let approvers = ctx
+            .labels()
+            .approval_line(&c.approvers, |a| text::inert_max(&a.name, budget));
+        if !approvers.is_empty() {
+            lines.push(String::new());
+            lines.push(ctx.t("approval-line", &[]));
+            lines.extend(approvers);
+        }
         if !c.timeline.is_empty() {
             lines.push(String::new());
             lines.push(ctx.t("show-history", &[]));
