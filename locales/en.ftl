@@ -301,6 +301,7 @@ card-no-channel = Status cards go in a server channel.
 card-no-permission = I can't post in this channel: a server manager must let the bot view it and send messages there.
 card-ended = **{ $name }** has ended: there is nothing left to keep up to date.
 card-already-shared = **{ $name }** already has a status card; unshare it first to post a new one.
+card-just-posted = A status card of **{ $name }** was posted here less than a minute ago, so this press posted nothing. To post a new one, try again in a minute.
 delete-done-trash = **{ $name }** is now in your Comake trash; you can restore it from there on the Comake website.
 history-created = { $actor } created the contract
 history-signees-set = { $actor } set the signees

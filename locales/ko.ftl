@@ -295,6 +295,7 @@ card-no-channel = 상태 카드는 서버 채널에만 올릴 수 있습니다.
 card-no-permission = 이 채널에 글을 올릴 수 없습니다. 서버 관리자가 봇에게 채널 보기와 메시지 보내기 권한을 주어야 합니다.
 card-ended = **{ $name }**은(는) 이미 끝난 계약이라 더 갱신할 내용이 없습니다. 상태 카드를 올리지 않았습니다.
 card-already-shared = **{ $name }**에는 이미 상태 카드가 있습니다. 새로 올리려면 먼저 공유를 멈춰 주세요.
+card-just-posted = **{ $name }**의 상태 카드를 1분 안에 이미 올려서 이번에는 올리지 않았습니다. 새로 올리려면 1분 뒤에 다시 시도해 주세요.
 delete-done-trash = **{ $name }**을(를) 코메이크 휴지통으로 옮겼습니다. 코메이크 웹사이트의 휴지통에서 되살릴 수 있습니다.
 history-created = { $actor }: 계약 생성
 history-signees-set = { $actor }: 서명자 설정

@@ -2357,6 +2357,23 @@ async fn share_shows_privately_what_the_card_makes_public_and_only_post_posts_on
         "{}",
         again.text()
     );
+    // Unshared, then shared again at once: the minute's claim says so,
+    // rather than telling Kim to unshare what is no longer shared.
+    h.command(
+        &kim,
+        "contract unshare",
+        &[("contract", json!(id.as_str()))],
+    )
+    .await;
+    let asked_again = h.press(&kim, &format!("s:share:{id}")).await;
+    let too_soon = h.press(&kim, &asked_again.button("s:post:")).await;
+    assert!(too_soon.posted().is_empty());
+    assert!(
+        too_soon.text().contains("less than a minute ago")
+            && !too_soon.text().contains("unshare it first"),
+        "{}",
+        too_soon.text()
+    );
     // Korean: the same question, in Korean.
     let ko = h
         .press(

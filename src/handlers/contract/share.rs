@@ -127,7 +127,9 @@ pub(crate) async fn post_card<R: Responder>(
         )
         .await?;
     if presses > 1 {
-        return Err(ctx.refuse("card-already-shared", &args!["name" => name_of(&c)]));
+        // A second press of a double click, or a new card within the
+        // minute after one was posted (and perhaps unshared).
+        return Err(ctx.refuse("card-just-posted", &args!["name" => name_of(&c)]));
     }
     let body = crate::notify::card_body(ctx.app, ctx.lang, &c, ctx.inv.user).await?;
     let message = match responder.post(channel, body).await {
