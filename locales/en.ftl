@@ -124,6 +124,7 @@ approver-waiting = waiting
 approver-approved = approved
 approver-rejected = rejected
 approver-unknown = unknown
+approver-fallback = Approver { $n }
 show-signee = { $name } ({ $email }) · { $status }
 show-history = **Recent history**
 show-event = { $when } · { $what }

@@ -118,6 +118,7 @@ approver-waiting = 결재 대기중
 approver-approved = 결재 완료
 approver-rejected = 결재 반려
 approver-unknown = 알 수 없음
+approver-fallback = 결재자 { $n }
 show-signee = { $name } ({ $email }) · { $status }
 show-history = **최근 기록**
 show-event = { $when } · { $what }

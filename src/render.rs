@@ -59,7 +59,14 @@ impl<'a> Labels<'a> {
                     },
                     &[],
                 );
-                let args = args!["order" => (i + 1) as i64, "name" => name(a), "state" => state];
+                // A name that shows nothing reads "Approver 2".
+                let shown = name(a);
+                let shown = if shown.trim().is_empty() {
+                    self.t("approver-fallback", &args!["n" => (i + 1) as i64])
+                } else {
+                    shown
+                };
+                let args = args!["order" => (i + 1) as i64, "name" => shown, "state" => state];
                 let id = if next == Some(i) {
                     "approver-next"
                 } else {
@@ -152,6 +159,12 @@ mod tests {
         let shown = l.approval_line(&line, |a| a.name.clone());
         assert!(shown.iter().all(|s| !s.contains("next")), "{shown:?}");
         assert!(l.approval_line(&[], |a| a.name.clone()).is_empty());
+        // No name to show: a fallback, not an empty place.
+        let line = [a(1, " ", ApproverStatus::Waiting)];
+        assert_eq!(
+            l.approval_line(&line, |a| a.name.clone()),
+            ["• 1. Approver 1 · waiting ← next"]
+        );
     }
 
     #[test]
