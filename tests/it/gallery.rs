@@ -792,6 +792,9 @@ async fn gallery(lang: Lang) -> String {
         .expect("a Comake user");
 
     // ----- /comake -----
+    g.section_cmd("comake help");
+    g.cmd(kim, "comake help", &[]).await;
+
     g.section_cmd("comake whoami");
     g.cmd(kim, "comake whoami", &[]).await;
     g.cmd(lee, "comake whoami", &[]).await;
