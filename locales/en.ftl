@@ -34,7 +34,7 @@ invalid-domain = Self-registration is limited to { $domains } addresses. Ask a s
 invalid-page = That page doesn't exist.
 
 ## Linking
-register-disabled = Self-registration is turned off on this server. Ask a server manager to link your Comake account with `/comake-admin link`.
+register-disabled = Self-registration is turned off on this server. Ask a server manager to link your Comake user with `/comake-admin link`, or to create one for you with `/comake-admin register`.
 register-code-sent = If { $email } can receive mail, an 8-digit code is on its way. It's valid for { $minutes } minutes: press **Enter code** when you have it. Nothing is linked until you do.
 register-enter-code = Enter code
 register-code-title = Confirm your email
@@ -173,7 +173,6 @@ comake-not-found = That contract doesn't exist in Comake any more.
 
 ## Admin
 admin-link-done = <@{ $user }> is now linked to the Comake user **{ $name }** ({ $email }).
-admin-link-no-user = Comake has no user with that email in your company. They can create one with `/comake register`.
 admin-not-member = <@{ $user }> isn't a member of this server, so they can't be linked here.
 admin-link-taken = That email is already linked to <@{ $owner }>. Unlink them first with `/comake-admin unlink`.
 admin-link-self = You can't link your own Discord account: another server manager must do it, so nobody gives themself access to a Comake account. (A company with a single manager can allow it with ADMIN_SELF_LINK=true.)
@@ -326,3 +325,13 @@ help = **The Comake bot, in short**
     • **Private**: every answer is seen only by you. Links carry a one-hour sign-in and are shown only to you. Only a status card you choose to post (**Share in this channel** on `/contract show`) is public, and it shows people outside the company by masked names.
     • **Notifications**: the bot DMs you when a contract you sent moves, when it is your turn to sign or approve, and how contracts sent to you end. `/comake notifications` shows your settings; `digest` sends a morning summary instead or as well.
     • **First time**: `/comake register` (if your company allows it) or ask an admin to link you.
+
+## Onboarding: admins create Comake users, and what works in this configuration
+error-not-linked-admin = Your Discord account isn't linked to Comake yet. Ask a server manager to link your Comake user with `/comake-admin link`, or, if you have none, to create one for you with `/comake-admin register`.
+admin-link-no-user-open = Comake has no user with that email in your company. They can create one themselves with `/comake register`, or you can create it for them with `/comake-admin register`.
+admin-link-no-user-admin = Comake has no user with that email in your company. Create one for them with `/comake-admin register`. (Self-registration is off on this bot: it has no mail server to send codes.)
+admin-register-done = <@{ $user }> is now linked to the new Comake user **{ $name }** ({ $email }).
+admin-register-exists = Comake already has a user with { $email }, so none was created. Link <@{ $user }> to it with `/comake-admin link`.
+admin-register-already-linked = <@{ $user }> is already linked to { $email }, so no Comake user was created. To move them to another existing Comake user, use `/comake-admin link`; to start over, `/comake-admin unlink` first.
+admin-register-refused-input = Comake refused that name, email or phone number. Check them and try again.
+audit-admin-register = created a Comake user for

@@ -7,7 +7,6 @@ use secrecy::ExposeSecret;
 use crate::args;
 use crate::comake::wire::RegisterClientRequest;
 use crate::comake::ComakeError;
-use crate::config::Registration;
 use crate::store::{Account, LinkError, LinkMethod};
 use crate::validate;
 
@@ -25,11 +24,7 @@ const CODE_INPUT: &str = "code";
 /// in Comake): that is said only once the code proves the person owns it.
 pub(crate) async fn register(ctx: &Ctx<'_>) -> HandlerResult {
     let app = ctx.app;
-    let Some(mailer) = app
-        .mailer
-        .as_ref()
-        .filter(|_| app.config.registration == Registration::Open)
-    else {
+    let Some(mailer) = app.mailer.as_ref().filter(|_| ctx.self_registration()) else {
         return Err(ctx.refuse("register-disabled", &[]));
     };
     let email = validate::email(ctx.inv.str("email").unwrap_or_default())

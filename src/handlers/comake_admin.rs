@@ -1,8 +1,9 @@
-//! `/comake-admin`: server managers link members to existing Comake users, unlink them, list links and read the audit log.
+//! `/comake-admin`: server managers link members to existing Comake users or create new ones for them, unlink them, list links and read the audit log.
 
 use chrono::Utc;
 
 use crate::args;
+use crate::comake::wire::RegisterClientRequest;
 use crate::comake::ComakeError;
 use crate::i18n::Lang;
 use crate::reply::fit;
@@ -58,9 +59,10 @@ fn member(ctx: &Ctx<'_>) -> Result<u64, Failure> {
     Ok(user)
 }
 
-/// `/comake-admin link`: prove the Comake user exists (a login succeeds),
-/// then link. A member already linked is moved to the new email.
-pub(crate) async fn link(ctx: &Ctx<'_>) -> HandlerResult {
+/// What an admin must pass before giving `member` access to an email: a
+/// member of this server, not themself (unless ADMIN_SELF_LINK), and an
+/// email no other member is linked to. Nothing is asked of Comake yet.
+async fn giving_access(ctx: &Ctx<'_>) -> Result<(u64, String), Failure> {
     let member = member(ctx)?;
     // Nobody gives themself access: another admin links an admin, unless
     // ADMIN_SELF_LINK is set (a company of one).
@@ -77,17 +79,119 @@ pub(crate) async fn link(ctx: &Ctx<'_>) -> HandlerResult {
             ));
         }
     }
+    Ok((member, email))
+}
+
+/// `/comake-admin link`: prove the Comake user exists (a login succeeds),
+/// then link. A member already linked is moved to the new email.
+pub(crate) async fn link(ctx: &Ctx<'_>) -> HandlerResult {
+    let (member, email) = giving_access(ctx).await?;
     match ctx.app.comake.user(&email).fresh_token().await {
         Ok(_) => {}
-        Err(ComakeError::NotFound(_)) => return Err(ctx.refuse("admin-link-no-user", &[])),
+        Err(ComakeError::NotFound(_)) => {
+            // What works here: the person registers themself (when codes
+            // can be mailed), or the admin creates the user.
+            let id = if ctx.self_registration() {
+                "admin-link-no-user-open"
+            } else {
+                "admin-link-no-user-admin"
+            };
+            return Err(ctx.refuse(id, &[]));
+        }
         Err(e) => return Err(e.into()),
     }
     let name = email.split('@').next().unwrap_or_default().to_owned();
+    link_and_tell(ctx, member, &email, &name, String::new()).await?;
+    ctx.audit(
+        &format!("admin.link <@{member}>"),
+        None,
+        &format!("ok ({email})"),
+    );
+    Ok(Reply::text(ctx.t(
+        "admin-link-done",
+        &args!["user" => member.to_string(), "name" => plain(&name), "email" => plain(&email)],
+    )))
+}
+
+/// `/comake-admin register`: create a new Comake user (the guide's own
+/// admin step, `register-client`) and link the member to it, so a company
+/// without a mail server can onboard people. A member already linked is
+/// refused: creating a Comake user cannot be undone from here, so it is
+/// done only for someone who needs one.
+pub(crate) async fn register(ctx: &Ctx<'_>) -> HandlerResult {
+    let (member, email) = giving_access(ctx).await?;
+    let name = validate::name(ctx.inv.str("name").unwrap_or_default())
+        .ok_or_else(|| ctx.refuse("invalid-name", &[]))?;
+    let phone = match ctx.inv.str("phone") {
+        None => None,
+        Some(raw) => Some(validate::phone(raw).ok_or_else(|| ctx.refuse("invalid-phone", &[]))?),
+    };
+    if let Some(existing) = ctx.app.store.account(member).await? {
+        return Err(ctx.refuse(
+            "admin-register-already-linked",
+            &args!["user" => member.to_string(), "email" => plain(&existing.email)],
+        ));
+    }
+    let action = format!("admin.register <@{member}>");
+    let masked = validate::mask_email(&email);
+    let request = RegisterClientRequest {
+        email: email.clone(),
+        name,
+        phone,
+    };
+    let client = match ctx.app.comake.register_client(&request).await {
+        Ok(client) => client,
+        Err(ComakeError::Conflict(_)) => {
+            ctx.audit(
+                &action,
+                None,
+                &format!("refused: email exists in Comake ({masked})"),
+            );
+            return Err(ctx.refuse(
+                "admin-register-exists",
+                &args!["user" => member.to_string(), "email" => plain(&email)],
+            ));
+        }
+        Err(ComakeError::InvalidInput(_)) => {
+            return Err(ctx.refuse("admin-register-refused-input", &[]))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    // Link only the address that was asked for, whatever Comake answered.
+    if validate::email(&client.email).as_deref() != Ok(email.as_str()) {
+        ctx.audit(
+            &action,
+            None,
+            &format!("refused: Comake answered another email ({masked})"),
+        );
+        return Err(ctx.internal("register-client answered with another email"));
+    }
+    link_and_tell(ctx, member, &email, &client.name, client.id.0.clone()).await?;
+    ctx.audit(&action, None, &format!("ok ({email})"));
+    Ok(Reply::text(ctx.t(
+        "admin-register-done",
+        &args![
+            "user" => member.to_string(),
+            "name" => plain(&client.name),
+            "email" => plain(&email),
+        ],
+    )))
+}
+
+/// Link `member` to the Comake user `email` as an admin's act, then tell
+/// both ends.
+async fn link_and_tell(
+    ctx: &Ctx<'_>,
+    member: u64,
+    email: &str,
+    name: &str,
+    client_id: String,
+) -> Result<(), Failure> {
     let account = Account {
         discord_id: member,
-        email: email.clone(),
-        name: name.clone(),
-        comake_client_id: String::new(),
+        email: email.to_owned(),
+        name: name.to_owned(),
+        comake_client_id: client_id,
         linked_at: Utc::now(),
         linked_by: ctx.inv.user,
         method: LinkMethod::Admin,
@@ -101,16 +205,8 @@ pub(crate) async fn link(ctx: &Ctx<'_>) -> HandlerResult {
         Err(LinkError::Store(e)) => return Err(e.into()),
     }
     ctx.app.contracts.forget(member);
-    ctx.audit(
-        &format!("admin.link <@{member}>"),
-        None,
-        &format!("ok ({email})"),
-    );
-    tell_the_linked(ctx, member, &email).await;
-    Ok(Reply::text(ctx.t(
-        "admin-link-done",
-        &args!["user" => member.to_string(), "name" => plain(&name), "email" => plain(&email)],
-    )))
+    tell_the_linked(ctx, member, email).await;
+    Ok(())
 }
 
 /// After an admin's link, tell both ends, so a link nobody expected is
@@ -265,6 +361,7 @@ const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("account.register", "audit-account-register"),
     ("account.unlink", "audit-account-unlink"),
     ("admin.link", "audit-admin-link"),
+    ("admin.register", "audit-admin-register"),
     ("admin.unlink", "audit-admin-unlink"),
     ("contract.cancel_sign", "audit-contract-cancel-sign"),
     ("contract.delete", "audit-contract-delete"),

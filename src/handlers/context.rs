@@ -132,11 +132,20 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Whether people can register themselves here (`/comake register`):
+    /// self-registration is open and the codes can be mailed.
+    pub(crate) fn self_registration(&self) -> bool {
+        self.app.mailer.is_some()
+            && self.app.config.registration == crate::config::Registration::Open
+    }
+
     /// The caller's linked account, or the refusal that explains how to link.
     pub(crate) async fn account(&self) -> Result<Account, Failure> {
         match self.app.store.account(self.inv.user).await {
             Ok(Some(account)) => Ok(account),
-            Ok(None) => Err(self.refuse("error-not-linked", &[])),
+            // Told what works here: registering oneself needs codes mailed.
+            Ok(None) if self.self_registration() => Err(self.refuse("error-not-linked", &[])),
+            Ok(None) => Err(self.refuse("error-not-linked-admin", &[])),
             Err(e) => Err(self.store_failure(e)),
         }
     }

@@ -49,6 +49,7 @@ pub(crate) enum Handler {
     RequestSign,
     CancelSign,
     AdminLink,
+    AdminRegister,
     AdminUnlink,
     AdminList,
     AdminAudit,
@@ -174,6 +175,12 @@ pub const ROUTES: &[Route] = &[
         handler: Handler::AdminLink,
     },
     Route {
+        command: "comake-admin register",
+        options: &["user", "email", "name", "phone"],
+        defer: true,
+        handler: Handler::AdminRegister,
+    },
+    Route {
         command: "comake-admin unlink",
         options: &["user"],
         defer: false,
@@ -281,6 +288,7 @@ pub(super) async fn run(ctx: &Ctx<'_>, handler: Handler) -> HandlerResult {
         Handler::RequestSign => contract::request_sign(ctx).await,
         Handler::CancelSign => contract::cancel_sign(ctx).await,
         Handler::AdminLink => comake_admin::link(ctx).await,
+        Handler::AdminRegister => comake_admin::register(ctx).await,
         Handler::AdminUnlink => comake_admin::unlink(ctx).await,
         Handler::AdminList => comake_admin::list(ctx).await,
         Handler::AdminAudit => comake_admin::audit(ctx).await,

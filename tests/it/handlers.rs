@@ -488,7 +488,9 @@ async fn whoami_and_unlink() {
 
 #[tokio::test]
 async fn an_unlinked_user_is_told_how_to_link() {
-    let h = Harness::new().await;
+    // With a mail server, so registering oneself works (without one, see
+    // onboarding.rs).
+    let h = Harness::with_smtp(&[]).await;
     for cmd in ["contract new", "contract list"] {
         let a = h.command(&Actor::user(KIM), cmd, &[]).await;
         assert_eq!(a.outcome.result, "refused");

@@ -11,6 +11,7 @@ mod handlers;
 mod instances;
 mod interactions;
 mod notify;
+mod onboarding;
 mod operations;
 mod security;
 mod store;
