@@ -243,14 +243,10 @@ request-too-many = This contract has { $count } signees, more than a Discord mes
 error-not-delivered = Discord didn't accept my answer, so you didn't see it. Please try again; if it keeps happening, give your server manager this error id: `{ $id }`
 admin-audit-more = …and { $count } older entries that did not fit here. Pick one member with `/comake-admin audit user:` to see theirs.
 pending-none = Nothing of yours is out for signature or approval, and nothing waits on you.
-pending-header = **Waiting** (page { $page } of { $pages }): { $sent } sent by you, { $received } waiting on you
-pending-sent = __Sent by you, longest waiting first__
-pending-received = __Waiting on you__
 pending-sent-line = **{ $name }** ({ $state }): { $who }, since { $since }
 pending-not-signed = not yet signed by { $names }
 pending-approval = waiting for its approvers (approval is on the Comake website)
 pending-not-approved = not yet approved by { $names } (approval is on the Comake website)
-pending-received-line = **{ $name }**, since { $since }
 pending-more-on-web = …and more on the Comake website.
 list-in-box = { $tab }, { $box }
 box-all = all
@@ -335,3 +331,12 @@ admin-register-exists = Comake already has a user with { $email }, so none was c
 admin-register-already-linked = <@{ $user }> is already linked to { $email }, so no Comake user was created. To move them to another existing Comake user, use `/comake-admin link`; to start over, `/comake-admin unlink` first.
 admin-register-refused-input = Comake refused that name, email or phone number. Check them and try again.
 audit-admin-register = created a Comake user for
+
+## Pending, split as Comake's dashboard: approval waiting and signature waiting
+pending-split-header = **Waiting** (page { $page } of { $pages }): { $approval } for approval, { $signature } for signature; { $mine } of them on you
+pending-group-approval = __Waiting for approval__
+pending-group-signature = __Waiting for signature__
+pending-mine-line = **{ $name }**: { $asked ->
+    [approval] your approval
+   *[signature] your signature
+  } is asked, since { $since }

@@ -237,14 +237,10 @@ request-too-many = 이 계약의 서명자가 { $count }명이라 디스코드 �
 error-not-delivered = 디스코드가 답변을 받지 않아 결과를 보여 드리지 못했습니다. 다시 시도해 주세요. 계속 같은 문제가 생기면 서버 관리자에게 이 오류 번호를 알려 주세요: `{ $id }`
 admin-audit-more = …여기에 다 표시하지 못한 이전 기록이 { $count }건 더 있습니다. `/코메이크-관리 감사기록 사용자:`로 멤버 한 명을 골라 그 사람의 기록을 보세요.
 pending-none = 서명이나 결재를 기다리는 내 계약도, 내가 서명할 계약도 없습니다.
-pending-header = **대기 중** ({ $pages }쪽 중 { $page }쪽): 내가 보낸 계약 { $sent }건, 내 차례 { $received }건
-pending-sent = __내가 보낸 계약 (오래 기다린 순)__
-pending-received = __내 차례 (서명·결재)__
 pending-sent-line = **{ $name }** ({ $state }): { $who }, { $since }부터
 pending-not-signed = 서명 대기중: { $names }
 pending-approval = 결재 대기중 (결재는 코메이크 웹사이트에서)
 pending-not-approved = 결재 대기중: { $names } (결재는 코메이크 웹사이트에서)
-pending-received-line = **{ $name }**, { $since }부터
 pending-more-on-web = …나머지는 코메이크 웹사이트에서 볼 수 있습니다.
 list-in-box = { $tab }, { $box }
 box-all = 전체
@@ -329,3 +325,12 @@ admin-register-exists = 코메이크에 { $email } 사용자가 이미 있어 �
 admin-register-already-linked = <@{ $user }>님은 이미 { $email }에 연결되어 있어 코메이크 사용자를 새로 만들지 않았습니다. 이미 있는 다른 코메이크 사용자로 옮기려면 `/코메이크-관리 연결`을, 처음부터 다시 하려면 먼저 `/코메이크-관리 연결해제`를 써 주세요.
 admin-register-refused-input = 코메이크가 그 이름, 이메일 또는 전화번호를 받아들이지 않았습니다. 확인하고 다시 시도해 주세요.
 audit-admin-register = 코메이크 사용자 등록
+
+## Pending, split as Comake's dashboard: approval waiting and signature waiting
+pending-split-header = **대기 중** ({ $pages }쪽 중 { $page }쪽): 결재 { $approval }건, 서명 { $signature }건 (그중 내 차례 { $mine }건)
+pending-group-approval = __결재 대기중__
+pending-group-signature = __서명 대기중__
+pending-mine-line = **{ $name }**: 내 { $asked ->
+    [approval] 결재
+   *[signature] 서명
+  } 차례, { $since }부터

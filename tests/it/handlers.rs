@@ -941,7 +941,7 @@ async fn pending_shows_who_has_not_signed_longest_waiting_first_then_what_waits_
             &[],
         )
         .await;
-    assert!(ko.text().contains("내 차례 (서명·결재)"), "{}", ko.text());
+    assert!(ko.text().contains("__서명 대기중__"), "{}", ko.text());
 }
 
 #[tokio::test]

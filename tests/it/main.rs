@@ -13,5 +13,6 @@ mod interactions;
 mod notify;
 mod onboarding;
 mod operations;
+mod pending;
 mod security;
 mod store;

@@ -2,7 +2,8 @@
 
 use crate::args;
 use crate::comake::wire::{
-    ApproverStatus, BoxFilter, BoxTab, ContractStatus, ContractSummary, Role, SigneeStatus,
+    ApproverStatus, BoxFilter, BoxTab, ContractStatus, ContractSummary, RequestType, Role,
+    SigneeStatus,
 };
 use crate::comake::{ComakeError, UserClient};
 use crate::text;
@@ -158,11 +159,30 @@ async fn read_tab(
     Ok((held, true))
 }
 
-/// `/contract pending`: the person's sent contracts out for signature or
-/// approval, longest waiting first, each with who has not signed yet and
-/// since when; then the contracts waiting on them.
+/// `/contract pending`: what waits, split as Comake's dashboard does into
+/// approval waiting (결재 대기중) and signature waiting (서명 대기중). In
+/// each, the person's sent contracts longest waiting first, each with whom
+/// it waits for and since when; then the ones waiting on the person.
 pub(crate) async fn pending(ctx: &Ctx<'_>) -> HandlerResult {
     pending_page(ctx, ctx.inv.int("page").unwrap_or(1)).await
+}
+
+/// Which of the dashboard's two counts something waiting is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Waits {
+    Approval,
+    Signature,
+}
+
+/// What `c` waits for: a received one by what is asked of the person
+/// (`requestType`), anything else by its state.
+fn waits_for(c: &ContractSummary) -> Waits {
+    match (c.role, c.request_type) {
+        (Role::Receiver, Some(RequestType::Approval)) => Waits::Approval,
+        (Role::Receiver, Some(RequestType::Sign)) => Waits::Signature,
+        _ if c.status == ContractStatus::Approving => Waits::Approval,
+        _ => Waits::Signature,
+    }
 }
 
 pub(crate) async fn pending_page(ctx: &Ctx<'_>, page: i64) -> HandlerResult {
@@ -182,15 +202,16 @@ pub(crate) async fn pending_page(ctx: &Ctx<'_>, page: i64) -> HandlerResult {
     }
     // Longest waiting first: the least recently moved.
     moving.sort_by(|a, b| a.updated_at.cmp(&b.updated_at).then(a.id.cmp(&b.id)));
-    let (sent, received): (Vec<_>, Vec<_>) =
-        moving.into_iter().partition(|c| c.role == Role::Sender);
-    // Of those sent to them, the ones whose next step is theirs.
+    // Of those sent to them, only the ones whose next step is theirs.
     // (When Comake does not say whose turn it is, every one is listed.)
-    let received: Vec<_> = received
-        .into_iter()
-        .filter(|c| c.my_turn != Some(false))
-        .collect();
-    let total = sent.len() + received.len();
+    moving.retain(|c| c.role == Role::Sender || c.my_turn != Some(false));
+    // In order: approval, then signature; in each, sent, then on them.
+    let order = |c: &ContractSummary| (waits_for(c) == Waits::Signature, c.role != Role::Sender);
+    moving.sort_by_key(order);
+    let count = |w: Waits| moving.iter().filter(|c| waits_for(c) == w).count() as u64;
+    let (approval, signature) = (count(Waits::Approval), count(Waits::Signature));
+    let mine = moving.iter().filter(|c| c.role != Role::Sender).count() as u64;
+    let total = moving.len();
     if total == 0 {
         return Ok(Reply::text(ctx.t("pending-none", &[])));
     }
@@ -199,17 +220,11 @@ pub(crate) async fn pending_page(ctx: &Ctx<'_>, page: i64) -> HandlerResult {
         return Err(ctx.refuse("invalid-page", &[]));
     }
     let start = (page - 1) * PENDING_PAGE;
-    let shown: Vec<(bool, &ContractSummary)> = sent
-        .iter()
-        .map(|c| (true, c))
-        .chain(received.iter().map(|c| (false, c)))
-        .skip(start)
-        .take(PENDING_PAGE)
-        .collect();
-    // Who has not signed yet, for the sent ones on this page.
+    let shown: Vec<&ContractSummary> = moving.iter().skip(start).take(PENDING_PAGE).collect();
+    // Whom they wait for, for the sent ones on this page.
     let mut waiting_for: Vec<Vec<String>> = Vec::new();
-    for (is_sent, c) in &shown {
-        if !*is_sent {
+    for c in &shown {
+        if c.role != Role::Sender {
             waiting_for.push(Vec::new());
             continue;
         }
@@ -232,27 +247,33 @@ pub(crate) async fn pending_page(ctx: &Ctx<'_>, page: i64) -> HandlerResult {
         });
     }
     let header = ctx.t(
-        "pending-header",
-        &args!["page" => page as u64, "pages" => pages, "sent" => sent.len() as u64, "received" => received.len() as u64],
+        "pending-split-header",
+        &args![
+            "page" => page as u64,
+            "pages" => pages,
+            "approval" => approval,
+            "signature" => signature,
+            "mine" => mine,
+        ],
     );
     let build = |budget: usize| {
         let mut lines = vec![header.clone()];
-        let mut section = None;
-        for ((is_sent, c), names) in shown.iter().zip(&waiting_for) {
-            if section != Some(*is_sent) {
-                section = Some(*is_sent);
+        let mut group = None;
+        for (c, names) in shown.iter().zip(&waiting_for) {
+            let waits = waits_for(c);
+            if group != Some(waits) {
+                group = Some(waits);
                 lines.push(ctx.t(
-                    if *is_sent {
-                        "pending-sent"
-                    } else {
-                        "pending-received"
+                    match waits {
+                        Waits::Approval => "pending-group-approval",
+                        Waits::Signature => "pending-group-signature",
                     },
                     &[],
                 ));
             }
             let since = discord_time(c.updated_at, 'R');
             let name = text::inert_max(&c.name, budget);
-            let line = if *is_sent {
+            let line = if c.role == Role::Sender {
                 let who = if names.is_empty() {
                     ctx.t("pending-approval", &[])
                 } else {
@@ -273,9 +294,13 @@ pub(crate) async fn pending_page(ctx: &Ctx<'_>, page: i64) -> HandlerResult {
                     &args!["name" => name, "state" => ctx.state_label(c.status), "who" => who, "since" => since],
                 )
             } else {
+                let asked = match waits {
+                    Waits::Approval => "approval",
+                    Waits::Signature => "signature",
+                };
                 ctx.t(
-                    "pending-received-line",
-                    &args!["name" => name, "since" => since],
+                    "pending-mine-line",
+                    &args!["name" => name, "asked" => asked, "since" => since],
                 )
             };
             lines.push(format!("• {line}"));
