@@ -82,7 +82,7 @@ pub mod api {
     }
     /// Configuration.
     pub mod config {
-        pub use crate::config::{Config, Settings, Transport};
+        pub use crate::config::{report, Config, Settings, Transport};
     }
     /// The Discord transports.
     pub mod discord {

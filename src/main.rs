@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use comake_bot::api::config::{Config, Settings};
+use comake_bot::api::config::{self, Config, Settings};
 use comake_bot::api::{observe, service, store::Store, tasks};
 
 #[derive(Parser)]
@@ -35,9 +35,11 @@ enum Command {
     Healthcheck,
 }
 
+/// The configuration the bot needs, or every missing or invalid variable
+/// at once (with where to get each) and exit code 2.
 fn full_config() -> Result<Config, ExitCode> {
-    Config::from_env().map_err(|e| {
-        eprintln!("config: FAILED: {e}");
+    Config::for_the_bot().map_err(|problems| {
+        eprint!("{}", config::report(&problems));
         ExitCode::from(2)
     })
 }

@@ -8,12 +8,15 @@ use url::Url;
 use crate::comake::ComakeConfig;
 use crate::store::Database;
 
+mod first_run;
 mod settings;
+
+pub use first_run::report;
 
 pub use settings::Settings;
 use settings::{RegistrationKind, TransportKind};
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
     #[error("{0} is not set; see .env.example")]
     Missing(&'static str),
@@ -27,6 +30,14 @@ pub enum ConfigError {
 }
 
 impl ConfigError {
+    /// The variable it is about.
+    pub fn var(&self) -> &str {
+        match self {
+            Self::Missing(var) | Self::Required { var, .. } => var,
+            Self::Invalid { var, .. } => var,
+        }
+    }
+
     fn invalid(var: &str, reason: impl std::fmt::Display) -> Self {
         Self::Invalid {
             var: var.to_owned(),
@@ -263,6 +274,11 @@ pub(crate) fn load_dotenv() {
     }
 }
 
+/// `r`'s value, or `None` with its error kept in `problems`.
+fn kept<T>(problems: &mut Vec<ConfigError>, r: Result<T, ConfigError>) -> Option<T> {
+    r.map_err(|e| problems.push(e)).ok()
+}
+
 impl Config {
     /// Load `.env` when present, then read the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -276,46 +292,114 @@ impl Config {
 
     /// Checks what clap cannot check alone: rules between variables.
     fn from_settings(s: Settings) -> Result<Self, ConfigError> {
-        let database = s.database()?;
-        let comake = ComakeConfig {
-            api_url: secure_url("COMAKE_API_URL", &s.comake_api_url)?,
-            web_url: secure_url("COMAKE_WEB_URL", &s.comake_web_url)?,
-            api_key: secret("COMAKE_API_KEY", s.comake_api_key)?,
-            api_secret: secret("COMAKE_API_SECRET", s.comake_api_secret)?,
-            timeout: Duration::from_secs(s.comake_timeout_secs),
-        };
-        let http_proxy = s
-            .discord_http_proxy
-            .as_deref()
-            .map(|raw| web_url("DISCORD_HTTP_PROXY", raw))
-            .transpose()?;
+        Self::from_settings_all(s).map_err(|mut problems| problems.remove(0))
+    }
+
+    /// The same, naming every problem rather than the first (never empty
+    /// when `Err`).
+    pub(super) fn from_settings_all(s: Settings) -> Result<Self, Vec<ConfigError>> {
+        let mut problems = Vec::new();
+        let p = &mut problems;
+        let database = kept(p, s.database());
+        let api_url = kept(p, secure_url("COMAKE_API_URL", &s.comake_api_url));
+        let web = kept(p, secure_url("COMAKE_WEB_URL", &s.comake_web_url));
+        let api_key = kept(p, secret("COMAKE_API_KEY", s.comake_api_key));
+        let api_secret = kept(p, secret("COMAKE_API_SECRET", s.comake_api_secret));
+        let http_proxy = kept(
+            p,
+            s.discord_http_proxy
+                .as_deref()
+                .map(|raw| web_url("DISCORD_HTTP_PROXY", raw))
+                .transpose(),
+        );
         let guild_ids = s.discord_guild_ids.unwrap_or_default().0;
         if guild_ids.contains(&0) {
-            return Err(ConfigError::invalid(
+            p.push(ConfigError::invalid(
                 "DISCORD_GUILD_IDS",
                 "0 is not a server id",
             ));
-        }
-        if guild_ids.is_empty() {
-            return Err(ConfigError::Required {
+        } else if guild_ids.is_empty() {
+            p.push(ConfigError::Required {
                 var: "DISCORD_GUILD_IDS",
                 why: "the bot holds the company's Comake key, so it serves only the company's own \
                       Discord servers; list their ids, comma-separated",
             });
         }
         let transport = match s.transport {
-            TransportKind::Http => Transport::Http {
-                addr: s
-                    .interactions_addr
-                    .ok_or(ConfigError::Missing("INTERACTIONS_ADDR"))?,
-                public_key: s
-                    .discord_public_key
-                    .ok_or(ConfigError::Missing("DISCORD_PUBLIC_KEY"))?,
-                application_id: s
-                    .discord_application_id
-                    .ok_or(ConfigError::Missing("DISCORD_APPLICATION_ID"))?,
-            },
-            TransportKind::Gateway => Transport::Gateway,
+            TransportKind::Http => {
+                let addr = kept(
+                    p,
+                    s.interactions_addr
+                        .ok_or(ConfigError::Missing("INTERACTIONS_ADDR")),
+                );
+                let public_key = kept(
+                    p,
+                    s.discord_public_key
+                        .ok_or(ConfigError::Missing("DISCORD_PUBLIC_KEY")),
+                );
+                let application_id = kept(
+                    p,
+                    s.discord_application_id
+                        .ok_or(ConfigError::Missing("DISCORD_APPLICATION_ID")),
+                );
+                match (addr, public_key, application_id) {
+                    (Some(addr), Some(public_key), Some(application_id)) => Some(Transport::Http {
+                        addr,
+                        public_key,
+                        application_id,
+                    }),
+                    _ => None,
+                }
+            }
+            TransportKind::Gateway => Some(Transport::Gateway),
+        };
+        let smtp = kept(p, smtp(s.smtp_url.as_deref(), s.smtp_from.as_deref()));
+        let registration = match (s.registration, &smtp) {
+            (Some(RegistrationKind::Open), Some(None)) => {
+                p.push(ConfigError::invalid(
+                    "REGISTRATION",
+                    "open needs SMTP_URL and SMTP_FROM: people prove their email with a \
+                     mailed code",
+                ));
+                Registration::Admin
+            }
+            (Some(RegistrationKind::Open), _) | (None, Some(Some(_))) => Registration::Open,
+            (Some(RegistrationKind::Admin), _) | (None, _) => Registration::Admin,
+        };
+        // /metrics names what the bot does and for how many: beyond
+        // loopback it is for the scraper holding the token only.
+        if let Some(addr) = s.health_addr {
+            if !addr.ip().is_loopback() && s.metrics_token.is_none() {
+                p.push(ConfigError::Required {
+                    var: "METRICS_TOKEN",
+                    why: "HEALTH_ADDR listens beyond loopback, so /metrics needs a bearer \
+                          token; set METRICS_TOKEN, or listen on 127.0.0.1",
+                });
+            }
+        }
+        let (
+            Some(database),
+            Some(api_url),
+            Some(web),
+            Some(api_key),
+            Some(api_secret),
+            Some(http_proxy),
+            Some(transport),
+            Some(smtp),
+            true,
+        ) = (
+            database,
+            api_url,
+            web,
+            api_key,
+            api_secret,
+            http_proxy,
+            transport,
+            smtp,
+            problems.is_empty(),
+        )
+        else {
+            return Err(problems);
         };
         let discord = DiscordConfig {
             token: s.discord_token.map(SecretString::from),
@@ -326,31 +410,14 @@ impl Config {
             transport,
             application_id: s.discord_application_id,
         };
-        let smtp = smtp(s.smtp_url.as_deref(), s.smtp_from.as_deref())?;
-        let registration = match (s.registration, &smtp) {
-            (Some(RegistrationKind::Open), None) => {
-                return Err(ConfigError::invalid(
-                    "REGISTRATION",
-                    "open needs SMTP_URL and SMTP_FROM: people prove their email with a \
-                     mailed code",
-                ))
-            }
-            (Some(RegistrationKind::Open), Some(_)) | (None, Some(_)) => Registration::Open,
-            (Some(RegistrationKind::Admin), _) | (None, None) => Registration::Admin,
-        };
-        // /metrics names what the bot does and for how many: beyond
-        // loopback it is for the scraper holding the token only.
-        if let Some(addr) = s.health_addr {
-            if !addr.ip().is_loopback() && s.metrics_token.is_none() {
-                return Err(ConfigError::Required {
-                    var: "METRICS_TOKEN",
-                    why: "HEALTH_ADDR listens beyond loopback, so /metrics needs a bearer \
-                          token; set METRICS_TOKEN, or listen on 127.0.0.1",
-                });
-            }
-        }
         Ok(Self {
-            comake,
+            comake: ComakeConfig {
+                api_url,
+                web_url: web,
+                api_key,
+                api_secret,
+                timeout: Duration::from_secs(s.comake_timeout_secs),
+            },
             database,
             discord,
             registration,
@@ -735,5 +802,26 @@ mod tests {
             ("STATE_KEY", key),
         ]);
         assert!(remote.is_ok(), "{remote:?}");
+    }
+
+    #[test]
+    fn the_bot_names_every_problem_at_once_in_env_example_order() {
+        let problems = Config::for_the_bot_from(env(&[("COMAKE_TIMEOUT_SECS", "0")])).unwrap_err();
+        let vars: Vec<&str> = problems.iter().map(ConfigError::var).collect();
+        assert_eq!(
+            vars,
+            [
+                "COMAKE_API_KEY",
+                "COMAKE_API_SECRET",
+                "COMAKE_TIMEOUT_SECS",
+                "DISCORD_TOKEN",
+                "DISCORD_GUILD_IDS"
+            ]
+        );
+        let text = report(&problems);
+        assert!(text.contains("5 variables"), "{text}");
+        let mut vars = REQUIRED.to_vec();
+        vars.push(("DISCORD_TOKEN", "t"));
+        assert!(Config::for_the_bot_from(env(&vars)).is_ok());
     }
 }

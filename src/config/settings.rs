@@ -168,6 +168,19 @@ impl Settings {
     pub(crate) fn from_lookup(
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
+        let (settings, mut problems) = Self::from_lookup_all(lookup);
+        match problems.is_empty() {
+            true => Ok(settings),
+            false => Err(problems.remove(0)),
+        }
+    }
+
+    /// The same, reading on past a bad value: the settings without the
+    /// variables clap refused (as if unset), and every one of those, so a
+    /// first run names them all at once.
+    pub(crate) fn from_lookup_all(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> (Self, Vec<ConfigError>) {
         use clap::{CommandFactory, FromArgMatches};
         let command = Self::command();
         let mut args = Vec::new();
@@ -177,14 +190,50 @@ impl Settings {
             };
             let value = var.to_str().and_then(&lookup);
             if let Some(value) = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
-                args.push(format!("--{long}={value}"));
+                args.push((long.to_owned(), format!("--{long}={value}")));
             }
         }
-        let command = command.mut_args(|arg| arg.env(None));
-        let matches = command
-            .try_get_matches_from(args)
-            .map_err(|e| invalid(&Self::command(), &e))?;
-        Self::from_arg_matches(&matches).map_err(|e| invalid(&Self::command(), &e))
+        let mut problems = Vec::new();
+        // Each round drops one refused variable: at most one round more
+        // than there are variables.
+        for _ in 0..=args.len() {
+            let command = Self::command().mut_args(|arg| arg.env(None));
+            let parsed = command
+                .try_get_matches_from(args.iter().map(|(_, a)| a))
+                .and_then(|m| Self::from_arg_matches(&m));
+            let err = match parsed {
+                Ok(settings) => return (settings, problems),
+                Err(err) => err,
+            };
+            let (problem, long) = invalid(&Self::command(), &err);
+            problems.push(problem);
+            match args
+                .iter()
+                .position(|(l, _)| Some(l.as_str()) == long.as_deref())
+            {
+                Some(i) => {
+                    args.remove(i);
+                }
+                None => break,
+            }
+        }
+        (Self::default_values(), problems)
+    }
+
+    /// Every variable at its default, as if none were set.
+    fn default_values() -> Self {
+        use clap::{CommandFactory, FromArgMatches};
+        let command = Self::command().mut_args(|arg| arg.env(None));
+        command
+            .try_get_matches_from(Vec::<String>::new())
+            .ok()
+            .and_then(|m| Self::from_arg_matches(&m).ok())
+            .unwrap_or_default()
+    }
+
+    /// Whether the Discord bot token is set (needed to run, not to export).
+    pub(crate) fn has_discord_token(&self) -> bool {
+        self.discord_token.is_some()
     }
 
     /// `HEALTH_ADDR`, for `healthcheck`.
@@ -240,9 +289,19 @@ impl Settings {
     }
 }
 
+/// Where variable `var` stands among those `Settings` reads (the order of
+/// `.env.example`); unknown names last.
+pub(super) fn position(var: &str) -> usize {
+    use clap::CommandFactory;
+    Settings::command()
+        .get_arguments()
+        .position(|a| a.get_env().and_then(|v| v.to_str()) == Some(var))
+        .unwrap_or(usize::MAX)
+}
+
 /// A clap error as [`ConfigError::Invalid`], naming the variable and never
 /// repeating the value (it may be a secret).
-fn invalid(command: &clap::Command, err: &clap::Error) -> ConfigError {
+fn invalid(command: &clap::Command, err: &clap::Error) -> (ConfigError, Option<String>) {
     use clap::error::{ContextKind, ContextValue};
     let arg = match err.get(ContextKind::InvalidArg) {
         Some(ContextValue::String(s)) => s.clone(),
@@ -253,13 +312,12 @@ fn invalid(command: &clap::Command, err: &clap::Error) -> ConfigError {
         .next()
         .unwrap_or_default()
         .trim_start_matches("--");
-    let var = command
+    let known = command
         .get_arguments()
         .find(|a| a.get_long() == Some(long))
         .and_then(|a| a.get_env())
-        .and_then(|v| v.to_str())
-        .unwrap_or("the environment")
-        .to_owned();
+        .and_then(|v| v.to_str());
+    let var = known.unwrap_or("the environment").to_owned();
     let reason = match (
         std::error::Error::source(err),
         err.get(ContextKind::ValidValue),
@@ -270,5 +328,6 @@ fn invalid(command: &clap::Command, err: &clap::Error) -> ConfigError {
         }
         _ => err.kind().to_string(),
     };
-    ConfigError::Invalid { var, reason }
+    let long = known.map(|_| long.to_owned());
+    (ConfigError::Invalid { var, reason }, long)
 }

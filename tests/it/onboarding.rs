@@ -216,3 +216,75 @@ async fn no_such_user_names_what_works_in_this_configuration() {
     let a = h.command(&Actor::user(KIM).ko(), "contract new", &[]).await;
     assert!(a.text().contains("`/코메이크 가입`"), "{}", a.text());
 }
+
+/// The real binary in an empty directory with an empty environment (no
+/// `.env` to find), with `args`; its exit code and what it printed.
+async fn first_run(args: &[&str], vars: &[(&str, &str)]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_comake-bot"))
+        .args(args)
+        .env_clear()
+        .envs(vars.iter().copied())
+        .current_dir(dir.path())
+        .output()
+        .await
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), text)
+}
+
+#[tokio::test]
+async fn a_first_run_names_every_missing_variable_at_once() {
+    for args in [&[][..], &["check"][..]] {
+        let (code, text) = first_run(args, &[]).await;
+        assert_eq!(code, Some(2), "{args:?}: {text}");
+        for (var, source) in [
+            ("COMAKE_API_KEY", "approved the company"),
+            ("COMAKE_API_SECRET", "Comake"),
+            ("DISCORD_TOKEN", "developer portal"),
+            ("DISCORD_GUILD_IDS", "Copy Server ID"),
+        ] {
+            let line = text
+                .lines()
+                .skip_while(|l| !l.contains(var))
+                .take(2)
+                .collect::<Vec<_>>()
+                .join("\n");
+            assert!(line.contains(source), "{var} without {source:?}: {text}");
+        }
+        assert!(text.contains("cargo run -p comake-playground"), "{text}");
+        assert!(text.contains("cargo run --release -- check"), "{text}");
+    }
+    // Invalid values and rules between variables, in the same one run, and
+    // never a value (it may be a secret).
+    let (code, text) = first_run(
+        &[],
+        &[
+            ("COMAKE_API_KEY", "key-value-9f8e"),
+            ("COMAKE_TIMEOUT_SECS", "ten"),
+            ("TRANSPORT", "pigeon"),
+            ("DATABASE_URL", "postgres://bot:pw-5150@127.0.0.1/comake"),
+        ],
+    )
+    .await;
+    assert_eq!(code, Some(2), "{text}");
+    for var in [
+        "COMAKE_API_SECRET",
+        "COMAKE_TIMEOUT_SECS",
+        "TRANSPORT",
+        "STATE_KEY",
+        "DISCORD_TOKEN",
+        "DISCORD_GUILD_IDS",
+    ] {
+        assert!(text.contains(var), "{var} missing: {text}");
+    }
+    assert!(text.contains("openssl rand -base64 32"), "{text}");
+    assert!(
+        !text.contains("key-value-9f8e") && !text.contains("pw-5150"),
+        "{text}"
+    );
+}
