@@ -340,3 +340,6 @@ pending-mine-line = **{ $name }**: { $asked ->
     [approval] your approval
    *[signature] your signature
   } is asked, since { $since }
+
+## Signees: request messages kept when one party's signee changes
+signee-message-unknown = The signee of { $party } on **{ $name }** was set on the Comake website, so the bot can't know the request message written there (Comake doesn't read messages back), and setting a signee here would erase it. Nothing was changed: set the signees on the Comake website instead (open the contract and choose **Request signatures**).

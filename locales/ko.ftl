@@ -334,3 +334,6 @@ pending-mine-line = **{ $name }**: 내 { $asked ->
     [approval] 결재
    *[signature] 서명
   } 차례, { $since }부터
+
+## Signees: request messages kept when one party's signee changes
+signee-message-unknown = **{ $name }**의 { $party } 서명자는 코메이크 웹사이트에서 정해져, 그때 쓴 요청 메시지를 봇이 알 수 없습니다 (코메이크는 메시지를 돌려주지 않습니다). 여기서 서명자를 정하면 그 메시지가 지워지므로 아무것도 바꾸지 않았습니다. 코메이크 웹사이트에서 계약을 열고 **서명요청**을 눌러 서명자를 정해 주세요.

@@ -119,6 +119,24 @@ pub struct Card {
     pub locale: String,
 }
 
+/// The request messages the bot set with a contract's signees. Comake
+/// takes a message with each signee but never reads it back, and setting
+/// one party's signee replaces the whole list: these are re-sent with the
+/// others.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SigneeMessages {
+    pub contract: String,
+    pub signees: Vec<SignedMessage>,
+}
+
+/// One signee the bot set: their party, their email and the message given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedMessage {
+    pub party: u32,
+    pub email: String,
+    pub message: Option<String>,
+}
+
 /// Where to resume reading the audit log (opaque; from [`Store::audit_page`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditCursor(Vec<u8>);
@@ -455,6 +473,22 @@ impl Store {
     /// Stop keeping the card of `contract`; what was kept.
     pub async fn remove_card(&self, contract: &str) -> Result<Option<Card>, StoreError> {
         either!(self, b => b.remove_card(contract).await)
+    }
+
+    // ----- signees' request messages -----
+
+    /// Keep the messages the bot set with `messages.contract`'s signees
+    /// (in place of those kept before), durably.
+    pub async fn put_signee_messages(&self, messages: SigneeMessages) -> Result<(), StoreError> {
+        either!(self, b => b.put_signee_messages(messages).await)
+    }
+
+    /// The messages the bot last set with `contract`'s signees.
+    pub async fn signee_messages(
+        &self,
+        contract: &str,
+    ) -> Result<Option<SigneeMessages>, StoreError> {
+        either!(self, b => b.signee_messages(contract).await)
     }
 
     // ----- leadership -----

@@ -6,7 +6,8 @@
 //! - `audit`: (micros since epoch, sequence) big-endian → [`AuditEntry`] record.
 //! - `audit_by_user`: (Discord user id, audit key) → empty; the per-user index.
 //! - `kv`: `notify/<Discord id>` (big-endian) → [`NotifyState`], what the notification
-//!   watcher last saw; `card/<contract id>` → [`Card`], a shared status card.
+//!   watcher last saw; `card/<contract id>` → [`Card`], a shared status card;
+//!   `msgs/<contract id>` → [`SigneeMessages`], the signees' request messages.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -16,7 +17,9 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 
 use super::rules::Records;
-use super::{record, Account, AuditCursor, AuditEntry, Card, NotifyState, StoreError};
+use super::{
+    record, Account, AuditCursor, AuditEntry, Card, NotifyState, SigneeMessages, StoreError,
+};
 
 /// How long `open` waits for another holder of the store to let go.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
@@ -272,6 +275,35 @@ impl SledStore {
             .kv
             .get(Self::notify_key(discord_id))?
             .map(|v| record::decode("notification state", &v))
+            .transpose()
+    }
+
+    fn messages_key(contract: &str) -> Vec<u8> {
+        format!("msgs/{contract}").into_bytes()
+    }
+
+    pub(crate) async fn put_signee_messages(
+        &self,
+        messages: SigneeMessages,
+    ) -> Result<(), StoreError> {
+        self.blocking(move |inner| {
+            inner.kv.insert(
+                Self::messages_key(&messages.contract),
+                record::encode(&messages)?,
+            )?;
+            inner.flush()
+        })
+        .await
+    }
+
+    pub(crate) async fn signee_messages(
+        &self,
+        contract: &str,
+    ) -> Result<Option<SigneeMessages>, StoreError> {
+        self.inner
+            .kv
+            .get(Self::messages_key(contract))?
+            .map(|v| record::decode("signee messages", &v))
             .transpose()
     }
 

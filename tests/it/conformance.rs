@@ -436,6 +436,41 @@ async fn status_cards_are_kept_per_contract(f: Fixture) {
     f.done().await;
 }
 
+async fn signee_messages_are_kept_per_contract(f: Fixture) {
+    use comake_bot::api::store::{SignedMessage, SigneeMessages};
+    let s = &f.store;
+    let kept = |contract: &str, message: Option<&str>| SigneeMessages {
+        contract: contract.to_owned(),
+        signees: vec![
+            SignedMessage {
+                party: 0,
+                email: "lee@example.com".into(),
+                message: message.map(str::to_owned),
+            },
+            SignedMessage {
+                party: 1,
+                email: "park@example.com".into(),
+                message: None,
+            },
+        ],
+    };
+    assert!(s.signee_messages("a").await.unwrap().is_none());
+    s.put_signee_messages(kept("a", Some("금요일까지 부탁드립니다")))
+        .await
+        .unwrap();
+    s.put_signee_messages(kept("b", None)).await.unwrap();
+    // Setting the signees again replaces what was kept.
+    s.put_signee_messages(kept("a", Some("월요일까지")))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.signee_messages("a").await.unwrap(),
+        Some(kept("a", Some("월요일까지")))
+    );
+    assert_eq!(s.signee_messages("b").await.unwrap(), Some(kept("b", None)));
+    f.done().await;
+}
+
 /// Each test, once per backend.
 macro_rules! both {
     ($($name:ident),* $(,)?) => {
@@ -470,6 +505,7 @@ both!(
     an_hours_window_outlives_the_minutes_sweep,
     export_and_import_move_between_backends,
     status_cards_are_kept_per_contract,
+    signee_messages_are_kept_per_contract,
 );
 
 /// A role is held by one store at a time, and free again when its holder goes.

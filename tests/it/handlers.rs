@@ -444,7 +444,7 @@ async fn whoami_and_unlink() {
     let kim = Actor::user(KIM);
     let a = h.command(&kim, "comake whoami", &[]).await;
     assert!(
-        a.text().contains("/comake register"),
+        a.text().contains("/comake-admin link"),
         "unlinked: {}",
         a.text()
     );
@@ -1796,7 +1796,7 @@ async fn unlisted_servers_and_dms_are_refused_before_any_work() {
     };
     let a = h.press(&stranger, &format!("n:sign:{id}")).await;
     assert_eq!(a.outcome.result, "refused");
-    assert!(a.text().contains("/comake register"), "{}", a.text());
+    assert!(a.text().contains("/comake-admin register"), "{}", a.text());
 }
 
 #[tokio::test]
@@ -2523,12 +2523,12 @@ fn history_of(text: &str) -> &str {
 #[tokio::test]
 async fn korean_replies_name_commands_as_a_korean_client_shows_them() {
     let h = Harness::new().await;
-    // Not linked yet: how to register, and who links.
+    // Not linked yet: who links, or creates a user (no mail server here).
     let a = h
         .command(&Actor::user(KIM).ko(), "contract list", &[])
         .await;
     assert!(
-        a.text().contains("`/코메이크 가입`") && a.text().contains("`/코메이크-관리 연결`"),
+        a.text().contains("`/코메이크-관리 등록`") && a.text().contains("`/코메이크-관리 연결`"),
         "{}",
         a.text()
     );

@@ -350,7 +350,7 @@ async fn a_quick_command_answers_in_the_http_body() {
     assert!(first["data"]["content"]
         .as_str()
         .unwrap()
-        .contains("/코메이크 가입"));
+        .contains("/코메이크-관리 등록"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -15,4 +15,5 @@ mod onboarding;
 mod operations;
 mod pending;
 mod security;
+mod signee_messages;
 mod store;

@@ -10,7 +10,7 @@ use super::super::confirm::Pending;
 use super::super::{Ctx, HandlerResult, Reply, Style};
 use super::action;
 use super::guard::{acted, guard, linked, name_of, resolve};
-use super::signing::{plan, preview_of};
+use super::signing::{plan, preview_of, remember_messages};
 
 /// `/contract delete`: confirm first.
 pub(crate) async fn delete(ctx: &Ctx<'_>) -> HandlerResult {
@@ -160,7 +160,7 @@ pub(crate) async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerRe
             }
             // Send what was shown, or nothing: a signee changed on the
             // website since the preview gets a new preview instead.
-            let (set, now) = plan(ctx, &c, inline.clone())?;
+            let (set, now) = plan(ctx, &c, inline.clone()).await?;
             if now != shown {
                 ctx.audit(
                     "contract.request_sign",
@@ -170,9 +170,10 @@ pub(crate) async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerRe
                 return preview_of(ctx, &c, inline, "request-preview-changed").await;
             }
             if let Some(list) = set {
-                if let Err(e) = user.set_signees(&id, list).await {
+                if let Err(e) = user.set_signees(&id, list.clone()).await {
                     return Err(acted(ctx, "contract.set_signee", &id, e));
                 }
+                remember_messages(ctx, id.as_str(), &list).await;
                 ctx.audit("contract.set_signee", Some(id.as_str()), "ok");
             }
             match user.request_sign(&id).await {

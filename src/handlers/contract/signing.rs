@@ -2,6 +2,7 @@
 
 use crate::args;
 use crate::comake::wire::{Contract, SigneeInput};
+use crate::store::{SignedMessage, SigneeMessages};
 use crate::text;
 use crate::validate;
 
@@ -63,18 +64,41 @@ pub(super) fn signee_from_options(
 }
 
 /// The contract's signee list with `new` in its party's place. The others
-/// are kept as Comake reports them; a password set on the website cannot be
-/// read back, so a list that would lose one is refused.
+/// are kept as Comake reports them, each with the request message the bot
+/// set with it (`kept`: Comake never reads messages back). A list that
+/// would lose something only the website knows is refused: a password set
+/// there, or a signee set there, whose message (if any) cannot be read.
 pub(super) fn signees_with(
     ctx: &Ctx<'_>,
     c: &Contract,
     new: SigneeInput,
+    kept: Option<&SigneeMessages>,
 ) -> Result<Vec<SigneeInput>, Failure> {
     let mut list = Vec::new();
     for s in c.signees.iter().filter(|s| s.party != new.party) {
         if s.has_password {
             return Err(ctx.refuse("signee-password-elsewhere", &[]));
         }
+        let set_here = kept.and_then(|k| {
+            k.signees
+                .iter()
+                .find(|m| m.party == s.party && m.email.eq_ignore_ascii_case(&s.email))
+        });
+        let Some(set_here) = set_here else {
+            let party = c
+                .parties
+                .iter()
+                .find(|p| p.index == s.party)
+                .map(|p| party_name(ctx, p))
+                .unwrap_or_else(|| (s.party + 1).to_string());
+            return Err(ctx.refuse(
+                "signee-message-unknown",
+                &args![
+                    "name" => name_of(c),
+                    "party" => text::inert_max(&party, NAME_BUDGET),
+                ],
+            ));
+        };
         list.push(SigneeInput {
             party: s.party,
             name: s.name.clone(),
@@ -82,12 +106,41 @@ pub(super) fn signees_with(
             phone: s.phone.clone(),
             kakao: s.kakao,
             password: None,
-            message: None,
+            message: set_here.message.clone(),
         });
     }
     list.push(new);
     list.sort_by_key(|s| s.party);
     Ok(list)
+}
+
+/// The messages the bot last set with `c`'s signees.
+pub(super) async fn kept_messages(
+    ctx: &Ctx<'_>,
+    c: &Contract,
+) -> Result<Option<SigneeMessages>, Failure> {
+    Ok(ctx.app.store.signee_messages(c.summary.id.as_str()).await?)
+}
+
+/// Remember the messages of `list`, just set on contract `id`. The list
+/// stands at Comake whatever happens here: a failure is logged, and a
+/// later change of another party finds no message it can trust and
+/// refuses rather than drop one.
+pub(super) async fn remember_messages(ctx: &Ctx<'_>, id: &str, list: &[SigneeInput]) {
+    let messages = SigneeMessages {
+        contract: id.to_owned(),
+        signees: list
+            .iter()
+            .map(|s| SignedMessage {
+                party: s.party,
+                email: s.email.clone(),
+                message: s.message.clone(),
+            })
+            .collect(),
+    };
+    if let Err(e) = ctx.app.store.put_signee_messages(messages).await {
+        tracing::warn!(contract = %id, error = %e, "the signees' request messages were not kept");
+    }
 }
 
 /// `/contract signee`: set one party's signee, keeping the others.
@@ -106,10 +159,12 @@ pub(crate) async fn signee(ctx: &Ctx<'_>) -> HandlerResult {
     let new = signee_from_options(ctx, party.index, true)?
         .ok_or_else(|| ctx.refuse("request-inline-incomplete", &[]))?;
     let (signee_name, signee_email) = (new.name.clone(), new.email.clone());
-    let list = signees_with(ctx, &c, new)?;
+    let kept = kept_messages(ctx, &c).await?;
+    let list = signees_with(ctx, &c, new, kept.as_ref())?;
     let id = c.summary.id.clone();
-    match user.set_signees(&id, list).await {
+    match user.set_signees(&id, list.clone()).await {
         Ok(_) => {
+            remember_messages(ctx, id.as_str(), &list).await;
             ctx.app.contracts.forget(ctx.inv.user);
             ctx.audit("contract.set_signee", Some(id.as_str()), "ok");
             Ok(Reply::text(ctx.t(
@@ -138,7 +193,7 @@ pub(crate) async fn request_sign(ctx: &Ctx<'_>) -> HandlerResult {
 /// typed inline), and every signee who would get a request, as shown.
 pub(super) type Plan = (Option<Vec<SigneeInput>>, Vec<Shown>);
 
-pub(super) fn plan(
+pub(super) async fn plan(
     ctx: &Ctx<'_>,
     c: &Contract,
     inline: Option<SigneeInput>,
@@ -151,7 +206,10 @@ pub(super) fn plan(
         .collect();
     let set = match inline {
         Some(new) => match missing.as_slice() {
-            [one] if one.index == new.party => Some(signees_with(ctx, c, new)?),
+            [one] if one.index == new.party => {
+                let kept = kept_messages(ctx, c).await?;
+                Some(signees_with(ctx, c, new, kept.as_ref())?)
+            }
             [] => return Err(ctx.refuse("request-inline-nothing-missing", &[])),
             [_] => return Err(ctx.refuse("request-inline-needs-one", &args!["count" => 1])),
             more => {
@@ -200,7 +258,7 @@ pub(super) async fn preview_of(
     inline: Option<SigneeInput>,
     heading: &str,
 ) -> HandlerResult {
-    let (set, shown) = plan(ctx, c, inline)?;
+    let (set, shown) = plan(ctx, c, inline).await?;
     // Every signee who would get a request is listed, or nothing is offered.
     let build = |budget: usize| {
         let lines: Vec<String> = shown

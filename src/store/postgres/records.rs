@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{count, db, id, is_unique_violation, limit, PgStore};
 use crate::store::rules::Records;
-use crate::store::{record, Account, AuditCursor, AuditEntry, Card, StoreError};
+use crate::store::{record, Account, AuditCursor, AuditEntry, Card, SigneeMessages, StoreError};
 
 /// Year 1: before any audit entry, and within PostgreSQL's range.
 const YEAR_ONE: i64 = -62_135_596_800;
@@ -327,6 +327,33 @@ impl PgStore {
         )
         .await?;
         Ok(())
+    }
+
+    // ----- signees' request messages -----
+
+    pub(crate) async fn put_signee_messages(
+        &self,
+        messages: SigneeMessages,
+    ) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO signee_messages (contract, record) VALUES ($1, $2) \
+             ON CONFLICT (contract) DO UPDATE SET record = EXCLUDED.record",
+            &[&messages.contract, &record::encode(&messages)?],
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub(crate) async fn signee_messages(
+        &self,
+        contract: &str,
+    ) -> Result<Option<SigneeMessages>, StoreError> {
+        self.record(
+            "signee messages",
+            "SELECT record FROM signee_messages WHERE contract = $1",
+            &[&contract],
+        )
+        .await
     }
 
     // ----- status cards -----
