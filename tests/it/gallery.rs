@@ -892,6 +892,24 @@ async fn gallery(lang: Lang) -> String {
         ],
     )
     .await;
+    // A signee set on the website: its request message can't be known.
+    let web = g.seed(
+        email(kim),
+        &format!("{} (web)", g.n.nda),
+        ContractStatus::Saved,
+    );
+    g.signees(&web, email(kim), &[LEE]);
+    g.cmd(
+        kim,
+        "contract signee",
+        &[
+            ("contract", json!(web.as_str())),
+            party("을"),
+            ("name", json!(g.n.kim)),
+            ("email", json!(email(kim))),
+        ],
+    )
+    .await;
 
     let w = g.watcher();
     g.read(&w, kim).await;
@@ -1224,6 +1242,15 @@ async fn gallery(lang: Lang) -> String {
         ],
     )
     .await;
+    g.cmd(
+        admin,
+        "comake-admin link",
+        &[
+            ("user", json!({"user": park})),
+            ("email", json!("nobody@example.com")),
+        ],
+    )
+    .await;
     g.section_cmd("comake-admin list");
     g.cmd(admin, "comake-admin list", &[]).await;
     g.cmd(kim, "comake-admin list", &[]).await;
@@ -1254,6 +1281,30 @@ async fn gallery(lang: Lang) -> String {
         admin,
         "comake-admin unlink",
         &[("user", json!({"user": choi}))],
+    )
+    .await;
+
+    g.section_cmd("comake-admin register");
+    let choi_name = g.n.choi;
+    let register = |email: &str| {
+        vec![
+            ("user", json!({"user": choi})),
+            ("email", json!(email)),
+            ("name", json!(choi_name)),
+        ]
+    };
+    g.cmd(admin, "comake-admin register", &register(email(choi)))
+        .await;
+    g.cmd(
+        admin,
+        "comake-admin register",
+        &register("choi.new@example.com"),
+    )
+    .await;
+    g.cmd(
+        admin,
+        "comake-admin register",
+        &register("choi.new@example.com"),
     )
     .await;
 
