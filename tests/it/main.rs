@@ -7,6 +7,7 @@ mod commands;
 mod conformance;
 mod gallery;
 mod gateway;
+mod guide;
 mod handlers;
 mod instances;
 mod interactions;
