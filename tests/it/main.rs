@@ -2,6 +2,7 @@
 
 mod common;
 
+mod board;
 mod comake_client;
 mod commands;
 mod conformance;
@@ -12,5 +13,6 @@ mod instances;
 mod interactions;
 mod notify;
 mod operations;
+mod picking;
 mod security;
 mod store;
