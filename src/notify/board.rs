@@ -102,23 +102,24 @@ pub(crate) fn board_body(
             let text = if list.is_empty() {
                 t("board-line-none", &args!["label" => label])
             } else {
-                let mut names: Vec<String> = list
+                let names: Vec<String> = list
                     .iter()
                     .take(NAMES_PER_LINE)
                     .map(|c| text::inert_max(&c.name, budget))
                     .collect();
-                if list.len() > NAMES_PER_LINE {
-                    names.push(t(
-                        "board-more",
-                        &args!["count" => (list.len() - NAMES_PER_LINE) as i64],
-                    ));
-                }
+                let more = list.len().saturating_sub(NAMES_PER_LINE);
+                let id = if more > 0 {
+                    "board-line-more"
+                } else {
+                    "board-line"
+                };
                 t(
-                    "board-line",
+                    id,
                     &args![
                         "label" => label,
                         "count" => list.len() as i64,
-                        "names" => names.join(", ")
+                        "names" => names.join(", "),
+                        "more" => more as i64
                     ],
                 )
             };

@@ -124,7 +124,7 @@ pub(crate) fn direct_messages(
                     t("dm-approval-cancelled", &args!["name" => name(contract)])
                 }
                 Event::Created { id, contract } => {
-                    buttons = super::next_steps::buttons(&t, id);
+                    buttons = super::next_steps::buttons(i18n, lang, id);
                     t("dm-created", &args!["name" => name(contract)])
                 }
             };

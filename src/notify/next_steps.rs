@@ -3,19 +3,17 @@
 use crate::action::Action;
 use crate::button::ButtonId;
 use crate::comake::wire::ContractId;
+use crate::i18n::{I18n, Lang};
 use crate::reply::{Component, Style};
 
 /// The next steps' buttons for contract `id` (none for an id that is not
-/// one); `t` is the person's language.
-pub(super) fn buttons(
-    t: &dyn Fn(&str, &[(&str, fluent_bundle::FluentValue<'static>)]) -> String,
-    id: &str,
-) -> Vec<Component> {
+/// one), in `lang`.
+pub(super) fn buttons(i18n: &I18n, lang: Lang, id: &str) -> Vec<Component> {
     let Some(id) = ContractId::parse(id) else {
         return Vec::new();
     };
     let button = |label: &str, b: ButtonId, style: Style| Component::Button {
-        label: t(label, &[]),
+        label: i18n.t(lang, label, &[]),
         custom_id: b.to_string(),
         style,
     };
