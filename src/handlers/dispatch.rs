@@ -124,7 +124,8 @@ fn button_kind(custom_id: &str) -> &str {
 /// the company's servers (it answers only a linked user).
 fn is_dm_button(inv: &Invocation, pressed: Option<&ButtonId>) -> bool {
     // How to sign; Request signatures on an "approved" DM, and the Send or
-    // Never mind of the preview it opens (the routes say which). The
+    // Never mind of the preview it opens; Set signees, a party's form and
+    // its submit, and Show on the next-steps DM (the routes say which). The
     // handlers behind them act only for a linked person, on their own
     // contracts, through their own Comake user, and a confirmation only
     // for the person who asked.

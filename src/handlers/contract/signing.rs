@@ -30,6 +30,8 @@ pub(super) async fn signee_from_options(
         .iter()
         .any(|o| match inv.opt(o) {
             Some(super::super::OptValue::Str(_)) => given_str(o).is_some(),
+            // `me:False` names no one.
+            Some(super::super::OptValue::Bool(false)) if *o == "me" => false,
             Some(_) => true,
             None => false,
         });
