@@ -317,8 +317,8 @@ history-actor-me = You
 history-actor-sender = The sender
 history-actor-someone = Someone
 help = **The Comake bot, in short**
-    • **Every day**: `/contract new` gives you a private link to upload a contract and place its signature fields on the Comake website → `/contract signee` names who signs each party → `/contract request-sign` shows who will get a request, and **Send** sends it. `/contract pending` shows what is waiting, and on whom; `/contract show` shows one contract, its history, and buttons for what it allows.
-    • **Private**: every answer is seen only by you. Links carry a one-hour sign-in and are shown only to you. Only a status card you choose to post (**Share in this channel** on `/contract show`) is public, and it shows people outside the company by masked names.
+    • **Every day**: `/contract new` gives you a private link to upload a contract and place its signature fields on the Comake website → `/contract signee` names who signs each party (`member:` picks a linked colleague, `me:True` yourself; **Set signees** on `/contract show` opens a form instead) → `/contract request-sign` shows who will get a request, and **Send** sends it. `/contract pending` shows what is waiting, and on whom; `/contract show` shows one contract, its history, and buttons for what it allows.
+    • **Private**: every answer is seen only by you. Links carry a one-hour sign-in and are shown only to you. Only what you choose to post is public: a status card (**Share in this channel** on `/contract show`), which shows people outside the company by masked names, and your contract board (`/contract board`: counts and contract names, no people).
     • **Notifications**: the bot DMs you when a contract you sent moves, when it is your turn to sign or approve, and how contracts sent to you end. `/comake notifications` shows your settings; `digest` sends a morning summary instead or as well.
     • **First time**: `/comake register` (if your company allows it) or ask an admin to link you.
 
@@ -343,3 +343,43 @@ pending-mine-line = **{ $name }**: { $asked ->
 
 ## Signees: request messages kept when one party's signee changes
 signee-message-unknown = The signee of { $party } on **{ $name }** was set on the Comake website, so the bot can't know the request message written there (Comake doesn't read messages back), and setting a signee here would erase it. Nothing was changed: set the signees on the Comake website instead (open the contract and choose **Request signatures**).
+## Picking signees, the signee form, next steps and the team board
+signee-pick-one = Pick the signee one way: `member:` (a linked colleague), `me:True` (you), or a typed name and email for someone outside the company.
+signee-member-not-linked = That member isn't linked to a Comake user, so their name and email aren't known. Ask them to link with `/comake register` (or an admin), or type the name and email instead.
+request-missing-pick = These parties of **{ $name }** have no signee yet: { $parties }. Press a party to set its signee, then **Request signatures** again.
+button-set-signees = Set signees
+button-show = Show
+signee-form-button = Signee: { $party }
+signee-form-choose = Who signs for each party of **{ $name }**? Press a party to set its signee:
+signee-form-line = { $party }: { $signee }
+signee-form-line-open = { $party }: no signee yet
+signee-form-too-many = This contract has { $count } parties, more than buttons can hold. Set them with `/contract signee`.
+signee-form-title = Signee of party { $party }
+signee-form-name = Name
+signee-form-email = Email
+signee-form-phone = Mobile phone (optional)
+signee-form-message = Message to the signee (optional)
+dm-created = **{ $name }** is saved. Next: set who signs, then request signatures.
+board-header = **Contract board of { $owner }**
+board-sign-me = Waiting for my signature
+board-approve-me = Waiting for my approval
+board-out = Out for signature
+board-in-approval = In approval
+board-editable = Can be changed
+board-line-none = { $label }: 0
+board-line = { $label }: **{ $count }** · { $names }
+board-line-more = { $label }: **{ $count }** · { $names } and { $more } more
+board-footer = Posted by { $owner } · kept up to date by the Comake bot until unshared. Contract names only; no people, emails or links.
+board-preview = Post your contract board in this channel? **Everyone who can read the channel will see exactly this**, kept up to date until you unshare it:
+board-preview-replace = Post your contract board here again? Your board already in this channel stops updating and this one takes its place. **Everyone who can read the channel will see exactly this**:
+board-posted = Posted your contract board in this channel; it updates by itself until you unshare it (`/contract board`, then **Unshare**).
+board-replaced = Your earlier board here is no longer updated.
+board-just-posted = Your board was posted here less than a minute ago, so this press posted nothing. Try again in a minute.
+board-unshared = Your board here is no longer updated; it stays as it is.
+board-none = You have no board in this channel.
+board-no-channel = A contract board goes in a server channel.
+board-channel-not-listed = Contract boards can't be posted in this channel: the bot's settings list the channels where they may go.
+board-member-no-permission = You can't send messages in this channel yourself, so the bot won't post a board here for you.
+board-no-permission = I can't post in this channel: a server manager must let the bot view it and send messages there.
+audit-contract-board = posted a contract board
+audit-contract-board-unshare = stopped a contract board

@@ -36,6 +36,18 @@ pub(crate) enum ButtonId {
     Unshare(ContractId),
     /// Opens the registration code form.
     EnterCode,
+    /// **Set signees** on a contract with several parties: a button per party.
+    SetSignees(ContractId),
+    /// A party's button: opens its signee form.
+    SigneeForm { party: u32, id: ContractId },
+    /// The signee form's own id (a modal's, not a button's): its submit.
+    SigneeSave { party: u32, id: ContractId },
+    /// On the next-steps DM: `/contract show` of the contract.
+    ShowContract(ContractId),
+    /// On the board preview: post the person's team board in this channel.
+    BoardPost,
+    /// On the board preview: stop updating the person's board here.
+    BoardStop,
 }
 
 impl fmt::Display for ButtonId {
@@ -61,6 +73,12 @@ impl fmt::Display for ButtonId {
             ButtonId::KeepPrivate => f.write_str("s:no"),
             ButtonId::Unshare(id) => write!(f, "s:stop:{id}"),
             ButtonId::EnterCode => f.write_str("v:enter"),
+            ButtonId::SetSignees(id) => write!(f, "g:pick:{id}"),
+            ButtonId::SigneeForm { party, id } => write!(f, "g:form:{party}:{id}"),
+            ButtonId::SigneeSave { party, id } => write!(f, "g:save:{party}:{id}"),
+            ButtonId::ShowContract(id) => write!(f, "g:show:{id}"),
+            ButtonId::BoardPost => f.write_str("b:post"),
+            ButtonId::BoardStop => f.write_str("b:stop"),
         }
     }
 }
@@ -110,6 +128,20 @@ impl FromStr for ButtonId {
                 })
             }
             (Some("v"), Some("enter")) if rest.is_none() => Ok(ButtonId::EnterCode),
+            (Some("g"), Some("pick")) => Ok(ButtonId::SetSignees(id()?)),
+            (Some("g"), Some("show")) => Ok(ButtonId::ShowContract(id()?)),
+            (Some("g"), Some(verb @ ("form" | "save"))) => {
+                let (party, id) = rest.and_then(|r| r.split_once(':')).ok_or(UnknownButton)?;
+                let party = party.parse().map_err(|_| UnknownButton)?;
+                let id = ContractId::parse(id).ok_or(UnknownButton)?;
+                Ok(if verb == "form" {
+                    ButtonId::SigneeForm { party, id }
+                } else {
+                    ButtonId::SigneeSave { party, id }
+                })
+            }
+            (Some("b"), Some("post")) if rest.is_none() => Ok(ButtonId::BoardPost),
+            (Some("b"), Some("stop")) if rest.is_none() => Ok(ButtonId::BoardStop),
             (Some("p"), Some(page)) if rest.is_none() => Ok(ButtonId::Pending {
                 page: page.parse().map_err(|_| UnknownButton)?,
             }),
@@ -148,6 +180,18 @@ mod tests {
                 page: 7,
             },
             ButtonId::EnterCode,
+            ButtonId::SetSignees(id.clone()),
+            ButtonId::SigneeForm {
+                party: u32::MAX,
+                id: id.clone(),
+            },
+            ButtonId::SigneeSave {
+                party: u32::MAX,
+                id: id.clone(),
+            },
+            ButtonId::ShowContract(id.clone()),
+            ButtonId::BoardPost,
+            ButtonId::BoardStop,
             ButtonId::Pending { page: u32::MAX },
             ButtonId::Share(id.clone()),
             ButtonId::Post(id.clone()),

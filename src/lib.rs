@@ -119,7 +119,7 @@ pub mod api {
     /// The store.
     pub mod store {
         pub use crate::store::{
-            Account, AuditEntry, Card, LinkError, LinkMethod, NotifyState, PgOptions, Role,
+            Account, AuditEntry, Board, Card, LinkError, LinkMethod, NotifyState, PgOptions, Role,
             SignedMessage, SigneeMessages, Store, StoreError,
         };
     }

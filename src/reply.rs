@@ -38,17 +38,27 @@ pub(crate) enum Component {
     Link { label: String, url: SecretUrl },
 }
 
-/// A form with one short text input (Discord's modal).
+/// A form of text inputs (Discord's modal; at most five inputs).
 #[derive(Debug, Clone)]
 pub(crate) struct Modal {
     pub(crate) custom_id: String,
     /// At most 45 characters.
     pub(crate) title: String,
-    /// The text input's id, label (at most 45 characters) and length bounds.
-    pub(crate) input_id: String,
+    pub(crate) inputs: Vec<Input>,
+}
+
+/// One text input of a form.
+#[derive(Debug, Clone)]
+pub(crate) struct Input {
+    /// Its id: the option name the submit carries its value under.
+    pub(crate) id: String,
+    /// At most 45 characters.
     pub(crate) label: String,
     pub(crate) min_length: u16,
     pub(crate) max_length: u16,
+    pub(crate) required: bool,
+    /// A paragraph rather than one line.
+    pub(crate) long: bool,
 }
 
 /// A message for the person who ran the command.
@@ -203,18 +213,26 @@ pub(crate) fn modal(reply: &Reply) -> Value {
     let Some(m) = &reply.modal else {
         return message(reply);
     };
+    let rows: Vec<Value> = m
+        .inputs
+        .iter()
+        .take(5)
+        .map(|i| {
+            json!({"type": 1, "components": [{
+                "type": 4,
+                "custom_id": i.id,
+                "style": if i.long { 2 } else { 1 },
+                "label": crate::text::label(&i.label, 45),
+                "min_length": i.min_length,
+                "max_length": i.max_length,
+                "required": i.required,
+            }]})
+        })
+        .collect();
     json!({"type": 9, "data": {
         "custom_id": m.custom_id,
-        "title": truncate(&m.title, 45),
-        "components": [{"type": 1, "components": [{
-            "type": 4,
-            "custom_id": m.input_id,
-            "style": 1,
-            "label": truncate(&m.label, 45),
-            "min_length": m.min_length,
-            "max_length": m.max_length,
-            "required": true,
-        }]}],
+        "title": crate::text::label(&m.title, 45),
+        "components": rows,
     }})
 }
 

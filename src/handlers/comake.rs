@@ -11,7 +11,7 @@ use crate::store::{Account, LinkError, LinkMethod};
 use crate::validate;
 
 use super::button::ButtonId;
-use super::reply::Modal;
+use super::reply::{Input, Modal};
 use super::verify::{self, Check, Start};
 use super::{discord_time, fv, plain, Component, Ctx, Failure, HandlerResult, Reply, Style};
 
@@ -128,10 +128,14 @@ pub(crate) async fn enter_code(ctx: &Ctx<'_>) -> HandlerResult {
         modal: Some(Modal {
             custom_id: SUBMIT_CODE.to_owned(),
             title: ctx.t("register-code-title", &[]),
-            input_id: CODE_INPUT.to_owned(),
-            label: ctx.t("register-code-label", &[]),
-            min_length: verify::CODE_DIGITS as u16,
-            max_length: 20,
+            inputs: vec![Input {
+                id: CODE_INPUT.to_owned(),
+                label: ctx.t("register-code-label", &[]),
+                min_length: verify::CODE_DIGITS as u16,
+                max_length: 20,
+                required: true,
+                long: false,
+            }],
         }),
         ..Reply::default()
     })

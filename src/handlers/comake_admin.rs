@@ -372,6 +372,8 @@ const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("contract.set_signee", "audit-contract-set-signee"),
     ("contract.share", "audit-contract-share"),
     ("contract.unshare", "audit-contract-unshare"),
+    ("contract.board", "audit-contract-board"),
+    ("contract.board_unshare", "audit-contract-board-unshare"),
     (
         "notifications.digest_daily",
         "audit-notifications-digest-daily",

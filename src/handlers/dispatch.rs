@@ -24,10 +24,16 @@ pub async fn dispatch<R: Responder>(app: &App, inv: &Invocation, responder: &R) 
     let started = Instant::now();
     let ctx = Ctx::new(app, inv);
     // A button is parsed once, here; `None`: not one of ours.
+    // A form's id is read the same way: the signee form's is one of ours
+    // (the registration code form's is not).
     let pressed: Option<ButtonId> = match inv.kind {
-        Kind::Component => inv.custom_id.parse().ok(),
+        Kind::Component | Kind::Modal => inv.custom_id.parse().ok(),
         _ => None,
     };
+    // A button id submitted as a form, or a form's id pressed as a button,
+    // is no one's.
+    let pressed =
+        pressed.filter(|b| matches!(b, ButtonId::SigneeSave { .. }) == (inv.kind == Kind::Modal));
     let pressed = pressed.as_ref();
     let name = match inv.kind {
         Kind::Command => inv.command.clone(),
@@ -118,11 +124,12 @@ fn button_kind(custom_id: &str) -> &str {
 /// the company's servers (it answers only a linked user).
 fn is_dm_button(inv: &Invocation, pressed: Option<&ButtonId>) -> bool {
     // How to sign; Request signatures on an "approved" DM, and the Send or
-    // Never mind of the preview it opens (the routes say which). The
+    // Never mind of the preview it opens; Set signees, a party's form and
+    // its submit, and Show on the next-steps DM (the routes say which). The
     // handlers behind them act only for a linked person, on their own
     // contracts, through their own Comake user, and a confirmation only
     // for the person who asked.
-    inv.kind == Kind::Component
+    matches!(inv.kind, Kind::Component | Kind::Modal)
         && inv.guild.is_none()
         && pressed.is_some_and(|b| button_route(b).in_dm)
 }
@@ -194,7 +201,7 @@ async fn handle<R: Responder>(
     }
     let (defer, work): (bool, Work<'_>) = match (inv.kind, button) {
         // Registration's code form updates the message its button was on.
-        (Kind::Modal, _) => (true, Box::pin(comake::submit_code(ctx))),
+        (Kind::Modal, None) => (true, Box::pin(comake::submit_code(ctx))),
         (_, Some((b, route))) => (route.defer, Box::pin(press(ctx, responder, b))),
         (Kind::Command, None) => match route(&inv.command) {
             Some(route) => (route.defer, Box::pin(run(ctx, route.handler))),

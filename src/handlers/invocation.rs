@@ -11,7 +11,7 @@ pub enum Kind {
     Command,
     Autocomplete,
     Component,
-    /// A submitted modal (the registration code).
+    /// A submitted modal (the registration code, or a signee form).
     Modal,
 }
 

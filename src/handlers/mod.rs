@@ -48,6 +48,7 @@ pub(crate) enum Handler {
     Signee,
     RequestSign,
     CancelSign,
+    Board,
     AdminLink,
     AdminRegister,
     AdminUnlink,
@@ -64,7 +65,9 @@ pub struct Route {
     pub(crate) handler: Handler,
 }
 
-const CONTRACT_SIGNEE: &[&str] = &["name", "email", "phone", "kakao", "password", "message"];
+const CONTRACT_SIGNEE: &[&str] = &[
+    "member", "me", "name", "email", "phone", "kakao", "password", "message",
+];
 
 /// The registry: every command the handlers serve.
 pub const ROUTES: &[Route] = &[
@@ -149,7 +152,8 @@ pub const ROUTES: &[Route] = &[
     Route {
         command: "contract signee",
         options: &[
-            "contract", "party", "name", "email", "phone", "kakao", "password", "message",
+            "contract", "party", "member", "me", "name", "email", "phone", "kakao", "password",
+            "message",
         ],
         defer: true,
         handler: Handler::Signee,
@@ -157,7 +161,7 @@ pub const ROUTES: &[Route] = &[
     Route {
         command: "contract request-sign",
         options: &[
-            "contract", "name", "email", "phone", "kakao", "password", "message",
+            "contract", "member", "me", "name", "email", "phone", "kakao", "password", "message",
         ],
         defer: true,
         handler: Handler::RequestSign,
@@ -167,6 +171,12 @@ pub const ROUTES: &[Route] = &[
         options: &["contract", "reason"],
         defer: true,
         handler: Handler::CancelSign,
+    },
+    Route {
+        command: "contract board",
+        options: &[],
+        defer: true,
+        handler: Handler::Board,
     },
     Route {
         command: "comake-admin link",
@@ -243,6 +253,11 @@ pub(crate) fn button_route(b: &button::ButtonId) -> ButtonRoute {
         B::Share(_) | B::Post(_) => route(false, true, Some(contract::share_guard)),
         B::KeepPrivate | B::EnterCode => route(false, false, None),
         B::Act(..) | B::Page { .. } | B::Pending { .. } | B::Unshare(_) => route(false, true, None),
+        // Set signees works on the next-steps DM too; the form opens at once.
+        B::SetSignees(_) | B::SigneeSave { .. } | B::ShowContract(_) => route(true, true, None),
+        B::SigneeForm { .. } => route(true, false, None),
+        B::BoardPost => route(false, true, Some(contract::board_guard)),
+        B::BoardStop => route(false, true, None),
     }
 }
 
@@ -266,6 +281,12 @@ pub(super) async fn press<R: Responder>(
         B::Post(id) => contract::post_card(ctx, responder, id).await,
         B::KeepPrivate => Ok(Reply::text(ctx.t("card-not-posted", &[]))),
         B::Unshare(id) => contract::unshare_card(ctx, id.as_str()).await,
+        B::SetSignees(id) => contract::choose_party(ctx, id).await,
+        B::SigneeForm { party, id } => contract::open_form(ctx, *party, id).await,
+        B::SigneeSave { party, id } => contract::save_form(ctx, *party, id).await,
+        B::ShowContract(id) => contract::show_id(ctx, id).await,
+        B::BoardPost => contract::post_board(ctx, responder).await,
+        B::BoardStop => contract::stop_board(ctx).await,
     }
 }
 
@@ -287,6 +308,7 @@ pub(super) async fn run(ctx: &Ctx<'_>, handler: Handler) -> HandlerResult {
         Handler::Signee => contract::signee(ctx).await,
         Handler::RequestSign => contract::request_sign(ctx).await,
         Handler::CancelSign => contract::cancel_sign(ctx).await,
+        Handler::Board => contract::board(ctx).await,
         Handler::AdminLink => comake_admin::link(ctx).await,
         Handler::AdminRegister => comake_admin::register(ctx).await,
         Handler::AdminUnlink => comake_admin::unlink(ctx).await,

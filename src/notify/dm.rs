@@ -41,11 +41,12 @@ pub(crate) fn direct_messages(
     let said = |r: &str| text::inert_max(&text::scrub_contacts(r), NAME_BUDGET);
     let header = t("dm-header", &[]);
     let footer = t("dm-footer", &[]);
-    // Each event's line and button.
-    let shown: Vec<(String, Option<Component>)> = events
+    // Each event's line and buttons.
+    let shown: Vec<(String, Vec<Component>)> = events
         .iter()
         .map(|(_, e)| {
             let mut button = None;
+            let mut buttons = Vec::new();
             let line = match e {
                 Event::Viewed { contract, signee } => t(
                     "dm-viewed",
@@ -122,8 +123,13 @@ pub(crate) fn direct_messages(
                 Event::ApprovalCancelled { contract } => {
                     t("dm-approval-cancelled", &args!["name" => name(contract)])
                 }
+                Event::Created { id, contract } => {
+                    buttons = super::next_steps::buttons(i18n, lang, id);
+                    t("dm-created", &args!["name" => name(contract)])
+                }
             };
-            (format!("• {line}"), button)
+            buttons.extend(button);
+            (format!("• {line}"), buttons)
         })
         .collect();
     // One contract's events are consecutive; keep them in one message.
@@ -139,10 +145,17 @@ pub(crate) fn direct_messages(
     let mut messages = Vec::new();
     let mut current: Vec<usize> = Vec::new();
     let (mut length, mut buttons) = (base, 0);
+    let mut current_alone = false;
     for group in groups {
         let group_length: usize = group.iter().map(|&i| cost(i)).sum();
-        let group_buttons = group.iter().filter(|&&i| shown[i].1.is_some()).count();
-        let fits = length + group_length <= reply::MAX_CONTENT && buttons + group_buttons <= 25;
+        let group_buttons: usize = group.iter().map(|&i| shown[i].1.len()).sum();
+        // Next steps, a row of buttons that do not name their contract,
+        // come in a DM of their own.
+        let alone = group.iter().any(|&i| shown[i].1.len() > 1);
+        let fits = length + group_length <= reply::MAX_CONTENT
+            && buttons + group_buttons <= 25
+            && !alone
+            && !current_alone;
         if !fits && !current.is_empty() {
             messages.push(dm(&header, &footer, &shown, std::mem::take(&mut current)));
             (length, buttons) = (base, 0);
@@ -154,9 +167,10 @@ pub(crate) fn direct_messages(
                 (length, buttons) = (base, 0);
             }
             length += cost(i);
-            buttons += usize::from(shown[i].1.is_some());
+            buttons += shown[i].1.len();
             current.push(i);
         }
+        current_alone = alone;
     }
     if !current.is_empty() {
         messages.push(dm(&header, &footer, &shown, current));
@@ -168,11 +182,14 @@ pub(crate) fn direct_messages(
 fn dm(
     header: &str,
     footer: &str,
-    shown: &[(String, Option<Component>)],
+    shown: &[(String, Vec<Component>)],
     indices: Vec<usize>,
 ) -> (Reply, Vec<usize>) {
     let lines: Vec<&str> = indices.iter().map(|&i| shown[i].0.as_str()).collect();
-    let buttons: Vec<Component> = indices.iter().filter_map(|&i| shown[i].1.clone()).collect();
+    let buttons: Vec<Component> = indices
+        .iter()
+        .flat_map(|&i| shown[i].1.iter().cloned())
+        .collect();
     let mut reply = Reply::text(format!("{header}\n{}\n{footer}", lines.join("\n")));
     for row in buttons.chunks(5) {
         reply = reply.row(row.to_vec());

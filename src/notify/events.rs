@@ -54,6 +54,12 @@ pub(crate) enum Event {
     ApprovalCancelled {
         contract: String,
     },
+    /// A contract the user just saved (after `/contract new`, or on the
+    /// website): the next steps, as buttons.
+    Created {
+        id: String,
+        contract: String,
+    },
 }
 
 impl Event {
@@ -69,6 +75,7 @@ impl Event {
             Event::Approved { .. } => "approved",
             Event::ApprovalRejected { .. } => "approval_rejected",
             Event::ApprovalCancelled { .. } => "approval_cancelled",
+            Event::Created { .. } => "created",
         }
     }
 }
@@ -160,6 +167,14 @@ pub(crate) fn changes(id: &str, old: Option<&SeenContract>, new: &SeenContract) 
             }
             _ => Vec::new(),
         };
+    }
+    if old.is_none() && new.status == ContractStatus::Saved {
+        // Saved since the last read: what to do next. Once: from now on
+        // it is seen.
+        return vec![Event::Created {
+            id: id.to_owned(),
+            contract: name,
+        }];
     }
     if was == Some(new.status) || old.is_none() {
         // Same state: only signees can have moved. A contract seen for the
@@ -310,6 +325,21 @@ mod tests {
                 contract: "NDA".into()
             }]
         );
+    }
+
+    #[test]
+    fn a_new_saved_contract_is_told_once_with_its_next_steps() {
+        let new = contract(Saved, Role::Sender, &[], 0);
+        assert_eq!(
+            changes("x", None, &new),
+            vec![Event::Created {
+                id: "x".into(),
+                contract: "NDA".into()
+            }]
+        );
+        assert!(changes("x", Some(&new), &new).is_empty(), "once");
+        // Seen first when already sent (from the website): nothing.
+        assert!(changes("x", None, &contract(Signing, Role::Sender, &[], 0)).is_empty());
     }
 
     #[test]

@@ -13,10 +13,19 @@ pub enum Job {
     Cards,
     /// Send the daily and weekly digests at 09:00 in `DIGEST_TIMEZONE`.
     Digests,
+    /// Keep each team board in step with its poster's contract box, every
+    /// `NOTIFY_INTERVAL_SECS`, edited only when its text changes.
+    Boards,
 }
 
 /// Every job, in the order a tick runs them.
-pub(super) const JOBS: [Job; 4] = [Job::Schedule, Job::Reads, Job::Cards, Job::Digests];
+pub(super) const JOBS: [Job; 5] = [
+    Job::Schedule,
+    Job::Reads,
+    Job::Cards,
+    Job::Digests,
+    Job::Boards,
+];
 
 impl Job {
     /// The job's name, for the log and metrics.
@@ -26,6 +35,7 @@ impl Job {
             Job::Reads => "reads",
             Job::Cards => "cards",
             Job::Digests => "digests",
+            Job::Boards => "boards",
         }
     }
 }

@@ -16,20 +16,25 @@
 //!
 //! - [`due`]: who is read when, and who wants a digest;
 //! - [`read`]: the per-person read; [`events`]: what changed;
+//!   [`next_steps`]: the buttons after a contract is saved;
 //!   [`dm`]: the DMs, packed and sent;
-//! - [`cards`]: the status cards; [`digest`]: the digests;
+//! - [`cards`]: the status cards; [`board`]: the team boards;
+//!   [`digest`]: the digests;
 //! - [`settings`]: what commands change; [`schedule`]: the pure timing rules.
 
+mod board;
 mod cards;
 mod digest;
 mod dm;
 mod due;
 mod events;
 mod jobs;
+mod next_steps;
 mod read;
 pub mod schedule;
 mod settings;
 
+pub(crate) use board::board_body;
 pub(crate) use cards::card_body;
 pub(crate) use dm::dm_body;
 pub use jobs::Job;
@@ -80,6 +85,8 @@ pub struct Tick {
     pub card_edits: usize,
     /// Digests sent.
     pub digests: usize,
+    /// Team boards edited.
+    pub board_edits: usize,
     /// When the earliest job is due next.
     pub next: DateTime<Utc>,
 }
@@ -91,6 +98,8 @@ struct Plans {
     cards: cards::Seen,
     next_cards: Option<DateTime<Utc>>,
     next_digests: Option<DateTime<Utc>>,
+    boards: board::Shown,
+    next_boards: Option<DateTime<Utc>>,
 }
 
 /// The watcher.
@@ -143,6 +152,7 @@ impl Watcher {
             Job::Reads => plans.due.next_read().unwrap_or(never),
             Job::Cards => plans.next_cards.unwrap_or(now),
             Job::Digests => plans.next_digests.unwrap_or(now),
+            Job::Boards => plans.next_boards.unwrap_or(now),
         }
     }
 
@@ -155,6 +165,7 @@ impl Watcher {
             reads: CycleStats::default(),
             card_edits: 0,
             digests: 0,
+            board_edits: 0,
             next: now,
         };
         let interval = chrono::Duration::from_std(self.app.config.notify_interval)
@@ -187,9 +198,19 @@ impl Watcher {
                         next
                     });
                 }
+                Job::Boards => {
+                    tick.board_edits = self.follow_boards(&mut plans.boards).await;
+                    plans.next_boards = Some(now + interval);
+                }
             }
         }
-        if tick.reads.reads + tick.reads.failures + tick.card_edits + tick.digests > 0 {
+        if tick.reads.reads
+            + tick.reads.failures
+            + tick.card_edits
+            + tick.digests
+            + tick.board_edits
+            > 0
+        {
             tracing::info!(
                 users = tick.reads.users,
                 reads = tick.reads.reads,
@@ -197,6 +218,7 @@ impl Watcher {
                 failures = tick.reads.failures,
                 card_edits = tick.card_edits,
                 digests = tick.digests,
+                board_edits = tick.board_edits,
                 "notification jobs done"
             );
         }

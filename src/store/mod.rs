@@ -5,7 +5,7 @@
 //! [`Account`], [`AuditEntry`]).
 //!
 //! - Durable records: accounts and the email index, the audit log,
-//!   notification state and status cards. The rules (one email one
+//!   notification state, status cards and team boards. The rules (one email one
 //!   account, link conflicts, the import plan, the bounded compare-and-swap
 //!   of notification state, pruning the audit log in batches) are
 //!   [`rules`], over a narrow trait that
@@ -135,6 +135,22 @@ pub struct SignedMessage {
     pub party: u32,
     pub email: String,
     pub message: Option<String>,
+}
+
+/// A person's team board: a public message in a channel mirroring their
+/// Comake dashboard (counts and contract names), edited by the watcher as
+/// their box changes, until unshared. One per person per channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Board {
+    /// Whose contracts it shows (the person who posted it).
+    pub owner: u64,
+    pub channel: u64,
+    pub message: u64,
+    /// The language it is written in (the poster's).
+    pub locale: String,
+    /// The text it was posted with (the watcher edits it only when what it
+    /// would show differs).
+    pub content: String,
 }
 
 /// Where to resume reading the audit log (opaque; from [`Store::audit_page`]).
@@ -489,6 +505,32 @@ impl Store {
         contract: &str,
     ) -> Result<Option<SigneeMessages>, StoreError> {
         either!(self, b => b.signee_messages(contract).await)
+    }
+
+    // ----- team boards -----
+
+    /// Keep `board` (in place of the owner's board in the same channel).
+    pub async fn put_board(&self, board: Board) -> Result<(), StoreError> {
+        either!(self, b => b.put_board(board).await)
+    }
+
+    /// `owner`'s board in `channel`, if there is one.
+    pub async fn board(&self, owner: u64, channel: u64) -> Result<Option<Board>, StoreError> {
+        either!(self, b => b.board(owner, channel).await)
+    }
+
+    /// Every board kept.
+    pub async fn all_boards(&self) -> Result<Vec<Board>, StoreError> {
+        either!(self, b => b.all_boards().await)
+    }
+
+    /// Stop keeping `owner`'s board in `channel`; what was kept.
+    pub async fn remove_board(
+        &self,
+        owner: u64,
+        channel: u64,
+    ) -> Result<Option<Board>, StoreError> {
+        either!(self, b => b.remove_board(owner, channel).await)
     }
 
     // ----- leadership -----

@@ -8,6 +8,7 @@
 //! - `kv`: `notify/<Discord id>` (big-endian) → [`NotifyState`], what the notification
 //!   watcher last saw; `card/<contract id>` → [`Card`], a shared status card;
 //!   `msgs/<contract id>` → [`SigneeMessages`], the signees' request messages.
+//!   `board/<owner>/<channel>` (big-endian) → [`Board`], a shared team board.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -18,7 +19,8 @@ use sled::Transactional;
 
 use super::rules::Records;
 use super::{
-    record, Account, AuditCursor, AuditEntry, Card, NotifyState, SigneeMessages, StoreError,
+    record, Account, AuditCursor, AuditEntry, Board, Card, NotifyState, SigneeMessages,
+    StoreError,
 };
 
 /// How long `open` waits for another holder of the store to let go.
@@ -346,6 +348,61 @@ impl SledStore {
             let old = inner.kv.remove(key)?;
             inner.flush()?;
             old.map(|v| record::decode("card", &v)).transpose()
+        })
+        .await
+    }
+    fn board_key(owner: u64, channel: u64) -> Vec<u8> {
+        let mut key = b"board/".to_vec();
+        key.extend_from_slice(&owner.to_be_bytes());
+        key.push(b'/');
+        key.extend_from_slice(&channel.to_be_bytes());
+        key
+    }
+
+    pub(crate) async fn put_board(&self, board: Board) -> Result<(), StoreError> {
+        self.blocking(move |inner| {
+            inner.kv.insert(
+                Self::board_key(board.owner, board.channel),
+                record::encode(&board)?,
+            )?;
+            inner.flush()
+        })
+        .await
+    }
+
+    pub(crate) async fn board(
+        &self,
+        owner: u64,
+        channel: u64,
+    ) -> Result<Option<Board>, StoreError> {
+        self.inner
+            .kv
+            .get(Self::board_key(owner, channel))?
+            .map(|v| record::decode("board", &v))
+            .transpose()
+    }
+
+    pub(crate) async fn all_boards(&self) -> Result<Vec<Board>, StoreError> {
+        self.inner
+            .kv
+            .scan_prefix(b"board/")
+            .map(|item| {
+                let (_, v) = item?;
+                record::decode("board", &v)
+            })
+            .collect()
+    }
+
+    pub(crate) async fn remove_board(
+        &self,
+        owner: u64,
+        channel: u64,
+    ) -> Result<Option<Board>, StoreError> {
+        let key = Self::board_key(owner, channel);
+        self.blocking(move |inner| {
+            let old = inner.kv.remove(key)?;
+            inner.flush()?;
+            old.map(|v| record::decode("board", &v)).transpose()
         })
         .await
     }

@@ -468,6 +468,37 @@ async fn signee_messages_are_kept_per_contract(f: Fixture) {
         Some(kept("a", Some("월요일까지")))
     );
     assert_eq!(s.signee_messages("b").await.unwrap(), Some(kept("b", None)));
+}
+
+async fn team_boards_are_kept_per_person_and_channel(f: Fixture) {
+    use comake_bot::api::store::Board;
+    let s = &f.store;
+    let board = |owner: u64, channel: u64, message: u64| Board {
+        owner,
+        channel,
+        message,
+        locale: "ko".into(),
+        content: format!("board {message}"),
+    };
+    s.put_board(board(1, 7, 10)).await.unwrap();
+    s.put_board(board(1, 8, 11)).await.unwrap();
+    s.put_board(board(2, 7, 12)).await.unwrap();
+    // A second board of the same person in the same channel replaces.
+    s.put_board(board(1, 7, 13)).await.unwrap();
+    assert_eq!(s.board(1, 7).await.unwrap(), Some(board(1, 7, 13)));
+    let mut all: Vec<_> = s
+        .all_boards()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| (b.owner, b.channel, b.message))
+        .collect();
+    all.sort_unstable();
+    assert_eq!(all, [(1, 7, 13), (1, 8, 11), (2, 7, 12)]);
+    assert_eq!(s.remove_board(1, 7).await.unwrap(), Some(board(1, 7, 13)));
+    assert_eq!(s.remove_board(1, 7).await.unwrap(), None);
+    assert_eq!(s.all_boards().await.unwrap().len(), 2);
+    assert!(s.board(3, 7).await.unwrap().is_none());
     f.done().await;
 }
 
@@ -506,6 +537,7 @@ both!(
     export_and_import_move_between_backends,
     status_cards_are_kept_per_contract,
     signee_messages_are_kept_per_contract,
+    team_boards_are_kept_per_person_and_channel,
 );
 
 /// A role is held by one store at a time, and free again when its holder goes.

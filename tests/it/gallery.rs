@@ -911,6 +911,39 @@ async fn gallery(lang: Lang) -> String {
     )
     .await;
 
+    // Signees picked by who they are (on a draft); and a member not linked.
+    let picked = g.ids[4].0.clone();
+    g.cmd(
+        kim,
+        "contract signee",
+        &[
+            ("contract", json!(picked)),
+            party("을"),
+            ("member", json!({"user": lee})),
+        ],
+    )
+    .await;
+    g.cmd(
+        kim,
+        "contract signee",
+        &[
+            ("contract", json!(picked)),
+            party("갑"),
+            ("me", json!(true)),
+        ],
+    )
+    .await;
+    g.cmd(
+        kim,
+        "contract signee",
+        &[
+            ("contract", json!(picked)),
+            party("을"),
+            ("member", json!({"user": choi})),
+        ],
+    )
+    .await;
+
     let w = g.watcher();
     g.read(&w, kim).await;
     g.read(&w, lee).await;
@@ -1335,6 +1368,98 @@ async fn gallery(lang: Lang) -> String {
     g.out.push_str(head);
     let m = g.message(&digest);
     g.out.push_str(&m);
+
+    // ----- next steps after a new contract, and the team board -----
+    g.section(lang.say("Next steps after a new contract", "새 계약 다음 순서"));
+    let service = lang.say("Service agreement", "용역 계약서");
+    // Only what comes from here on.
+    let told = g.dms(kim).len();
+    g.seen_dms.retain(|(u, _)| *u != kim);
+    g.seen_dms.push((kim, told));
+    let fresh = g.seed(email(kim), service, ContractStatus::Saved);
+    let dm = g
+        .news(
+            &w,
+            &[kim],
+            lang.say(
+                "Kim saves a new contract on the website",
+                "김민지 님이 웹사이트에서 새 계약을 저장",
+            ),
+        )
+        .await;
+    let dm = dm
+        .into_iter()
+        .find(|d| {
+            buttons_of(d).iter().any(|b| {
+                b["custom_id"]
+                    .as_str()
+                    .is_some_and(|c| c.starts_with("g:show:"))
+            })
+        })
+        .expect("the next-steps DM");
+    g.press_in_dm(kim, &dm, "g:show:").await;
+    let parties = g.press_in_dm(kim, &dm, "g:pick:").await;
+    g.press_in_dm(kim, &seen(&parties), "g:form:1:").await;
+    g.submit(
+        kim,
+        &format!("g:save:1:{fresh}"),
+        &[
+            ("name", g.n.choi),
+            ("email", email(choi)),
+            ("phone", ""),
+            ("message", ""),
+        ],
+        lang.say("Choi's name and email", "최유나 님의 이름과 이메일"),
+    )
+    .await;
+    let a = g
+        .cmd(
+            kim,
+            "contract request-sign",
+            &[("contract", json!(fresh.as_str()))],
+        )
+        .await;
+    g.press(kim, &seen(&a), "g:form:0:").await;
+
+    g.section_cmd("contract board");
+    let a = g.cmd(kim, "contract board", &[]).await;
+    g.press(kim, &seen(&a), "b:post").await;
+    let path = format!("/api/v10/channels/{CHANNEL}/messages/{POSTED_ID}");
+    let edits = |g: &Gallery| {
+        g.fake
+            .calls()
+            .into_iter()
+            .filter(|c| c.method == "PATCH" && c.path == path)
+            .count()
+    };
+    let before = edits(&g);
+    g.signees(&fresh, email(kim), &[kim, choi]);
+    g.h.app
+        .comake
+        .user(email(kim))
+        .request_sign(&fresh)
+        .await
+        .expect("sent");
+    travel(Duration::from_secs(60)).await;
+    Box::pin(w.tick(comake_bot::now())).await;
+    let edited: Vec<Value> = g
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "PATCH" && c.path == path)
+        .skip(before)
+        .map(|c| c.body)
+        .collect();
+    let edit = edited.last().cloned().expect("the board was edited");
+    let head = lang.say(
+        "\n*Kim sends the service agreement:* the board now reads\n\n",
+        "\n*김민지 님이 용역 계약서 서명 요청:* 현황판이 이렇게 바뀜\n\n",
+    );
+    g.out.push_str(head);
+    let m = g.message(&edit);
+    g.out.push_str(&m);
+    let a = g.cmd(kim, "contract board", &[]).await;
+    g.press(kim, &seen(&a), "b:stop").await;
 
     // ----- /comake unlink, last -----
     g.section_cmd("comake unlink");

@@ -2,6 +2,7 @@
 
 mod common;
 
+mod board;
 mod comake_client;
 mod commands;
 mod conformance;
@@ -15,6 +16,7 @@ mod notify;
 mod onboarding;
 mod operations;
 mod pending;
+mod picking;
 mod security;
 mod signee_messages;
 mod store;

@@ -167,7 +167,7 @@ pub(crate) async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerRe
                     Some(id.as_str()),
                     "refused: signees changed",
                 );
-                return preview_of(ctx, &c, inline, "request-preview-changed").await;
+                return preview_of(ctx, &c, inline, "request-preview-changed", None).await;
             }
             if let Some(list) = set {
                 if let Err(e) = user.set_signees(&id, list.clone()).await {

@@ -8,7 +8,9 @@ use crate::validate;
 
 use super::super::action::Action;
 use super::super::button::ButtonId;
-use super::super::{discord_time, party_name, plain, reply, Ctx, HandlerResult, Reply, Style};
+use super::super::{
+    discord_time, party_name, plain, reply, Component, Ctx, HandlerResult, Reply, Style,
+};
 use super::guard::{acted, linked, resolve};
 use super::{action, MIN_BUDGET, NAME_BUDGET};
 
@@ -18,9 +20,35 @@ pub(super) const HISTORY: usize = 5;
 /// `/contract show`: parties, signees, recent history, and the actions the
 /// state allows as buttons.
 pub(crate) async fn show(ctx: &Ctx<'_>) -> HandlerResult {
+    show_of(ctx, ctx.inv.str("contract")).await
+}
+
+/// **Show** on the next-steps DM: `/contract show` of contract `id`.
+pub(crate) async fn show_id(ctx: &Ctx<'_>, id: &ContractId) -> HandlerResult {
+    show_of(ctx, Some(id.as_str())).await
+}
+
+async fn show_of(ctx: &Ctx<'_>, raw: Option<&str>) -> HandlerResult {
     let (account, user) = linked(ctx).await?;
-    let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
+    let c = resolve(ctx, &user, raw).await?;
     let mut reply = render(ctx, &c, &account.email);
+    let mut row: Vec<Component> = super::forms::set_button(ctx, &c).into_iter().collect();
+    if ctx.inv.guild.is_none() {
+        // In a DM (the next-steps DM's Show) only the buttons that work
+        // there; a card is shared from a channel.
+        let works_in_dm = |b: &Component| match b {
+            Component::Button { custom_id, .. } => custom_id
+                .parse::<ButtonId>()
+                .is_ok_and(|b| super::super::button_route(&b).in_dm),
+            Component::Link { .. } => true,
+        };
+        reply.rows = std::mem::take(&mut reply.rows)
+            .into_iter()
+            .map(|r| r.into_iter().filter(works_in_dm).collect())
+            .filter(|r: &Vec<Component>| !r.is_empty())
+            .collect();
+        return Ok(reply.row(row));
+    }
     // The sender can share a live status card here, or stop one.
     if c.summary.role == Role::Sender && !c.summary.status.has_ended() {
         let shared = ctx.app.store.card(c.summary.id.as_str()).await?.is_some();
@@ -29,13 +57,9 @@ pub(crate) async fn show(ctx: &Ctx<'_>) -> HandlerResult {
         } else {
             ("button-share", ButtonId::Share(c.summary.id.clone()))
         };
-        reply = reply.row(vec![action(
-            ctx.t(label, &[]),
-            id.to_string(),
-            Style::Secondary,
-        )]);
+        row.push(action(ctx.t(label, &[]), id.to_string(), Style::Secondary));
     }
-    Ok(reply)
+    Ok(reply.row(row))
 }
 
 pub(super) fn signee_status(ctx: &Ctx<'_>, s: SigneeStatus) -> String {

@@ -1,8 +1,9 @@
 //! Signees and signature requests: `/contract signee`, and `/contract request-sign`'s plan and preview before Send.
 
 use crate::args;
-use crate::comake::wire::{Contract, SigneeInput};
-use crate::store::{SignedMessage, SigneeMessages};
+use crate::comake::wire::{Contract, Party, SigneeInput};
+use crate::comake::UserClient;
+use crate::store::{Account, SignedMessage, SigneeMessages};
 use crate::text;
 use crate::validate;
 
@@ -11,27 +12,44 @@ use super::super::confirm::{Pending, Shown};
 use super::super::{fv, party_name, plain, reply, Ctx, Failure, HandlerResult, Reply};
 use super::confirmations::ask;
 use super::guard::{acted, guard, linked, name_of, resolve};
-use super::{MIN_BUDGET, NAME_BUDGET};
+use super::{forms, pick, MIN_BUDGET, NAME_BUDGET};
 
-/// A signee from the command's options, checked. `None` when none was given.
-pub(super) fn signee_from_options(
+/// A signee from the command's options (or the signee form's inputs),
+/// checked: `member:`/`me:` or a typed name and email. `None` when none was
+/// given; with it, whether the email is a colleague's (shown masked).
+pub(super) async fn signee_from_options(
     ctx: &Ctx<'_>,
+    me: &Account,
     party: u32,
     required: bool,
-) -> Result<Option<SigneeInput>, Failure> {
+) -> Result<Option<(SigneeInput, bool)>, Failure> {
     let inv = ctx.inv;
+    // A form's empty optional input arrives as "": not given.
+    let given_str = |o: &str| inv.str(o).map(str::trim).filter(|s| !s.is_empty());
     let given = super::super::inline_signee_options()
         .iter()
-        .any(|o| inv.opt(o).is_some());
+        .any(|o| match inv.opt(o) {
+            Some(super::super::OptValue::Str(_)) => given_str(o).is_some(),
+            // `me:False` names no one.
+            Some(super::super::OptValue::Bool(false)) if *o == "me" => false,
+            Some(_) => true,
+            None => false,
+        });
     if !given && !required {
         return Ok(None);
     }
-    let (Some(raw_name), Some(raw_email)) = (inv.str("name"), inv.str("email")) else {
-        return Err(ctx.refuse("request-inline-incomplete", &[]));
+    let (name, email, colleague) = match pick::picked(ctx, me).await? {
+        Some(p) => (p.name, p.email, p.colleague),
+        None => {
+            let (Some(raw_name), Some(raw_email)) = (given_str("name"), given_str("email")) else {
+                return Err(ctx.refuse("request-inline-incomplete", &[]));
+            };
+            let name = validate::name(raw_name).ok_or_else(|| ctx.refuse("invalid-name", &[]))?;
+            let email = validate::email(raw_email).map_err(|e| ctx.refuse(e.message(), &[]))?;
+            (name, email, false)
+        }
     };
-    let name = validate::name(raw_name).ok_or_else(|| ctx.refuse("invalid-name", &[]))?;
-    let email = validate::email(raw_email).map_err(|e| ctx.refuse(e.message(), &[]))?;
-    let phone = match inv.str("phone") {
+    let phone = match given_str("phone") {
         None => None,
         Some(raw) => Some(validate::phone(raw).ok_or_else(|| ctx.refuse("invalid-phone", &[]))?),
     };
@@ -39,28 +57,31 @@ pub(super) fn signee_from_options(
     if kakao && phone.is_none() {
         return Err(ctx.refuse("invalid-kakao-needs-phone", &[]));
     }
-    let password = match inv.str("password") {
+    let password = match given_str("password") {
         None => None,
         Some(raw) => {
             Some(validate::password(raw).ok_or_else(|| ctx.refuse("invalid-password", &[]))?)
         }
     };
-    let message = match inv.str("message") {
+    let message = match given_str("message") {
         None => None,
         Some(raw) => Some(
             validate::text(raw, validate::MAX_MESSAGE)
                 .ok_or_else(|| ctx.refuse("invalid-message", &[]))?,
         ),
     };
-    Ok(Some(SigneeInput {
-        party,
-        name,
-        email,
-        phone,
-        kakao,
-        password,
-        message,
-    }))
+    Ok(Some((
+        SigneeInput {
+            party,
+            name,
+            email,
+            phone,
+            kakao,
+            password,
+            message,
+        },
+        colleague,
+    )))
 }
 
 /// The contract's signee list with `new` in its party's place. The others
@@ -145,7 +166,7 @@ pub(super) async fn remember_messages(ctx: &Ctx<'_>, id: &str, list: &[SigneeInp
 
 /// `/contract signee`: set one party's signee, keeping the others.
 pub(crate) async fn signee(ctx: &Ctx<'_>) -> HandlerResult {
-    let (_, user) = linked(ctx).await?;
+    let (account, user) = linked(ctx).await?;
     let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
     guard(ctx, &c, Action::RequestSign)?;
     let raw_party = ctx.inv.str("party").unwrap_or_default().trim();
@@ -156,24 +177,42 @@ pub(crate) async fn signee(ctx: &Ctx<'_>) -> HandlerResult {
         .find(|p| raw_party.parse::<u32>().ok() == Some(p.index) || p.name == raw_party)
         .ok_or_else(|| ctx.refuse("signee-unknown-party", &args!["name" => name_of(&c)]))?
         .clone();
-    let new = signee_from_options(ctx, party.index, true)?
+    set_one(ctx, &account, &user, &c, &party).await
+}
+
+/// Set `party`'s signee on `c` from the options (or the form), keeping the
+/// others: the one way `/contract signee` and the signee form both go.
+pub(super) async fn set_one(
+    ctx: &Ctx<'_>,
+    account: &Account,
+    user: &UserClient,
+    c: &Contract,
+    party: &Party,
+) -> HandlerResult {
+    let (new, colleague) = signee_from_options(ctx, account, party.index, true)
+        .await?
         .ok_or_else(|| ctx.refuse("request-inline-incomplete", &[]))?;
     let (signee_name, signee_email) = (new.name.clone(), new.email.clone());
-    let kept = kept_messages(ctx, &c).await?;
-    let list = signees_with(ctx, &c, new, kept.as_ref())?;
+    let kept = kept_messages(ctx, c).await?;
+    let list = signees_with(ctx, c, new, kept.as_ref())?;
     let id = c.summary.id.clone();
     match user.set_signees(&id, list.clone()).await {
         Ok(_) => {
             remember_messages(ctx, id.as_str(), &list).await;
             ctx.app.contracts.forget(ctx.inv.user);
             ctx.audit("contract.set_signee", Some(id.as_str()), "ok");
+            let email = if colleague {
+                validate::mask_email(&signee_email)
+            } else {
+                signee_email
+            };
             Ok(Reply::text(ctx.t(
                 "signee-done",
                 &args![
-                    "party" => text::inert_max(&party_name(ctx, &party), NAME_BUDGET),
-                    "name" => name_of(&c),
+                    "party" => text::inert_max(&party_name(ctx, party), NAME_BUDGET),
+                    "name" => name_of(c),
                     "signee" => plain(&signee_name),
-                    "email" => plain(&signee_email),
+                    "email" => plain(&email),
                 ],
             )))
         }
@@ -184,9 +223,9 @@ pub(crate) async fn signee(ctx: &Ctx<'_>) -> HandlerResult {
 /// `/contract request-sign`: optionally set the one missing signee, then
 /// preview every party's signee with a Send button.
 pub(crate) async fn request_sign(ctx: &Ctx<'_>) -> HandlerResult {
-    let (_, user) = linked(ctx).await?;
+    let (account, user) = linked(ctx).await?;
     let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
-    preview(ctx, &c, true).await
+    preview(ctx, &account, &c, true).await
 }
 
 /// What Send would do to `c`: the list to set first (when a signee was
@@ -236,18 +275,34 @@ pub(super) async fn plan(
     Ok((set, shown))
 }
 
-pub(super) async fn preview(ctx: &Ctx<'_>, c: &Contract, from_options: bool) -> HandlerResult {
+pub(super) async fn preview(
+    ctx: &Ctx<'_>,
+    me: &Account,
+    c: &Contract,
+    from_options: bool,
+) -> HandlerResult {
     let inline = if from_options {
         let first_missing = c
             .parties
             .iter()
             .find(|p| !c.signees.iter().any(|s| s.party == p.index))
             .map_or(0, |p| p.index);
-        signee_from_options(ctx, first_missing, false)?
+        signee_from_options(ctx, me, first_missing, false).await?
     } else {
         None
     };
-    preview_of(ctx, c, inline, "request-preview").await
+    let hidden = inline
+        .as_ref()
+        .filter(|(_, colleague)| *colleague)
+        .map(|(s, _)| s.email.clone());
+    let inline = inline.map(|(s, _)| s);
+    if inline.is_none() {
+        // Parties without a signee: a button each that opens their form.
+        if let Some(asked) = forms::missing_parties(ctx, c)? {
+            return Ok(asked);
+        }
+    }
+    preview_of(ctx, c, inline, "request-preview", hidden.as_deref()).await
 }
 
 /// The preview of `plan(c, inline)` under the heading `heading`, with its
@@ -257,13 +312,14 @@ pub(super) async fn preview_of(
     c: &Contract,
     inline: Option<SigneeInput>,
     heading: &str,
+    hidden: Option<&str>,
 ) -> HandlerResult {
     let (set, shown) = plan(ctx, c, inline).await?;
     // Every signee who would get a request is listed, or nothing is offered.
     let build = |budget: usize| {
         let lines: Vec<String> = shown
             .iter()
-            .map(|s| preview_line(ctx, c, s, budget))
+            .map(|s| preview_line(ctx, c, s, budget, hidden))
             .map(|l| format!("• {l}"))
             .collect();
         format!(
@@ -294,7 +350,15 @@ pub(super) async fn preview_of(
     ask(ctx, pending, text, "button-send").await
 }
 
-pub(super) fn preview_line(ctx: &Ctx<'_>, c: &Contract, s: &Shown, budget: usize) -> String {
+/// One signee of the preview; `hidden`: a colleague's email picked by
+/// `member:`, shown masked.
+pub(super) fn preview_line(
+    ctx: &Ctx<'_>,
+    c: &Contract,
+    s: &Shown,
+    budget: usize,
+    hidden: Option<&str>,
+) -> String {
     let party_name = c
         .parties
         .iter()
@@ -302,12 +366,16 @@ pub(super) fn preview_line(ctx: &Ctx<'_>, c: &Contract, s: &Shown, budget: usize
         .map(|p| party_name(ctx, p))
         .unwrap_or_else(|| (s.party + 1).to_string());
     let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let email = match hidden {
+        Some(h) if h == s.email => validate::mask_email(&s.email),
+        _ => s.email.clone(),
+    };
     ctx.t(
         "request-preview-line",
         &[
             ("party", fv(text::inert_max(&party_name, budget))),
             ("signee", fv(text::inert_max(&s.name, budget))),
-            ("email", fv(text::inert_max(&s.email, budget))),
+            ("email", fv(text::inert_max(&email, budget))),
             ("kakao", fv(yes_no(s.kakao))),
             ("password", fv(yes_no(s.password))),
         ],

@@ -28,6 +28,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (2, include_str!("0002_cards.sql")),
     (3, include_str!("0003_window_ends.sql")),
     (4, include_str!("0004_signee_messages.sql")),
+    (5, include_str!("0005_boards.sql")),
 ];
 
 /// How long to wait for a connection (from the pool, or a new one).

@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 
 use super::{count, db, id, is_unique_violation, limit, PgStore};
 use crate::store::rules::Records;
-use crate::store::{record, Account, AuditCursor, AuditEntry, Card, SigneeMessages, StoreError};
+use crate::store::{
+    record, Account, AuditCursor, AuditEntry, Board, Card, SigneeMessages, StoreError,
+};
 
 /// Year 1: before any audit entry, and within PostgreSQL's range.
 const YEAR_ONE: i64 = -62_135_596_800;
@@ -387,6 +389,57 @@ impl PgStore {
             "card",
             "DELETE FROM cards WHERE contract = $1 RETURNING record",
             &[&contract],
+        )
+        .await
+    }
+
+    // ----- team boards -----
+
+    pub(crate) async fn put_board(&self, board: Board) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO boards (owner, channel, record) VALUES ($1, $2, $3) \
+             ON CONFLICT (owner, channel) DO UPDATE SET record = EXCLUDED.record",
+            &[
+                &id(board.owner),
+                &id(board.channel),
+                &record::encode(&board)?,
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub(crate) async fn board(
+        &self,
+        owner: u64,
+        channel: u64,
+    ) -> Result<Option<Board>, StoreError> {
+        self.record(
+            "board",
+            "SELECT record FROM boards WHERE owner = $1 AND channel = $2",
+            &[&id(owner), &id(channel)],
+        )
+        .await
+    }
+
+    pub(crate) async fn all_boards(&self) -> Result<Vec<Board>, StoreError> {
+        self.records(
+            "board",
+            "SELECT record FROM boards ORDER BY owner, channel",
+            &[],
+        )
+        .await
+    }
+
+    pub(crate) async fn remove_board(
+        &self,
+        owner: u64,
+        channel: u64,
+    ) -> Result<Option<Board>, StoreError> {
+        self.record(
+            "board",
+            "DELETE FROM boards WHERE owner = $1 AND channel = $2 RETURNING record",
+            &[&id(owner), &id(channel)],
         )
         .await
     }
