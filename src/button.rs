@@ -36,6 +36,12 @@ pub(crate) enum ButtonId {
     Unshare(ContractId),
     /// Opens the registration code form.
     EnterCode,
+    /// Nudge (재촉) linked colleague `colleague` (a Discord id: never an
+    /// email) about `contract`, whose turn it is.
+    Nudge {
+        contract: ContractId,
+        colleague: u64,
+    },
 }
 
 impl fmt::Display for ButtonId {
@@ -61,6 +67,10 @@ impl fmt::Display for ButtonId {
             ButtonId::KeepPrivate => f.write_str("s:no"),
             ButtonId::Unshare(id) => write!(f, "s:stop:{id}"),
             ButtonId::EnterCode => f.write_str("v:enter"),
+            ButtonId::Nudge {
+                contract,
+                colleague,
+            } => write!(f, "r:{colleague}:{contract}"),
         }
     }
 }
@@ -110,6 +120,14 @@ impl FromStr for ButtonId {
                 })
             }
             (Some("v"), Some("enter")) if rest.is_none() => Ok(ButtonId::EnterCode),
+            (Some("r"), Some(colleague)) => Ok(ButtonId::Nudge {
+                colleague: colleague
+                    .parse()
+                    .ok()
+                    .filter(|c| *c > 0 && colleague.bytes().all(|b| b.is_ascii_digit()))
+                    .ok_or(UnknownButton)?,
+                contract: id()?,
+            }),
             (Some("p"), Some(page)) if rest.is_none() => Ok(ButtonId::Pending {
                 page: page.parse().map_err(|_| UnknownButton)?,
             }),
@@ -153,6 +171,10 @@ mod tests {
             ButtonId::Post(id.clone()),
             ButtonId::KeepPrivate,
             ButtonId::Unshare(id.clone()),
+            ButtonId::Nudge {
+                contract: id.clone(),
+                colleague: u64::MAX,
+            },
         ];
         all.extend(Action::ALL.map(|a| ButtonId::Act(a, id.clone())));
         all.extend(BoxTab::ALL.map(|tab| ButtonId::Page {
@@ -182,6 +204,11 @@ mod tests {
             "s:no:x",
             "s:post:",
             "x:y:z",
+            "r:1:",
+            "r:abc:c1",
+            "r:+1:c1",
+            "r:0:c1",
+            "r::c1",
         ] {
             assert_eq!(bad.parse::<ButtonId>(), Err(UnknownButton), "{bad:?}");
         }

@@ -156,7 +156,14 @@ pub const ROUTES: &[Route] = &[
     Route {
         command: "contract request-sign",
         options: &[
-            "contract", "name", "email", "phone", "kakao", "password", "message",
+            "contract",
+            "name",
+            "email",
+            "phone",
+            "kakao",
+            "password",
+            "message",
+            "remind_after",
         ],
         defer: true,
         handler: Handler::RequestSign,
@@ -235,6 +242,9 @@ pub(crate) fn button_route(b: &button::ButtonId) -> ButtonRoute {
         B::Confirm { dm, .. } => route(*dm, true, None),
         B::Share(_) | B::Post(_) => route(false, true, Some(contract::share_guard)),
         B::KeepPrivate | B::EnterCode => route(false, false, None),
+        // Also on the digest, a DM; the handler checks the presser is the
+        // contract's sender.
+        B::Nudge { .. } => route(true, true, None),
         B::Act(..) | B::Page { .. } | B::Pending { .. } | B::Unshare(_) => route(false, true, None),
     }
 }
@@ -259,6 +269,10 @@ pub(super) async fn press<R: Responder>(
         B::Post(id) => contract::post_card(ctx, responder, id).await,
         B::KeepPrivate => Ok(Reply::text(ctx.t("card-not-posted", &[]))),
         B::Unshare(id) => contract::unshare_card(ctx, id.as_str()).await,
+        B::Nudge {
+            contract,
+            colleague,
+        } => contract::nudge(ctx, contract, *colleague).await,
     }
 }
 

@@ -13,10 +13,19 @@ pub enum Job {
     Cards,
     /// Send the daily and weekly digests at 09:00 in `DIGEST_TIMEZONE`.
     Digests,
+    /// Every hour: the automatic nudges `/contract request-sign
+    /// remind_after:` asked for, once they are due.
+    Reminders,
 }
 
 /// Every job, in the order a tick runs them.
-pub(super) const JOBS: [Job; 4] = [Job::Schedule, Job::Reads, Job::Cards, Job::Digests];
+pub(super) const JOBS: [Job; 5] = [
+    Job::Schedule,
+    Job::Reads,
+    Job::Cards,
+    Job::Digests,
+    Job::Reminders,
+];
 
 impl Job {
     /// The job's name, for the log and metrics.
@@ -26,6 +35,7 @@ impl Job {
             Job::Reads => "reads",
             Job::Cards => "cards",
             Job::Digests => "digests",
+            Job::Reminders => "reminders",
         }
     }
 }

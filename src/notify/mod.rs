@@ -18,6 +18,8 @@
 //! - [`read`]: the per-person read; [`events`]: what changed;
 //!   [`dm`]: the DMs, packed and sent;
 //! - [`cards`]: the status cards; [`digest`]: the digests;
+//! - [`nudge`]: whom a contract waits on, and the nudge DM (재촉);
+//!   [`remind`]: the automatic nudges;
 //! - [`settings`]: what commands change; [`schedule`]: the pure timing rules.
 
 mod cards;
@@ -26,7 +28,9 @@ mod dm;
 mod due;
 mod events;
 mod jobs;
+pub(crate) mod nudge;
 mod read;
+mod remind;
 pub mod schedule;
 mod settings;
 
@@ -80,6 +84,8 @@ pub struct Tick {
     pub card_edits: usize,
     /// Digests sent.
     pub digests: usize,
+    /// Automatic nudges sent.
+    pub reminders: usize,
     /// When the earliest job is due next.
     pub next: DateTime<Utc>,
 }
@@ -91,6 +97,7 @@ struct Plans {
     cards: cards::Seen,
     next_cards: Option<DateTime<Utc>>,
     next_digests: Option<DateTime<Utc>>,
+    next_reminders: Option<DateTime<Utc>>,
 }
 
 /// The watcher.
@@ -143,6 +150,7 @@ impl Watcher {
             Job::Reads => plans.due.next_read().unwrap_or(never),
             Job::Cards => plans.next_cards.unwrap_or(now),
             Job::Digests => plans.next_digests.unwrap_or(now),
+            Job::Reminders => plans.next_reminders.unwrap_or(now),
         }
     }
 
@@ -155,6 +163,7 @@ impl Watcher {
             reads: CycleStats::default(),
             card_edits: 0,
             digests: 0,
+            reminders: 0,
             next: now,
         };
         let interval = chrono::Duration::from_std(self.app.config.notify_interval)
@@ -187,9 +196,13 @@ impl Watcher {
                         next
                     });
                 }
+                Job::Reminders => {
+                    tick.reminders = self.send_reminders(now).await;
+                    plans.next_reminders = Some(now + remind::EVERY);
+                }
             }
         }
-        if tick.reads.reads + tick.reads.failures + tick.card_edits + tick.digests > 0 {
+        if tick.reads.reads + tick.reads.failures + tick.card_edits + tick.digests + tick.reminders > 0 {
             tracing::info!(
                 users = tick.reads.users,
                 reads = tick.reads.reads,
@@ -197,6 +210,7 @@ impl Watcher {
                 failures = tick.reads.failures,
                 card_edits = tick.card_edits,
                 digests = tick.digests,
+                reminders = tick.reminders,
                 "notification jobs done"
             );
         }

@@ -5,7 +5,8 @@
 //! [`Account`], [`AuditEntry`]).
 //!
 //! - Durable records: accounts and the email index, the audit log,
-//!   notification state and status cards. The rules (one email one
+//!   notification state, status cards, and nudges and reminders
+//!   ([`nudges`]: one nudge per contract, colleague and day). The rules (one email one
 //!   account, link conflicts, the import plan, the bounded compare-and-swap
 //!   of notification state, pruning the audit log in batches) are
 //!   [`rules`], over a narrow trait that
@@ -20,6 +21,7 @@
 mod keys;
 mod memory;
 mod notify;
+mod nudges;
 mod postgres;
 mod record;
 mod rules;
@@ -28,6 +30,7 @@ mod sled_db;
 
 pub(crate) use keys::code_key;
 pub use notify::{Digest, NotifyState};
+pub use nudges::{Claim, Reminder};
 pub(crate) use notify::{SeenContract, SeenSignee};
 pub use postgres::PgOptions;
 

@@ -6,7 +6,9 @@
 //! - `audit`: (micros since epoch, sequence) big-endian → [`AuditEntry`] record.
 //! - `audit_by_user`: (Discord user id, audit key) → empty; the per-user index.
 //! - `kv`: `notify/<Discord id>` (big-endian) → [`NotifyState`], what the notification
-//!   watcher last saw; `card/<contract id>` → [`Card`], a shared status card.
+//!   watcher last saw; `card/<contract id>` → [`Card`], a shared status card;
+//!   `nudge/…` and `remind/…`, written through the `kv_*` helpers by
+//!   [`super::nudges`].
 
 use std::path::Path;
 use std::sync::Arc;
@@ -314,6 +316,35 @@ impl SledStore {
             let old = inner.kv.remove(key)?;
             inner.flush()?;
             old.map(|v| record::decode("card", &v)).transpose()
+        })
+        .await
+    }
+
+    /// The `kv` record under `key`.
+    pub(super) fn kv_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.inner.kv.get(key)?.map(|v| v.to_vec()))
+    }
+
+    /// Every `kv` record under `prefix`.
+    pub(super) fn kv_scan(&self, prefix: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
+        self.inner
+            .kv
+            .scan_prefix(prefix)
+            .map(|item| Ok(item?.1.to_vec()))
+            .collect()
+    }
+
+    /// Change the `kv` record under `key` atomically (`change` may run more
+    /// than once; `None` removes it), durably; what was there before.
+    pub(super) async fn kv_update(
+        &self,
+        key: Vec<u8>,
+        change: impl FnMut(Option<&[u8]>) -> Option<Vec<u8>> + Send + 'static,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        self.blocking(move |inner| {
+            let old = inner.kv.fetch_and_update(key, change)?;
+            inner.flush()?;
+            Ok(old.map(|v| v.to_vec()))
         })
         .await
     }

@@ -11,6 +11,7 @@ mod handlers;
 mod instances;
 mod interactions;
 mod notify;
+mod nudges;
 mod operations;
 mod security;
 mod store;

@@ -2,7 +2,8 @@
 
 use crate::args;
 use crate::comake::wire::{
-    ApproverStatus, BoxFilter, BoxTab, ContractStatus, ContractSummary, Role, SigneeStatus,
+    ApproverStatus, BoxFilter, BoxTab, Contract, ContractStatus, ContractSummary, Role,
+    SigneeStatus,
 };
 use crate::comake::{ComakeError, UserClient};
 use crate::text;
@@ -10,6 +11,7 @@ use crate::text;
 use super::super::button::ButtonId;
 use super::super::{discord_time, page_count, reply, Component, Ctx, HandlerResult, Reply, Style};
 use super::guard::linked;
+use super::nudge::{with_nudges, PENDING_BUTTONS};
 use super::{action, MIN_BUDGET, NAME_BUDGET, PAGE_SIZE};
 
 /// `/contract list`, and its Previous / Next buttons.
@@ -208,12 +210,14 @@ pub(crate) async fn pending_page(ctx: &Ctx<'_>, page: i64) -> HandlerResult {
         .collect();
     // Who has not signed yet, for the sent ones on this page.
     let mut waiting_for: Vec<Vec<String>> = Vec::new();
+    let mut details = Vec::new();
     for (is_sent, c) in &shown {
         if !*is_sent {
             waiting_for.push(Vec::new());
             continue;
         }
         let detail = user.get_contract(&c.id).await?;
+        details.push(detail.clone());
         // In approval, those it waits for are the approvers, not signees.
         waiting_for.push(if c.status == ContractStatus::Approving {
             detail
@@ -288,7 +292,16 @@ pub(crate) async fn pending_page(ctx: &Ctx<'_>, page: i64) -> HandlerResult {
     let content = reply::fit(NAME_BUDGET, MIN_BUDGET, build).unwrap_or_else(|| build(MIN_BUDGET));
     let page = u32::try_from(page).unwrap_or(u32::MAX);
     let row = paging(ctx, page, pages, |page| ButtonId::Pending { page });
-    Ok(Reply::text(content).row(row))
+    // A Nudge button for each linked colleague whose turn it is.
+    let details: Vec<&Contract> = details.iter().collect();
+    with_nudges(
+        ctx,
+        Reply::text(content).row(row),
+        &details,
+        true,
+        PENDING_BUTTONS,
+    )
+    .await
 }
 
 #[cfg(test)]

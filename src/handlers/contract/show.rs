@@ -10,6 +10,7 @@ use super::super::action::Action;
 use super::super::button::ButtonId;
 use super::super::{discord_time, party_name, plain, reply, Ctx, HandlerResult, Reply, Style};
 use super::guard::{acted, linked, resolve};
+use super::nudge::{with_nudges, SHOW_BUTTONS};
 use super::{action, MIN_BUDGET, NAME_BUDGET};
 
 /// Timeline events shown by `/contract show`.
@@ -21,6 +22,9 @@ pub(crate) async fn show(ctx: &Ctx<'_>) -> HandlerResult {
     let (account, user) = linked(ctx).await?;
     let c = resolve(ctx, &user, ctx.inv.str("contract")).await?;
     let mut reply = render(ctx, &c, &account.email);
+    if c.summary.role == Role::Sender && c.summary.status.is_moving() {
+        reply = with_nudges(ctx, reply, &[&c], false, SHOW_BUTTONS).await?;
+    }
     // The sender can share a live status card here, or stop one.
     if c.summary.role == Role::Sender && !c.summary.status.has_ended() {
         let shared = ctx.app.store.card(c.summary.id.as_str()).await?.is_some();

@@ -178,7 +178,15 @@ pub(super) fn plan(
     Ok((set, shown))
 }
 
+/// Days `remind_after:` allows.
+const REMIND_DAYS: std::ops::RangeInclusive<i64> = 1..=30;
+
 pub(super) async fn preview(ctx: &Ctx<'_>, c: &Contract, from_options: bool) -> HandlerResult {
+    let remind_after = match ctx.inv.int("remind_after").filter(|_| from_options) {
+        None => None,
+        Some(days) if REMIND_DAYS.contains(&days) => u32::try_from(days).ok(),
+        Some(_) => return Err(ctx.refuse("invalid-remind-after", &[])),
+    };
     let inline = if from_options {
         let first_missing = c
             .parties
@@ -189,16 +197,17 @@ pub(super) async fn preview(ctx: &Ctx<'_>, c: &Contract, from_options: bool) -> 
     } else {
         None
     };
-    preview_of(ctx, c, inline, "request-preview").await
+    preview_of(ctx, c, inline, "request-preview", remind_after).await
 }
 
 /// The preview of `plan(c, inline)` under the heading `heading`, with its
-/// Send button.
+/// Send button (and, with `remind_after`, the automatic nudge it sets up).
 pub(super) async fn preview_of(
     ctx: &Ctx<'_>,
     c: &Contract,
     inline: Option<SigneeInput>,
     heading: &str,
+    remind_after: Option<u32>,
 ) -> HandlerResult {
     let (set, shown) = plan(ctx, c, inline)?;
     // Every signee who would get a request is listed, or nothing is offered.
@@ -208,8 +217,11 @@ pub(super) async fn preview_of(
             .map(|s| preview_line(ctx, c, s, budget))
             .map(|l| format!("• {l}"))
             .collect();
+        let remind = remind_after.map_or_else(String::new, |days| {
+            format!("\n{}", ctx.t("request-remind", &args!["days" => i64::from(days)]))
+        });
         format!(
-            "{}\n{}\n{}",
+            "{}\n{}\n{}{remind}",
             ctx.t(
                 heading,
                 &args!["name" => text::inert_max(&c.summary.name, budget)]
@@ -232,6 +244,7 @@ pub(super) async fn preview_of(
         id: c.summary.id.clone(),
         inline,
         shown,
+        remind_after,
     };
     ask(ctx, pending, text, "button-send").await
 }

@@ -5,6 +5,7 @@
 //! ([`super::keys`]).
 
 mod lead;
+mod nudges;
 mod records;
 mod shared;
 
@@ -27,6 +28,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("0001_init.sql")),
     (2, include_str!("0002_cards.sql")),
     (3, include_str!("0003_window_ends.sql")),
+    (4, include_str!("0004_nudges.sql")),
 ];
 
 /// How long to wait for a connection (from the pool, or a new one).
