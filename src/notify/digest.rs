@@ -1,4 +1,4 @@
-//! The digest job: at 09:00 in `DIGEST_TIMEZONE` (weekly: Mondays), each person who asked for one gets a DM of their contracts waiting on others too long and those waiting on them.
+//! The digest job: at 09:00 in `DIGEST_TIMEZONE` (weekly: Mondays), each person who asked for one gets a DM of their contracts waiting on others too long (with a Nudge button for each linked colleague whose turn it is) and those waiting on them.
 
 use chrono::{DateTime, Utc};
 
@@ -205,7 +205,7 @@ impl Watcher {
                 "nudge-outside",
                 &args!["names" => outside.join(", "), "web" => self.app.config.comake.web_url.to_string()],
             );
-            if content.chars().count() + note.chars().count() + 1 <= reply::MAX_CONTENT {
+            if content.chars().count() + note.chars().count() < reply::MAX_CONTENT {
                 content.push('\n');
                 content.push_str(&note);
             }

@@ -203,7 +203,9 @@ pub(super) async fn deliver(http: &Http, user: u64, message: &Reply) -> Result<S
     for attempt in 0..2 {
         let result = async {
             let channel = http
-                .create_private_channel(&json!({"recipient_id": UserId::new(user.max(1)).to_string()}))
+                .create_private_channel(
+                    &json!({"recipient_id": UserId::new(user.max(1)).to_string()}),
+                )
                 .await?;
             http.send_message(ChannelId::new(channel.id.get()), Vec::new(), &body)
                 .await

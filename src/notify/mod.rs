@@ -202,7 +202,9 @@ impl Watcher {
                 }
             }
         }
-        if tick.reads.reads + tick.reads.failures + tick.card_edits + tick.digests + tick.reminders > 0 {
+        if tick.reads.reads + tick.reads.failures + tick.card_edits + tick.digests + tick.reminders
+            > 0
+        {
             tracing::info!(
                 users = tick.reads.users,
                 reads = tick.reads.reads,

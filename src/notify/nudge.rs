@@ -8,10 +8,8 @@ use super::NotifyError;
 use crate::app::App;
 use crate::args;
 use crate::button::ButtonId;
+use crate::comake::wire::{timeline, ApproverStatus, Contract, ContractStatus, Role, SigneeStatus};
 use crate::comake::Comake;
-use crate::comake::wire::{
-    timeline, ApproverStatus, Contract, ContractStatus, Role, SigneeStatus,
-};
 use crate::i18n::{fv, Lang};
 use crate::reply::{Component, Reply, Style};
 use crate::store::{Account, Claim};
@@ -229,9 +227,8 @@ pub(crate) async fn nudge(
 /// to sign (no link: the signee signs from Comake's own mail or
 /// KakaoTalk) or where to approve.
 fn body(app: &App, lang: Lang, sender: &Account, who: &Waited, c: &Contract) -> Reply {
-    let t = |id: &str, args: &[(&str, fluent_bundle::FluentValue<'static>)]| {
-        app.i18n.t(lang, id, args)
-    };
+    let t =
+        |id: &str, args: &[(&str, fluent_bundle::FluentValue<'static>)]| app.i18n.t(lang, id, args);
     let name = text::inert_max(&c.summary.name, NAME_BUDGET);
     let asks = ctx_args(sender, &name, waiting_since(c));
     if who.approval {
@@ -268,7 +265,11 @@ mod tests {
     use super::*;
     use crate::comake::wire::{Approver, ContractId, ContractSummary, Signee};
 
-    fn contract(status: ContractStatus, signees: Vec<Signee>, approvers: Vec<Approver>) -> Contract {
+    fn contract(
+        status: ContractStatus,
+        signees: Vec<Signee>,
+        approvers: Vec<Approver>,
+    ) -> Contract {
         let at = DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default();
         Contract {
             summary: ContractSummary {
@@ -312,14 +313,22 @@ mod tests {
         // Sequential: the lowest order not yet signed.
         let c = contract(
             ContractStatus::Signing,
-            vec![signee("a", Signed, Some(0)), signee("b", Viewed, Some(1)), signee("c", Waiting, Some(2))],
+            vec![
+                signee("a", Signed, Some(0)),
+                signee("b", Viewed, Some(1)),
+                signee("c", Waiting, Some(2)),
+            ],
             vec![],
         );
         assert_eq!(emails(&c), ["b"]);
         // No order: everyone still to sign is asked at once.
         let c = contract(
             ContractStatus::Signing,
-            vec![signee("a", Signed, None), signee("b", Waiting, None), signee("c", Viewed, None)],
+            vec![
+                signee("a", Signed, None),
+                signee("b", Waiting, None),
+                signee("c", Viewed, None),
+            ],
             vec![],
         );
         assert_eq!(emails(&c), ["b", "c"]);
@@ -344,10 +353,18 @@ mod tests {
         c.approvers[1].status = ApproverStatus::Rejected;
         assert!(emails(&c).is_empty());
         // Not the viewer's own, or not in motion: nobody.
-        let mut c = contract(ContractStatus::Signing, vec![signee("b", Waiting, None)], vec![]);
+        let mut c = contract(
+            ContractStatus::Signing,
+            vec![signee("b", Waiting, None)],
+            vec![],
+        );
         c.summary.role = Role::Receiver;
         assert!(emails(&c).is_empty());
-        let c = contract(ContractStatus::Completed, vec![signee("b", Waiting, None)], vec![]);
+        let c = contract(
+            ContractStatus::Completed,
+            vec![signee("b", Waiting, None)],
+            vec![],
+        );
         assert!(emails(&c).is_empty());
     }
 }

@@ -34,7 +34,11 @@ impl Watcher {
 
     /// One reminder: the nudges it sends now, if any; forgotten once its
     /// contract has stopped moving or its sender is no longer linked.
-    async fn remind(&self, mut r: Reminder, now: DateTime<Utc>) -> Result<usize, super::NotifyError> {
+    async fn remind(
+        &self,
+        mut r: Reminder,
+        now: DateTime<Utc>,
+    ) -> Result<usize, super::NotifyError> {
         let days = chrono::TimeDelta::days(i64::from(r.days));
         if now < r.since + days {
             return Ok(0);
@@ -69,21 +73,24 @@ impl Watcher {
             let Some(colleague) = store.account_by_email(&who.email).await? else {
                 continue;
             };
-            if colleague.discord_id == sender.discord_id || r.reminded.contains(&colleague.discord_id) {
+            if colleague.discord_id == sender.discord_id
+                || r.reminded.contains(&colleague.discord_id)
+            {
                 continue;
             }
             if their_turn(&self.comake, &colleague, &c).await == Some(false) {
                 continue;
             }
-            let outcome = match nudge(&self.app, &self.http, &sender, &colleague, &who, &c, now).await? {
-                // Today's nudge went out already: tried again tomorrow.
-                Nudged::TooSoon(_) => continue,
-                Nudged::Sent => {
-                    sent += 1;
-                    "ok (automatic)"
-                }
-                Nudged::Closed => "refused: their DMs are closed",
-            };
+            let outcome =
+                match nudge(&self.app, &self.http, &sender, &colleague, &who, &c, now).await? {
+                    // Today's nudge went out already: tried again tomorrow.
+                    Nudged::TooSoon(_) => continue,
+                    Nudged::Sent => {
+                        sent += 1;
+                        "ok (automatic)"
+                    }
+                    Nudged::Closed => "refused: their DMs are closed",
+                };
             r.reminded.push(colleague.discord_id);
             changed = true;
             store

@@ -30,8 +30,8 @@ mod sled_db;
 
 pub(crate) use keys::code_key;
 pub use notify::{Digest, NotifyState};
-pub use nudges::{Claim, Reminder};
 pub(crate) use notify::{SeenContract, SeenSignee};
+pub use nudges::{Claim, Reminder};
 pub use postgres::PgOptions;
 
 use std::path::{Path, PathBuf};

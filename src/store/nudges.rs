@@ -111,10 +111,8 @@ impl Store {
         match &self.records {
             Durable::Sled(db) => {
                 let bytes = record::encode(&reminder)?;
-                db.kv_update(remind_key(&reminder.contract), move |_| {
-                    Some(bytes.clone())
-                })
-                .await?;
+                db.kv_update(remind_key(&reminder.contract), move |_| Some(bytes.clone()))
+                    .await?;
                 Ok(())
             }
             Durable::Postgres(pg) => pg.put_reminder(&reminder).await,

@@ -446,19 +446,34 @@ async fn nudges_are_claimed_once_a_day_and_reminders_kept(f: Fixture) {
     both.sort_by_key(|c| matches!(c, Claim::TooSoon(_)));
     assert_eq!(both, [Claim::Taken(at(0)), Claim::TooSoon(at(0) + day)]);
     // Another colleague, or another contract, is a claim of its own.
-    assert_eq!(s.claim_nudge("c1", 8, at(5)).await.unwrap(), Claim::Taken(at(5)));
-    assert_eq!(s.claim_nudge("c2", 7, at(5)).await.unwrap(), Claim::Taken(at(5)));
+    assert_eq!(
+        s.claim_nudge("c1", 8, at(5)).await.unwrap(),
+        Claim::Taken(at(5))
+    );
+    assert_eq!(
+        s.claim_nudge("c2", 7, at(5)).await.unwrap(),
+        Claim::Taken(at(5))
+    );
     assert_eq!(
         s.claim_nudge("c1", 7, at(86_399)).await.unwrap(),
         Claim::TooSoon(at(0) + day)
     );
-    assert_eq!(s.claim_nudge("c1", 7, at(86_400)).await.unwrap(), Claim::Taken(at(86_400)));
+    assert_eq!(
+        s.claim_nudge("c1", 7, at(86_400)).await.unwrap(),
+        Claim::Taken(at(86_400))
+    );
     // A claim given back (its DM did not go out) frees the day; an older
     // stamp does not remove a newer claim.
     s.release_nudge("c1", 7, at(0)).await.unwrap();
-    assert!(matches!(s.claim_nudge("c1", 7, at(86_401)).await.unwrap(), Claim::TooSoon(_)));
+    assert!(matches!(
+        s.claim_nudge("c1", 7, at(86_401)).await.unwrap(),
+        Claim::TooSoon(_)
+    ));
     s.release_nudge("c1", 7, at(86_400)).await.unwrap();
-    assert_eq!(s.claim_nudge("c1", 7, at(86_402)).await.unwrap(), Claim::Taken(at(86_402)));
+    assert_eq!(
+        s.claim_nudge("c1", 7, at(86_402)).await.unwrap(),
+        Claim::Taken(at(86_402))
+    );
 
     let reminder = |contract: &str, days| Reminder {
         contract: contract.to_owned(),
@@ -471,7 +486,10 @@ async fn nudges_are_claimed_once_a_day_and_reminders_kept(f: Fixture) {
     s.put_reminder(reminder("c2", 3)).await.unwrap();
     s.put_reminder(reminder("c1", 4)).await.unwrap();
     assert_eq!(s.reminder("c1").await.unwrap(), Some(reminder("c1", 4)));
-    assert_eq!(s.reminders().await.unwrap(), [reminder("c1", 4), reminder("c2", 3)]);
+    assert_eq!(
+        s.reminders().await.unwrap(),
+        [reminder("c1", 4), reminder("c2", 3)]
+    );
     s.remove_reminder("c1").await.unwrap();
     assert_eq!(s.reminders().await.unwrap(), [reminder("c2", 3)]);
     assert!(s.reminder("c1").await.unwrap().is_none());

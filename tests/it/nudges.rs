@@ -44,7 +44,11 @@ fn connect(app: &App) {
 async fn setup(extra: &[(&str, &str)]) -> Setup {
     let fake = FakeDiscord::start().await;
     let mut vars = env(&fake);
-    vars.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    vars.extend(
+        extra
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
     let refs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let h = Harness::with_env(&refs).await;
     connect(&h.app);
@@ -82,14 +86,21 @@ impl Setup {
             &self.h.app.comake,
             "kim@example.com",
             "NDA",
-            &[("Lee", "lee@example.com"), ("Park Jiwoo", "park@outside.example")],
+            &[
+                ("Lee", "lee@example.com"),
+                ("Park Jiwoo", "park@outside.example"),
+            ],
         )
         .await
     }
 
     async fn show(&self, who: u64, id: &ContractId) -> Answer {
         self.h
-            .command(&Actor::user(who), "contract show", &[("contract", json!(id.as_str()))])
+            .command(
+                &Actor::user(who),
+                "contract show",
+                &[("contract", json!(id.as_str()))],
+            )
             .await
     }
 }
@@ -137,32 +148,58 @@ async fn a_colleague_is_nudged_once_a_day_and_outside_signees_are_pointed_to_the
     assert_eq!(buttons[0].1, nudge_id(LEE, &id));
     assert!(buttons[0].0.contains("Lee"), "{buttons:?}");
     let text = show.text();
-    assert!(text.contains("cannot remind") && text.contains("website"), "{text}");
+    assert!(
+        text.contains("cannot remind") && text.contains("website"),
+        "{text}"
+    );
     let note = text.lines().find(|l| l.contains("cannot remind")).unwrap();
-    assert!(!note.contains("Jiwoo"), "an outside signee unmasked: {note}");
+    assert!(
+        !note.contains("Jiwoo"),
+        "an outside signee unmasked: {note}"
+    );
 
     let first = s.h.press(&Actor::user(KIM), &nudge_id(LEE, &id)).await;
     assert_eq!(first.outcome.result, "ok", "{}", first.text());
     assert!(first.ephemeral(), "the sender is told privately");
-    assert!(first.text().contains("Lee") && first.text().contains("tomorrow"), "{}", first.text());
+    assert!(
+        first.text().contains("Lee") && first.text().contains("tomorrow"),
+        "{}",
+        first.text()
+    );
     let dms = s.dms(LEE);
     assert_eq!(dms.len(), 1, "{dms:?}");
     let dm = dms[0]["content"].as_str().unwrap();
     // The contract, who asks, how long it has waited, how to sign; no link.
-    assert!(dm.contains("NDA") && dm.contains(&format!("User {KIM}")), "{dm}");
-    assert!(dm.contains("<t:") && dm.contains("signing link Comake sent you"), "{dm}");
+    assert!(
+        dm.contains("NDA") && dm.contains(&format!("User {KIM}")),
+        "{dm}"
+    );
+    assert!(
+        dm.contains("<t:") && dm.contains("signing link Comake sent you"),
+        "{dm}"
+    );
     assert!(!dm.contains("http") && !dm.contains("@example.com"), "{dm}");
-    assert!(common::discord::custom_ids(&dms[0]).iter().any(|c| c.starts_with("n:sign:")));
+    assert!(common::discord::custom_ids(&dms[0])
+        .iter()
+        .any(|c| c.starts_with("n:sign:")));
 
     // The second press the same day says when the next is possible.
     let again = s.h.press(&Actor::user(KIM), &nudge_id(LEE, &id)).await;
     assert_eq!(again.outcome.result, "refused", "{}", again.text());
-    assert!(again.text().contains("already") && again.text().contains(":R>"), "{}", again.text());
+    assert!(
+        again.text().contains("already") && again.text().contains(":R>"),
+        "{}",
+        again.text()
+    );
     assert_eq!(s.dms(LEE).len(), 1, "a second nudge went out the same day");
 
-    // A day on, one more.
+    // A day on, one more: from the digest's button, in a DM.
     travel(Duration::from_secs(86_400 + 1)).await;
-    let next_day = s.h.press(&Actor::user(KIM), &nudge_id(LEE, &id)).await;
+    let in_dm = Actor {
+        guild: None,
+        ..Actor::user(KIM)
+    };
+    let next_day = s.h.press(&in_dm, &nudge_id(LEE, &id)).await;
     assert_eq!(next_day.outcome.result, "ok", "{}", next_day.text());
     assert_eq!(s.dms(LEE).len(), 2);
     assert_eq!(
@@ -187,29 +224,51 @@ async fn a_nudge_follows_the_turn_and_refuses_others_strangers_and_closed_dms() 
     .await;
     s.h.sim.set_sequential(&id, true).unwrap();
     // In order: Lee first; Choi's turn has not come.
-    let ids: Vec<String> = nudge_buttons(&s.show(KIM, &id).await).into_iter().map(|b| b.1).collect();
+    let ids: Vec<String> = nudge_buttons(&s.show(KIM, &id).await)
+        .into_iter()
+        .map(|b| b.1)
+        .collect();
     assert_eq!(ids, [nudge_id(LEE, &id)]);
     let early = s.h.press(&Actor::user(KIM), &nudge_id(CHOI, &id)).await;
     assert_eq!(early.outcome.result, "refused");
-    assert!(early.text().contains("not that person's turn"), "{}", early.text());
+    assert!(
+        early.text().contains("not that person's turn"),
+        "{}",
+        early.text()
+    );
     // Only the sender nudges; an id not linked is refused.
     let lee = s.h.press(&Actor::user(LEE), &nudge_id(LEE, &id)).await;
     assert!(lee.text().contains("Only the sender"), "{}", lee.text());
     let stranger = s.h.press(&Actor::user(KIM), &nudge_id(444, &id)).await;
-    assert!(stranger.text().contains("no longer linked"), "{}", stranger.text());
+    assert!(
+        stranger.text().contains("no longer linked"),
+        "{}",
+        stranger.text()
+    );
     // Closed DMs: said so, and the day's nudge is not spent.
     s.fake.fail_dms_with(Some(50007));
     let closed = s.h.press(&Actor::user(KIM), &nudge_id(LEE, &id)).await;
-    assert!(closed.text().contains("does not take DMs"), "{}", closed.text());
+    assert!(
+        closed.text().contains("does not take DMs"),
+        "{}",
+        closed.text()
+    );
     s.fake.fail_dms_with(None);
     let open = s.h.press(&Actor::user(KIM), &nudge_id(LEE, &id)).await;
     assert_eq!(open.outcome.result, "ok", "{}", open.text());
     // Lee signs: now it is Choi's turn, and Lee's button is refused.
     s.h.sim.signee_acts(&id, 0, SigneeAction::Sign).unwrap();
-    let ids: Vec<String> = nudge_buttons(&s.show(KIM, &id).await).into_iter().map(|b| b.1).collect();
+    let ids: Vec<String> = nudge_buttons(&s.show(KIM, &id).await)
+        .into_iter()
+        .map(|b| b.1)
+        .collect();
     assert_eq!(ids, [nudge_id(CHOI, &id)]);
     let late = s.h.press(&Actor::user(KIM), &nudge_id(LEE, &id)).await;
-    assert!(late.text().contains("not that person's turn"), "{}", late.text());
+    assert!(
+        late.text().contains("not that person's turn"),
+        "{}",
+        late.text()
+    );
     assert!(s.nudges(CHOI).is_empty());
     assert_eq!(s.nudges(LEE).len(), 1);
     assert_eq!(
@@ -244,17 +303,37 @@ async fn an_approver_is_nudged_to_approve_and_pending_offers_nudges_in_both_lang
         .request_approval("kim@example.com", &id, &[("Boss", "boss@example.com")])
         .unwrap();
     // `/contract pending` offers both, each button naming its contract.
-    let pending = s.h.command(&Actor::user(KIM), "contract pending", &[]).await;
+    let pending =
+        s.h.command(&Actor::user(KIM), "contract pending", &[])
+            .await;
     let buttons = nudge_buttons(&pending);
-    assert!(buttons.contains(&("Nudge Lee: NDA".into(), nudge_id(LEE, &nda))), "{buttons:?}");
-    assert!(buttons.contains(&("Nudge Boss: Budget".into(), nudge_id(CHOI, &id))), "{buttons:?}");
-    let ko = s.h.command(&Actor::user(KIM).ko(), "contract pending", &[]).await;
-    assert!(nudge_buttons(&ko).iter().any(|(l, _)| l == "Boss 재촉: Budget"), "{:?}", ko.buttons());
+    assert!(
+        buttons.contains(&("Nudge Lee: NDA".into(), nudge_id(LEE, &nda))),
+        "{buttons:?}"
+    );
+    assert!(
+        buttons.contains(&("Nudge Boss: Budget".into(), nudge_id(CHOI, &id))),
+        "{buttons:?}"
+    );
+    let ko =
+        s.h.command(&Actor::user(KIM).ko(), "contract pending", &[])
+            .await;
+    assert!(
+        nudge_buttons(&ko)
+            .iter()
+            .any(|(l, _)| l == "Boss 재촉: Budget"),
+        "{:?}",
+        ko.buttons()
+    );
     let a = s.h.press(&Actor::user(KIM), &nudge_id(CHOI, &id)).await;
     assert_eq!(a.outcome.result, "ok", "{}", a.text());
     let dm = s.nudges(CHOI);
     assert_eq!(dm.len(), 1);
-    assert!(dm[0].contains("approve") && dm[0].contains("Budget"), "{}", dm[0]);
+    assert!(
+        dm[0].contains("approve") && dm[0].contains("Budget"),
+        "{}",
+        dm[0]
+    );
 }
 
 /// Run `payload` through the handlers of `app`.
@@ -273,7 +352,10 @@ async fn second_app(h: &Harness, fake: &FakeDiscord, extra: &[(String, String)])
     vars.insert("COMAKE_API_URL".into(), h.sim.api_url().to_string());
     vars.insert("COMAKE_WEB_URL".into(), h.sim.web_url().to_string());
     vars.insert("COMAKE_API_KEY".into(), h.sim.options().api_key.clone());
-    vars.insert("COMAKE_API_SECRET".into(), h.sim.options().api_secret.clone());
+    vars.insert(
+        "COMAKE_API_SECRET".into(),
+        h.sim.options().api_secret.clone(),
+    );
     vars.insert("DISCORD_GUILD_IDS".into(), GUILD.to_string());
     vars.extend(env(fake));
     vars.extend(extra.iter().cloned());
@@ -300,7 +382,10 @@ async fn a_second_instance_on_postgresql_refuses_the_second_nudge() {
             base64::engine::general_purpose::STANDARD.encode([9u8; 32]),
         ),
     ];
-    let refs: Vec<(&str, &str)> = shared.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let refs: Vec<(&str, &str)> = shared
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let s = setup(&refs).await;
     let id = s.nda().await;
     let other = second_app(&s.h, &s.fake, &shared).await;
@@ -321,7 +406,12 @@ async fn sent_with_reminder(s: &Setup) -> ContractId {
     s.h.linked(LEE, "lee@example.com").await;
     let id =
         s.h.sim
-            .seed_contract("kim@example.com", "Offer", &["갑", "을"], ContractStatus::Saved)
+            .seed_contract(
+                "kim@example.com",
+                "Offer",
+                &["갑", "을"],
+                ContractStatus::Saved,
+            )
             .unwrap();
     s.h.sim
         .set_signees(
@@ -333,9 +423,8 @@ async fn sent_with_reminder(s: &Setup) -> ContractId {
             ],
         )
         .unwrap();
-    let preview = s
-        .h
-        .command(
+    let preview =
+        s.h.command(
             &Actor::user(KIM),
             "contract request-sign",
             &[("contract", json!(id.as_str())), ("remind_after", json!(2))],
@@ -353,7 +442,10 @@ async fn an_automatic_nudge_comes_once_after_the_days_asked_and_never_twice_a_da
     // Paced reads would make five simulated days slow in real time.
     let s = setup(&[("NOTIFY_MAX_RPS", "100")]).await;
     let id = sent_with_reminder(&s).await;
-    let w = Watcher::new(s.h.app.clone(), Arc::new(discord::http(&s.h.app.config.discord).unwrap()));
+    let w = Watcher::new(
+        s.h.app.clone(),
+        Arc::new(discord::http(&s.h.app.config.discord).unwrap()),
+    );
     let start = comake_bot::now();
     let mut nudged_at = Vec::new();
     for hour in 0..(5 * 24) {
@@ -365,7 +457,11 @@ async fn an_automatic_nudge_comes_once_after_the_days_asked_and_never_twice_a_da
         }
         let tick = w.tick(comake_bot::now()).await;
         if s.nudges(LEE).len() > before {
-            assert!(tick.reminders > 0 || hour == 47, "hour {hour}: {:?}", tick.ran);
+            assert!(
+                tick.reminders > 0 || hour == 47,
+                "hour {hour}: {:?}",
+                tick.ran
+            );
         }
         for _ in before..s.nudges(LEE).len() {
             nudged_at.push(hour);
@@ -395,13 +491,19 @@ async fn remind_after_out_of_range_is_refused() {
     s.h.linked(KIM, "kim@example.com").await;
     let id = common::seed_nda(&s.h.sim, "kim@example.com");
     for (days, lang) in [(0, false), (31, true)] {
-        let actor = if lang { Actor::user(KIM).ko() } else { Actor::user(KIM) };
-        let a = s
-            .h
-            .command(
+        let actor = if lang {
+            Actor::user(KIM).ko()
+        } else {
+            Actor::user(KIM)
+        };
+        let a =
+            s.h.command(
                 &actor,
                 "contract request-sign",
-                &[("contract", json!(id.as_str())), ("remind_after", json!(days))],
+                &[
+                    ("contract", json!(id.as_str())),
+                    ("remind_after", json!(days)),
+                ],
             )
             .await;
         assert_eq!(a.outcome.result, "refused", "{}", a.text());

@@ -172,8 +172,7 @@ pub(crate) async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerRe
                     Some(id.as_str()),
                     "refused: signees changed",
                 );
-                return preview_of(ctx, &c, inline, "request-preview-changed", remind_after)
-                    .await;
+                return preview_of(ctx, &c, inline, "request-preview-changed", remind_after).await;
             }
             if let Some(list) = set {
                 if let Err(e) = user.set_signees(&id, list).await {

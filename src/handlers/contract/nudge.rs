@@ -32,7 +32,7 @@ pub(super) async fn with_nudges(
             "nudge-outside",
             &args!["names" => outside.join(", "), "web" => ctx.app.config.comake.web_url.to_string()],
         );
-        if reply.content.chars().count() + note.chars().count() + 1 <= MAX_CONTENT {
+        if reply.content.chars().count() + note.chars().count() < MAX_CONTENT {
             reply.content.push('\n');
             reply.content.push_str(&note);
         }
@@ -50,11 +50,18 @@ pub(crate) async fn nudge(ctx: &Ctx<'_>, id: &ContractId, colleague: u64) -> Han
     let (me, user) = linked(ctx).await?;
     let c = resolve(ctx, &user, Some(id.as_str())).await?;
     let refused = |why: &str, message: Failure| {
-        ctx.audit("contract.nudge", Some(id.as_str()), &format!("refused: {why}"));
+        ctx.audit(
+            "contract.nudge",
+            Some(id.as_str()),
+            &format!("refused: {why}"),
+        );
         Err(message)
     };
     if c.summary.role != Role::Sender {
-        return refused("not the sender", ctx.refuse("not-owner", &args!["name" => name_of(&c)]));
+        return refused(
+            "not the sender",
+            ctx.refuse("not-owner", &args!["name" => name_of(&c)]),
+        );
     }
     let Some(them) = ctx.app.store.account(colleague).await? else {
         return refused("not linked", ctx.refuse("nudge-not-linked", &[]));
@@ -105,7 +112,11 @@ pub(crate) async fn nudge(ctx: &Ctx<'_>, id: &ContractId, colleague: u64) -> Han
         Err(e) => {
             let failure = ctx.internal(e);
             if let Failure::Internal { id: error, .. } = &failure {
-                ctx.audit("contract.nudge", Some(id.as_str()), &format!("error: {error}"));
+                ctx.audit(
+                    "contract.nudge",
+                    Some(id.as_str()),
+                    &format!("error: {error}"),
+                );
             }
             Err(failure)
         }

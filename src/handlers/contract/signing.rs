@@ -218,7 +218,10 @@ pub(super) async fn preview_of(
             .map(|l| format!("• {l}"))
             .collect();
         let remind = remind_after.map_or_else(String::new, |days| {
-            format!("\n{}", ctx.t("request-remind", &args!["days" => i64::from(days)]))
+            format!(
+                "\n{}",
+                ctx.t("request-remind", &args!["days" => i64::from(days)])
+            )
         });
         format!(
             "{}\n{}\n{}{remind}",
