@@ -230,7 +230,7 @@ fn body(app: &App, lang: Lang, sender: &Account, who: &Waited, c: &Contract) -> 
     let t =
         |id: &str, args: &[(&str, fluent_bundle::FluentValue<'static>)]| app.i18n.t(lang, id, args);
     let name = text::inert_max(&c.summary.name, NAME_BUDGET);
-    let asks = ctx_args(sender, &name, waiting_since(c));
+    let asks = asks_args(sender, &name, waiting_since(c));
     if who.approval {
         return Reply::text(format!(
             "{}\n{}",
@@ -247,7 +247,7 @@ fn body(app: &App, lang: Lang, sender: &Account, who: &Waited, c: &Contract) -> 
     Reply::text(format!("{}\n{help}", t("nudge-dm-sign", &asks))).row(vec![button])
 }
 
-fn ctx_args(
+fn asks_args(
     sender: &Account,
     name: &str,
     since: DateTime<Utc>,

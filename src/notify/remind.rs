@@ -1,11 +1,11 @@
-//! The reminders job: for each contract whose sender asked for `remind_after:<days>`, once that many days have passed since the requests (or since a colleague's turn began), the linked colleague whose turn it is gets one nudge, if it is still their turn; never more than one a day (the nudge's own claim).
+//! The reminders job (which also forgets nudges too old to hold a day back): for each contract whose sender asked for `remind_after:<days>`, once that many days have passed since the requests (or since a colleague's turn began), the linked colleague whose turn it is gets one nudge, if it is still their turn; never more than one a day (the nudge's own claim).
 
 use chrono::{DateTime, Utc};
 
 use super::nudge::{nudge, their_turn, waited_on, waiting_since, Nudged};
 use super::Watcher;
 use crate::comake::ComakeError;
-use crate::store::{AuditEntry, Reminder};
+use crate::store::{AuditEntry, Reminder, NUDGE_GAP};
 
 /// How often the job looks at the reminders.
 pub(super) const EVERY: chrono::TimeDelta = chrono::TimeDelta::hours(1);
@@ -22,6 +22,10 @@ impl Watcher {
                 return 0;
             }
         };
+        // Nudges from before yesterday hold nothing back any more.
+        if let Err(e) = self.app.store.prune_nudges(now - NUDGE_GAP * 2).await {
+            tracing::warn!(error = %e, "reminders: old nudges were not pruned");
+        }
         let mut sent = 0;
         for r in reminders.into_iter().take(PER_RUN) {
             match self.remind(r, now).await {

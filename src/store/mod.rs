@@ -31,6 +31,7 @@ mod sled_db;
 pub(crate) use keys::code_key;
 pub use notify::{Digest, NotifyState};
 pub(crate) use notify::{SeenContract, SeenSignee};
+pub(crate) use nudges::NUDGE_GAP;
 pub use nudges::{Claim, Reminder};
 pub use postgres::PgOptions;
 

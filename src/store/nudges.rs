@@ -106,6 +106,30 @@ impl Store {
         }
     }
 
+    /// Forget the nudges from before `cutoff` (they no longer hold a day
+    /// back); how many were forgotten.
+    pub async fn prune_nudges(&self, cutoff: DateTime<Utc>) -> Result<usize, StoreError> {
+        match &self.records {
+            Durable::Sled(db) => {
+                let mut gone = 0;
+                for (key, value) in db.kv_scan_keyed(b"nudge/")? {
+                    if from_micros(&value).is_none_or(|at| at < cutoff) {
+                        let old = value.clone();
+                        // Only if no new claim came meanwhile.
+                        db.kv_update(key, move |now| match now {
+                            Some(kept) if kept == old.as_slice() => None,
+                            other => other.map(<[u8]>::to_vec),
+                        })
+                        .await?;
+                        gone += 1;
+                    }
+                }
+                Ok(gone)
+            }
+            Durable::Postgres(pg) => pg.prune_nudges(cutoff).await,
+        }
+    }
+
     /// Keep `reminder` (in place of any of the same contract).
     pub async fn put_reminder(&self, reminder: Reminder) -> Result<(), StoreError> {
         match &self.records {

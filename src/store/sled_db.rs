@@ -334,6 +334,21 @@ impl SledStore {
             .collect()
     }
 
+    /// Every `kv` key and record under `prefix`.
+    pub(super) fn kv_scan_keyed(
+        &self,
+        prefix: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        self.inner
+            .kv
+            .scan_prefix(prefix)
+            .map(|item| {
+                let (k, v) = item?;
+                Ok((k.to_vec(), v.to_vec()))
+            })
+            .collect()
+    }
+
     /// Change the `kv` record under `key` atomically (`change` may run more
     /// than once; `None` removes it), durably; what was there before.
     pub(super) async fn kv_update(

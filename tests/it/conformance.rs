@@ -474,6 +474,16 @@ async fn nudges_are_claimed_once_a_day_and_reminders_kept(f: Fixture) {
         s.claim_nudge("c1", 7, at(86_402)).await.unwrap(),
         Claim::Taken(at(86_402))
     );
+    // Pruning forgets what is older than the cutoff, and only that.
+    assert_eq!(s.prune_nudges(at(6)).await.unwrap(), 2);
+    assert!(matches!(
+        s.claim_nudge("c1", 7, at(86_403)).await.unwrap(),
+        Claim::TooSoon(_)
+    ));
+    assert_eq!(
+        s.claim_nudge("c1", 8, at(86_403)).await.unwrap(),
+        Claim::Taken(at(86_403))
+    );
 
     let reminder = |contract: &str, days| Reminder {
         contract: contract.to_owned(),

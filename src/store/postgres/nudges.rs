@@ -49,6 +49,13 @@ impl PgStore {
         Ok(())
     }
 
+    pub(crate) async fn prune_nudges(&self, cutoff: DateTime<Utc>) -> Result<usize, StoreError> {
+        let gone = self
+            .execute("DELETE FROM nudges WHERE at < $1", &[&cutoff])
+            .await?;
+        Ok(usize::try_from(gone).unwrap_or(usize::MAX))
+    }
+
     pub(crate) async fn put_reminder(&self, reminder: &Reminder) -> Result<(), StoreError> {
         self.execute(
             "INSERT INTO reminders (contract, record) VALUES ($1, $2) \
