@@ -41,6 +41,9 @@ impl From<sled::Error> for StoreError {
     }
 }
 
+/// `kv` keys with their records.
+pub(super) type KeyedRecords = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// The sled backend. Cheap to clone; every clone is the same database.
 #[derive(Clone)]
 pub(crate) struct SledStore {
@@ -335,10 +338,7 @@ impl SledStore {
     }
 
     /// Every `kv` key and record under `prefix`.
-    pub(super) fn kv_scan_keyed(
-        &self,
-        prefix: &[u8],
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    pub(super) fn kv_scan_keyed(&self, prefix: &[u8]) -> Result<KeyedRecords, StoreError> {
         self.inner
             .kv
             .scan_prefix(prefix)
