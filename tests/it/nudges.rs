@@ -510,3 +510,61 @@ async fn remind_after_out_of_range_is_refused() {
         assert!(a.text().contains("30"), "{}", a.text());
     }
 }
+
+#[tokio::test]
+async fn the_digest_offers_a_nudge_for_each_stale_contracts_colleague_and_it_works_from_the_dm() {
+    let s = setup(&[
+        ("DIGEST_TIMEZONE", "UTC"),
+        ("DIGEST_STALE_DAYS", "1"),
+        ("NOTIFY_MAX_RPS", "100"),
+    ])
+    .await;
+    let id = s.nda().await;
+    let a =
+        s.h.command(
+            &Actor::user(KIM),
+            "comake notifications",
+            &[("enabled", json!(false)), ("digest", json!("daily"))],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    let w = Watcher::new(
+        s.h.app.clone(),
+        Arc::new(discord::http(&s.h.app.config.discord).unwrap()),
+    );
+    // Two days of ticks, an hour apart: the second morning's digest lists
+    // the NDA as stale, with Lee's Nudge button (Park is outside).
+    let mut digests = 0;
+    for _ in 0..(2 * 24 + 1) {
+        digests += w.tick(comake_bot::now()).await.digests;
+        travel(Duration::from_secs(3_600)).await;
+    }
+    assert!(digests >= 1, "no digest came");
+    let digest = s
+        .dms(KIM)
+        .into_iter()
+        .rev()
+        .find(|d| {
+            common::discord::custom_ids(d)
+                .iter()
+                .any(|c| c.starts_with("r:"))
+        })
+        .expect("a digest with a Nudge button");
+    let ids: Vec<String> = common::discord::custom_ids(&digest)
+        .into_iter()
+        .filter(|c| c.starts_with("r:"))
+        .collect();
+    assert_eq!(ids, [nudge_id(LEE, &id)]);
+    let text = digest["content"].as_str().unwrap();
+    assert!(
+        text.contains("cannot remind") && !text.contains("Jiwoo"),
+        "{text}"
+    );
+    let in_dm = Actor {
+        guild: None,
+        ..Actor::user(KIM)
+    };
+    let a = s.h.press(&in_dm, &ids[0]).await;
+    assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    assert_eq!(s.nudges(LEE).len(), 1);
+}
