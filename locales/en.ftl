@@ -320,6 +320,7 @@ help = **The Comake bot, in short**
     • **Every day**: `/contract new` gives you a private link to upload a contract and place its signature fields on the Comake website → `/contract signee` names who signs each party (`member:` picks a linked colleague, `me:True` yourself; **Set signees** on `/contract show` opens a form instead) → `/contract request-sign` shows who will get a request, and **Send** sends it. `/contract pending` shows what is waiting, and on whom; `/contract show` shows one contract, its history, and buttons for what it allows.
     • **Private**: every answer is seen only by you. Links carry a one-hour sign-in and are shown only to you. Only what you choose to post is public: a status card (**Share in this channel** on `/contract show`), which shows people outside the company by masked names, and your contract board (`/contract board`: counts and contract names, no people).
     • **Notifications**: the bot DMs you when a contract you sent moves, when it is your turn to sign or approve, and how contracts sent to you end. `/comake notifications` shows your settings; `digest` sends a morning summary instead or as well.
+    • **Nudges**: on `/contract pending`, `/contract show` and the digest, **Nudge** DMs a linked colleague whose turn it is to sign or approve (once a day per contract). People outside the company cannot be reminded by the bot. `/contract request-sign remind_after:` nudges by itself after that many days.
     • **First time**: `/comake register` (if your company allows it) or ask an admin to link you.
 
 ## Onboarding: admins create Comake users, and what works in this configuration
@@ -383,3 +384,25 @@ board-member-no-permission = You can't send messages in this channel yourself, s
 board-no-permission = I can't post in this channel: a server manager must let the bot view it and send messages there.
 audit-contract-board = posted a contract board
 audit-contract-board-unshare = stopped a contract board
+## Nudges (재촉)
+nudge-button = Nudge { $name }
+nudge-button-on = Nudge { $name }: { $contract }
+nudge-outside = Outside the company: { $names }. The bot cannot remind them (Comake's API has no reminder); remind them from the Comake website: <{ $web }>
+nudge-sent = **{ $who }** got a DM nudging them about **{ $name }**. You can nudge them about it again tomorrow.
+nudge-too-soon = **{ $who }** was already nudged about this contract today. The next nudge is possible { $next }.
+nudge-dms-closed = **{ $who }** does not take DMs from the bot, so no nudge went out. Remind them another way.
+nudge-not-linked = That colleague is no longer linked to Comake here, so the bot cannot nudge them.
+nudge-not-their-turn = It is not that person's turn on **{ $name }** now, so nothing was sent.
+nudge-dm-sign = **{ $sender }** asks you to sign **{ $name }**: it has waited for your signature since { $since }.
+nudge-dm-approve = **{ $sender }** asks you to approve **{ $name }**: it has waited for your approval since { $since }.
+invalid-remind-after = `remind_after` takes 1 to 30 days.
+request-remind = Automatic nudge: if it has not moved in { $days ->
+        [one] a day
+       *[other] { $days } days
+    }, the colleague whose turn it is gets one nudge by DM.
+request-remind-kept = If it has not moved in { $days ->
+        [one] a day
+       *[other] { $days } days
+    }, the colleague whose turn it is gets one nudge by DM (the bot cannot remind people outside the company).
+request-remind-lost = The automatic nudge could not be set up: press a **Nudge** button on `/contract pending` when you want one.
+audit-contract-nudge = nudged a colleague

@@ -48,6 +48,12 @@ pub(crate) enum ButtonId {
     BoardPost,
     /// On the board preview: stop updating the person's board here.
     BoardStop,
+    /// Nudge (재촉) linked colleague `colleague` (a Discord id: never an
+    /// email) about `contract`, whose turn it is.
+    Nudge {
+        contract: ContractId,
+        colleague: u64,
+    },
 }
 
 impl fmt::Display for ButtonId {
@@ -79,6 +85,10 @@ impl fmt::Display for ButtonId {
             ButtonId::ShowContract(id) => write!(f, "g:show:{id}"),
             ButtonId::BoardPost => f.write_str("b:post"),
             ButtonId::BoardStop => f.write_str("b:stop"),
+            ButtonId::Nudge {
+                contract,
+                colleague,
+            } => write!(f, "r:{colleague}:{contract}"),
         }
     }
 }
@@ -142,6 +152,14 @@ impl FromStr for ButtonId {
             }
             (Some("b"), Some("post")) if rest.is_none() => Ok(ButtonId::BoardPost),
             (Some("b"), Some("stop")) if rest.is_none() => Ok(ButtonId::BoardStop),
+            (Some("r"), Some(colleague)) => Ok(ButtonId::Nudge {
+                colleague: colleague
+                    .parse()
+                    .ok()
+                    .filter(|c| *c > 0 && colleague.bytes().all(|b| b.is_ascii_digit()))
+                    .ok_or(UnknownButton)?,
+                contract: id()?,
+            }),
             (Some("p"), Some(page)) if rest.is_none() => Ok(ButtonId::Pending {
                 page: page.parse().map_err(|_| UnknownButton)?,
             }),
@@ -197,6 +215,10 @@ mod tests {
             ButtonId::Post(id.clone()),
             ButtonId::KeepPrivate,
             ButtonId::Unshare(id.clone()),
+            ButtonId::Nudge {
+                contract: id.clone(),
+                colleague: u64::MAX,
+            },
         ];
         all.extend(Action::ALL.map(|a| ButtonId::Act(a, id.clone())));
         all.extend(BoxTab::ALL.map(|tab| ButtonId::Page {
@@ -226,6 +248,11 @@ mod tests {
             "s:no:x",
             "s:post:",
             "x:y:z",
+            "r:1:",
+            "r:abc:c1",
+            "r:+1:c1",
+            "r:0:c1",
+            "r::c1",
         ] {
             assert_eq!(bad.parse::<ButtonId>(), Err(UnknownButton), "{bad:?}");
         }

@@ -119,8 +119,8 @@ pub mod api {
     /// The store.
     pub mod store {
         pub use crate::store::{
-            Account, AuditEntry, Board, Card, LinkError, LinkMethod, NotifyState, PgOptions, Role,
-            SignedMessage, SigneeMessages, Store, StoreError,
+            Account, AuditEntry, Board, Card, Claim, LinkError, LinkMethod, NotifyState,
+            PgOptions, Reminder, Role, SignedMessage, SigneeMessages, Store, StoreError,
         };
     }
     /// The one-shot commands.

@@ -74,6 +74,9 @@ pub enum Pending {
         id: ContractId,
         inline: Option<SigneeInput>,
         shown: Vec<Shown>,
+        /// Nudge the colleague whose turn it is after this many days.
+        #[serde(default)]
+        remind_after: Option<u32>,
     },
 }
 
@@ -152,6 +155,7 @@ mod tests {
             id,
             inline: Some(inline),
             shown: Vec::new(),
+            remind_after: None,
         };
         c.add(1, pending).await.unwrap();
         tokio::time::sleep(TTL - Duration::from_secs(1)).await;

@@ -50,7 +50,8 @@ impl Members {
         let _ = self.http.set(http);
     }
 
-    fn http(&self) -> Option<&Arc<Http>> {
+    /// The REST client, once connected.
+    pub(crate) fn http(&self) -> Option<&Arc<Http>> {
         self.http.get()
     }
 

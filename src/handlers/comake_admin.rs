@@ -367,6 +367,7 @@ const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("contract.delete", "audit-contract-delete"),
     ("contract.link_edit", "audit-contract-link-edit"),
     ("contract.link_new", "audit-contract-link-new"),
+    ("contract.nudge", "audit-contract-nudge"),
     ("contract.rename", "audit-contract-rename"),
     ("contract.request_sign", "audit-contract-request-sign"),
     ("contract.set_signee", "audit-contract-set-signee"),

@@ -161,7 +161,16 @@ pub const ROUTES: &[Route] = &[
     Route {
         command: "contract request-sign",
         options: &[
-            "contract", "member", "me", "name", "email", "phone", "kakao", "password", "message",
+            "contract",
+            "member",
+            "me",
+            "name",
+            "email",
+            "phone",
+            "kakao",
+            "password",
+            "message",
+            "remind_after",
         ],
         defer: true,
         handler: Handler::RequestSign,
@@ -252,6 +261,9 @@ pub(crate) fn button_route(b: &button::ButtonId) -> ButtonRoute {
         B::Confirm { dm, .. } => route(*dm, true, None),
         B::Share(_) | B::Post(_) => route(false, true, Some(contract::share_guard)),
         B::KeepPrivate | B::EnterCode => route(false, false, None),
+        // Also on the digest, a DM; the handler checks the presser is the
+        // contract's sender.
+        B::Nudge { .. } => route(true, true, None),
         B::Act(..) | B::Page { .. } | B::Pending { .. } | B::Unshare(_) => route(false, true, None),
         // Set signees works on the next-steps DM too; the form opens at once.
         B::SetSignees(_) | B::SigneeSave { .. } | B::ShowContract(_) => route(true, true, None),
@@ -287,6 +299,10 @@ pub(super) async fn press<R: Responder>(
         B::ShowContract(id) => contract::show_id(ctx, id).await,
         B::BoardPost => contract::post_board(ctx, responder).await,
         B::BoardStop => contract::stop_board(ctx).await,
+        B::Nudge {
+            contract,
+            colleague,
+        } => contract::nudge(ctx, contract, *colleague).await,
     }
 }
 

@@ -1,17 +1,23 @@
-//! The digest job: at 09:00 in `DIGEST_TIMEZONE` (weekly: Mondays), each person who asked for one gets a DM of their contracts waiting on others too long and those waiting on them.
+//! The digest job: at 09:00 in `DIGEST_TIMEZONE` (weekly: Mondays), each person who asked for one gets a DM of their contracts waiting on others too long (with a Nudge button for each linked colleague whose turn it is) and those waiting on them.
 
 use chrono::{DateTime, Utc};
 
 use super::dm::Sent;
 use super::due::DueList;
+use super::nudge;
 use super::{schedule, NotifyError, Watcher, LIST_LIMIT, NAME_BUDGET};
 use crate::args;
-use crate::comake::wire::{BoxTab, ContractSummary, Role};
+use crate::comake::wire::{BoxTab, Contract, ContractSummary, Role};
 use crate::i18n::Lang;
 use crate::render;
 use crate::reply::{self, Reply};
 use crate::store::{Account, Digest};
 use crate::text;
+
+/// Stale contracts whose detail a digest reads for its Nudge buttons, and
+/// the most buttons it shows (four rows of five).
+const NUDGE_READS: usize = 4;
+const NUDGE_BUTTONS: usize = 20;
 
 /// The next 09:00 in `zone` after `now`, when the digest job is due again
 /// (weekly digests fall on one of these too).
@@ -140,10 +146,12 @@ impl Watcher {
             .filter(|c| c.status.is_moving())
             .collect();
         moving.sort_by_key(|c| c.updated_at);
+        let mut stale_sent = Vec::new();
         for c in &moving {
             let since = render::time(c.updated_at, 'R');
             let name = text::inert_max(&c.name, NAME_BUDGET);
             if c.role == Role::Sender && c.updated_at < stale {
+                stale_sent.push(c.id.clone());
                 lines.push(format!(
                     "• {}",
                     t("digest-stale", &args!["name" => name, "since" => since])
@@ -173,6 +181,39 @@ impl Watcher {
             content.push('\n');
             content.push_str(line);
         }
-        Ok(Some(Reply::text(content)))
+        // A Nudge button for each linked colleague a stale contract waits
+        // on, from the details of the longest waiting few.
+        let mut details = Vec::new();
+        for id in stale_sent.iter().take(NUDGE_READS) {
+            match self.comake.user(&account.email).get_contract(id).await {
+                Ok(c) => details.push(c),
+                Err(e) => tracing::debug!(error = %e, "digest: a contract's detail was not read"),
+            }
+        }
+        let details: Vec<&Contract> = details.iter().collect();
+        let (buttons, outside) = nudge::offers(
+            &self.app,
+            lang,
+            account.discord_id,
+            &details,
+            true,
+            NUDGE_BUTTONS,
+        )
+        .await?;
+        if !outside.is_empty() {
+            let note = t(
+                "nudge-outside",
+                &args!["names" => outside.join(", "), "web" => self.app.config.comake.web_url.to_string()],
+            );
+            if content.chars().count() + note.chars().count() < reply::MAX_CONTENT {
+                content.push('\n');
+                content.push_str(&note);
+            }
+        }
+        let mut reply = Reply::text(content);
+        for row in buttons.chunks(5) {
+            reply = reply.row(row.to_vec());
+        }
+        Ok(Some(reply))
     }
 }

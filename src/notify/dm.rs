@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use serenity::all::{ChannelId, UserId};
+use serenity::all::{ChannelId, Http, UserId};
 
 use super::events::Event;
 use super::{NotifyError, Watcher, NAME_BUDGET};
@@ -209,42 +209,46 @@ pub(crate) fn dm_body(reply: &Reply) -> Value {
 
 impl Watcher {
     pub(super) async fn send(&self, user: u64, message: &Reply) -> Result<Sent, NotifyError> {
-        let body = dm_body(message);
-        for attempt in 0..2 {
-            let result = async {
-                let channel = self
-                    .http
-                    .create_private_channel(
-                        &json!({"recipient_id": UserId::new(user.max(1)).to_string()}),
-                    )
-                    .await?;
-                self.http
-                    .send_message(ChannelId::new(channel.id.get()), Vec::new(), &body)
-                    .await
-            }
-            .await;
-            match result {
-                Ok(_) => return Ok(Sent::Delivered),
-                Err(serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r))) => {
-                    if r.error.code == CANNOT_DM {
-                        return Ok(Sent::Unreachable);
-                    }
-                    if r.status_code.as_u16() == 429 && attempt == 0 {
-                        // Honour Discord's rate limit once, then give up
-                        // until the next cycle.
-                        tokio::time::sleep(Duration::from_secs(1)).await;
-                        continue;
-                    }
-                    return Err(NotifyError::Discord(format!(
-                        "{} (code {})",
-                        r.status_code, r.error.code
-                    )));
-                }
-                Err(_) => return Err(NotifyError::Discord("Discord could not be reached".into())),
-            }
-        }
-        Err(NotifyError::Discord("rate limited".into()))
+        deliver(&self.http, user, message).await
     }
+}
+
+/// Send `message` to `user` in a DM through `http`: delivered, or the
+/// person's DMs are closed; Discord's rate limit is honoured once.
+pub(super) async fn deliver(http: &Http, user: u64, message: &Reply) -> Result<Sent, NotifyError> {
+    let body = dm_body(message);
+    for attempt in 0..2 {
+        let result = async {
+            let channel = http
+                .create_private_channel(
+                    &json!({"recipient_id": UserId::new(user.max(1)).to_string()}),
+                )
+                .await?;
+            http.send_message(ChannelId::new(channel.id.get()), Vec::new(), &body)
+                .await
+        }
+        .await;
+        match result {
+            Ok(_) => return Ok(Sent::Delivered),
+            Err(serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r))) => {
+                if r.error.code == CANNOT_DM {
+                    return Ok(Sent::Unreachable);
+                }
+                if r.status_code.as_u16() == 429 && attempt == 0 {
+                    // Honour Discord's rate limit once, then give up
+                    // until the next cycle.
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+                return Err(NotifyError::Discord(format!(
+                    "{} (code {})",
+                    r.status_code, r.error.code
+                )));
+            }
+            Err(_) => return Err(NotifyError::Discord("Discord could not be reached".into())),
+        }
+    }
+    Err(NotifyError::Discord("rate limited".into()))
 }
 
 #[cfg(test)]

@@ -16,15 +16,19 @@ pub enum Job {
     /// Keep each team board in step with its poster's contract box, every
     /// `NOTIFY_INTERVAL_SECS`, edited only when its text changes.
     Boards,
+    /// Every hour: the automatic nudges `/contract request-sign
+    /// remind_after:` asked for, once they are due.
+    Reminders,
 }
 
 /// Every job, in the order a tick runs them.
-pub(super) const JOBS: [Job; 5] = [
+pub(super) const JOBS: [Job; 6] = [
     Job::Schedule,
     Job::Reads,
     Job::Cards,
     Job::Digests,
     Job::Boards,
+    Job::Reminders,
 ];
 
 impl Job {
@@ -36,6 +40,7 @@ impl Job {
             Job::Cards => "cards",
             Job::Digests => "digests",
             Job::Boards => "boards",
+            Job::Reminders => "reminders",
         }
     }
 }

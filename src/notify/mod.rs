@@ -20,6 +20,9 @@
 //!   [`dm`]: the DMs, packed and sent;
 //! - [`cards`]: the status cards; [`board`]: the team boards;
 //!   [`digest`]: the digests;
+//! - [`cards`]: the status cards; [`digest`]: the digests;
+//! - [`nudge`]: whom a contract waits on, and the nudge DM (재촉);
+//!   [`remind`]: the automatic nudges;
 //! - [`settings`]: what commands change; [`schedule`]: the pure timing rules.
 
 mod board;
@@ -30,7 +33,9 @@ mod due;
 mod events;
 mod jobs;
 mod next_steps;
+pub(crate) mod nudge;
 mod read;
+mod remind;
 pub mod schedule;
 mod settings;
 
@@ -87,6 +92,8 @@ pub struct Tick {
     pub digests: usize,
     /// Team boards edited.
     pub board_edits: usize,
+    /// Automatic nudges sent.
+    pub reminders: usize,
     /// When the earliest job is due next.
     pub next: DateTime<Utc>,
 }
@@ -100,6 +107,7 @@ struct Plans {
     next_digests: Option<DateTime<Utc>>,
     boards: board::Shown,
     next_boards: Option<DateTime<Utc>>,
+    next_reminders: Option<DateTime<Utc>>,
 }
 
 /// The watcher.
@@ -153,6 +161,7 @@ impl Watcher {
             Job::Cards => plans.next_cards.unwrap_or(now),
             Job::Digests => plans.next_digests.unwrap_or(now),
             Job::Boards => plans.next_boards.unwrap_or(now),
+            Job::Reminders => plans.next_reminders.unwrap_or(now),
         }
     }
 
@@ -166,6 +175,7 @@ impl Watcher {
             card_edits: 0,
             digests: 0,
             board_edits: 0,
+            reminders: 0,
             next: now,
         };
         let interval = chrono::Duration::from_std(self.app.config.notify_interval)
@@ -202,6 +212,10 @@ impl Watcher {
                     tick.board_edits = self.follow_boards(&mut plans.boards).await;
                     plans.next_boards = Some(now + interval);
                 }
+                Job::Reminders => {
+                    tick.reminders = self.send_reminders(now).await;
+                    plans.next_reminders = Some(now + remind::EVERY);
+                }
             }
         }
         if tick.reads.reads
@@ -209,6 +223,7 @@ impl Watcher {
             + tick.card_edits
             + tick.digests
             + tick.board_edits
+            + tick.reminders
             > 0
         {
             tracing::info!(
@@ -219,6 +234,7 @@ impl Watcher {
                 card_edits = tick.card_edits,
                 digests = tick.digests,
                 board_edits = tick.board_edits,
+                reminders = tick.reminders,
                 "notification jobs done"
             );
         }

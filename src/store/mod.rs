@@ -6,6 +6,8 @@
 //!
 //! - Durable records: accounts and the email index, the audit log,
 //!   notification state, status cards and team boards. The rules (one email one
+//!   notification state, status cards, and nudges and reminders
+//!   ([`nudges`]: one nudge per contract, colleague and day). The rules (one email one
 //!   account, link conflicts, the import plan, the bounded compare-and-swap
 //!   of notification state, pruning the audit log in batches) are
 //!   [`rules`], over a narrow trait that
@@ -20,6 +22,7 @@
 mod keys;
 mod memory;
 mod notify;
+mod nudges;
 mod postgres;
 mod record;
 mod rules;
@@ -29,6 +32,8 @@ mod sled_db;
 pub(crate) use keys::code_key;
 pub use notify::{Digest, NotifyState};
 pub(crate) use notify::{SeenContract, SeenSignee};
+pub(crate) use nudges::NUDGE_GAP;
+pub use nudges::{Claim, Reminder};
 pub use postgres::PgOptions;
 
 use std::path::{Path, PathBuf};

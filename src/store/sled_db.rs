@@ -9,6 +9,8 @@
 //!   watcher last saw; `card/<contract id>` → [`Card`], a shared status card;
 //!   `msgs/<contract id>` → [`SigneeMessages`], the signees' request messages.
 //!   `board/<owner>/<channel>` (big-endian) → [`Board`], a shared team board.
+//!   `nudge/…` and `remind/…`, written through the `kv_*` helpers by
+//!   [`super::nudges`].
 
 use std::path::Path;
 use std::sync::Arc;
@@ -43,6 +45,9 @@ impl From<sled::Error> for StoreError {
         }
     }
 }
+
+/// `kv` keys with their records.
+pub(super) type KeyedRecords = Vec<(Vec<u8>, Vec<u8>)>;
 
 /// The sled backend. Cheap to clone; every clone is the same database.
 #[derive(Clone)]
@@ -403,6 +408,47 @@ impl SledStore {
             let old = inner.kv.remove(key)?;
             inner.flush()?;
             old.map(|v| record::decode("board", &v)).transpose()
+        })
+        .await
+    }
+
+    /// The `kv` record under `key`.
+    pub(super) fn kv_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.inner.kv.get(key)?.map(|v| v.to_vec()))
+    }
+
+    /// Every `kv` record under `prefix`.
+    pub(super) fn kv_scan(&self, prefix: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
+        self.inner
+            .kv
+            .scan_prefix(prefix)
+            .map(|item| Ok(item?.1.to_vec()))
+            .collect()
+    }
+
+    /// Every `kv` key and record under `prefix`.
+    pub(super) fn kv_scan_keyed(&self, prefix: &[u8]) -> Result<KeyedRecords, StoreError> {
+        self.inner
+            .kv
+            .scan_prefix(prefix)
+            .map(|item| {
+                let (k, v) = item?;
+                Ok((k.to_vec(), v.to_vec()))
+            })
+            .collect()
+    }
+
+    /// Change the `kv` record under `key` atomically (`change` may run more
+    /// than once; `None` removes it), durably; what was there before.
+    pub(super) async fn kv_update(
+        &self,
+        key: Vec<u8>,
+        change: impl FnMut(Option<&[u8]>) -> Option<Vec<u8>> + Send + 'static,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        self.blocking(move |inner| {
+            let old = inner.kv.fetch_and_update(key, change)?;
+            inner.flush()?;
+            Ok(old.map(|v| v.to_vec()))
         })
         .await
     }

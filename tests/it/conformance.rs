@@ -499,6 +499,75 @@ async fn team_boards_are_kept_per_person_and_channel(f: Fixture) {
     assert_eq!(s.remove_board(1, 7).await.unwrap(), None);
     assert_eq!(s.all_boards().await.unwrap().len(), 2);
     assert!(s.board(3, 7).await.unwrap().is_none());
+}
+
+async fn nudges_are_claimed_once_a_day_and_reminders_kept(f: Fixture) {
+    use comake_bot::api::store::{Claim, Reminder};
+    let s = &f.store;
+    let day = chrono::Duration::days(1);
+    // Two claims at once: one is taken, the other told when the next is.
+    let (a, b) = tokio::join!(s.claim_nudge("c1", 7, at(0)), s.claim_nudge("c1", 7, at(0)));
+    let mut both = [a.unwrap(), b.unwrap()];
+    both.sort_by_key(|c| matches!(c, Claim::TooSoon(_)));
+    assert_eq!(both, [Claim::Taken(at(0)), Claim::TooSoon(at(0) + day)]);
+    // Another colleague, or another contract, is a claim of its own.
+    assert_eq!(
+        s.claim_nudge("c1", 8, at(5)).await.unwrap(),
+        Claim::Taken(at(5))
+    );
+    assert_eq!(
+        s.claim_nudge("c2", 7, at(5)).await.unwrap(),
+        Claim::Taken(at(5))
+    );
+    assert_eq!(
+        s.claim_nudge("c1", 7, at(86_399)).await.unwrap(),
+        Claim::TooSoon(at(0) + day)
+    );
+    assert_eq!(
+        s.claim_nudge("c1", 7, at(86_400)).await.unwrap(),
+        Claim::Taken(at(86_400))
+    );
+    // A claim given back (its DM did not go out) frees the day; an older
+    // stamp does not remove a newer claim.
+    s.release_nudge("c1", 7, at(0)).await.unwrap();
+    assert!(matches!(
+        s.claim_nudge("c1", 7, at(86_401)).await.unwrap(),
+        Claim::TooSoon(_)
+    ));
+    s.release_nudge("c1", 7, at(86_400)).await.unwrap();
+    assert_eq!(
+        s.claim_nudge("c1", 7, at(86_402)).await.unwrap(),
+        Claim::Taken(at(86_402))
+    );
+    // Pruning forgets what is older than the cutoff, and only that.
+    assert_eq!(s.prune_nudges(at(6)).await.unwrap(), 2);
+    assert!(matches!(
+        s.claim_nudge("c1", 7, at(86_403)).await.unwrap(),
+        Claim::TooSoon(_)
+    ));
+    assert_eq!(
+        s.claim_nudge("c1", 8, at(86_403)).await.unwrap(),
+        Claim::Taken(at(86_403))
+    );
+
+    let reminder = |contract: &str, days| Reminder {
+        contract: contract.to_owned(),
+        sender: 1,
+        days,
+        since: at(0),
+        reminded: vec![7],
+    };
+    s.put_reminder(reminder("c1", 2)).await.unwrap();
+    s.put_reminder(reminder("c2", 3)).await.unwrap();
+    s.put_reminder(reminder("c1", 4)).await.unwrap();
+    assert_eq!(s.reminder("c1").await.unwrap(), Some(reminder("c1", 4)));
+    assert_eq!(
+        s.reminders().await.unwrap(),
+        [reminder("c1", 4), reminder("c2", 3)]
+    );
+    s.remove_reminder("c1").await.unwrap();
+    assert_eq!(s.reminders().await.unwrap(), [reminder("c2", 3)]);
+    assert!(s.reminder("c1").await.unwrap().is_none());
     f.done().await;
 }
 
@@ -538,6 +607,7 @@ both!(
     status_cards_are_kept_per_contract,
     signee_messages_are_kept_per_contract,
     team_boards_are_kept_per_person_and_channel,
+    nudges_are_claimed_once_a_day_and_reminders_kept,
 );
 
 /// A role is held by one store at a time, and free again when its holder goes.

@@ -1340,6 +1340,48 @@ async fn gallery(lang: Lang) -> String {
         &register("choi.new@example.com"),
     )
     .await;
+    // ----- nudges -----
+    g.section(lang.say("Nudges", "재촉"));
+    // A minute on: Kim's command budget is fresh again.
+    travel(Duration::from_secs(61)).await;
+    // From here on the bot's own DMs go out through the fake Discord.
+    let http = discord::http(&g.h.app.config.discord).expect("a Discord client");
+    g.h.app.members.connect(Arc::new(http));
+    let deal = g.seed(
+        email(kim),
+        lang.say("Service agreement", "용역 계약서"),
+        ContractStatus::Saved,
+    );
+    // Lee is a linked colleague; Choi is no longer linked: outside.
+    g.signees(&deal, email(kim), &[lee, choi]);
+    let a = g
+        .cmd(
+            kim,
+            "contract request-sign",
+            &[
+                ("contract", json!(deal.as_str())),
+                ("remind_after", json!(3)),
+            ],
+        )
+        .await;
+    g.press(kim, &seen(&a), "c:ok:").await;
+    let a = g
+        .cmd(kim, "contract show", &[("contract", json!(deal.as_str()))])
+        .await;
+    let before = g.dms(lee).len();
+    g.press(kim, &seen(&a), "r:").await;
+    for dm in g.dms(lee).get(before..).unwrap_or_default().to_vec() {
+        let head = lang.say(
+            "\n*Kim Minji nudges:* **Lee Seoyeon** gets a DM\n\n",
+            "\n*김민지 님의 재촉:* **이서연** 님이 받는 DM\n\n",
+        );
+        g.out.push_str(head);
+        let m = g.message(&dm);
+        g.out.push_str(&m);
+    }
+    g.seen_dms.retain(|(u, _)| *u != lee);
+    g.seen_dms.push((lee, g.dms(lee).len()));
+    g.press(kim, &seen(&a), "r:").await;
 
     // ----- the digest -----
     g.section(lang.say("The daily digest", "매일 요약"));

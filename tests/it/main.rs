@@ -14,6 +14,7 @@ mod instances;
 mod interactions;
 mod notify;
 mod onboarding;
+mod nudges;
 mod operations;
 mod pending;
 mod picking;

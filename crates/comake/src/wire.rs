@@ -559,6 +559,11 @@ pub struct Signee {
     #[serde(default)]
     pub has_password: bool,
     pub status: SigneeStatus,
+    /// (A) `order`: present when signing is sequential; the lowest order
+    /// among those who have not signed signs next. Absent: every signee is
+    /// asked at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

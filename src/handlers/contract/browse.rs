@@ -2,7 +2,8 @@
 
 use crate::args;
 use crate::comake::wire::{
-    ApproverStatus, BoxFilter, BoxTab, ContractStatus, ContractSummary, RequestType, Role,
+    ApproverStatus, BoxFilter, BoxTab, Contract, ContractStatus, ContractSummary, RequestType,
+    Role,
     SigneeStatus,
 };
 use crate::comake::{ComakeError, UserClient};
@@ -11,6 +12,7 @@ use crate::text;
 use super::super::button::ButtonId;
 use super::super::{discord_time, page_count, reply, Component, Ctx, HandlerResult, Reply, Style};
 use super::guard::linked;
+use super::nudge::{with_nudges, PENDING_BUTTONS};
 use super::{action, MIN_BUDGET, NAME_BUDGET, PAGE_SIZE};
 
 /// `/contract list`, and its Previous / Next buttons.
@@ -223,12 +225,14 @@ pub(crate) async fn pending_page(ctx: &Ctx<'_>, page: i64) -> HandlerResult {
     let shown: Vec<&ContractSummary> = moving.iter().skip(start).take(PENDING_PAGE).collect();
     // Whom they wait for, for the sent ones on this page.
     let mut waiting_for: Vec<Vec<String>> = Vec::new();
+    let mut details = Vec::new();
     for c in &shown {
         if c.role != Role::Sender {
             waiting_for.push(Vec::new());
             continue;
         }
         let detail = user.get_contract(&c.id).await?;
+        details.push(detail.clone());
         // In approval, those it waits for are the approvers, not signees.
         waiting_for.push(if c.status == ContractStatus::Approving {
             detail
@@ -313,7 +317,16 @@ pub(crate) async fn pending_page(ctx: &Ctx<'_>, page: i64) -> HandlerResult {
     let content = reply::fit(NAME_BUDGET, MIN_BUDGET, build).unwrap_or_else(|| build(MIN_BUDGET));
     let page = u32::try_from(page).unwrap_or(u32::MAX);
     let row = paging(ctx, page, pages, |page| ButtonId::Pending { page });
-    Ok(Reply::text(content).row(row))
+    // A Nudge button for each linked colleague whose turn it is.
+    let details: Vec<&Contract> = details.iter().collect();
+    with_nudges(
+        ctx,
+        Reply::text(content).row(row),
+        &details,
+        true,
+        PENDING_BUTTONS,
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -149,7 +149,12 @@ pub(crate) async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerRe
             }
         }
         Pending::Unlink { .. } => Err(ctx.internal("unlink reached the contract steps")),
-        Pending::RequestSign { inline, shown, .. } => {
+        Pending::RequestSign {
+            inline,
+            shown,
+            remind_after,
+            ..
+        } => {
             if matches!(
                 c.summary.status,
                 ContractStatus::Signing | ContractStatus::Completed
@@ -167,7 +172,15 @@ pub(crate) async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerRe
                     Some(id.as_str()),
                     "refused: signees changed",
                 );
-                return preview_of(ctx, &c, inline, "request-preview-changed", None).await;
+                return preview_of(
+                    ctx,
+                    &c,
+                    inline,
+                    "request-preview-changed",
+                    None,
+                    remind_after,
+                )
+                .await;
             }
             if let Some(list) = set {
                 if let Err(e) = user.set_signees(&id, list.clone()).await {
@@ -178,13 +191,30 @@ pub(crate) async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerRe
             }
             match user.request_sign(&id).await {
                 Ok(_) => {
-                    ctx.audit("contract.request_sign", Some(id.as_str()), "ok");
                     // A linked signee now has a request waiting: their box
                     // is read next, not at their idle pace.
                     for signee in &shown {
                         crate::notify::hint_email(ctx.app, &signee.email).await;
                     }
-                    Ok(Reply::text(ctx.t("request-sent", &args!["name" => name])))
+                    let mut said = ctx.t("request-sent", &args!["name" => name]);
+                    let kept = super::nudge::keep_reminder(ctx, &id, remind_after).await;
+                    let outcome = match (remind_after, kept) {
+                        (Some(days), true) => {
+                            said.push('\n');
+                            said.push_str(
+                                &ctx.t("request-remind-kept", &args!["days" => i64::from(days)]),
+                            );
+                            format!("ok (remind after {days} days)")
+                        }
+                        (Some(_), false) => {
+                            said.push('\n');
+                            said.push_str(&ctx.t("request-remind-lost", &[]));
+                            "ok (the reminder was not kept)".to_owned()
+                        }
+                        (None, _) => "ok".to_owned(),
+                    };
+                    ctx.audit("contract.request_sign", Some(id.as_str()), &outcome);
+                    Ok(Reply::text(said))
                 }
                 Err(e) => Err(acted(ctx, "contract.request_sign", &id, e)),
             }

@@ -12,6 +12,7 @@ use super::super::{
     discord_time, party_name, plain, reply, Component, Ctx, HandlerResult, Reply, Style,
 };
 use super::guard::{acted, linked, resolve};
+use super::nudge::{with_nudges, SHOW_BUTTONS};
 use super::{action, MIN_BUDGET, NAME_BUDGET};
 
 /// Timeline events shown by `/contract show`.
@@ -48,6 +49,9 @@ async fn show_of(ctx: &Ctx<'_>, raw: Option<&str>) -> HandlerResult {
             .filter(|r: &Vec<Component>| !r.is_empty())
             .collect();
         return Ok(reply.row(row));
+    }
+    if c.summary.role == Role::Sender && c.summary.status.is_moving() {
+        reply = with_nudges(ctx, reply, &[&c], false, SHOW_BUTTONS).await?;
     }
     // The sender can share a live status card here, or stop one.
     if c.summary.role == Role::Sender && !c.summary.status.has_ended() {

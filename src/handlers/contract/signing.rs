@@ -275,12 +275,20 @@ pub(super) async fn plan(
     Ok((set, shown))
 }
 
+/// Days `remind_after:` allows.
+const REMIND_DAYS: std::ops::RangeInclusive<i64> = 1..=30;
+
 pub(super) async fn preview(
     ctx: &Ctx<'_>,
     me: &Account,
     c: &Contract,
     from_options: bool,
 ) -> HandlerResult {
+    let remind_after = match ctx.inv.int("remind_after").filter(|_| from_options) {
+        None => None,
+        Some(days) if REMIND_DAYS.contains(&days) => u32::try_from(days).ok(),
+        Some(_) => return Err(ctx.refuse("invalid-remind-after", &[])),
+    };
     let inline = if from_options {
         let first_missing = c
             .parties
@@ -302,17 +310,26 @@ pub(super) async fn preview(
             return Ok(asked);
         }
     }
-    preview_of(ctx, c, inline, "request-preview", hidden.as_deref()).await
+    preview_of(
+        ctx,
+        c,
+        inline,
+        "request-preview",
+        hidden.as_deref(),
+        remind_after,
+    )
+    .await
 }
 
 /// The preview of `plan(c, inline)` under the heading `heading`, with its
-/// Send button.
+/// Send button (and, with `remind_after`, the automatic nudge it sets up).
 pub(super) async fn preview_of(
     ctx: &Ctx<'_>,
     c: &Contract,
     inline: Option<SigneeInput>,
     heading: &str,
     hidden: Option<&str>,
+    remind_after: Option<u32>,
 ) -> HandlerResult {
     let (set, shown) = plan(ctx, c, inline).await?;
     // Every signee who would get a request is listed, or nothing is offered.
@@ -322,8 +339,14 @@ pub(super) async fn preview_of(
             .map(|s| preview_line(ctx, c, s, budget, hidden))
             .map(|l| format!("• {l}"))
             .collect();
+        let remind = remind_after.map_or_else(String::new, |days| {
+            format!(
+                "\n{}",
+                ctx.t("request-remind", &args!["days" => i64::from(days)])
+            )
+        });
         format!(
-            "{}\n{}\n{}",
+            "{}\n{}\n{}{remind}",
             ctx.t(
                 heading,
                 &args!["name" => text::inert_max(&c.summary.name, budget)]
@@ -346,6 +369,7 @@ pub(super) async fn preview_of(
         id: c.summary.id.clone(),
         inline,
         shown,
+        remind_after,
     };
     ask(ctx, pending, text, "button-send").await
 }

@@ -5,6 +5,7 @@
 //! ([`super::keys`]).
 
 mod lead;
+mod nudges;
 mod records;
 mod shared;
 
@@ -29,6 +30,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (3, include_str!("0003_window_ends.sql")),
     (4, include_str!("0004_signee_messages.sql")),
     (5, include_str!("0005_boards.sql")),
+    (6, include_str!("0006_nudges.sql")),
 ];
 
 /// How long to wait for a connection (from the pool, or a new one).

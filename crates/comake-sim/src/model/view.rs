@@ -66,6 +66,7 @@ impl Company {
                     kakao: s.kakao,
                     has_password: s.has_password,
                     status: s.status,
+                    order: c.sequential.then_some(s.party),
                 })
                 .collect(),
             timeline: c.timeline.clone(),
