@@ -36,6 +36,11 @@ pub(crate) enum ButtonId {
     Unshare(ContractId),
     /// Opens the registration code form.
     EnterCode,
+    /// On a notification DM: no more DMs about this contract.
+    Mute(ContractId),
+    /// On `/comake notifications` (and the answer to Mute): DMs about this
+    /// contract again.
+    Unmute(ContractId),
 }
 
 impl fmt::Display for ButtonId {
@@ -61,6 +66,8 @@ impl fmt::Display for ButtonId {
             ButtonId::KeepPrivate => f.write_str("s:no"),
             ButtonId::Unshare(id) => write!(f, "s:stop:{id}"),
             ButtonId::EnterCode => f.write_str("v:enter"),
+            ButtonId::Mute(id) => write!(f, "n:mute:{id}"),
+            ButtonId::Unmute(id) => write!(f, "n:unmute:{id}"),
         }
     }
 }
@@ -78,6 +85,8 @@ impl FromStr for ButtonId {
         let id = || rest.and_then(ContractId::parse).ok_or(UnknownButton);
         match (kind, verb) {
             (Some("n"), Some("sign")) => Ok(ButtonId::HowToSign(id()?)),
+            (Some("n"), Some("mute")) => Ok(ButtonId::Mute(id()?)),
+            (Some("n"), Some("unmute")) => Ok(ButtonId::Unmute(id()?)),
             (Some("s"), Some("share")) => Ok(ButtonId::Share(id()?)),
             (Some("s"), Some("post")) => Ok(ButtonId::Post(id()?)),
             (Some("s"), Some("no")) if rest.is_none() => Ok(ButtonId::KeepPrivate),
@@ -153,6 +162,8 @@ mod tests {
             ButtonId::Post(id.clone()),
             ButtonId::KeepPrivate,
             ButtonId::Unshare(id.clone()),
+            ButtonId::Mute(id.clone()),
+            ButtonId::Unmute(id.clone()),
         ];
         all.extend(Action::ALL.map(|a| ButtonId::Act(a, id.clone())));
         all.extend(BoxTab::ALL.map(|tab| ButtonId::Page {
@@ -173,6 +184,8 @@ mod tests {
             "",
             "n:sign:",
             "n:sign:a/b",
+            "n:mute:",
+            "n:unmute:a b",
             "a:fly:abc",
             "c:ok:not-hex",
             "c:maybe:00",

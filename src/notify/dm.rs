@@ -6,17 +6,19 @@ use serde_json::{json, Value};
 use serenity::all::{ChannelId, UserId};
 
 use super::events::Event;
-use super::{NotifyError, Watcher, NAME_BUDGET};
-use crate::action::Action;
+use super::lines::event_line;
+use super::{NotifyError, Watcher};
 use crate::args;
 use crate::button::ButtonId;
 use crate::comake::wire::ContractId;
-use crate::i18n::{fv, I18n, Lang};
+use crate::i18n::{I18n, Lang};
 use crate::reply::{self, Component, Reply, Style};
 use crate::text;
 
 /// Discord's "Cannot send messages to this user".
 const CANNOT_DM: isize = 50007;
+/// Characters of a contract's name on its Mute button.
+const MUTE_LABEL_NAME: usize = 50;
 
 /// What became of a DM.
 pub(super) enum Sent {
@@ -26,7 +28,8 @@ pub(super) enum Sent {
 }
 
 /// The DMs for `events`, in the user's language: text and, for contracts
-/// waiting for their signature, a button that explains how to sign. As many
+/// waiting for their signature, a button that explains how to sign; each
+/// contract's Mute button. As many
 /// messages as it takes for every event to be shown, each with the indices
 /// of its events; `events` are `(contract id, event)`, and one contract's
 /// events stay in one message, so it is delivered (and recorded) whole.
@@ -36,94 +39,28 @@ pub(crate) fn direct_messages(
     events: &[(String, Event)],
 ) -> Vec<(Reply, Vec<usize>)> {
     let t = |id: &str, args: &[(&str, fluent_bundle::FluentValue<'static>)]| i18n.t(lang, id, args);
-    let name = |n: &str| text::inert_max(n, NAME_BUDGET);
-    // Someone else's words: contact details masked, inert, shortened.
-    let said = |r: &str| text::inert_max(&text::scrub_contacts(r), NAME_BUDGET);
     let header = t("dm-header", &[]);
     let footer = t("dm-footer", &[]);
-    // Each event's line and button.
-    let shown: Vec<(String, Option<Component>)> = events
+    // Each event's line and buttons; the first event of each contract
+    // also carries the contract's Mute button.
+    let shown: Vec<(String, Vec<Component>)> = events
         .iter()
-        .map(|(_, e)| {
-            let mut button = None;
-            let line = match e {
-                Event::Viewed { contract, signee } => t(
-                    "dm-viewed",
-                    &args!["name" => name(contract), "signee" => name(signee)],
-                ),
-                Event::Signed { contract, signee } => t(
-                    "dm-signed",
-                    &args!["name" => name(contract), "signee" => name(signee)],
-                ),
-                Event::Rejected {
-                    contract,
-                    signee,
-                    reason,
-                } => match reason {
-                    Some(reason) if !reason.trim().is_empty() => t(
-                        "dm-rejected-reason",
-                        &args![
-                            "name" => name(contract),
-                            "signee" => name(signee),
-                            "reason" => said(reason)
-                        ],
+        .enumerate()
+        .map(|(i, (id, e))| {
+            let (line, button) = event_line(i18n, lang, e);
+            let mut buttons: Vec<Component> = button.into_iter().collect();
+            let first = i == 0 || events[i - 1].0 != *id;
+            if let Some(id) = ContractId::parse(id).filter(|_| first) {
+                buttons.push(Component::Button {
+                    label: t(
+                        "dm-button-mute",
+                        &args!["name" => text::label(e.contract(), MUTE_LABEL_NAME)],
                     ),
-                    _ => t(
-                        "dm-rejected",
-                        &args!["name" => name(contract), "signee" => name(signee)],
-                    ),
-                },
-                Event::Completed { contract } => {
-                    t("dm-completed", &args!["name" => name(contract)])
-                }
-                Event::Cancelled { contract } => {
-                    t("dm-cancelled", &args!["name" => name(contract)])
-                }
-                Event::Withdrawn { contract } => {
-                    t("dm-withdrawn-mine", &args!["name" => name(contract)])
-                }
-                Event::Waiting {
-                    id,
-                    contract,
-                    approval: false,
-                } => {
-                    button = ContractId::parse(id).map(|id| Component::Button {
-                        label: t("dm-button-how", &[("name", fv(contract.clone()))]),
-                        custom_id: ButtonId::HowToSign(id).to_string(),
-                        style: Style::Primary,
-                    });
-                    t("dm-waiting", &args!["name" => name(contract)])
-                }
-                // Approving needs the approver's password on the website:
-                // no button here.
-                Event::Waiting {
-                    contract,
-                    approval: true,
-                    ..
-                } => t("dm-waiting-approval", &args!["name" => name(contract)]),
-                Event::Approved { id, contract } => {
-                    button = ContractId::parse(id).map(|id| Component::Button {
-                        label: t("dm-button-request", &[]),
-                        custom_id: ButtonId::Act(Action::RequestSign, id).to_string(),
-                        style: Style::Primary,
-                    });
-                    t("dm-approved", &args!["name" => name(contract)])
-                }
-                Event::ApprovalRejected { contract, reason } => match reason {
-                    Some(reason) if !reason.trim().is_empty() => t(
-                        "dm-approval-rejected-reason",
-                        &args![
-                            "name" => name(contract),
-                            "reason" => said(reason)
-                        ],
-                    ),
-                    _ => t("dm-approval-rejected", &args!["name" => name(contract)]),
-                },
-                Event::ApprovalCancelled { contract } => {
-                    t("dm-approval-cancelled", &args!["name" => name(contract)])
-                }
-            };
-            (format!("• {line}"), button)
+                    custom_id: ButtonId::Mute(id).to_string(),
+                    style: Style::Secondary,
+                });
+            }
+            (line, buttons)
         })
         .collect();
     // One contract's events are consecutive; keep them in one message.
@@ -141,7 +78,7 @@ pub(crate) fn direct_messages(
     let (mut length, mut buttons) = (base, 0);
     for group in groups {
         let group_length: usize = group.iter().map(|&i| cost(i)).sum();
-        let group_buttons = group.iter().filter(|&&i| shown[i].1.is_some()).count();
+        let group_buttons: usize = group.iter().map(|&i| shown[i].1.len()).sum();
         let fits = length + group_length <= reply::MAX_CONTENT && buttons + group_buttons <= 25;
         if !fits && !current.is_empty() {
             messages.push(dm(&header, &footer, &shown, std::mem::take(&mut current)));
@@ -154,7 +91,7 @@ pub(crate) fn direct_messages(
                 (length, buttons) = (base, 0);
             }
             length += cost(i);
-            buttons += usize::from(shown[i].1.is_some());
+            buttons += shown[i].1.len();
             current.push(i);
         }
     }
@@ -168,11 +105,14 @@ pub(crate) fn direct_messages(
 fn dm(
     header: &str,
     footer: &str,
-    shown: &[(String, Option<Component>)],
+    shown: &[(String, Vec<Component>)],
     indices: Vec<usize>,
 ) -> (Reply, Vec<usize>) {
     let lines: Vec<&str> = indices.iter().map(|&i| shown[i].0.as_str()).collect();
-    let buttons: Vec<Component> = indices.iter().filter_map(|&i| shown[i].1.clone()).collect();
+    let buttons: Vec<Component> = indices
+        .iter()
+        .flat_map(|&i| shown[i].1.iter().cloned())
+        .collect();
     let mut reply = Reply::text(format!("{header}\n{}\n{footer}", lines.join("\n")));
     for row in buttons.chunks(5) {
         reply = reply.row(row.to_vec());
@@ -269,7 +209,7 @@ mod tests {
             let events: Vec<(String, Event)> = (0..30)
                 .map(|i| (format!("c{}", i / 2), match i % 3 {
                     0 => Event::Signed { contract: contract.clone(), signee: signees[i % 10].clone() },
-                    1 => Event::Waiting { id: format!("c{}", i / 2), contract: contract.clone(), approval: false },
+                    1 => Event::Waiting { id: format!("c{}", i / 2), contract: contract.clone(), approval: false, line: Vec::new() },
                     _ => Event::Completed { contract: contract.clone() },
                 }))
                 .collect();

@@ -16,7 +16,7 @@
 //!
 //! - [`due`]: who is read when, and who wants a digest;
 //! - [`read`]: the per-person read; [`events`]: what changed;
-//!   [`dm`]: the DMs, packed and sent;
+//!   [`lines`]: each event as a line; [`dm`]: the DMs, packed and sent;
 //! - [`cards`]: the status cards; [`digest`]: the digests;
 //! - [`settings`]: what commands change; [`schedule`]: the pure timing rules.
 
@@ -26,6 +26,7 @@ mod dm;
 mod due;
 mod events;
 mod jobs;
+mod lines;
 mod read;
 pub mod schedule;
 mod settings;
@@ -34,7 +35,9 @@ pub(crate) use cards::card_body;
 pub(crate) use dm::dm_body;
 pub use jobs::Job;
 pub use read::CycleStats;
-pub(crate) use settings::{current, hint_email, set_digest, set_enabled, touch};
+pub(crate) use settings::{
+    current, hint_email, mute, set_digest, set_enabled, set_kind, touch, unmute, Muted,
+};
 
 use std::num::NonZeroU32;
 use std::sync::Arc;

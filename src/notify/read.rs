@@ -146,8 +146,18 @@ impl Watcher {
         // Each DM is sent in turn; an event is recorded as seen only once
         // its DM was delivered, so an undelivered one is announced next time.
         let lang = Lang::from_locale(&state.locale);
-        let mut delivered = vec![false; events.len()];
-        for (message, indices) in direct_messages(&self.app.i18n, lang, &events) {
+        // What the person chose not to hear (a kind turned off, a contract
+        // muted) is recorded as seen, never DMed: turning it back on does
+        // not bring old news.
+        let quiet = |(id, e): &(String, super::events::Event)| {
+            state.muted.contains_key(id) || state.kinds_off.contains(&e.news())
+        };
+        let mut delivered: Vec<bool> = events.iter().map(quiet).collect();
+        let told: Vec<usize> = (0..events.len()).filter(|&i| !delivered[i]).collect();
+        let to_tell: Vec<(String, super::events::Event)> =
+            told.iter().map(|&i| events[i].clone()).collect();
+        for (message, shown) in direct_messages(&self.app.i18n, lang, &to_tell) {
+            let indices: Vec<usize> = shown.iter().map(|&i| told[i]).collect();
             if !still_wanted().await? {
                 break;
             }

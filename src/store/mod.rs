@@ -27,8 +27,8 @@ mod shared;
 mod sled_db;
 
 pub(crate) use keys::code_key;
-pub use notify::{Digest, NotifyState};
-pub(crate) use notify::{SeenContract, SeenSignee};
+pub use notify::{Digest, NewsKind, NotifyState, MAX_MUTED};
+pub(crate) use notify::{SeenApprover, SeenContract, SeenSignee};
 pub use postgres::PgOptions;
 
 use std::path::{Path, PathBuf};
