@@ -11,6 +11,7 @@ mod handlers;
 mod instances;
 mod interactions;
 mod notify;
+mod notify_choices;
 mod operations;
 mod security;
 mod store;
