@@ -913,7 +913,7 @@ pub(crate) async fn travel(by: Duration) {
 }
 
 /// The next 09:00 in Seoul on the bot's clock.
-fn next_nine_in_seoul() -> chrono::DateTime<chrono::Utc> {
+pub(crate) fn next_nine_in_seoul() -> chrono::DateTime<chrono::Utc> {
     let seoul: chrono_tz::Tz = "Asia/Seoul".parse().unwrap();
     let now = comake_bot::now();
     let local = now.with_timezone(&seoul);

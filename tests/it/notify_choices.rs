@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::common;
 use crate::common::discord::{custom_ids, Actor};
-use crate::notify::{check_dm, setup, share, Setup, KIM, LEE};
+use crate::notify::{check_dm, next_nine_in_seoul, setup, share, travel, Setup, KIM, LEE};
 
 /// `user` in a DM (no server).
 fn in_dm(user: u64) -> Actor {
@@ -296,6 +296,47 @@ async fn a_muted_contract_gets_no_dm_until_it_is_unmuted_from_the_settings() {
     let text = content(&s.dms(KIM)[2]);
     assert!(text.contains("**Kim** opened **NDA**"), "{text}");
     assert!(!text.contains("signed"), "{text}");
+}
+
+#[tokio::test]
+async fn a_muted_contract_is_left_out_of_the_digest() {
+    let s = setup(&[("DIGEST_STALE_DAYS", "1")]).await;
+    let (w, nda) = s.kim_after_baseline().await;
+    s.sent_contract("Lease").await;
+    s.read(&w, KIM).await;
+    let a = s.h.press(&in_dm(KIM), &format!("n:mute:{nda}")).await;
+    assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    s.h.command(
+        &Actor::user(KIM),
+        "comake notifications",
+        &[("enabled", json!(false)), ("digest", json!("daily"))],
+    )
+    .await;
+    // The watcher's loop runs on to the second morning (both have then
+    // waited on others more than a day), sleeping as `tick` says.
+    let until = next_nine_in_seoul() + chrono::Duration::days(1) + chrono::Duration::seconds(1);
+    let mut digests = 0;
+    for _ in 0..1_000 {
+        let now = comake_bot::now();
+        if now >= until {
+            break;
+        }
+        let tick = w.tick(now).await;
+        digests += tick.digests;
+        let wake = tick
+            .next
+            .max(now + chrono::Duration::minutes(10))
+            .min(until);
+        travel((wake - now).to_std().unwrap()).await;
+    }
+    digests += s.tick(&w).await.digests;
+    assert_eq!(digests, 1);
+    let text = content(s.dms(KIM).last().unwrap());
+    assert!(text.contains("**Lease**"), "{text}");
+    assert!(
+        !text.contains("NDA"),
+        "a muted contract in the digest: {text}"
+    );
 }
 
 #[tokio::test]
