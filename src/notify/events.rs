@@ -237,7 +237,7 @@ pub(crate) fn needs_detail(summary: &ContractSummary, old: Option<&SeenContract>
         Role::Receiver => {
             summary.request_type == Some(RequestType::Approval)
                 && summary.my_turn == Some(true)
-                && !old.is_some_and(|o| o.my_turn == Some(true))
+                && old.is_none_or(|o| o.my_turn != Some(true))
         }
     };
     relevant && changed
