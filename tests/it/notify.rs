@@ -107,7 +107,7 @@ impl Setup {
     /// A tick reading Kim (due at once after a command of theirs) that is
     /// still waiting on a slow Comake when this returns (Comake is fast
     /// again for whatever comes next).
-    async fn slow_read(&self, w: &Arc<Watcher>) -> tokio::task::JoinHandle<Tick> {
+    pub(crate) async fn slow_read(&self, w: &Arc<Watcher>) -> tokio::task::JoinHandle<Tick> {
         self.h
             .command(&Actor::user(KIM), "comake whoami", &[])
             .await;

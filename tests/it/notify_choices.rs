@@ -298,6 +298,24 @@ async fn a_muted_contract_gets_no_dm_until_it_is_unmuted_from_the_settings() {
     assert!(!text.contains("signed"), "{text}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mute_pressed_while_comake_is_read_holds_and_no_dm_follows() {
+    let s = setup(&[]).await;
+    let (w, nda) = s.kim_after_baseline().await;
+    s.h.sim.signee_acts(&nda, 1, SigneeAction::View).unwrap();
+    // Comake is slow: the read is in flight while Kim mutes NDA (from an
+    // earlier DM).
+    let read = s.slow_read(&w).await;
+    let a = s.h.press(&in_dm(KIM), &format!("n:mute:{nda}")).await;
+    assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    let tick = read.await.unwrap();
+    assert!(tick.reads.read.contains(&KIM), "{:?}", tick.reads);
+    assert!(s.dms(KIM).is_empty(), "{:?}", s.dms(KIM));
+    // Recorded as seen all the same: unmuting brings no old news.
+    s.h.press(&in_dm(KIM), &format!("n:unmute:{nda}")).await;
+    assert_eq!(s.read(&w, KIM).await, 0);
+}
+
 #[tokio::test]
 async fn a_muted_contract_is_left_out_of_the_digest() {
     let s = setup(&[("DIGEST_STALE_DAYS", "1")]).await;
