@@ -27,11 +27,10 @@ pub(super) enum Sent {
     Unreachable,
 }
 
-/// The DMs for `events`, in the user's language: text and, for contracts
-/// waiting for their signature, a button that explains how to sign; each
-/// contract's Mute button. As many
-/// messages as it takes for every event to be shown, each with the indices
-/// of its events; `events` are `(contract id, event)`, and one contract's
+/// The DMs for `events`, in the user's language: text, the buttons that go
+/// with it (how to sign, request signatures) and each contract's Mute
+/// button. As many messages as it takes for every event to be shown, each
+/// with the indices of its events; `events` are `(contract id, event)`, and one contract's
 /// events stay in one message, so it is delivered (and recorded) whole.
 pub(crate) fn direct_messages(
     i18n: &I18n,
