@@ -119,8 +119,8 @@ pub mod api {
     /// The store.
     pub mod store {
         pub use crate::store::{
-            Account, AuditEntry, Card, LinkError, LinkMethod, NotifyState, PgOptions, Role, Store,
-            StoreError,
+            Account, AuditEntry, Card, LinkError, LinkMethod, NewsKind, NotifyState, PgOptions,
+            Role, Store, StoreError,
         };
     }
     /// The one-shot commands.

@@ -193,3 +193,28 @@ pub(crate) struct SeenSignee {
     pub(crate) name: String,
     pub(crate) status: SigneeStatus,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_written_before_kinds_and_mutes_reads_with_none() {
+        let old =
+            r#"{"enabled":true,"unreachable":false,"baseline":true,"locale":"ko","contracts":{}}"#;
+        let state: NotifyState = serde_json::from_str(old).unwrap();
+        assert!(state.kinds_off.is_empty() && state.muted.is_empty());
+        let back: NotifyState = serde_json::from_str(
+            &serde_json::to_string(&NotifyState {
+                kinds_off: [NewsKind::Approval].into(),
+                ..state
+            })
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(back.kinds_off, [NewsKind::Approval].into());
+        for kind in NewsKind::ALL {
+            assert_eq!(NewsKind::parse(kind.as_str()), Some(kind));
+        }
+    }
+}
