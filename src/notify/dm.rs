@@ -40,16 +40,16 @@ pub(crate) fn direct_messages(
     let t = |id: &str, args: &[(&str, fluent_bundle::FluentValue<'static>)]| i18n.t(lang, id, args);
     let header = t("dm-header", &[]);
     let footer = t("dm-footer", &[]);
-    // Each event's line and buttons; the first event of each contract
-    // also carries the contract's Mute button.
+    // Each event's line and buttons; the last event of each contract also
+    // carries the contract's Mute button (after the others).
     let shown: Vec<(String, Vec<Component>)> = events
         .iter()
         .enumerate()
         .map(|(i, (id, e))| {
             let (line, button) = event_line(i18n, lang, e);
             let mut buttons: Vec<Component> = button.into_iter().collect();
-            let first = i == 0 || events[i - 1].0 != *id;
-            if let Some(id) = ContractId::parse(id).filter(|_| first) {
+            let last = events.get(i + 1).is_none_or(|(next, _)| next != id);
+            if let Some(id) = ContractId::parse(id).filter(|_| last) {
                 buttons.push(Component::Button {
                     label: t(
                         "dm-button-mute",

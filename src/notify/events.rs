@@ -222,7 +222,7 @@ pub(crate) fn seen(
 
 /// Whether a contract's details are needed to tell what changed, when it
 /// changed: the user sent it and it is or just was out for signature, or
-/// in approval (each step is told); or it just became their turn to
+/// in approval (each step is told, the last one too); or it just became their turn to
 /// approve it (the DM shows the approval line).
 pub(crate) fn needs_detail(summary: &ContractSummary, old: Option<&SeenContract>) -> bool {
     let changed = old.is_none_or(|o| o.updated_at != summary.updated_at);
@@ -231,7 +231,10 @@ pub(crate) fn needs_detail(summary: &ContractSummary, old: Option<&SeenContract>
             summary.status.details_tell_more()
                 || summary.status == ContractStatus::Approving
                 || old.is_some_and(|o| {
-                    o.status == ContractStatus::Signing && o.status != summary.status
+                    matches!(
+                        o.status,
+                        ContractStatus::Signing | ContractStatus::Approving
+                    ) && o.status != summary.status
                 })
         }
         Role::Receiver => {
@@ -305,11 +308,14 @@ pub(crate) fn changes(id: &str, old: Option<&SeenContract>, new: &SeenContract) 
     } else {
         match new.status {
             ContractStatus::Completed => return vec![Event::Completed { contract: name }],
+            // The last step(s) too, then the line's end, with its button.
             ContractStatus::Approved if was == Some(ContractStatus::Approving) => {
-                return vec![Event::Approved {
+                let mut events = approved_steps();
+                events.push(Event::Approved {
                     id: id.to_owned(),
                     contract: name,
-                }]
+                });
+                return events;
             }
             ContractStatus::ApprovalRejected => {
                 return vec![Event::ApprovalRejected {
@@ -520,6 +526,18 @@ mod tests {
         assert_eq!(
             changes("x", Some(&asked), &three),
             vec![step(1, "A1"), step(2, "A2")]
+        );
+        // The last step: told, then the line's end.
+        let done = with(Approved, &[A::Approved, A::Approved, A::Approved], 3);
+        assert_eq!(
+            changes("x", Some(&three), &done),
+            vec![
+                step(3, "A3"),
+                Event::Approved {
+                    id: "x".into(),
+                    contract: "NDA".into()
+                }
+            ]
         );
         // Asked again after a rejection: only what moved in this round.
         let rejected = with(ApprovalRejected, &[A::Approved, A::Rejected, A::Waiting], 3);

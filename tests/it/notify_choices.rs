@@ -118,7 +118,12 @@ async fn the_sender_hears_each_approval_step_and_which_step_rejected() {
     s.h.sim.approver_acts(&lease, true, None).unwrap();
     assert_eq!(s.read(&w, KIM).await, 1);
     let dm = &s.dms(KIM)[1];
-    assert!(content(dm).contains("**Lease** was approved"), "{dm}");
+    let text = content(dm);
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} not in {text}"))
+    };
+    assert!(at("**Lease**: approval 2 of 2, approved by **Park**.") < at("**Lease** was approved"));
     assert!(custom_ids(dm).contains(&format!("a:request:{lease}")));
     // In Korean: 결재 1/2: … 승인; then step 2 rejects, its reason inert
     // and its contacts masked.
