@@ -235,7 +235,7 @@ dm-completed = Everyone has signed **{ $name }**: it is complete.
 dm-cancelled = The signature requests for **{ $name }** were withdrawn.
 dm-waiting = Your turn: **{ $name }** is waiting for your signature.
 dm-button-how = How do I sign { $name }?
-dm-footer = Turn these messages off with `/comake notifications enabled:False`.
+dm-footer = Mute a contract with its button below; choose what you get with `/comake notifications`.
 dm-how-to-sign = To sign **{ $name }**, open the signing link Comake sent you by email (or KakaoTalk). For your safety this bot never sends sign-in links in messages. `/contract show` shows how far the contract has got.
 party-fallback = Party { $n }
 show-history-more = …and { $count } earlier entries, on the Comake website.
@@ -266,7 +266,10 @@ notify-digest-weekly = Digest on: every Monday at 09:00 ({ $zone }), a DM with y
 notify-settings = Your notifications:
     • Real-time DMs: { $live }
     • Digest: { $digest }
-    Change them with `/comake notifications enabled:` and `/comake notifications digest:`.
+    • Kinds of DM: { $kinds }
+    • Muted contracts: { $muted }
+    • Your status cards: { $cards }
+    Change them with `/comake notifications` and its options `enabled:`, `digest:`, `off:` and `on:`.
 notify-settings-live-on = on
 notify-settings-live-off = off
 notify-settings-live-closed = on, but paused: your DMs are closed to the bot (any command of yours resumes them)
@@ -406,3 +409,40 @@ request-remind-kept = If it has not moved in { $days ->
     }, the colleague whose turn it is gets one nudge by DM (the bot cannot remind people outside the company).
 request-remind-lost = The automatic nudge could not be set up: press a **Nudge** button on `/contract pending` when you want one.
 audit-contract-nudge = nudged a colleague
+    • **Every day**: `/contract new` gives you a private link to upload a contract and place its signature fields on the Comake website → `/contract signee` names who signs each party → `/contract request-sign` shows who will get a request, and **Send** sends it. `/contract pending` shows what is waiting, and on whom; `/contract show` shows one contract, its history, and buttons for what it allows.
+    • **Private**: every answer is seen only by you. Links carry a one-hour sign-in and are shown only to you. Only a status card you choose to post (**Share in this channel** on `/contract show`) is public, and it shows people outside the company by masked names.
+    • **Notifications**: the bot DMs you when a contract you sent moves (each approval step too), when it is your turn to sign or approve, and how contracts sent to you end. `/comake notifications` shows your settings; its `off:` and `on:` choose which kinds you get, each DM's **Mute** button silences one contract, and `digest` sends a morning summary instead or as well.
+    • **First time**: `/comake register` (if your company allows it) or ask an admin to link you.
+
+## Notification choices: approval steps, kinds of news, muted contracts
+dm-approval-line = Approval line:
+dm-approval-step = **{ $name }**: approval { $n } of { $of }, approved by **{ $approver }**.
+dm-approval-step-rejected = **{ $name }**: approval { $n } of { $of }, rejected by **{ $approver }**.
+dm-approval-step-rejected-reason = **{ $name }**: approval { $n } of { $of }, rejected by **{ $approver }**: “{ $reason }”
+dm-button-mute = Mute “{ $name }”
+notify-button-unmute = Unmute “{ $name }”
+notify-muted = Muted **{ $name }**: no more DMs about it, digest included. Undo it with the button below or in `/comake notifications`.
+notify-unmuted = **{ $name }** is unmuted: I'll DM you about it again (what happened while it was muted is not sent).
+notify-unmute-none = That contract is not muted.
+notify-mute-unknown = I can't find that contract among yours any more, so there is nothing to mute.
+notify-mute-full = You have { $max } muted contracts already, the most there can be. Unmute one in `/comake notifications` first.
+news-kind-viewed = Opened by a signee
+news-kind-signed = Signed by a signee
+news-kind-declined = Declined by a signee
+news-kind-completed = Completed or withdrawn
+news-kind-approval = Approval steps
+news-kind-my_turn = My turn to sign or approve
+notify-kind-off = Off: “{ $kind }”. I won't DM you about it; turn it back on with `/comake notifications on:`.
+notify-kind-on = On: “{ $kind }”. I'll DM you about it again (what happened while it was off is not sent).
+notify-kind-both = Pick different kinds for `off:` and `on:`.
+notify-settings-kinds-all = all
+notify-settings-kinds-off = all but { $kinds }
+notify-settings-none = none
+notify-settings-muted = { $names } (the buttons below unmute them)
+notify-settings-card = **{ $name }** in { $channel }
+notify-settings-card-unnamed = a contract
+notify-settings-cards-more = and { $count } more
+audit-notifications-kind-off = turned one kind of notification off
+audit-notifications-kind-on = turned one kind of notification on
+audit-notifications-mute = muted a contract's notifications
+audit-notifications-unmute = unmuted a contract's notifications

@@ -229,7 +229,7 @@ dm-completed = **{ $name }**에 모두 서명해 계약이 체결되었습니다
 dm-cancelled = **{ $name }**의 서명 요청이 취소되었습니다.
 dm-waiting = 내 차례: **{ $name }**이(가) 내 서명을 기다리고 있습니다.
 dm-button-how = { $name } 서명 방법
-dm-footer = 이 알림을 끄려면 `/코메이크 알림 사용:False`를 실행해 주세요.
+dm-footer = 아래 버튼으로 계약 하나의 알림을 끌 수 있고, `/코메이크 알림`에서 받을 알림을 고를 수 있습니다.
 dm-how-to-sign = **{ $name }**에 서명하려면 코메이크가 이메일(또는 카카오톡)로 보낸 서명 링크를 열어 주세요. 안전을 위해 이 봇은 메시지로 로그인 링크를 보내지 않습니다. `/계약 보기`로 계약 진행 상황을 볼 수 있습니다.
 party-fallback = 당사자 { $n }
 show-history-more = …이전 기록 { $count }건은 코메이크 웹사이트에서 볼 수 있습니다.
@@ -260,7 +260,10 @@ notify-digest-weekly = 요약을 켰습니다. 매주 월요일 오전 9시({ $z
 notify-settings = 지금 알림 설정:
     • 실시간 DM: { $live }
     • 요약: { $digest }
-    `/코메이크 알림 사용:`과 `/코메이크 알림 요약:`으로 바꿀 수 있습니다.
+    • 받는 알림: { $kinds }
+    • 알림을 끈 계약: { $muted }
+    • 내 상태 카드: { $cards }
+    `/코메이크 알림`의 `사용:`, `요약:`, `끄기:`, `켜기:` 옵션으로 바꿀 수 있습니다.
 notify-settings-live-on = 켜짐
 notify-settings-live-off = 꺼짐
 notify-settings-live-closed = 켜져 있지만 멈춤: 봇이 DM을 보낼 수 없습니다(내가 명령을 하나 쓰면 다시 보냅니다)
@@ -394,3 +397,40 @@ request-remind = 자동 재촉: { $days }일 동안 진행이 없으면 차례�
 request-remind-kept = { $days }일 동안 진행이 없으면 차례인 동료에게 DM으로 한 번 재촉합니다(회사 밖 서명자는 봇이 재촉할 수 없습니다).
 request-remind-lost = 자동 재촉을 설정하지 못했습니다. 필요할 때 `/계약 대기`에서 **재촉** 버튼을 눌러 주세요.
 audit-contract-nudge = 동료에게 재촉
+    • **기본 순서**: `/계약 새계약`으로 나만 보는 링크를 받아 코메이크 웹사이트에서 계약서를 올리고 서명란을 설정합니다 → `/계약 서명자`로 당사자별 서명자를 정합니다 → `/계약 서명요청`으로 누구에게 요청이 가는지 확인하고 **보내기**를 누릅니다. `/계약 대기`는 누구를 기다리는 계약인지, `/계약 보기`는 계약 하나의 진행 상황과 기록, 할 수 있는 일을 보여 줍니다.
+    • **나만 보는 것**: 봇의 모든 답은 나에게만 보입니다. 링크에는 1시간 동안 쓸 수 있는 로그인이 들어 있어 나에게만 보여 드립니다. 공개되는 것은 내가 직접 올린 상태 카드(`/계약 보기`의 **이 채널에 공유**)뿐이며, 회사 밖 사람의 이름은 가려서 보여 줍니다.
+    • **알림**: 내가 보낸 계약이 진행되거나(결재 단계마다 포함), 내가 서명·결재할 차례가 되거나, 나에게 온 계약이 끝나면 DM으로 알려 드립니다. `/코메이크 알림`으로 지금 설정을 보고, `끄기`·`켜기` 옵션으로 받을 알림 종류를 고르며, DM의 **알림 끄기** 버튼으로 계약 하나의 알림을 끌 수 있습니다. `요약` 옵션으로 아침 요약도 받을 수 있습니다.
+    • **처음이라면**: `/코메이크 가입`(회사에서 허용한 경우)으로 가입하거나, 관리자에게 연결을 부탁하세요.
+
+## Notification choices: approval steps, kinds of news, muted contracts
+dm-approval-line = 결재선:
+dm-approval-step = **{ $name }** 결재 { $n }/{ $of }: **{ $approver }** 승인
+dm-approval-step-rejected = **{ $name }** 결재 { $n }/{ $of }: **{ $approver }** 반려
+dm-approval-step-rejected-reason = **{ $name }** 결재 { $n }/{ $of }: **{ $approver }** 반려 — “{ $reason }”
+dm-button-mute = “{ $name }” 알림 끄기
+notify-button-unmute = “{ $name }” 알림 다시 받기
+notify-muted = **{ $name }** 알림을 껐습니다. 이 계약은 DM(요약 포함)으로 알려 드리지 않습니다. 아래 버튼이나 `/코메이크 알림`에서 다시 켤 수 있습니다.
+notify-unmuted = **{ $name }** 알림을 다시 켰습니다. 이제 다시 DM으로 알려 드립니다(꺼져 있던 동안의 소식은 보내지 않습니다).
+notify-unmute-none = 알림이 꺼져 있는 계약이 아닙니다.
+notify-mute-unknown = 내 계약 중에서 그 계약을 더 이상 찾을 수 없어 알림을 끌 수 없습니다.
+notify-mute-full = 알림을 끈 계약이 이미 최대인 { $max }개입니다. `/코메이크 알림`에서 하나를 먼저 다시 켜 주세요.
+news-kind-viewed = 서명자 열람
+news-kind-signed = 서명자 서명
+news-kind-declined = 서명 반려
+news-kind-completed = 체결·요청 취소
+news-kind-approval = 결재 진행(결재·반려)
+news-kind-my_turn = 내 차례(서명·결재)
+notify-kind-off = 이제 “{ $kind }” 알림은 DM으로 보내지 않습니다. 다시 받으려면 `/코메이크 알림 켜기:`를 실행해 주세요.
+notify-kind-on = 이제 “{ $kind }” 알림을 다시 DM으로 보내 드립니다(꺼져 있던 동안의 소식은 보내지 않습니다).
+notify-kind-both = `끄기:`와 `켜기:`에는 서로 다른 종류를 골라 주세요.
+notify-settings-kinds-all = 모두
+notify-settings-kinds-off = { $kinds } 빼고 모두
+notify-settings-none = 없음
+notify-settings-muted = { $names } (아래 버튼으로 다시 켤 수 있습니다)
+notify-settings-card = { $channel }의 **{ $name }**
+notify-settings-card-unnamed = 계약
+notify-settings-cards-more = 외 { $count }개
+audit-notifications-kind-off = 알림 종류 하나 끔
+audit-notifications-kind-on = 알림 종류 하나 켬
+audit-notifications-mute = 계약 알림 끔
+audit-notifications-unmute = 계약 알림 다시 켬

@@ -54,6 +54,11 @@ pub(crate) enum ButtonId {
         contract: ContractId,
         colleague: u64,
     },
+    /// On a notification DM: no more DMs about this contract.
+    Mute(ContractId),
+    /// On `/comake notifications` (and the answer to Mute): DMs about this
+    /// contract again.
+    Unmute(ContractId),
 }
 
 impl fmt::Display for ButtonId {
@@ -89,6 +94,8 @@ impl fmt::Display for ButtonId {
                 contract,
                 colleague,
             } => write!(f, "r:{colleague}:{contract}"),
+            ButtonId::Mute(id) => write!(f, "n:mute:{id}"),
+            ButtonId::Unmute(id) => write!(f, "n:unmute:{id}"),
         }
     }
 }
@@ -106,6 +113,8 @@ impl FromStr for ButtonId {
         let id = || rest.and_then(ContractId::parse).ok_or(UnknownButton);
         match (kind, verb) {
             (Some("n"), Some("sign")) => Ok(ButtonId::HowToSign(id()?)),
+            (Some("n"), Some("mute")) => Ok(ButtonId::Mute(id()?)),
+            (Some("n"), Some("unmute")) => Ok(ButtonId::Unmute(id()?)),
             (Some("s"), Some("share")) => Ok(ButtonId::Share(id()?)),
             (Some("s"), Some("post")) => Ok(ButtonId::Post(id()?)),
             (Some("s"), Some("no")) if rest.is_none() => Ok(ButtonId::KeepPrivate),
@@ -219,6 +228,8 @@ mod tests {
                 contract: id.clone(),
                 colleague: u64::MAX,
             },
+            ButtonId::Mute(id.clone()),
+            ButtonId::Unmute(id.clone()),
         ];
         all.extend(Action::ALL.map(|a| ButtonId::Act(a, id.clone())));
         all.extend(BoxTab::ALL.map(|tab| ButtonId::Page {
@@ -239,6 +250,8 @@ mod tests {
             "",
             "n:sign:",
             "n:sign:a/b",
+            "n:mute:",
+            "n:unmute:a b",
             "a:fly:abc",
             "c:ok:not-hex",
             "c:maybe:00",

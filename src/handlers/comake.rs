@@ -1,4 +1,4 @@
-//! `/comake`: link your own Discord account to a new Comake user, see the link, remove it.
+//! `/comake`: link your own Discord account to a new Comake user, see the link, remove it (notifications are `notifications.rs`).
 
 use chrono::Utc;
 
@@ -316,89 +316,6 @@ pub(crate) async fn unlink_now(ctx: &Ctx<'_>, email: &str) -> HandlerResult {
 /// anyone in a listed server (linked or not).
 pub(crate) fn help(ctx: &Ctx<'_>) -> HandlerResult {
     Ok(Reply::text(ctx.t("help", &[])))
-}
-
-/// `/comake notifications` with no option: the settings as they are.
-async fn settings(ctx: &Ctx<'_>) -> HandlerResult {
-    let state = crate::notify::current(ctx.app, ctx.inv.user).await?;
-    let zone = ctx.app.config.digest_timezone.name().to_owned();
-    let live = ctx.t(
-        if state.enabled && !state.unreachable {
-            "notify-settings-live-on"
-        } else if state.enabled {
-            "notify-settings-live-closed"
-        } else {
-            "notify-settings-live-off"
-        },
-        &[],
-    );
-    let digest = ctx.t(
-        &format!("notify-settings-digest-{}", state.digest.as_str()),
-        &args!["zone" => zone],
-    );
-    Ok(Reply::text(ctx.t(
-        "notify-settings",
-        &args!["live" => live, "digest" => digest],
-    )))
-}
-
-/// `/comake notifications`: DMs about the user's contracts, on or off.
-pub(crate) async fn notifications(ctx: &Ctx<'_>) -> HandlerResult {
-    ctx.account().await?;
-    let digest = match ctx.inv.str("digest") {
-        Some(raw) => Some(
-            crate::store::Digest::parse(raw)
-                .ok_or_else(|| ctx.refuse("error-unknown-command", &[]))?,
-        ),
-        None => None,
-    };
-    let enabled = ctx.inv.bool("enabled");
-    if digest.is_none() && enabled.is_none() {
-        return settings(ctx).await;
-    }
-    // What the digest is now, said with whatever else changed, so that
-    // turning real-time DMs off never hides that a digest stays on.
-    let mut digest_said = None;
-    if let Some(digest) = digest {
-        crate::notify::set_digest(ctx.app, ctx.inv.user, digest).await?;
-        ctx.audit(
-            &format!("notifications.digest_{}", digest.as_str()),
-            None,
-            "ok",
-        );
-        let zone = ctx.app.config.digest_timezone.name();
-        let said = ctx.t(
-            &format!("notify-digest-{}", digest.as_str()),
-            &args!["zone" => zone.to_owned(), "days" => ctx.app.config.digest_stale.as_secs() / 86_400],
-        );
-        if enabled.is_none() {
-            return Ok(Reply::text(said));
-        }
-        digest_said = Some(said);
-    }
-    let enabled = enabled.unwrap_or(true);
-    crate::notify::set_enabled(ctx.app, ctx.inv.user, enabled).await?;
-    ctx.audit(
-        if enabled {
-            "notifications.on"
-        } else {
-            "notifications.off"
-        },
-        None,
-        "ok",
-    );
-    let said = ctx.t(
-        if enabled {
-            "notify-enabled"
-        } else {
-            "notify-disabled"
-        },
-        &[],
-    );
-    Ok(Reply::text(match digest_said {
-        Some(digest) => format!("{said}\n{digest}"),
-        None => said,
-    }))
 }
 
 /// The "how do I sign" button on a DM about a contract waiting for the

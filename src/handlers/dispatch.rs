@@ -123,9 +123,11 @@ fn button_kind(custom_id: &str) -> &str {
 /// A button on one of our notification DMs: the one thing served outside
 /// the company's servers (it answers only a linked user).
 fn is_dm_button(inv: &Invocation, pressed: Option<&ButtonId>) -> bool {
-    // How to sign; Request signatures on an "approved" DM, and the Send or
-    // Never mind of the preview it opens; Set signees, a party's form and
-    // its submit, and Show on the next-steps DM (the routes say which). The
+    // How to sign; Mute, and the Unmute its answer offers; Request
+    // signatures on an "approved" DM, and the Send or Never mind of the
+    // preview it opens; Set signees, a party's form and its submit, and
+    // Show on the next-steps DM; Nudge on the digest (the routes say
+    // which). The
     // handlers behind them act only for a linked person, on their own
     // contracts, through their own Comake user, and a confirmation only
     // for the person who asked.

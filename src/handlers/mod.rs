@@ -14,6 +14,7 @@ pub(crate) mod autocomplete;
 pub(crate) mod comake;
 pub mod comake_admin;
 pub mod contract;
+mod notifications;
 
 mod context;
 mod dispatch;
@@ -97,7 +98,7 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         command: "comake notifications",
-        options: &["enabled", "digest"],
+        options: &["enabled", "digest", "off", "on"],
         defer: false,
         handler: Handler::Notifications,
     },
@@ -256,7 +257,7 @@ pub(crate) fn button_route(b: &button::ButtonId) -> ButtonRoute {
         guard,
     };
     match b {
-        B::HowToSign(_) => route(true, false, None),
+        B::HowToSign(_) | B::Mute(_) | B::Unmute(_) => route(true, false, None),
         B::Act(action::Action::RequestSign, _) => route(true, true, None),
         B::Confirm { dm, .. } => route(*dm, true, None),
         B::Share(_) | B::Post(_) => route(false, true, Some(contract::share_guard)),
@@ -283,6 +284,8 @@ pub(super) async fn press<R: Responder>(
     match b {
         B::HowToSign(id) => comake::how_to_sign(ctx, id).await,
         B::EnterCode => comake::enter_code(ctx).await,
+        B::Mute(id) => notifications::mute(ctx, id).await,
+        B::Unmute(id) => notifications::unmute(ctx, id).await,
         B::Act(a, id) => contract::act(ctx, *a, id).await,
         B::Confirm { ok, nonce, .. } => contract::confirmed(ctx, *ok, nonce).await,
         B::Page { tab, filter, page } => {
@@ -311,7 +314,7 @@ pub(super) async fn run(ctx: &Ctx<'_>, handler: Handler) -> HandlerResult {
         Handler::Register => comake::register(ctx).await,
         Handler::Whoami => comake::whoami(ctx).await,
         Handler::Unlink => comake::unlink(ctx).await,
-        Handler::Notifications => comake::notifications(ctx).await,
+        Handler::Notifications => notifications::notifications(ctx).await,
         Handler::Help => comake::help(ctx),
         Handler::New => contract::new(ctx).await,
         Handler::Edit => contract::edit(ctx).await,

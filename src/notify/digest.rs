@@ -116,7 +116,8 @@ impl Watcher {
 
     /// The digest DM for `account` at `now`, if there is anything in it:
     /// their contracts waiting on others longer than `DIGEST_STALE_DAYS`,
-    /// then those waiting on them.
+    /// then those waiting on them; muted contracts left out. Kinds turned
+    /// off do not shorten it: it tells where contracts stand, not news.
     async fn digest(
         &self,
         account: &Account,
@@ -144,6 +145,8 @@ impl Watcher {
             .contracts
             .iter()
             .filter(|c| c.status.is_moving())
+            // A muted contract is left out of the digest too.
+            .filter(|c| !state.muted.contains_key(c.id.as_str()))
             .collect();
         moving.sort_by_key(|c| c.updated_at);
         let mut stale_sent = Vec::new();

@@ -6,17 +6,19 @@ use serde_json::{json, Value};
 use serenity::all::{ChannelId, Http, UserId};
 
 use super::events::Event;
-use super::{NotifyError, Watcher, NAME_BUDGET};
-use crate::action::Action;
+use super::lines::event_line;
+use super::{NotifyError, Watcher};
 use crate::args;
 use crate::button::ButtonId;
 use crate::comake::wire::ContractId;
-use crate::i18n::{fv, I18n, Lang};
+use crate::i18n::{I18n, Lang};
 use crate::reply::{self, Component, Reply, Style};
 use crate::text;
 
 /// Discord's "Cannot send messages to this user".
 const CANNOT_DM: isize = 50007;
+/// Characters of a contract's name on its Mute button.
+const MUTE_LABEL_NAME: usize = 50;
 
 /// What became of a DM.
 pub(super) enum Sent {
@@ -25,10 +27,10 @@ pub(super) enum Sent {
     Unreachable,
 }
 
-/// The DMs for `events`, in the user's language: text and, for contracts
-/// waiting for their signature, a button that explains how to sign. As many
-/// messages as it takes for every event to be shown, each with the indices
-/// of its events; `events` are `(contract id, event)`, and one contract's
+/// The DMs for `events`, in the user's language: text, the buttons that go
+/// with it (how to sign, request signatures) and each contract's Mute
+/// button. As many messages as it takes for every event to be shown, each
+/// with the indices of its events; `events` are `(contract id, event)`, and one contract's
 /// events stay in one message, so it is delivered (and recorded) whole.
 pub(crate) fn direct_messages(
     i18n: &I18n,
@@ -36,100 +38,31 @@ pub(crate) fn direct_messages(
     events: &[(String, Event)],
 ) -> Vec<(Reply, Vec<usize>)> {
     let t = |id: &str, args: &[(&str, fluent_bundle::FluentValue<'static>)]| i18n.t(lang, id, args);
-    let name = |n: &str| text::inert_max(n, NAME_BUDGET);
-    // Someone else's words: contact details masked, inert, shortened.
-    let said = |r: &str| text::inert_max(&text::scrub_contacts(r), NAME_BUDGET);
     let header = t("dm-header", &[]);
     let footer = t("dm-footer", &[]);
-    // Each event's line and buttons.
+    // Each event's line and buttons; the last event of each contract also
+    // carries the contract's Mute button (after the others).
     let shown: Vec<(String, Vec<Component>)> = events
         .iter()
-        .map(|(_, e)| {
-            let mut button = None;
-            let mut buttons = Vec::new();
-            let line = match e {
-                Event::Viewed { contract, signee } => t(
-                    "dm-viewed",
-                    &args!["name" => name(contract), "signee" => name(signee)],
-                ),
-                Event::Signed { contract, signee } => t(
-                    "dm-signed",
-                    &args!["name" => name(contract), "signee" => name(signee)],
-                ),
-                Event::Rejected {
-                    contract,
-                    signee,
-                    reason,
-                } => match reason {
-                    Some(reason) if !reason.trim().is_empty() => t(
-                        "dm-rejected-reason",
-                        &args![
-                            "name" => name(contract),
-                            "signee" => name(signee),
-                            "reason" => said(reason)
-                        ],
+        .enumerate()
+        .map(|(i, (id, e))| {
+            let (line, button) = event_line(i18n, lang, e);
+            let mut buttons: Vec<Component> = button.into_iter().collect();
+            if let Event::Created { id, .. } = e {
+                buttons = super::next_steps::buttons(i18n, lang, id);
+            }
+            let last = events.get(i + 1).is_none_or(|(next, _)| next != id);
+            if let Some(id) = ContractId::parse(id).filter(|_| last) {
+                buttons.push(Component::Button {
+                    label: t(
+                        "dm-button-mute",
+                        &args!["name" => text::label(e.contract(), MUTE_LABEL_NAME)],
                     ),
-                    _ => t(
-                        "dm-rejected",
-                        &args!["name" => name(contract), "signee" => name(signee)],
-                    ),
-                },
-                Event::Completed { contract } => {
-                    t("dm-completed", &args!["name" => name(contract)])
-                }
-                Event::Cancelled { contract } => {
-                    t("dm-cancelled", &args!["name" => name(contract)])
-                }
-                Event::Withdrawn { contract } => {
-                    t("dm-withdrawn-mine", &args!["name" => name(contract)])
-                }
-                Event::Waiting {
-                    id,
-                    contract,
-                    approval: false,
-                } => {
-                    button = ContractId::parse(id).map(|id| Component::Button {
-                        label: t("dm-button-how", &[("name", fv(contract.clone()))]),
-                        custom_id: ButtonId::HowToSign(id).to_string(),
-                        style: Style::Primary,
-                    });
-                    t("dm-waiting", &args!["name" => name(contract)])
-                }
-                // Approving needs the approver's password on the website:
-                // no button here.
-                Event::Waiting {
-                    contract,
-                    approval: true,
-                    ..
-                } => t("dm-waiting-approval", &args!["name" => name(contract)]),
-                Event::Approved { id, contract } => {
-                    button = ContractId::parse(id).map(|id| Component::Button {
-                        label: t("dm-button-request", &[]),
-                        custom_id: ButtonId::Act(Action::RequestSign, id).to_string(),
-                        style: Style::Primary,
-                    });
-                    t("dm-approved", &args!["name" => name(contract)])
-                }
-                Event::ApprovalRejected { contract, reason } => match reason {
-                    Some(reason) if !reason.trim().is_empty() => t(
-                        "dm-approval-rejected-reason",
-                        &args![
-                            "name" => name(contract),
-                            "reason" => said(reason)
-                        ],
-                    ),
-                    _ => t("dm-approval-rejected", &args!["name" => name(contract)]),
-                },
-                Event::ApprovalCancelled { contract } => {
-                    t("dm-approval-cancelled", &args!["name" => name(contract)])
-                }
-                Event::Created { id, contract } => {
-                    buttons = super::next_steps::buttons(i18n, lang, id);
-                    t("dm-created", &args!["name" => name(contract)])
-                }
-            };
-            buttons.extend(button);
-            (format!("• {line}"), buttons)
+                    custom_id: ButtonId::Mute(id).to_string(),
+                    style: Style::Secondary,
+                });
+            }
+            (line, buttons)
         })
         .collect();
     // One contract's events are consecutive; keep them in one message.
@@ -151,7 +84,9 @@ pub(crate) fn direct_messages(
         let group_buttons: usize = group.iter().map(|&i| shown[i].1.len()).sum();
         // Next steps, a row of buttons that do not name their contract,
         // come in a DM of their own.
-        let alone = group.iter().any(|&i| shown[i].1.len() > 1);
+        let alone = group
+            .iter()
+            .any(|&i| matches!(events[i].1, Event::Created { .. }));
         let fits = length + group_length <= reply::MAX_CONTENT
             && buttons + group_buttons <= 25
             && !alone
@@ -290,7 +225,7 @@ mod tests {
             let events: Vec<(String, Event)> = (0..30)
                 .map(|i| (format!("c{}", i / 2), match i % 3 {
                     0 => Event::Signed { contract: contract.clone(), signee: signees[i % 10].clone() },
-                    1 => Event::Waiting { id: format!("c{}", i / 2), contract: contract.clone(), approval: false },
+                    1 => Event::Waiting { id: format!("c{}", i / 2), contract: contract.clone(), approval: false, line: Vec::new() },
                     _ => Event::Completed { contract: contract.clone() },
                 }))
                 .collect();

@@ -1,9 +1,18 @@
 //! What changed in a person's contract box between two reads, as events to tell them.
 
 use crate::comake::wire::{
-    timeline, Contract, ContractStatus, ContractSummary, RequestType, Role, SigneeStatus,
+    timeline, ApproverStatus, Contract, ContractStatus, ContractSummary, RequestType, Role,
+    SigneeStatus,
 };
-use crate::store::{SeenContract, SeenSignee};
+use crate::store::{NewsKind, SeenApprover, SeenContract, SeenSignee};
+
+/// One step of an approval line: the how-manyth of how many, and whose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Step {
+    pub(crate) n: u32,
+    pub(crate) of: u32,
+    pub(crate) approver: String,
+}
 
 /// Something to tell a user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +43,8 @@ pub(crate) enum Event {
         id: String,
         contract: String,
         approval: bool,
+        /// For an approval: the approval line as it stands, when known.
+        line: Vec<SeenApprover>,
     },
     /// A request that waited on the user (to sign or approve) was
     /// withdrawn by its sender.
@@ -45,10 +56,18 @@ pub(crate) enum Event {
         id: String,
         contract: String,
     },
-    /// An approver rejected it, with their reason when Comake gives one.
+    /// One approver of the line approved a contract the user sent, and
+    /// the line goes on.
+    ApprovalStep {
+        contract: String,
+        step: Step,
+    },
+    /// An approver rejected it, with their reason when Comake gives one,
+    /// and which step it was when the line is known.
     ApprovalRejected {
         contract: String,
         reason: Option<String>,
+        step: Option<Step>,
     },
     /// The approval request was withdrawn.
     ApprovalCancelled {
@@ -73,11 +92,77 @@ impl Event {
             Event::Waiting { .. } => "waiting",
             Event::Withdrawn { .. } => "withdrawn",
             Event::Approved { .. } => "approved",
+            Event::ApprovalStep { .. } => "approval_step",
             Event::ApprovalRejected { .. } => "approval_rejected",
             Event::ApprovalCancelled { .. } => "approval_cancelled",
             Event::Created { .. } => "created",
         }
     }
+
+    /// The kind of news it is, as a person turns kinds off and on.
+    pub(crate) fn news(&self) -> NewsKind {
+        match self {
+            Event::Viewed { .. } => NewsKind::Viewed,
+            Event::Signed { .. } => NewsKind::Signed,
+            Event::Rejected { .. } => NewsKind::Declined,
+            Event::Completed { .. } | Event::Cancelled { .. } | Event::Withdrawn { .. } => {
+                NewsKind::Completed
+            }
+            // What to do next with one's own new contract is one's turn too.
+            Event::Waiting { .. } | Event::Created { .. } => NewsKind::MyTurn,
+            Event::Approved { .. }
+            | Event::ApprovalStep { .. }
+            | Event::ApprovalRejected { .. }
+            | Event::ApprovalCancelled { .. } => NewsKind::Approval,
+        }
+    }
+
+    /// The name of the contract it is about.
+    pub(crate) fn contract(&self) -> &str {
+        match self {
+            Event::Viewed { contract, .. }
+            | Event::Signed { contract, .. }
+            | Event::Rejected { contract, .. }
+            | Event::Completed { contract }
+            | Event::Cancelled { contract }
+            | Event::Waiting { contract, .. }
+            | Event::Withdrawn { contract }
+            | Event::Approved { contract, .. }
+            | Event::ApprovalStep { contract, .. }
+            | Event::ApprovalRejected { contract, .. }
+            | Event::ApprovalCancelled { contract }
+            | Event::Created { contract, .. } => contract,
+        }
+    }
+}
+
+/// The approval line in order.
+fn in_order(line: &[SeenApprover]) -> Vec<&SeenApprover> {
+    let mut ordered: Vec<&SeenApprover> = line.iter().collect();
+    ordered.sort_by_key(|a| a.order);
+    ordered
+}
+
+/// The steps of `line` with an approver in `status`, as steps, in order;
+/// those `before` already showed so are left out.
+fn steps_in(line: &[SeenApprover], before: &[SeenApprover], status: ApproverStatus) -> Vec<Step> {
+    let ordered = in_order(line);
+    let of = ordered.len() as u32;
+    ordered
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.status == status)
+        .filter(|(_, a)| {
+            !before
+                .iter()
+                .any(|b| b.order == a.order && b.status == status)
+        })
+        .map(|(i, a)| Step {
+            n: i as u32 + 1,
+            of,
+            approver: a.name.clone(),
+        })
+        .collect()
 }
 
 /// What is worth remembering of a contract, from the list and (for
@@ -119,6 +204,18 @@ pub(crate) fn seen(
         Some(_) => None,
         None => old.and_then(|o| o.reason.clone()),
     };
+    let approvers = match detail {
+        Some(c) => c
+            .approvers
+            .iter()
+            .map(|a| SeenApprover {
+                order: a.order,
+                name: a.name.clone(),
+                status: a.status,
+            })
+            .collect(),
+        None => old.map(|o| o.approvers.clone()).unwrap_or_default(),
+    };
     SeenContract {
         name: summary.name.clone(),
         status: summary.status,
@@ -128,16 +225,34 @@ pub(crate) fn seen(
         my_turn: summary.my_turn,
         request_type: summary.request_type,
         reason,
+        approvers,
     }
 }
 
-/// Whether a contract's details are needed to tell what changed: it was
-/// sent by the user, is or just was out for signature, and changed.
+/// Whether a contract's details are needed to tell what changed, when it
+/// changed: the user sent it and it is or just was out for signature, or
+/// in approval (each step is told, the last one too); or it just became their turn to
+/// approve it (the DM shows the approval line).
 pub(crate) fn needs_detail(summary: &ContractSummary, old: Option<&SeenContract>) -> bool {
     let changed = old.is_none_or(|o| o.updated_at != summary.updated_at);
-    let relevant = summary.status.details_tell_more()
-        || old.is_some_and(|o| o.status == ContractStatus::Signing && o.status != summary.status);
-    summary.role == Role::Sender && relevant && changed
+    let relevant = match summary.role {
+        Role::Sender => {
+            summary.status.details_tell_more()
+                || summary.status == ContractStatus::Approving
+                || old.is_some_and(|o| {
+                    matches!(
+                        o.status,
+                        ContractStatus::Signing | ContractStatus::Approving
+                    ) && o.status != summary.status
+                })
+        }
+        Role::Receiver => {
+            summary.request_type == Some(RequestType::Approval)
+                && summary.my_turn == Some(true)
+                && old.is_none_or(|o| o.my_turn != Some(true))
+        }
+    };
+    relevant && changed
 }
 
 /// What changed between `old` and `new` for one contract.
@@ -149,10 +264,16 @@ pub(crate) fn changes(id: &str, old: Option<&SeenContract>, new: &SeenContract) 
         // signature. Announced when it starts, not before.
         let turn = |c: &SeenContract| c.my_turn.unwrap_or(c.status == ContractStatus::Signing);
         if turn(new) && !old.is_some_and(turn) {
+            let approval = new.request_type == Some(RequestType::Approval);
             return vec![Event::Waiting {
                 id: id.to_owned(),
                 contract: name,
-                approval: new.request_type == Some(RequestType::Approval),
+                approval,
+                line: if approval {
+                    new.approvers.clone()
+                } else {
+                    Vec::new()
+                },
             }];
         }
         // How it ended, for someone in it: complete, or the request that
@@ -176,27 +297,53 @@ pub(crate) fn changes(id: &str, old: Option<&SeenContract>, new: &SeenContract) 
             contract: name,
         }];
     }
+    // Approvers who approved since the last read; all of them when the
+    // line was not in approval then (a new round starts all waiting).
+    let approved_steps = || {
+        let before = match old {
+            Some(o) if o.status == ContractStatus::Approving => o.approvers.as_slice(),
+            _ => &[],
+        };
+        steps_in(&new.approvers, before, ApproverStatus::Approved)
+            .into_iter()
+            .map(|step| Event::ApprovalStep {
+                contract: name.clone(),
+                step,
+            })
+            .collect::<Vec<_>>()
+    };
     if was == Some(new.status) || old.is_none() {
-        // Same state: only signees can have moved. A contract seen for the
-        // first time (sent from the website) is announced once it moves.
-        if new.status != ContractStatus::Signing || old.is_none() {
-            return Vec::new();
+        // Same state: only signees or approvers can have moved. A contract
+        // seen for the first time (sent from the website) is announced
+        // once it moves.
+        match new.status {
+            _ if old.is_none() => return Vec::new(),
+            ContractStatus::Signing => {}
+            ContractStatus::Approving => return approved_steps(),
+            _ => return Vec::new(),
         }
     } else {
         match new.status {
             ContractStatus::Completed => return vec![Event::Completed { contract: name }],
+            // The last step(s) too, then the line's end, with its button.
             ContractStatus::Approved if was == Some(ContractStatus::Approving) => {
-                return vec![Event::Approved {
+                let mut events = approved_steps();
+                events.push(Event::Approved {
                     id: id.to_owned(),
                     contract: name,
-                }]
+                });
+                return events;
             }
             ContractStatus::ApprovalRejected => {
                 return vec![Event::ApprovalRejected {
                     contract: name,
                     reason: new.reason.clone(),
+                    step: steps_in(&new.approvers, &[], ApproverStatus::Rejected)
+                        .into_iter()
+                        .next(),
                 }]
             }
+            ContractStatus::Approving => return approved_steps(),
             ContractStatus::ApprovalCancelled if was == Some(ContractStatus::Approving) => {
                 return vec![Event::ApprovalCancelled { contract: name }]
             }
@@ -273,6 +420,7 @@ mod tests {
             my_turn: None,
             request_type: None,
             reason: None,
+            approvers: Vec::new(),
         }
     }
 
@@ -351,6 +499,7 @@ mod tests {
                 id: "x".into(),
                 contract: "NDA".into(),
                 approval: false,
+                line: Vec::new(),
             }]
         );
         assert!(changes("x", Some(&new), &new).is_empty());
@@ -372,6 +521,93 @@ mod tests {
         // Seen for the first time already ended: nothing to tell.
         assert!(changes("x", None, &done).is_empty());
         assert!(changes("x", Some(&done), &done).is_empty());
+    }
+
+    #[test]
+    fn each_approval_step_is_told_once_and_a_rejection_says_which() {
+        let line = |states: &[ApproverStatus]| {
+            states
+                .iter()
+                .enumerate()
+                .map(|(i, s)| SeenApprover {
+                    order: i as u32 + 1,
+                    name: format!("A{}", i + 1),
+                    status: *s,
+                })
+                .collect::<Vec<_>>()
+        };
+        use ApproverStatus as A;
+        let with = |status, states: &[ApproverStatus], at| SeenContract {
+            approvers: line(states),
+            ..contract(status, Role::Sender, &[], at)
+        };
+        let asked = with(Approving, &[A::Waiting, A::Waiting, A::Waiting], 0);
+        let one = with(Approving, &[A::Approved, A::Waiting, A::Waiting], 1);
+        let step = |n, approver: &str| Event::ApprovalStep {
+            contract: "NDA".into(),
+            step: Step {
+                n,
+                of: 3,
+                approver: approver.into(),
+            },
+        };
+        assert_eq!(changes("x", Some(&asked), &one), vec![step(1, "A1")]);
+        assert!(changes("x", Some(&one), &one).is_empty(), "told once");
+        // Two steps between reads: both, in order.
+        let three = with(Approving, &[A::Approved, A::Approved, A::Waiting], 2);
+        assert_eq!(
+            changes("x", Some(&asked), &three),
+            vec![step(1, "A1"), step(2, "A2")]
+        );
+        // The last step: told, then the line's end.
+        let done = with(Approved, &[A::Approved, A::Approved, A::Approved], 3);
+        assert_eq!(
+            changes("x", Some(&three), &done),
+            vec![
+                step(3, "A3"),
+                Event::Approved {
+                    id: "x".into(),
+                    contract: "NDA".into()
+                }
+            ]
+        );
+        // Asked again after a rejection: only what moved in this round.
+        let rejected = with(ApprovalRejected, &[A::Approved, A::Rejected, A::Waiting], 3);
+        assert_eq!(
+            changes("x", Some(&one), &rejected),
+            vec![Event::ApprovalRejected {
+                contract: "NDA".into(),
+                reason: None,
+                step: Some(Step {
+                    n: 2,
+                    of: 3,
+                    approver: "A2".into()
+                }),
+            }]
+        );
+        assert!(changes("x", Some(&rejected), &asked).is_empty());
+        // The baseline is silent.
+        assert!(changes("x", None, &three).is_empty());
+    }
+
+    #[test]
+    fn an_approvers_turn_carries_the_approval_line() {
+        let mut theirs = contract(Approving, Role::Receiver, &[], 0);
+        theirs.request_type = Some(RequestType::Approval);
+        theirs.my_turn = Some(true);
+        theirs.approvers = vec![SeenApprover {
+            order: 1,
+            name: "Boss".into(),
+            status: ApproverStatus::Waiting,
+        }];
+        match changes("x", None, &theirs).as_slice() {
+            [Event::Waiting {
+                approval: true,
+                line,
+                ..
+            }] => assert_eq!(line, &theirs.approvers),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

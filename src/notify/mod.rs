@@ -17,10 +17,9 @@
 //! - [`due`]: who is read when, and who wants a digest;
 //! - [`read`]: the per-person read; [`events`]: what changed;
 //!   [`next_steps`]: the buttons after a contract is saved;
-//!   [`dm`]: the DMs, packed and sent;
+//!   [`lines`]: each event as a line; [`dm`]: the DMs, packed and sent;
 //! - [`cards`]: the status cards; [`board`]: the team boards;
 //!   [`digest`]: the digests;
-//! - [`cards`]: the status cards; [`digest`]: the digests;
 //! - [`nudge`]: whom a contract waits on, and the nudge DM (재촉);
 //!   [`remind`]: the automatic nudges;
 //! - [`settings`]: what commands change; [`schedule`]: the pure timing rules.
@@ -34,6 +33,7 @@ mod events;
 mod jobs;
 mod next_steps;
 pub(crate) mod nudge;
+mod lines;
 mod read;
 mod remind;
 pub mod schedule;
@@ -44,7 +44,9 @@ pub(crate) use cards::card_body;
 pub(crate) use dm::dm_body;
 pub use jobs::Job;
 pub use read::CycleStats;
-pub(crate) use settings::{current, hint_email, set_digest, set_enabled, touch};
+pub(crate) use settings::{
+    current, hint_email, mute, set_digest, set_enabled, set_kind, touch, unmute, Muted,
+};
 
 use std::num::NonZeroU32;
 use std::sync::Arc;

@@ -130,15 +130,16 @@ impl Watcher {
         // while Comake was being read: then no DM, and nothing is written.
         // Also when they were unlinked and linked again (maybe to another
         // Comake user): the account must be the very one that was read.
+        // The state as it is then, when the DM is still wanted.
         let still_wanted = || async {
             let now = store.notify_state(account.discord_id).await?;
-            let setting = match now {
-                Some(now) => now.enabled && now.generation == state.generation,
-                None => !existed,
+            let now = match now {
+                Some(now) if now.enabled && now.generation == state.generation => Some(now),
+                None if !existed => Some(state.clone()),
+                _ => None,
             };
-            Ok::<_, NotifyError>(
-                setting && store.account(account.discord_id).await?.as_ref() == Some(account),
-            )
+            let linked = store.account(account.discord_id).await?.as_ref() == Some(account);
+            Ok::<_, NotifyError>(now.filter(|_| linked))
         };
         // Checked right before each DM only: a read that found nothing
         // costs no extra store reads, and its write below is refused by
@@ -146,10 +147,27 @@ impl Watcher {
         // Each DM is sent in turn; an event is recorded as seen only once
         // its DM was delivered, so an undelivered one is announced next time.
         let lang = Lang::from_locale(&state.locale);
-        let mut delivered = vec![false; events.len()];
-        for (message, indices) in direct_messages(&self.app.i18n, lang, &events) {
-            if !still_wanted().await? {
+        // What the person chose not to hear (a kind turned off, a contract
+        // muted) is recorded as seen, never DMed: turning it back on does
+        // not bring old news.
+        let quiet = |state: &NotifyState, (id, e): &(String, super::events::Event)| {
+            state.muted.contains_key(id) || state.kinds_off.contains(&e.news())
+        };
+        let mut delivered: Vec<bool> = events.iter().map(|e| quiet(&state, e)).collect();
+        let told: Vec<usize> = (0..events.len()).filter(|&i| !delivered[i]).collect();
+        let to_tell: Vec<(String, super::events::Event)> =
+            told.iter().map(|&i| events[i].clone()).collect();
+        for (message, shown) in direct_messages(&self.app.i18n, lang, &to_tell) {
+            let indices: Vec<usize> = shown.iter().map(|&i| told[i]).collect();
+            let Some(now) = still_wanted().await? else {
                 break;
+            };
+            // Muted or turned off while Comake was being read: not sent.
+            if indices.iter().all(|&i| quiet(&now, &events[i])) {
+                for &i in &indices {
+                    delivered[i] = true;
+                }
+                continue;
             }
             match self.send(account.discord_id, &message).await {
                 Ok(Sent::Delivered) => {

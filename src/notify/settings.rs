@@ -1,7 +1,7 @@
-//! What people's commands change in the watcher's plans: their notification settings, and hints that their box is worth reading now.
+//! What people's commands change in the watcher's plans: their notification settings (on/off, digest, kinds, muted contracts), and hints that their box is worth reading now.
 
 use crate::app::App;
-use crate::store::{Digest, NotifyState, StoreError};
+use crate::store::{Digest, NewsKind, NotifyState, StoreError, MAX_MUTED};
 
 /// A user ran a command: remember their language for DMs, make them
 /// reachable again, and read their box at once (what they did may have
@@ -119,4 +119,87 @@ pub(crate) async fn set_enabled(app: &App, user: u64, enabled: bool) -> Result<(
 /// they are, changing nothing.
 pub(crate) async fn current(app: &App, user: u64) -> Result<NotifyState, StoreError> {
     Ok(app.store.notify_state(user).await?.unwrap_or_default())
+}
+
+/// `/comake notifications off:` / `on:`: stop or start DMs of one kind.
+/// Whether that changed anything (asking for what is so writes nothing).
+pub(crate) async fn set_kind(
+    app: &App,
+    user: u64,
+    kind: NewsKind,
+    on: bool,
+) -> Result<bool, StoreError> {
+    let written = app
+        .store
+        .update_notify_state(user, move |state| {
+            let mut state = state.unwrap_or_else(NotifyState::fresh);
+            let changed = if on {
+                state.kinds_off.remove(&kind)
+            } else {
+                state.kinds_off.insert(kind)
+            };
+            changed.then_some(state)
+        })
+        .await?;
+    Ok(written.is_some())
+}
+
+/// What a Mute press did.
+pub(crate) enum Muted {
+    /// Muted now; the contract's name.
+    Now(String),
+    /// It was muted already (a second click): nothing done.
+    Already(String),
+    /// Not a contract the watcher knows of the person's.
+    Unknown,
+    /// [`MAX_MUTED`] contracts are muted already.
+    Full,
+}
+
+/// The Mute button: no more DMs about contract `id` of the person's. A
+/// double click mutes once.
+pub(crate) async fn mute(app: &App, user: u64, id: &str) -> Result<Muted, StoreError> {
+    let key = id.to_owned();
+    let written = app
+        .store
+        .update_notify_state(user, move |state| {
+            let mut state = state?;
+            if state.muted.contains_key(&key) || state.muted.len() >= MAX_MUTED {
+                return None;
+            }
+            let name = state.contracts.get(&key)?.name.clone();
+            state.muted.insert(key.clone(), name);
+            Some(state)
+        })
+        .await?;
+    if let Some(name) = written.and_then(|s| s.muted.get(id).cloned()) {
+        return Ok(Muted::Now(name));
+    }
+    let state = app.store.notify_state(user).await?.unwrap_or_default();
+    Ok(match state.muted.get(id) {
+        Some(name) => Muted::Already(name.clone()),
+        None if !state.contracts.contains_key(id) => Muted::Unknown,
+        None => Muted::Full,
+    })
+}
+
+/// The Unmute button: DMs about contract `id` again. The name it was
+/// muted under, when it was muted (once, however often it is pressed).
+pub(crate) async fn unmute(app: &App, user: u64, id: &str) -> Result<Option<String>, StoreError> {
+    let key = id.to_owned();
+    let removed = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let seen = removed.clone();
+    let written = app
+        .store
+        .update_notify_state(user, move |state| {
+            let mut state = state?;
+            let name = state.muted.remove(&key)?;
+            if let Ok(mut seen) = seen.lock() {
+                *seen = Some(name);
+            }
+            Some(state)
+        })
+        .await?;
+    let name = removed.lock().ok().and_then(|mut n| n.take());
+    Ok(written.and(name))
 }

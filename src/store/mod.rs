@@ -30,8 +30,8 @@ mod shared;
 mod sled_db;
 
 pub(crate) use keys::code_key;
-pub use notify::{Digest, NotifyState};
-pub(crate) use notify::{SeenContract, SeenSignee};
+pub use notify::{Digest, NewsKind, NotifyState, MAX_MUTED};
+pub(crate) use notify::{SeenApprover, SeenContract, SeenSignee};
 pub(crate) use nudges::NUDGE_GAP;
 pub use nudges::{Claim, Reminder};
 pub use postgres::PgOptions;

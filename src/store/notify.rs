@@ -1,6 +1,6 @@
 //! What the notification watcher remembers per user: whether to notify, and the last state seen of each contract.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -36,6 +36,65 @@ pub struct NotifyState {
     /// on, so the first comes at the next slot).
     #[serde(default)]
     pub(crate) last_digest: Option<DateTime<Utc>>,
+    /// The kinds of news the person turned off (`/comake notifications
+    /// off:`): never DMed, whatever else is on.
+    #[serde(default)]
+    pub kinds_off: BTreeSet<NewsKind>,
+    /// The contracts the person muted (the DM's Mute button): contract id →
+    /// its name when muted, for the settings. No DM and no digest line
+    /// about them, until unmuted. At most [`MAX_MUTED`].
+    #[serde(default)]
+    pub muted: BTreeMap<String, String>,
+}
+
+/// The most contracts a person can mute at once (their Unmute buttons
+/// fit one message).
+pub const MAX_MUTED: usize = 20;
+
+/// What a notification DM is about, as a person turns it off and on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NewsKind {
+    /// A signee opened a contract I sent.
+    Viewed,
+    /// A signee signed it.
+    Signed,
+    /// A signee declined to sign it.
+    Declined,
+    /// How a contract ended: completed, or its requests withdrawn.
+    Completed,
+    /// Each step of my contract's approval line: approved, rejected,
+    /// withdrawn.
+    Approval,
+    /// It is my turn to sign or approve.
+    MyTurn,
+}
+
+impl NewsKind {
+    pub const ALL: [NewsKind; 6] = [
+        NewsKind::Viewed,
+        NewsKind::Signed,
+        NewsKind::Declined,
+        NewsKind::Completed,
+        NewsKind::Approval,
+        NewsKind::MyTurn,
+    ];
+
+    /// The option value (and the message id's tail).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NewsKind::Viewed => "viewed",
+            NewsKind::Signed => "signed",
+            NewsKind::Declined => "declined",
+            NewsKind::Completed => "completed",
+            NewsKind::Approval => "approval",
+            NewsKind::MyTurn => "my_turn",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == raw)
+    }
 }
 
 /// `/comake notifications digest:`.
@@ -91,6 +150,8 @@ impl Default for NotifyState {
             gap_secs: 0,
             digest: Digest::Off,
             last_digest: None,
+            kinds_off: BTreeSet::new(),
+            muted: BTreeMap::new(),
         }
     }
 }
@@ -112,6 +173,18 @@ pub(crate) struct SeenContract {
     /// The approver's reason, for a contract whose approval was rejected.
     #[serde(default)]
     pub(crate) reason: Option<String>,
+    /// The approval line, in order, when the details were read while it
+    /// was in approval (a sender's own, or one the person approves in).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) approvers: Vec<SeenApprover>,
+}
+
+/// One approver as last seen (no email: only what a DM shows).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct SeenApprover {
+    pub(crate) order: u32,
+    pub(crate) name: String,
+    pub(crate) status: crate::comake::wire::ApproverStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,4 +192,29 @@ pub(crate) struct SeenSignee {
     pub(crate) party: u32,
     pub(crate) name: String,
     pub(crate) status: SigneeStatus,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_written_before_kinds_and_mutes_reads_with_none() {
+        let old =
+            r#"{"enabled":true,"unreachable":false,"baseline":true,"locale":"ko","contracts":{}}"#;
+        let state: NotifyState = serde_json::from_str(old).unwrap();
+        assert!(state.kinds_off.is_empty() && state.muted.is_empty());
+        let back: NotifyState = serde_json::from_str(
+            &serde_json::to_string(&NotifyState {
+                kinds_off: [NewsKind::Approval].into(),
+                ..state
+            })
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(back.kinds_off, [NewsKind::Approval].into());
+        for kind in NewsKind::ALL {
+            assert_eq!(NewsKind::parse(kind.as_str()), Some(kind));
+        }
+    }
 }

@@ -231,7 +231,8 @@ async fn a_new_saved_contract_brings_one_next_steps_dm_whose_buttons_work() {
         [
             format!("g:pick:{id}"),
             format!("a:request:{id}"),
-            format!("g:show:{id}")
+            format!("g:show:{id}"),
+            format!("n:mute:{id}")
         ]
     );
     // In the DM: Show, then Set signees, a party's form, and its submit.

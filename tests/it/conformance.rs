@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use comake_bot::api::store::{Account, AuditEntry, LinkError, LinkMethod, NotifyState, Store};
+use comake_bot::api::store::{
+    Account, AuditEntry, LinkError, LinkMethod, NewsKind, NotifyState, Store,
+};
 use comake_bot::api::tasks;
 
 use crate::common::pg::Schema;
@@ -247,6 +249,37 @@ async fn notification_state_is_compare_and_swap(f: Fixture) {
     assert_eq!(state.generation, 10);
     s.forget_notify_state(5).await.unwrap();
     assert!(s.notify_state(5).await.unwrap().is_none());
+    f.done().await;
+}
+
+async fn notification_choices_are_kept(f: Fixture) {
+    let s = &f.store;
+    s.update_notify_state(9, |_| {
+        let mut state = NotifyState::default();
+        state.kinds_off.insert(NewsKind::MyTurn);
+        state.kinds_off.insert(NewsKind::Viewed);
+        state.muted.insert("c1".into(), "NDA “1”".into());
+        Some(state)
+    })
+    .await
+    .unwrap();
+    let state = s.notify_state(9).await.unwrap().unwrap();
+    assert_eq!(
+        state.kinds_off.iter().copied().collect::<Vec<_>>(),
+        [NewsKind::Viewed, NewsKind::MyTurn]
+    );
+    assert_eq!(state.muted.get("c1").map(String::as_str), Some("NDA “1”"));
+    // A later write (a read merging what it saw) keeps them.
+    s.update_notify_state(9, |old| {
+        let mut state = old?;
+        state.generation += 1;
+        Some(state)
+    })
+    .await
+    .unwrap();
+    let state = s.notify_state(9).await.unwrap().unwrap();
+    assert_eq!(state.kinds_off.len(), 2);
+    assert_eq!(state.muted.len(), 1);
     f.done().await;
 }
 
@@ -600,6 +633,7 @@ both!(
     unlink_forgets_the_link_and_its_state,
     audit_order_and_paging,
     notification_state_is_compare_and_swap,
+    notification_choices_are_kept,
     confirmations_are_taken_once,
     the_command_window_and_replays_are_counted,
     an_hours_window_outlives_the_minutes_sweep,

@@ -1179,6 +1179,85 @@ async fn gallery(lang: Lang) -> String {
     )
     .await;
 
+    // ----- approval steps, kinds of news, muted contracts -----
+    g.section(lang.say("Notifications and the status card", "알림과 상태 카드"));
+    let steps = g.seed(
+        email(kim),
+        &format!("{} D", g.n.budget),
+        ContractStatus::Saved,
+    );
+    g.signees(&steps, email(kim), &[kim, choi]);
+    g.h.sim
+        .request_approval(
+            email(kim),
+            &steps,
+            &[(g.n.choi, email(choi)), (g.n.lee, email(lee))],
+        )
+        .expect("approval asked");
+    g.news(
+        &w,
+        &[kim, lee],
+        lang.say(
+            "Kim asks Choi, then Lee, to approve D",
+            "김민지 님이 최유나, 이서연 님에게 차례로 D 결재 요청",
+        ),
+    )
+    .await;
+    g.h.sim.approver_acts(&steps, true, None).expect("approved");
+    g.news(
+        &w,
+        &[kim, lee],
+        lang.say("Choi approves D", "최유나 님이 D 승인"),
+    )
+    .await;
+    g.h.sim
+        .approver_acts(
+            &steps,
+            false,
+            Some(lang.say("The date is wrong", "날짜가 틀림")),
+        )
+        .expect("rejected");
+    g.news(
+        &w,
+        &[kim, lee],
+        lang.say("Lee rejects D", "이서연 님이 D 반려"),
+    )
+    .await;
+
+    g.section_cmd("comake notifications");
+    g.cmd(kim, "comake notifications", &[("off", json!("viewed"))])
+        .await;
+    g.cmd(kim, "comake notifications", &[("on", json!("viewed"))])
+        .await;
+    g.cmd(
+        kim,
+        "comake notifications",
+        &[("off", json!("signed")), ("on", json!("signed"))],
+    )
+    .await;
+    let quiet = g.sent(&format!("{} 4", g.n.lease)).await;
+    g.read(&w, kim).await;
+    g.h.sim
+        .signee_acts(&quiet, 1, SigneeAction::View)
+        .expect("viewed");
+    let dm = g
+        .news(
+            &w,
+            &[kim],
+            lang.say(
+                "Lee opens Office lease 4",
+                "이서연 님이 사무실 임대차 4 열람",
+            ),
+        )
+        .await;
+    if let Some(dm) = dm.first() {
+        let muted = g.press_in_dm(kim, dm, "n:mute:").await;
+        g.press_in_dm(kim, &seen(&muted), "n:unmute:").await;
+        g.press_in_dm(kim, dm, "n:mute:").await;
+    }
+    let a = g.cmd(kim, "comake notifications", &[]).await;
+    g.press(kim, &seen(&a), "n:unmute:").await;
+
     // ----- the rest of /contract -----
     g.section_cmd("contract list");
     g.cmd(

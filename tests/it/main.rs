@@ -15,6 +15,7 @@ mod interactions;
 mod notify;
 mod onboarding;
 mod nudges;
+mod notify_choices;
 mod operations;
 mod pending;
 mod picking;

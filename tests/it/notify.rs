@@ -16,15 +16,15 @@ use common::discord::{assert_valid, request_schema, validator, Actor, Harness};
 use common::fake_discord::FakeDiscord;
 use serde_json::{json, Value};
 
-const KIM: u64 = 111_111_111_111_111_111;
-const LEE: u64 = 222_222_222_222_222_222;
+pub(crate) const KIM: u64 = 111_111_111_111_111_111;
+pub(crate) const LEE: u64 = 222_222_222_222_222_222;
 
-struct Setup {
-    h: Harness,
-    fake: FakeDiscord,
+pub(crate) struct Setup {
+    pub(crate) h: Harness,
+    pub(crate) fake: FakeDiscord,
 }
 
-async fn setup(extra: &[(&str, &str)]) -> Setup {
+pub(crate) async fn setup(extra: &[(&str, &str)]) -> Setup {
     let fake = FakeDiscord::start().await;
     let proxy = fake.proxy_url();
     let mut env = vec![
@@ -37,7 +37,7 @@ async fn setup(extra: &[(&str, &str)]) -> Setup {
 }
 
 impl Setup {
-    fn watcher(&self) -> Arc<Watcher> {
+    pub(crate) fn watcher(&self) -> Arc<Watcher> {
         self.watcher_for(self.h.app.clone())
     }
 
@@ -47,7 +47,7 @@ impl Setup {
     }
 
     /// DM bodies sent so far to `user`.
-    fn dms(&self, user: u64) -> Vec<Value> {
+    pub(crate) fn dms(&self, user: u64) -> Vec<Value> {
         let channel = format!("/api/v10/channels/9{}/messages", &user.to_string()[1..]);
         self.fake
             .calls()
@@ -58,14 +58,14 @@ impl Setup {
     }
 
     /// One tick of the watcher's own loop, now.
-    async fn tick(&self, w: &Arc<Watcher>) -> Tick {
+    pub(crate) async fn tick(&self, w: &Arc<Watcher>) -> Tick {
         w.tick(comake_bot::now()).await
     }
 
     /// Time passes as the watcher's loop would sleep, until `user`'s read
     /// is due; then its ticks run, until one reads them (a few at most).
     /// Returns the DMs they got meanwhile.
-    async fn read(&self, w: &Arc<Watcher>, user: u64) -> usize {
+    pub(crate) async fn read(&self, w: &Arc<Watcher>, user: u64) -> usize {
         let before = self.dms(user).len();
         for _ in 0..4 {
             let due = self
@@ -87,7 +87,7 @@ impl Setup {
     }
 
     /// Kim, linked, with "NDA" out for signature, after a first (silent) read.
-    async fn kim_after_baseline(&self) -> (Arc<Watcher>, ContractId) {
+    pub(crate) async fn kim_after_baseline(&self) -> (Arc<Watcher>, ContractId) {
         self.h.linked(KIM, "kim@example.com").await;
         let w = self.watcher();
         let nda = self.sent_contract("NDA").await;
@@ -96,7 +96,7 @@ impl Setup {
     }
 
     /// Kim and Lee linked, after Lee's first (silent) read.
-    async fn lee_after_baseline(&self) -> Arc<Watcher> {
+    pub(crate) async fn lee_after_baseline(&self) -> Arc<Watcher> {
         self.h.linked(KIM, "kim@example.com").await;
         self.h.linked(LEE, "lee@example.com").await;
         let w = self.watcher();
@@ -107,7 +107,7 @@ impl Setup {
     /// A tick reading Kim (due at once after a command of theirs) that is
     /// still waiting on a slow Comake when this returns (Comake is fast
     /// again for whatever comes next).
-    async fn slow_read(&self, w: &Arc<Watcher>) -> tokio::task::JoinHandle<Tick> {
+    pub(crate) async fn slow_read(&self, w: &Arc<Watcher>) -> tokio::task::JoinHandle<Tick> {
         self.h
             .command(&Actor::user(KIM), "comake whoami", &[])
             .await;
@@ -122,7 +122,7 @@ impl Setup {
     }
 
     /// A contract of Kim's out for signature to Kim (party 0) and Lee (party 1).
-    async fn sent_contract(&self, name: &str) -> ContractId {
+    pub(crate) async fn sent_contract(&self, name: &str) -> ContractId {
         let id = self
             .h
             .sim
@@ -149,7 +149,7 @@ impl Setup {
     }
 }
 
-fn check_dm(s: &Setup, body: &Value) {
+pub(crate) fn check_dm(s: &Setup, body: &Value) {
     let v = validator(request_schema("/channels/{channel_id}/messages", "post"));
     assert_valid(&v, body, "a DM");
     let text = body.to_string();
@@ -883,7 +883,8 @@ async fn waiting_is_announced_when_it_is_the_persons_turn_and_not_before() {
         dm["content"].as_str().unwrap().contains("Your turn"),
         "{dm}"
     );
-    // An approval asked of Kim says so, with no signing button.
+    // An approval asked of Kim says so, with no signing button (only
+    // the contract's Mute).
     let theirs =
         s.h.sim
             .seed_contract("choi@example.com", "Budget", &["갑"], ContractStatus::Saved)
@@ -895,20 +896,24 @@ async fn waiting_is_announced_when_it_is_the_persons_turn_and_not_before() {
     let dm = &s.dms(KIM)[1];
     check_dm(&s, dm);
     assert!(dm["content"].as_str().unwrap().contains("approval"), "{dm}");
-    assert!(common::discord::custom_ids(dm).is_empty(), "{dm}");
+    assert_eq!(
+        common::discord::custom_ids(dm),
+        [format!("n:mute:{theirs}")],
+        "{dm}"
+    );
 }
 
 // ----- the digest -----
 
 /// Move tokio's clock (and the bot's with it) forward by `by`.
-async fn travel(by: Duration) {
+pub(crate) async fn travel(by: Duration) {
     tokio::time::pause();
     tokio::time::advance(by).await;
     tokio::time::resume();
 }
 
 /// The next 09:00 in Seoul on the bot's clock.
-fn next_nine_in_seoul() -> chrono::DateTime<chrono::Utc> {
+pub(crate) fn next_nine_in_seoul() -> chrono::DateTime<chrono::Utc> {
     let seoul: chrono_tz::Tz = "Asia/Seoul".parse().unwrap();
     let now = comake_bot::now();
     let local = now.with_timezone(&seoul);
@@ -1067,7 +1072,7 @@ fn card_edits(s: &Setup) -> Vec<Value> {
 }
 
 /// Kim shares `id`'s card from `/contract show`.
-async fn share(s: &Setup, id: &ContractId) -> common::discord::Answer {
+pub(crate) async fn share(s: &Setup, id: &ContractId) -> common::discord::Answer {
     let kim = Actor::user(KIM);
     let shown =
         s.h.command(&kim, "contract show", &[("contract", json!(id.as_str()))])
