@@ -119,9 +119,8 @@ pub mod api {
     /// The store.
     pub mod store {
         pub use crate::store::{
-            Account, AuditEntry, Board, Card, Claim, LinkError, LinkMethod, NewsKind,
-            NotifyState, PgOptions, Reminder, Role, SignedMessage, SigneeMessages, Store,
-            StoreError,
+            Account, AuditEntry, Board, Card, Claim, LinkError, LinkMethod, NewsKind, NotifyState,
+            PgOptions, Reminder, Role, SignedMessage, SigneeMessages, Store, StoreError,
         };
     }
     /// The one-shot commands.

@@ -21,8 +21,7 @@ use sled::Transactional;
 
 use super::rules::Records;
 use super::{
-    record, Account, AuditCursor, AuditEntry, Board, Card, NotifyState, SigneeMessages,
-    StoreError,
+    record, Account, AuditCursor, AuditEntry, Board, Card, NotifyState, SigneeMessages, StoreError,
 };
 
 /// How long `open` waits for another holder of the store to let go.

@@ -3,8 +3,7 @@
 use crate::args;
 use crate::comake::wire::{
     ApproverStatus, BoxFilter, BoxTab, Contract, ContractStatus, ContractSummary, RequestType,
-    Role,
-    SigneeStatus,
+    Role, SigneeStatus,
 };
 use crate::comake::{ComakeError, UserClient};
 use crate::text;
