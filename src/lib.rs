@@ -120,7 +120,7 @@ pub mod api {
     pub mod store {
         pub use crate::store::{
             Account, AuditEntry, Card, LinkError, LinkMethod, NotifyState, PgOptions, Role, Store,
-            StoreError,
+            StoreCounts, StoreError,
         };
     }
     /// The one-shot commands.

@@ -6,7 +6,12 @@
 //! - `audit`: (micros since epoch, sequence) big-endian → [`AuditEntry`] record.
 //! - `audit_by_user`: (Discord user id, audit key) → empty; the per-user index.
 //! - `kv`: `notify/<Discord id>` (big-endian) → [`NotifyState`], what the notification
-//!   watcher last saw; `card/<contract id>` → [`Card`], a shared status card.
+//!   watcher last saw; `card/<contract id>` → [`Card`], a shared status card;
+//!   `meta/due-index` once the two trees below were built for a store from before them.
+//! - `notify_due`: (next read, micros since 1970; Discord id) big-endian → empty: the
+//!   people the watcher reads, in the order they are due (a linked person with no
+//!   state yet at 0). Written in the same transaction as the state it indexes.
+//! - `notify_digest`: Discord id → empty: the people who want a digest.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -15,6 +20,7 @@ use chrono::{DateTime, Utc};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 
+use super::notify::DueIndex;
 use super::rules::Records;
 use super::{record, Account, AuditCursor, AuditEntry, Card, NotifyState, StoreError};
 
@@ -29,6 +35,18 @@ const EMAILS: &str = "emails";
 const AUDIT: &str = "audit";
 const AUDIT_BY_USER: &str = "audit_by_user";
 const KV: &str = "kv";
+const NOTIFY_DUE: &str = "notify_due";
+const NOTIFY_DIGEST: &str = "notify_digest";
+/// Set once the due index is built (stores from before it get it at open).
+const DUE_INDEX_BUILT: &[u8] = b"meta/due-index";
+
+/// The `notify_due` key of `discord_id` due at `at`.
+fn due_key(at: DateTime<Utc>, discord_id: u64) -> [u8; 16] {
+    let mut key = [0u8; 16];
+    key[..8].copy_from_slice(&(at.timestamp_micros().max(0) as u64).to_be_bytes());
+    key[8..].copy_from_slice(&discord_id.to_be_bytes());
+    key
+}
 
 impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> Self {
@@ -52,6 +70,8 @@ struct Inner {
     audit: sled::Tree,
     audit_by_user: sled::Tree,
     kv: sled::Tree,
+    due: sled::Tree,
+    digests: sled::Tree,
 }
 
 impl SledStore {
@@ -98,6 +118,8 @@ impl SledStore {
                 audit: tree(AUDIT)?,
                 audit_by_user: tree(AUDIT_BY_USER)?,
                 kv: tree(KV)?,
+                due: tree(NOTIFY_DUE)?,
+                digests: tree(NOTIFY_DIGEST)?,
                 db,
             }),
         };
@@ -109,8 +131,12 @@ impl SledStore {
             .iter()
             .try_for_each(|item| -> Result<(), StoreError> {
                 let (_, v) = item?;
-                record::decode::<Account>("account", &v).map(|_| ())
+                record::decode_account(&v).map(|_| ())
             })
+            .map_err(|e| open_err(e.to_string()))?;
+        store
+            .inner
+            .build_due_index()
             .map_err(|e| open_err(e.to_string()))?;
         Ok(store)
     }
@@ -166,7 +192,7 @@ impl SledStore {
         }
         for item in self.inner.accounts.range(start.to_be_bytes()..).take(limit) {
             let (_, v) = item?;
-            out.push(record::decode("account", &v)?);
+            out.push(record::decode_account(&v)?);
         }
         Ok(out)
     }
@@ -275,6 +301,40 @@ impl SledStore {
             .transpose()
     }
 
+    /// Up to `limit` linked people whose read is due by `until`, earliest
+    /// first, with their state (`None`: never read): only they are read.
+    pub(crate) async fn due_people(
+        &self,
+        until: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<(Account, Option<NotifyState>)>, StoreError> {
+        let end = due_key(until, u64::MAX);
+        let mut out = Vec::new();
+        for item in self.inner.due.range(..=end.as_slice()).take(limit) {
+            let (key, _) = item?;
+            let id = be_u64(key.get(8..).unwrap_or_default())?;
+            if let Some(account) = self.inner.account(id)? {
+                out.push((account, self.notify_state(id).await?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Everyone linked who wants a digest, with their state.
+    pub(crate) async fn digest_people(&self) -> Result<Vec<(Account, NotifyState)>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.inner.digests.iter() {
+            let (key, _) = item?;
+            let id = be_u64(&key)?;
+            if let (Some(account), Some(state)) =
+                (self.inner.account(id)?, self.notify_state(id).await?)
+            {
+                out.push((account, state));
+            }
+        }
+        Ok(out)
+    }
+
     fn card_key(contract: &str) -> Vec<u8> {
         format!("card/{contract}").into_bytes()
     }
@@ -321,7 +381,7 @@ impl SledStore {
     /// Remove the user's notification state, durably.
     pub(crate) async fn forget_notify_state(&self, discord_id: u64) -> Result<(), StoreError> {
         self.blocking(move |inner| {
-            inner.kv.remove(Self::notify_key(discord_id))?;
+            inner.drop_notify_state(discord_id)?;
             inner.flush()
         })
         .await
@@ -431,16 +491,36 @@ impl Records for SledStore {
         discord_id: u64,
         old: Option<Vec<u8>>,
         new: Vec<u8>,
+        was: DueIndex,
+        due: DueIndex,
     ) -> Result<bool, StoreError> {
         self.blocking(move |inner| {
-            let swapped =
-                inner
-                    .kv
-                    .compare_and_swap(Self::notify_key(discord_id), old, Some(new))?;
-            if swapped.is_ok() {
+            let key = Self::notify_key(discord_id);
+            let id = discord_id.to_be_bytes();
+            let swapped = (&inner.kv, &inner.due, &inner.digests)
+                .transaction(|(kv, due_tree, digests)| {
+                    if kv.get(&key)?.as_deref() != old.as_deref() {
+                        return Ok(false);
+                    }
+                    kv.insert(key.as_slice(), new.as_slice())?;
+                    if let Some(at) = was.wake {
+                        due_tree.remove(&due_key(at, discord_id))?;
+                    }
+                    if let Some(at) = due.wake {
+                        due_tree.insert(&due_key(at, discord_id), &[])?;
+                    }
+                    if due.digest {
+                        digests.insert(&id, &[])?;
+                    } else {
+                        digests.remove(&id)?;
+                    }
+                    Ok::<_, ConflictableTransactionError<StoreError>>(true)
+                })
+                .map_err(tx_error)?;
+            if swapped {
                 inner.flush()?;
             }
-            Ok(swapped.is_ok())
+            Ok(swapped)
         })
         .await
     }
@@ -455,7 +535,7 @@ impl Inner {
     fn account(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
         self.accounts
             .get(discord_id.to_be_bytes())?
-            .map(|v| record::decode("account", &v))
+            .map(|v| record::decode_account(&v))
             .transpose()
     }
 
@@ -468,14 +548,18 @@ impl Inner {
 
     /// [`Records::swap_account`] in one transaction, not yet flushed.
     fn swap_account(&self, account: &Account, old: Option<&Account>) -> Result<bool, StoreError> {
-        let value = record::encode(account)?;
+        let value = record::encode_account(account)?;
         let id = account.discord_id.to_be_bytes();
         let abort = ConflictableTransactionError::Abort;
-        (&self.accounts, &self.emails)
-            .transaction(|(accounts, emails)| {
+        let state_key = SledStore::notify_key(account.discord_id);
+        let unread = DueIndex::UNREAD
+            .wake
+            .map(|at| due_key(at, account.discord_id));
+        (&self.accounts, &self.emails, &self.kv, &self.due)
+            .transaction(|(accounts, emails, kv, due)| {
                 let current = accounts
                     .get(id)?
-                    .map(|v| record::decode::<Account>("account", &v))
+                    .map(|v| record::decode_account(&v))
                     .transpose()
                     .map_err(abort)?;
                 if current.as_ref() != old {
@@ -491,6 +575,10 @@ impl Inner {
                 }
                 accounts.insert(&id, value.clone())?;
                 emails.insert(account.email.as_bytes(), &id)?;
+                // Newly linked with no state yet: due at once.
+                if let (None, None, Some(unread)) = (old, kv.get(&state_key)?, unread) {
+                    due.insert(&unread, &[])?;
+                }
                 Ok(true)
             })
             .map_err(tx_error)
@@ -504,14 +592,70 @@ impl Inner {
                     return Ok(None);
                 };
                 let old: Account =
-                    record::decode("account", &old).map_err(ConflictableTransactionError::Abort)?;
+                    record::decode_account(&old).map_err(ConflictableTransactionError::Abort)?;
                 emails.remove(old.email.as_bytes())?;
                 Ok(Some(old))
             })
             .map_err(tx_error)?;
-        self.kv.remove(SledStore::notify_key(discord_id))?;
+        self.drop_notify_state(discord_id)?;
         self.flush()?;
         Ok(removed)
+    }
+
+    /// Remove `discord_id`'s notification state and its due-index entries;
+    /// a person still linked is due at once again (not yet flushed).
+    fn drop_notify_state(&self, discord_id: u64) -> Result<(), StoreError> {
+        let key = SledStore::notify_key(discord_id);
+        let id = discord_id.to_be_bytes();
+        let linked = self.accounts.contains_key(id)?;
+        (&self.kv, &self.due, &self.digests)
+            .transaction(|(kv, due, digests)| {
+                let old = kv
+                    .remove(key.as_slice())?
+                    .map(|v| record::decode::<NotifyState>("notification state", &v))
+                    .transpose()
+                    .map_err(ConflictableTransactionError::Abort)?;
+                for at in [DueIndex::of(old.as_ref()).wake, DueIndex::UNREAD.wake]
+                    .into_iter()
+                    .flatten()
+                {
+                    due.remove(&due_key(at, discord_id))?;
+                }
+                digests.remove(&id)?;
+                if let (true, Some(at)) = (linked, DueIndex::UNREAD.wake) {
+                    due.insert(&due_key(at, discord_id), &[])?;
+                }
+                Ok(())
+            })
+            .map_err(tx_error)
+    }
+
+    /// Build the due index of a store from before it: once, from every
+    /// account and its state (idempotent if interrupted: it starts over).
+    fn build_due_index(&self) -> Result<(), StoreError> {
+        if self.kv.contains_key(DUE_INDEX_BUILT)? {
+            return Ok(());
+        }
+        self.due.clear()?;
+        self.digests.clear()?;
+        for item in self.accounts.iter() {
+            let (id, _) = item?;
+            let discord_id = be_u64(&id)?;
+            let state = self
+                .kv
+                .get(SledStore::notify_key(discord_id))?
+                .map(|v| record::decode::<NotifyState>("notification state", &v))
+                .transpose()?;
+            let index = DueIndex::of(state.as_ref());
+            if let Some(at) = index.wake {
+                self.due.insert(due_key(at, discord_id), &[])?;
+            }
+            if index.digest {
+                self.digests.insert(id, &[])?;
+            }
+        }
+        self.kv.insert(DUE_INDEX_BUILT, &b"1"[..])?;
+        self.flush()
     }
 
     /// Whether this very entry is in the audit log already.

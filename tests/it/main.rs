@@ -5,6 +5,7 @@ mod common;
 mod comake_client;
 mod commands;
 mod conformance;
+mod due;
 mod gallery;
 mod gateway;
 mod handlers;
