@@ -268,3 +268,116 @@ both!(
     everyone_due_is_read_once_after_a_restart,
     a_command_that_changes_nothing_writes_no_notification_state,
 );
+
+// ----- stores from before the due index -----
+
+/// Version 1 (JSON) records of a store from before the index: Kim due an
+/// hour ago, Lee off, Park digest only, Choi unreachable, Jung never read.
+fn old_records() -> (Vec<(u64, Vec<u8>)>, Vec<(u64, Vec<u8>)>) {
+    let people = [KIM, KIM + 1, KIM + 2, KIM + 3, KIM + 4];
+    let v1 = |value: serde_json::Value| {
+        let mut bytes = vec![1u8];
+        bytes.extend(serde_json::to_vec(&value).unwrap());
+        bytes
+    };
+    let accounts = people
+        .iter()
+        .map(|&id| {
+            let account = json!({
+                "discord_id": id, "email": format!("{id}@example.com"), "name": "N",
+                "comake_client_id": "c", "linked_at": "2026-01-01T00:00:00Z",
+                "linked_by": id, "method": "admin",
+            });
+            (id, v1(account))
+        })
+        .collect();
+    let hour_ago = (comake_bot::now() - chrono::Duration::hours(1)).to_rfc3339();
+    let base = serde_json::to_value(comake_bot::api::store::NotifyState::default()).unwrap();
+    let state = |changes: serde_json::Value| {
+        let mut state = base.clone();
+        for (k, v) in changes.as_object().unwrap() {
+            state[k] = v.clone();
+        }
+        v1(state)
+    };
+    let states = vec![
+        (KIM, state(json!({"next_read": hour_ago}))),
+        (KIM + 1, state(json!({"enabled": false, "next_read": hour_ago}))),
+        (KIM + 2, state(json!({"enabled": false, "digest": "daily"}))),
+        (KIM + 3, state(json!({"unreachable": true, "digest": "daily"}))),
+    ];
+    (accounts, states)
+}
+
+/// What an upgraded store finds due now, and who wants a digest.
+async fn found(store: &Store) -> (BTreeSet<u64>, Vec<u64>) {
+    let due = store
+        .due_people(comake_bot::now(), 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(a, _)| a.discord_id)
+        .collect();
+    let digests = store
+        .digest_people()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(a, _)| a.discord_id)
+        .collect();
+    (due, digests)
+}
+
+#[tokio::test]
+async fn a_sled_store_from_before_the_index_is_indexed_at_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let (accounts, states) = old_records();
+    {
+        let db = ::sled::open(&path).unwrap();
+        let tree = db.open_tree("accounts").unwrap();
+        for (id, record) in accounts {
+            tree.insert(id.to_be_bytes(), record).unwrap();
+        }
+        let kv = db.open_tree("kv").unwrap();
+        for (id, record) in states {
+            let mut key = b"notify/".to_vec();
+            key.extend_from_slice(&id.to_be_bytes());
+            kv.insert(key, record).unwrap();
+        }
+        db.flush().unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(found(&store).await, ([KIM, KIM + 4].into(), vec![KIM + 2]));
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "needs PostgreSQL: set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
+)]
+async fn a_postgres_schema_from_before_the_index_is_migrated() {
+    let schema = Schema::new().await;
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let (accounts, states) = old_records();
+    let mut sql = format!(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY); {} {} {} \
+         INSERT INTO schema_migrations VALUES (1), (2), (3);",
+        include_str!("../../src/store/postgres/0001_init.sql"),
+        include_str!("../../src/store/postgres/0002_cards.sql"),
+        include_str!("../../src/store/postgres/0003_window_ends.sql"),
+    );
+    for (id, record) in accounts {
+        sql += &format!(
+            "INSERT INTO accounts VALUES ({id}, '{id}@example.com', '\\x{}');",
+            hex(&record)
+        );
+    }
+    for (id, record) in states {
+        sql += &format!("INSERT INTO notify_state VALUES ({id}, '\\x{}');", hex(&record));
+    }
+    schema.batch(&sql).await;
+    let store = schema.store().await;
+    assert_eq!(found(&store).await, ([KIM, KIM + 4].into(), vec![KIM + 2]));
+    schema.drop_now().await;
+}
