@@ -15,9 +15,7 @@ pub(crate) async fn touch(app: &App, user: u64, locale: &str) {
     };
     let now = crate::app::now();
     if state.as_ref().is_some_and(|s| {
-        s.locale == locale
-            && !s.unreachable
-            && (!s.enabled || s.next_read.is_none_or(|t| t <= now))
+        s.locale == locale && !s.unreachable && (!s.enabled || s.next_read.is_none_or(|t| t <= now))
     }) {
         return;
     }

@@ -5,7 +5,8 @@
 //! [`Account`], [`AuditEntry`]).
 //!
 //! - Durable records: accounts and the email index, the audit log,
-//!   notification state and status cards. The rules (one email one
+//!   notification state with its due index (who is read when, who wants a
+//!   digest: the watcher loads only those due) and status cards. The rules (one email one
 //!   account, link conflicts, the import plan, the bounded compare-and-swap
 //!   of notification state, pruning the audit log in batches) are
 //!   [`rules`], over a narrow trait that
@@ -426,8 +427,7 @@ impl Store {
     where
         F: FnMut(Option<NotifyState>) -> Option<NotifyState> + Send + 'static,
     {
-        let written =
-            either!(self, b => rules::update_notify_state(b, discord_id, change).await)?;
+        let written = either!(self, b => rules::update_notify_state(b, discord_id, change).await)?;
         self.counters.query(1);
         if written.is_some() {
             self.counters.query(0);

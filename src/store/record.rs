@@ -158,7 +158,11 @@ mod tests {
         assert_eq!(v2[0], ACCOUNT);
         assert!(v2.len() * 10 < v1.len() * 9, "{} vs {}", v2.len(), v1.len());
         assert_eq!(decode_account(&v2).unwrap(), account);
-        assert_eq!(decode_account(&v1).unwrap(), account, "version 1 still reads");
+        assert_eq!(
+            decode_account(&v1).unwrap(),
+            account,
+            "version 1 still reads"
+        );
         for cut in 0..v2.len() {
             assert!(decode_account(&v2[..cut]).is_err(), "cut at {cut}");
         }

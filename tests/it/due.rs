@@ -157,7 +157,10 @@ async fn loading_who_is_due_reads_no_one_else(s: Setup) {
 async fn everyone_due_is_read_once_after_a_restart(s: Setup) {
     let everyone = s.people().await;
     let store = s.h.app.store.clone();
-    assert_eq!(once(&read_all(&s.watcher_on(store.clone())).await), everyone);
+    assert_eq!(
+        once(&read_all(&s.watcher_on(store.clone())).await),
+        everyone
+    );
     // Restarted before anyone is due: the new watcher reads no one...
     let restarted = s.watcher_on(store.clone());
     assert!(read_all(&restarted).await.is_empty());
@@ -302,9 +305,15 @@ fn old_records() -> (Vec<(u64, Vec<u8>)>, Vec<(u64, Vec<u8>)>) {
     };
     let states = vec![
         (KIM, state(json!({"next_read": hour_ago}))),
-        (KIM + 1, state(json!({"enabled": false, "next_read": hour_ago}))),
+        (
+            KIM + 1,
+            state(json!({"enabled": false, "next_read": hour_ago})),
+        ),
         (KIM + 2, state(json!({"enabled": false, "digest": "daily"}))),
-        (KIM + 3, state(json!({"unreachable": true, "digest": "daily"}))),
+        (
+            KIM + 3,
+            state(json!({"unreachable": true, "digest": "daily"})),
+        ),
     ];
     (accounts, states)
 }
@@ -374,7 +383,10 @@ async fn a_postgres_schema_from_before_the_index_is_migrated() {
         );
     }
     for (id, record) in states {
-        sql += &format!("INSERT INTO notify_state VALUES ({id}, '\\x{}');", hex(&record));
+        sql += &format!(
+            "INSERT INTO notify_state VALUES ({id}, '\\x{}');",
+            hex(&record)
+        );
     }
     schema.batch(&sql).await;
     let store = schema.store().await;
