@@ -276,7 +276,10 @@ both!(
 
 /// Version 1 (JSON) records of a store from before the index: Kim due an
 /// hour ago, Lee off, Park digest only, Choi unreachable, Jung never read.
-fn old_records() -> (Vec<(u64, Vec<u8>)>, Vec<(u64, Vec<u8>)>) {
+/// Records by Discord id.
+type Records = Vec<(u64, Vec<u8>)>;
+
+fn old_records() -> (Records, Records) {
     let people = [KIM, KIM + 1, KIM + 2, KIM + 3, KIM + 4];
     let v1 = |value: serde_json::Value| {
         let mut bytes = vec![1u8];
