@@ -120,7 +120,8 @@ pub mod api {
     pub mod store {
         pub use crate::store::{
             Account, AuditEntry, Board, Card, Claim, LinkError, LinkMethod, NewsKind, NotifyState,
-            PgOptions, Reminder, Role, SignedMessage, SigneeMessages, Store, StoreError,
+            PgOptions, Reminder, Role, SignedMessage, SigneeMessages, Store, StoreCounts,
+            StoreError,
         };
     }
     /// The one-shot commands.

@@ -8,16 +8,20 @@
 //! One file per section, run in this order (each on what the ones before
 //! set up): `round_trips` (1), `cold_burst` (2), `latency` (3 and 4),
 //! `throughput` (5), `memory` (6, and the child process it measures),
-//! `notifications` (8, on the model in `notify_model`), `postgres` (7).
+//! `notifications` (8, on the model in `notify_model`), `postgres` (7),
+//! `store_scale` (9: store statements an hour at 5,000 and 50,000 people),
+//! `load` (10: two instances on PostgreSQL under 200 people for 60 s).
 //! `support` holds what they share.
 
 mod cold_burst;
 mod latency;
+mod load;
 mod memory;
 mod notifications;
 mod notify_model;
 mod postgres;
 mod round_trips;
+mod store_scale;
 mod support;
 mod throughput;
 
@@ -36,6 +40,11 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         println!("commands benchmark: run it with `cargo bench --bench commands`");
         return;
+    }
+    // `cargo bench --bench commands -- store-scale` or `-- load`: section
+    // 9 or 10 alone (printed, not written to the JSON file).
+    if std::env::args().any(|a| a == "store-scale" || a == "load") {
+        return alone();
     }
     // `cargo bench --bench commands -- notifications`: section 8 alone.
     if std::env::args().any(|a| a == "notifications") {
@@ -83,6 +92,13 @@ fn main() {
         if let Some(rows) = postgres::section(&bench).await {
             add("postgres_next_to_sled", rows);
         }
+        let scale = tokio::task::block_in_place(|| store_scale::section(&bench.sim));
+        if let Some(rows) = scale {
+            add("store_queries_at_company_scale", rows);
+        }
+        if let Some(load) = load::section(&bench.sim, bench.dir.path()).await {
+            add("load_two_instances_postgres", load);
+        }
         report
     });
 
@@ -94,4 +110,31 @@ fn main() {
     )
     .unwrap();
     println!("\nwrote {}", out.display());
+}
+
+/// Section 9 or 10 alone, on a simulator of its own.
+fn alone() {
+    let sim_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("sim runtime");
+    let sim = sim_rt
+        .block_on(ComakeSim::start(SimOptions::default()))
+        .expect("simulator");
+    if std::env::args().any(|a| a == "store-scale") {
+        store_scale::section(&sim);
+        return;
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let load = rt.block_on(load::section(&sim, dir.path()));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&load).unwrap_or_default()
+    );
 }

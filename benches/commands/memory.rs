@@ -39,22 +39,11 @@ pub(crate) async fn section(b: &Bench) -> Value {
         big.import(batch, Vec::new(), false).await.unwrap();
         assert_eq!(big.account_count().await.unwrap() as u64, total);
     }
-    let child = tokio::process::Command::new(std::env::current_exe().unwrap())
-        .env(CHILD, "memory")
-        .env("COMAKE_BENCH_STORE", &mem_path)
-        .env("COMAKE_BENCH_API", b.sim.api_url().as_str())
-        .env("COMAKE_BENCH_WEB", b.sim.web_url().as_str())
-        .env("COMAKE_BENCH_SENDERS", SENDERS.to_string())
-        .env("COMAKE_BENCH_BASE", BASE.to_string())
-        .output()
-        .await
-        .unwrap();
-    let child_report: Value = serde_json::from_slice(&child.stdout).unwrap_or_else(|e| {
-        panic!(
-            "the memory child failed ({e}): {}",
-            String::from_utf8_lossy(&child.stderr)
-        )
-    });
+    let child_report = child_run(
+        b,
+        &[("COMAKE_BENCH_STORE", mem_path.to_string_lossy().as_ref())],
+    )
+    .await;
     let store = &b.store;
     let sequential = 200u64;
     let t = Instant::now();
@@ -79,7 +68,8 @@ pub(crate) async fn section(b: &Bench) -> Value {
     }
     let con_rate = concurrent as f64 / t.elapsed().as_secs_f64();
     let rss_mib = child_report["peak_rss_kib"].as_f64().unwrap_or(0.0) / 1024.0;
-    let memory = json!({
+    let postgres = postgres_memory(b, total).await;
+    let mut memory = json!({
         "accounts": total,
         "commands_served_before_measuring": child_report["commands"],
         "peak_rss_mib": (rss_mib * 10.0).round() / 10.0,
@@ -102,7 +92,67 @@ pub(crate) async fn section(b: &Bench) -> Value {
         memory["durable_links_per_second_sequential"],
         memory["durable_links_per_second_concurrent"]
     );
+    if let Some(pg) = postgres {
+        let rss_mib = pg["peak_rss_kib"].as_f64().unwrap_or(0.0) / 1024.0;
+        println!(
+            "   the same on PostgreSQL: peak RSS {:.1} MiB ({:.3}x the target); lookup p50 {} µs, p99 {} µs",
+            rss_mib,
+            rss_mib / 64.0,
+            pg["lookup_p50_us"],
+            pg["lookup_p99_us"]
+        );
+        memory["postgres"] = json!({
+            "peak_rss_mib": (rss_mib * 10.0).round() / 10.0,
+            "peak_rss_over_64_mib_target": (rss_mib / 64.0 * 1000.0).round() / 1000.0,
+            "lookup_p50_us": pg["lookup_p50_us"],
+            "lookup_p99_us": pg["lookup_p99_us"],
+            "commands_served_before_measuring": pg["commands"],
+        });
+    }
     memory
+}
+
+/// The memory child's figures on PostgreSQL with `total` accounts (the
+/// same ids and emails as on sled), or `None` without `TEST_DATABASE_URL`.
+async fn postgres_memory(b: &Bench, total: u64) -> Option<Value> {
+    let base = crate::postgres::base_url()?;
+    let (pg, url) = crate::postgres::postgres_store(&base).await;
+    let mut batch = Vec::new();
+    for i in 0..total {
+        let (id, mail) = if i < SENDERS {
+            (BASE + i, email(BASE + i))
+        } else {
+            (1_000_000 + i, format!("bulk{i}@example.com"))
+        };
+        batch.push(account(id, &mail));
+        if batch.len() == 10_000 || i + 1 == total {
+            pg.import(std::mem::take(&mut batch), Vec::new(), false)
+                .await
+                .unwrap();
+        }
+    }
+    Some(child_run(b, &[("COMAKE_BENCH_DATABASE_URL", url.as_str())]).await)
+}
+
+/// Run the memory child with `env` naming its store; its report.
+async fn child_run(b: &Bench, env: &[(&str, &str)]) -> Value {
+    let mut command = tokio::process::Command::new(std::env::current_exe().unwrap());
+    command
+        .env(CHILD, "memory")
+        .env("COMAKE_BENCH_API", b.sim.api_url().as_str())
+        .env("COMAKE_BENCH_WEB", b.sim.web_url().as_str())
+        .env("COMAKE_BENCH_SENDERS", SENDERS.to_string())
+        .env("COMAKE_BENCH_BASE", BASE.to_string());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let child = command.output().await.unwrap();
+    serde_json::from_slice(&child.stdout).unwrap_or_else(|e| {
+        panic!(
+            "the memory child failed ({e}): {}",
+            String::from_utf8_lossy(&child.stderr)
+        )
+    })
 }
 
 /// The memory child: a bot process with a big store, serving warm lists;
@@ -121,10 +171,22 @@ pub(crate) fn child() {
         ("COMAKE_API_SECRET", SimOptions::default().api_secret),
         ("COMMANDS_PER_MINUTE", "1000000".into()),
         ("DISCORD_GUILD_IDS", "1".into()),
-        ("DATABASE_PATH", var("COMAKE_BENCH_STORE")),
     ]
     .into_iter()
     .collect();
+    let mut vars = vars;
+    match std::env::var("COMAKE_BENCH_DATABASE_URL") {
+        Ok(url) => {
+            vars.insert("DATABASE_URL", url);
+            vars.insert(
+                "STATE_KEY",
+                "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=".into(),
+            );
+        }
+        Err(_) => {
+            vars.insert("DATABASE_PATH", var("COMAKE_BENCH_STORE"));
+        }
+    }
     let config = Config::from_lookup(move |k| vars.get(k).cloned()).expect("config");
     let senders: u64 = var("COMAKE_BENCH_SENDERS").parse().unwrap();
     let base: u64 = var("COMAKE_BENCH_BASE").parse().unwrap();

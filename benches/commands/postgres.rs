@@ -11,17 +11,14 @@ use crate::support::{account, cmd, ms, percentile, ratio, run, Bench, KIM};
 /// The section's rows, or `None` (and a line saying so) without
 /// `TEST_DATABASE_URL`.
 pub(crate) async fn section(b: &Bench) -> Option<Value> {
-    let Some(base_url) = std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-    else {
+    let Some(base_url) = base_url() else {
         println!(
             "\n7. PostgreSQL: skipped \
              (set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test)"
         );
         return None;
     };
-    let pg = postgres_store(&base_url).await;
+    let (pg, _) = postgres_store(&base_url).await;
     let sled_store = Store::open(b.dir.path().join("store-7")).unwrap();
     let latency = Duration::from_millis(20);
     let samples = 120;
@@ -93,8 +90,15 @@ pub(crate) async fn section(b: &Bench) -> Option<Value> {
     Some(Value::Array(rows))
 }
 
-/// A store on a fresh schema of the PostgreSQL at `base`.
-async fn postgres_store(base: &str) -> Store {
+/// The `TEST_DATABASE_URL` the PostgreSQL sections run on, if set.
+pub(crate) fn base_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+}
+
+/// A store on a fresh schema of the PostgreSQL at `base`, and its URL.
+pub(crate) async fn postgres_store(base: &str) -> (Store, String) {
     let (admin, connection) = tokio_postgres::connect(base, tokio_postgres::NoTls)
         .await
         .expect("TEST_DATABASE_URL");
@@ -105,10 +109,12 @@ async fn postgres_store(base: &str) -> Store {
         .await
         .expect("schema");
     let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
     let options = PgOptions {
-        url: secrecy::SecretString::from(format!("{base}{sep}options=-c%20search_path%3D{schema}")),
+        url: secrecy::SecretString::from(url.clone()),
         max_connections: 16,
         state_key: Arc::new(secrecy::SecretVec::new(vec![1u8; 32])),
     };
-    Store::connect(&options).await.expect("postgres store")
+    let store = Store::connect(&options).await.expect("postgres store");
+    (store, url)
 }

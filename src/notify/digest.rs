@@ -51,6 +51,10 @@ impl Watcher {
         now: DateTime<Utc>,
     ) -> (usize, bool) {
         let zone = self.app.config.digest_timezone;
+        if let Err(e) = due.load_digests(&self.app).await {
+            tracing::warn!(error = %e, "notifications: cannot load who wants a digest; tried again later");
+            return (0, true);
+        }
         let ready: Vec<(DateTime<Utc>, super::due::DigestPlan)> = due
             .digests
             .values()

@@ -1,4 +1,4 @@
-//! The watcher's due-list: who is read when, and who wants a digest, loaded from the store and changed by each read and each hint.
+//! The watcher's due-list: who is read when, loaded from the store's due index (only those due soon), changed by each read and each hint; and who wants a digest, loaded when the digest job runs.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -8,10 +8,12 @@ use chrono::{DateTime, Utc};
 use crate::app::App;
 use crate::store::{Account, Digest, NotifyState, StoreError};
 
-/// Accounts read from the store at a time when the list is reloaded.
-const ACCOUNT_PAGE: usize = 500;
-/// How often the whole list is reloaded from the store (for hints written
-/// by other instances, people linked or turned on meanwhile).
+/// The most people held as due at once; those beyond are loaded at the
+/// next reload (earliest first, so everyone comes in turn).
+const DUE_PAGE: usize = 5_000;
+/// How often the list is reloaded from the store (for hints written by
+/// other instances, people linked or turned on meanwhile): each reload
+/// loads those due before the next one, by the store's index.
 pub(super) const REFRESH: Duration = Duration::from_secs(30);
 
 /// Someone who wants a digest, and the slot last served.
@@ -22,8 +24,9 @@ pub(super) struct DigestPlan {
     pub(super) account: Account,
 }
 
-/// Everyone opted in and reachable, by when their read is due, and
-/// everyone who wants a digest (whether or not they want real-time DMs).
+/// Those opted in and reachable whose read is due before the next reload
+/// (or who were read or hinted since), by when; and everyone who wants a
+/// digest, as of the digest job's last load.
 #[derive(Default)]
 pub(super) struct DueList {
     reads: HashMap<u64, (DateTime<Utc>, Account)>,
@@ -32,7 +35,7 @@ pub(super) struct DueList {
 }
 
 impl DueList {
-    /// When the whole list is reloaded next.
+    /// When the list is reloaded next.
     pub(super) fn refresh_due(&self) -> Option<DateTime<Utc>> {
         self.refreshed
             .map(|at| at + chrono::Duration::from_std(REFRESH).unwrap_or_default())
@@ -69,27 +72,16 @@ impl DueList {
         } else {
             self.reads.remove(&account.discord_id);
         }
-        // A digest is its own mode: it does not need real-time DMs on.
-        if state.digest == Digest::Off || state.unreachable {
-            self.digests.remove(&account.discord_id);
-        } else {
-            self.digests.insert(
-                account.discord_id,
-                DigestPlan {
-                    digest: state.digest,
-                    last: state.last_digest,
-                    account: account.clone(),
-                },
-            );
-        }
     }
 
-    /// Load one person's entries from the store (gone when unlinked).
+    /// Load one person's read from the store (gone when unlinked).
     pub(super) async fn reload(&mut self, app: &App, user: u64) -> Result<(), StoreError> {
         let account = app.store.account(user).await?;
-        let state = app.store.notify_state(user).await?.unwrap_or_default();
         match account {
-            Some(account) => self.plan(&account, &state, crate::app::now()),
+            Some(account) => {
+                let state = app.store.notify_state(user).await?.unwrap_or_default();
+                self.plan(&account, &state, crate::app::now());
+            }
             None => {
                 self.reads.remove(&user);
                 self.digests.remove(&user);
@@ -98,32 +90,40 @@ impl DueList {
         Ok(())
     }
 
-    /// Load everyone's entries from the store.
+    /// Load, in place of the list, those whose read is due before the next
+    /// reload: one query by the store's index, whoever else is linked.
     pub(super) async fn refresh(
         &mut self,
         app: &App,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let until = now + chrono::Duration::from_std(REFRESH).unwrap_or_default();
         let mut fresh = DueList::default();
-        let mut after = None;
-        loop {
-            let page = app.store.accounts(after, ACCOUNT_PAGE).await?;
-            for account in &page {
-                let state = app
-                    .store
-                    .notify_state(account.discord_id)
-                    .await?
-                    .unwrap_or_default();
-                fresh.plan(account, &state, now);
-            }
-            match page.last() {
-                Some(last) if page.len() == ACCOUNT_PAGE => after = Some(last.discord_id),
-                _ => break,
-            }
+        for (account, state) in app.store.due_people(until, DUE_PAGE).await? {
+            fresh.plan(&account, &state.unwrap_or_default(), now);
         }
         self.reads = fresh.reads;
-        self.digests = fresh.digests;
         self.refreshed = Some(now);
+        Ok(())
+    }
+
+    /// Load everyone who wants a digest (when the digest job runs).
+    pub(super) async fn load_digests(&mut self, app: &App) -> Result<(), StoreError> {
+        self.digests = app
+            .store
+            .digest_people()
+            .await?
+            .into_iter()
+            .filter(|(_, state)| state.digest != Digest::Off && !state.unreachable)
+            .map(|(account, state)| {
+                let plan = DigestPlan {
+                    digest: state.digest,
+                    last: state.last_digest,
+                    account,
+                };
+                (plan.account.discord_id, plan)
+            })
+            .collect();
         Ok(())
     }
 }

@@ -5,14 +5,17 @@ use crate::store::{Digest, NewsKind, NotifyState, StoreError, MAX_MUTED};
 
 /// A user ran a command: remember their language for DMs, make them
 /// reachable again, and read their box at once (what they did may have
-/// started something). Writes only when something changed.
+/// started something). Writes only when something changes: not when the
+/// language is the same and the person is reachable and either already
+/// due (or never read: due at once) or not read at all (notifications off;
+/// a digest does not wait on reads).
 pub(crate) async fn touch(app: &App, user: u64, locale: &str) {
     let Ok(state) = app.store.notify_state(user).await else {
         return;
     };
     let now = crate::app::now();
     if state.as_ref().is_some_and(|s| {
-        s.locale == locale && !s.unreachable && s.next_read.is_some_and(|t| t <= now)
+        s.locale == locale && !s.unreachable && (!s.enabled || s.next_read.is_none_or(|t| t <= now))
     }) {
         return;
     }

@@ -5,9 +5,10 @@
 //! [`Account`], [`AuditEntry`]).
 //!
 //! - Durable records: accounts and the email index, the audit log,
-//!   notification state, status cards and team boards. The rules (one email one
-//!   notification state, status cards, and nudges and reminders
-//!   ([`nudges`]: one nudge per contract, colleague and day). The rules (one email one
+//!   notification state with its due index (who is read when, who wants a
+//!   digest: the watcher loads only those due), status cards, team boards,
+//!   nudges and reminders ([`nudges`]: one nudge per contract, colleague and
+//!   day), and the signees' request messages. The rules (one email one
 //!   account, link conflicts, the import plan, the bounded compare-and-swap
 //!   of notification state, pruning the audit log in batches) are
 //!   [`rules`], over a narrow trait that
@@ -37,6 +38,7 @@ pub use nudges::{Claim, Reminder};
 pub use postgres::PgOptions;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -200,6 +202,35 @@ pub enum Database {
     Postgres(PgOptions),
 }
 
+/// What a store has done since it was opened (every clone counts into the
+/// same figures), for tests and the benchmark.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoreCounts {
+    /// Reads of accounts and of notification state, and writes of
+    /// notification state (a change is a read, then a conditional write).
+    pub queries: u64,
+    /// Account and notification-state records returned.
+    pub records: u64,
+    /// Notification states written or removed.
+    pub notify_writes: u64,
+    /// Statements sent to PostgreSQL (0 with sled).
+    pub statements: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    queries: AtomicU64,
+    records: AtomicU64,
+    notify_writes: AtomicU64,
+}
+
+impl Counters {
+    fn query(&self, records: usize) {
+        self.queries.fetch_add(1, Ordering::Relaxed);
+        self.records.fetch_add(records as u64, Ordering::Relaxed);
+    }
+}
+
 /// Where the durable records are.
 #[derive(Clone)]
 enum Durable {
@@ -212,6 +243,7 @@ enum Durable {
 pub struct Store {
     records: Durable,
     shared: shared::Shared,
+    counters: Arc<Counters>,
 }
 
 /// Call the same method, or rule, on whichever durable backend this is.
@@ -234,6 +266,7 @@ impl Store {
         Ok(Self {
             records: Durable::Sled(sled_db::SledStore::open(path)?),
             shared: shared::Shared::Memory(Arc::default()),
+            counters: Arc::default(),
         })
     }
 
@@ -243,6 +276,7 @@ impl Store {
         Ok(Self {
             records: Durable::Postgres(pg.clone()),
             shared: shared::Shared::Postgres(pg),
+            counters: Arc::default(),
         })
     }
 
@@ -255,6 +289,20 @@ impl Store {
             // RSS with 100,000 accounts).
             Database::Sled(path) => Self::open(path),
             Database::Postgres(options) => Self::connect(options).await,
+        }
+    }
+
+    /// What this store has done so far.
+    pub fn counts(&self) -> StoreCounts {
+        let c = &self.counters;
+        StoreCounts {
+            queries: c.queries.load(Ordering::Relaxed),
+            records: c.records.load(Ordering::Relaxed),
+            notify_writes: c.notify_writes.load(Ordering::Relaxed),
+            statements: match &self.records {
+                Durable::Sled(_) => 0,
+                Durable::Postgres(pg) => pg.statements(),
+            },
         }
     }
 
@@ -287,13 +335,17 @@ impl Store {
     }
 
     pub async fn account(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
-        either!(self, b => rules::Records::account(b, discord_id).await)
+        let found = either!(self, b => rules::Records::account(b, discord_id).await)?;
+        self.counters.query(usize::from(found.is_some()));
+        Ok(found)
     }
 
     /// The account linked to `email`, compared the way the index compares.
     pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>, StoreError> {
         let email = normalize_email(email);
-        either!(self, b => b.account_by_email(&email).await)
+        let found = either!(self, b => b.account_by_email(&email).await)?;
+        self.counters.query(usize::from(found.is_some()));
+        Ok(found)
     }
 
     /// Accounts in Discord-id order, starting after `after`.
@@ -302,7 +354,9 @@ impl Store {
         after: Option<u64>,
         limit: usize,
     ) -> Result<Vec<Account>, StoreError> {
-        either!(self, b => b.accounts(after, limit).await)
+        let page = either!(self, b => b.accounts(after, limit).await)?;
+        self.counters.query(page.len());
+        Ok(page)
     }
 
     pub async fn account_count(&self) -> Result<usize, StoreError> {
@@ -374,7 +428,30 @@ impl Store {
 
     /// The user's notification state (`None` before the first read).
     pub async fn notify_state(&self, discord_id: u64) -> Result<Option<NotifyState>, StoreError> {
-        either!(self, b => b.notify_state(discord_id).await)
+        let found = either!(self, b => b.notify_state(discord_id).await)?;
+        self.counters.query(usize::from(found.is_some()));
+        Ok(found)
+    }
+
+    /// Up to `limit` linked people whose read is due by `until` (never read
+    /// first, then earliest first), with their state (`None`: never read).
+    /// Read by an index: no one else is read.
+    pub async fn due_people(
+        &self,
+        until: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<(Account, Option<NotifyState>)>, StoreError> {
+        let due = either!(self, b => b.due_people(until, limit).await)?;
+        let states = due.iter().filter(|(_, s)| s.is_some()).count();
+        self.counters.query(due.len() + states);
+        Ok(due)
+    }
+
+    /// Everyone linked who wants a digest, with their state.
+    pub async fn digest_people(&self) -> Result<Vec<(Account, NotifyState)>, StoreError> {
+        let people = either!(self, b => b.digest_people().await)?;
+        self.counters.query(people.len() * 2);
+        Ok(people)
     }
 
     /// Change the user's notification state atomically (compare-and-swap,
@@ -389,12 +466,21 @@ impl Store {
     where
         F: FnMut(Option<NotifyState>) -> Option<NotifyState> + Send + 'static,
     {
-        either!(self, b => rules::update_notify_state(b, discord_id, change).await)
+        let written = either!(self, b => rules::update_notify_state(b, discord_id, change).await)?;
+        self.counters.query(1);
+        if written.is_some() {
+            self.counters.query(0);
+            self.counters.notify_writes.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(written)
     }
 
     /// Remove the user's notification state, durably.
     pub async fn forget_notify_state(&self, discord_id: u64) -> Result<(), StoreError> {
-        either!(self, b => b.forget_notify_state(discord_id).await)
+        either!(self, b => b.forget_notify_state(discord_id).await)?;
+        self.counters.query(0);
+        self.counters.notify_writes.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
     // ----- short-lived shared state -----

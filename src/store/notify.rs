@@ -126,6 +126,37 @@ impl Digest {
     }
 }
 
+/// What the store keeps beside a notification state so the watcher can
+/// load only those due: when it acts on the person next, and whether they
+/// want a digest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DueIndex {
+    /// The next read (`None`: never read, off or DMs closed).
+    pub(crate) wake: Option<DateTime<Utc>>,
+    pub(crate) digest: bool,
+}
+
+impl DueIndex {
+    /// A linked person with no state yet: read at once (a silent baseline).
+    pub(crate) const UNREAD: DueIndex = DueIndex {
+        wake: Some(DateTime::UNIX_EPOCH),
+        digest: false,
+    };
+
+    /// The index of `state`, or of a linked person with none.
+    pub(crate) fn of(state: Option<&NotifyState>) -> Self {
+        match state {
+            None => Self::UNREAD,
+            Some(s) => DueIndex {
+                // "At once" is kept as 1970, a time both stores order.
+                wake: (s.enabled && !s.unreachable)
+                    .then(|| s.next_read.unwrap_or(DateTime::UNIX_EPOCH)),
+                digest: s.digest != Digest::Off && !s.unreachable,
+            },
+        }
+    }
+}
+
 impl NotifyState {
     /// A new state with a random generation, so a read that started
     /// before a state was removed and made again never matches it.

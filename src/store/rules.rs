@@ -9,6 +9,7 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 
+use super::notify::DueIndex;
 use super::{normalize_email, record, Account, AuditEntry, LinkError, NotifyState, StoreError};
 
 /// A bounded number of tries for an optimistic update that keeps losing.
@@ -60,13 +61,16 @@ pub(super) trait Records: Sync {
         discord_id: u64,
     ) -> impl Future<Output = Result<Option<Vec<u8>>, StoreError>> + Send;
 
-    /// Write `new` if the state is still `old` (byte for byte); durable when
-    /// it returns `true`.
+    /// Write `new` if the state is still `old` (byte for byte), and move
+    /// its entry in the due index from `was` (the index of `old`) to `due`,
+    /// at once; durable when it returns `true`.
     fn swap_notify_record(
         &self,
         discord_id: u64,
         old: Option<Vec<u8>>,
         new: Vec<u8>,
+        was: DueIndex,
+        due: DueIndex,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
@@ -207,11 +211,13 @@ where
             .as_deref()
             .map(|v| record::decode("notification state", v))
             .transpose()?;
+        let was = DueIndex::of(current.as_ref());
         let Some(new) = change(current) else {
             return Ok(None);
         };
+        let due = DueIndex::of(Some(&new));
         if records
-            .swap_notify_record(discord_id, old, record::encode(&new)?)
+            .swap_notify_record(discord_id, old, record::encode(&new)?, was, due)
             .await?
         {
             return Ok(Some(new));
@@ -264,6 +270,8 @@ mod tests {
             _: u64,
             _: Option<Vec<u8>>,
             _: Vec<u8>,
+            _: DueIndex,
+            _: DueIndex,
         ) -> Result<bool, StoreError> {
             self.swaps.fetch_add(1, Ordering::Relaxed);
             Ok(false)

@@ -11,6 +11,11 @@
 //!   `board/<owner>/<channel>` (big-endian) → [`Board`], a shared team board.
 //!   `nudge/…` and `remind/…`, written through the `kv_*` helpers by
 //!   [`super::nudges`].
+//!   `meta/due-index` once the two trees below were built for a store from before them.
+//! - `notify_due`: (next read, micros since 1970; Discord id) big-endian → empty: the
+//!   people the watcher reads, in the order they are due (a linked person with no
+//!   state yet at 0). Written in the same transaction as the state it indexes.
+//! - `notify_digest`: Discord id → empty: the people who want a digest.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -19,6 +24,9 @@ use chrono::{DateTime, Utc};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 
+mod due;
+
+use super::notify::DueIndex;
 use super::rules::Records;
 use super::{
     record, Account, AuditCursor, AuditEntry, Board, Card, NotifyState, SigneeMessages, StoreError,
@@ -35,6 +43,11 @@ const EMAILS: &str = "emails";
 const AUDIT: &str = "audit";
 const AUDIT_BY_USER: &str = "audit_by_user";
 const KV: &str = "kv";
+const NOTIFY_DUE: &str = "notify_due";
+const NOTIFY_DIGEST: &str = "notify_digest";
+/// Set once the due index is built (stores from before it get it at open).
+const DUE_INDEX_BUILT: &[u8] = b"meta/due-index";
+use due::due_key;
 
 impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> Self {
@@ -61,6 +74,8 @@ struct Inner {
     audit: sled::Tree,
     audit_by_user: sled::Tree,
     kv: sled::Tree,
+    due: sled::Tree,
+    digests: sled::Tree,
 }
 
 impl SledStore {
@@ -107,6 +122,8 @@ impl SledStore {
                 audit: tree(AUDIT)?,
                 audit_by_user: tree(AUDIT_BY_USER)?,
                 kv: tree(KV)?,
+                due: tree(NOTIFY_DUE)?,
+                digests: tree(NOTIFY_DIGEST)?,
                 db,
             }),
         };
@@ -118,8 +135,12 @@ impl SledStore {
             .iter()
             .try_for_each(|item| -> Result<(), StoreError> {
                 let (_, v) = item?;
-                record::decode::<Account>("account", &v).map(|_| ())
+                record::decode_account(&v).map(|_| ())
             })
+            .map_err(|e| open_err(e.to_string()))?;
+        store
+            .inner
+            .build_due_index()
             .map_err(|e| open_err(e.to_string()))?;
         Ok(store)
     }
@@ -175,7 +196,7 @@ impl SledStore {
         }
         for item in self.inner.accounts.range(start.to_be_bytes()..).take(limit) {
             let (_, v) = item?;
-            out.push(record::decode("account", &v)?);
+            out.push(record::decode_account(&v)?);
         }
         Ok(out)
     }
@@ -455,7 +476,7 @@ impl SledStore {
     /// Remove the user's notification state, durably.
     pub(crate) async fn forget_notify_state(&self, discord_id: u64) -> Result<(), StoreError> {
         self.blocking(move |inner| {
-            inner.kv.remove(Self::notify_key(discord_id))?;
+            inner.drop_notify_state(discord_id)?;
             inner.flush()
         })
         .await
@@ -565,16 +586,36 @@ impl Records for SledStore {
         discord_id: u64,
         old: Option<Vec<u8>>,
         new: Vec<u8>,
+        was: DueIndex,
+        due: DueIndex,
     ) -> Result<bool, StoreError> {
         self.blocking(move |inner| {
-            let swapped =
-                inner
-                    .kv
-                    .compare_and_swap(Self::notify_key(discord_id), old, Some(new))?;
-            if swapped.is_ok() {
+            let key = Self::notify_key(discord_id);
+            let id = discord_id.to_be_bytes();
+            let swapped = (&inner.kv, &inner.due, &inner.digests)
+                .transaction(|(kv, due_tree, digests)| {
+                    if kv.get(&key)?.as_deref() != old.as_deref() {
+                        return Ok(false);
+                    }
+                    kv.insert(key.as_slice(), new.as_slice())?;
+                    if let Some(at) = was.wake {
+                        due_tree.remove(&due_key(at, discord_id))?;
+                    }
+                    if let Some(at) = due.wake {
+                        due_tree.insert(&due_key(at, discord_id), &[])?;
+                    }
+                    if due.digest {
+                        digests.insert(&id, &[])?;
+                    } else {
+                        digests.remove(&id)?;
+                    }
+                    Ok::<_, ConflictableTransactionError<StoreError>>(true)
+                })
+                .map_err(tx_error)?;
+            if swapped {
                 inner.flush()?;
             }
-            Ok(swapped.is_ok())
+            Ok(swapped)
         })
         .await
     }
@@ -589,7 +630,7 @@ impl Inner {
     fn account(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
         self.accounts
             .get(discord_id.to_be_bytes())?
-            .map(|v| record::decode("account", &v))
+            .map(|v| record::decode_account(&v))
             .transpose()
     }
 
@@ -602,14 +643,18 @@ impl Inner {
 
     /// [`Records::swap_account`] in one transaction, not yet flushed.
     fn swap_account(&self, account: &Account, old: Option<&Account>) -> Result<bool, StoreError> {
-        let value = record::encode(account)?;
+        let value = record::encode_account(account)?;
         let id = account.discord_id.to_be_bytes();
         let abort = ConflictableTransactionError::Abort;
-        (&self.accounts, &self.emails)
-            .transaction(|(accounts, emails)| {
+        let state_key = SledStore::notify_key(account.discord_id);
+        let unread = DueIndex::UNREAD
+            .wake
+            .map(|at| due_key(at, account.discord_id));
+        (&self.accounts, &self.emails, &self.kv, &self.due)
+            .transaction(|(accounts, emails, kv, due)| {
                 let current = accounts
                     .get(id)?
-                    .map(|v| record::decode::<Account>("account", &v))
+                    .map(|v| record::decode_account(&v))
                     .transpose()
                     .map_err(abort)?;
                 if current.as_ref() != old {
@@ -625,6 +670,10 @@ impl Inner {
                 }
                 accounts.insert(&id, value.clone())?;
                 emails.insert(account.email.as_bytes(), &id)?;
+                // Newly linked with no state yet: due at once.
+                if let (None, None, Some(unread)) = (old, kv.get(&state_key)?, unread) {
+                    due.insert(&unread, &[])?;
+                }
                 Ok(true)
             })
             .map_err(tx_error)
@@ -638,12 +687,12 @@ impl Inner {
                     return Ok(None);
                 };
                 let old: Account =
-                    record::decode("account", &old).map_err(ConflictableTransactionError::Abort)?;
+                    record::decode_account(&old).map_err(ConflictableTransactionError::Abort)?;
                 emails.remove(old.email.as_bytes())?;
                 Ok(Some(old))
             })
             .map_err(tx_error)?;
-        self.kv.remove(SledStore::notify_key(discord_id))?;
+        self.drop_notify_state(discord_id)?;
         self.flush()?;
         Ok(removed)
     }

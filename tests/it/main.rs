@@ -6,6 +6,7 @@ mod board;
 mod comake_client;
 mod commands;
 mod conformance;
+mod due;
 mod gallery;
 mod gateway;
 mod guide;

@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (4, include_str!("0004_signee_messages.sql")),
     (5, include_str!("0005_boards.sql")),
     (6, include_str!("0006_nudges.sql")),
+    (7, include_str!("0007_due_index.sql")),
 ];
 
 /// How long to wait for a connection (from the pool, or a new one).
@@ -63,6 +64,8 @@ pub(crate) struct PgStore {
     /// Advisory-lock keys, derived from the schema so that two deployments
     /// (or two tests) sharing one database do not share leaders.
     lock_base: i64,
+    /// Statements sent through the query helpers (and in transactions).
+    statements: std::sync::atomic::AtomicU64,
 }
 
 fn unavailable(e: impl std::fmt::Display) -> StoreError {
@@ -156,6 +159,7 @@ impl PgStore {
             config,
             sealer,
             lock_base: 0,
+            statements: std::sync::atomic::AtomicU64::new(0),
         };
         store.migrate().await?;
         let schema: String = store
@@ -211,7 +215,24 @@ impl PgStore {
 
     // ----- the query helpers every query goes through -----
 
+    /// Count `n` statements sent (the query helpers count their own).
+    fn sent(&self, n: u64) {
+        self.statements
+            .fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Statements sent since this store was connected.
+    pub(crate) fn statements(&self) -> u64 {
+        self.statements.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    async fn rows(&self, sql: &str, params: Params<'_>) -> Result<Vec<Row>, StoreError> {
+        self.sent(1);
+        self.client().await?.query(sql, params).await.map_err(db)
+    }
+
     async fn query_one(&self, sql: &str, params: Params<'_>) -> Result<Row, StoreError> {
+        self.sent(1);
         self.client()
             .await?
             .query_one(sql, params)
@@ -220,6 +241,7 @@ impl PgStore {
     }
 
     async fn query_opt(&self, sql: &str, params: Params<'_>) -> Result<Option<Row>, StoreError> {
+        self.sent(1);
         self.client()
             .await?
             .query_opt(sql, params)
@@ -228,6 +250,7 @@ impl PgStore {
     }
 
     async fn execute(&self, sql: &str, params: Params<'_>) -> Result<u64, StoreError> {
+        self.sent(1);
         self.client().await?.execute(sql, params).await.map_err(db)
     }
 
@@ -251,11 +274,8 @@ impl PgStore {
         sql: &str,
         params: Params<'_>,
     ) -> Result<Vec<T>, StoreError> {
-        self.client()
+        self.rows(sql, params)
             .await?
-            .query(sql, params)
-            .await
-            .map_err(db)?
             .iter()
             .map(|r| record::decode(what, r.get(0)))
             .collect()

@@ -3,9 +3,11 @@
 use chrono::{DateTime, Utc};
 
 use super::{count, db, id, is_unique_violation, limit, PgStore};
+use crate::store::notify::DueIndex;
 use crate::store::rules::Records;
 use crate::store::{
-    record, Account, AuditCursor, AuditEntry, Board, Card, SigneeMessages, StoreError,
+    record, Account, AuditCursor, AuditEntry, Board, Card, NotifyState, SigneeMessages,
+    StoreError,
 };
 
 /// Year 1: before any audit entry, and within PostgreSQL's range.
@@ -13,12 +15,13 @@ const YEAR_ONE: i64 = -62_135_596_800;
 
 impl Records for PgStore {
     async fn account(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
-        self.record(
-            "account",
+        self.query_opt(
             "SELECT record FROM accounts WHERE discord_id = $1",
             &[&id(discord_id)],
         )
-        .await
+        .await?
+        .map(|r| record::decode_account(r.get(0)))
+        .transpose()
     }
 
     async fn email_owner(&self, email: &str) -> Result<Option<u64>, StoreError> {
@@ -36,7 +39,9 @@ impl Records for PgStore {
         account: &Account,
         old: Option<&Account>,
     ) -> Result<bool, StoreError> {
-        let value = record::encode(account)?;
+        let value = record::encode_account(account)?;
+        // BEGIN, the read, the write, COMMIT.
+        self.sent(4);
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(db)?;
         let current: Option<Account> = tx
@@ -46,7 +51,7 @@ impl Records for PgStore {
             )
             .await
             .map_err(db)?
-            .map(|r| record::decode("account", r.get(0)))
+            .map(|r| record::decode_account(r.get(0)))
             .transpose()?;
         if current.as_ref() != old {
             return Ok(false);
@@ -82,6 +87,7 @@ impl Records for PgStore {
         accounts: Vec<Account>,
         audit: Vec<AuditEntry>,
     ) -> Result<Vec<Account>, StoreError> {
+        self.sent(2 + accounts.len() as u64 + 2 * audit.len() as u64);
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(db)?;
         let mut unwritten = Vec::new();
@@ -93,7 +99,7 @@ impl Records for PgStore {
                     &[
                         &id(account.discord_id),
                         &account.email,
-                        &record::encode(&account)?,
+                        &record::encode_account(&account)?,
                     ],
                 )
                 .await
@@ -149,20 +155,23 @@ impl Records for PgStore {
         discord_id: u64,
         old: Option<Vec<u8>>,
         new: Vec<u8>,
+        _was: DueIndex,
+        due: DueIndex,
     ) -> Result<bool, StoreError> {
         let written = match &old {
             Some(old) => {
                 self.execute(
-                    "UPDATE notify_state SET record = $2 WHERE discord_id = $1 AND record = $3",
-                    &[&id(discord_id), &new, old],
+                    "UPDATE notify_state SET record = $2, wake_at = $4, digest = $5 \
+                     WHERE discord_id = $1 AND record = $3",
+                    &[&id(discord_id), &new, old, &due.wake, &due.digest],
                 )
                 .await?
             }
             None => {
                 self.execute(
-                    "INSERT INTO notify_state (discord_id, record) VALUES ($1, $2) \
-                     ON CONFLICT (discord_id) DO NOTHING",
-                    &[&id(discord_id), &new],
+                    "INSERT INTO notify_state (discord_id, record, wake_at, digest) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (discord_id) DO NOTHING",
+                    &[&id(discord_id), &new, &due.wake, &due.digest],
                 )
                 .await?
             }
@@ -176,6 +185,7 @@ impl PgStore {
 
     /// Remove the link and the person's notification state, at once.
     pub(crate) async fn unlink(&self, discord_id: u64) -> Result<Option<Account>, StoreError> {
+        self.sent(4);
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(db)?;
         let old = tx
@@ -192,7 +202,7 @@ impl PgStore {
         .await
         .map_err(db)?;
         tx.commit().await.map_err(db)?;
-        old.map(|r| record::decode("account", r.get(0))).transpose()
+        old.map(|r| record::decode_account(r.get(0))).transpose()
     }
 
     /// The account `email` (normalized) is linked to.
@@ -200,12 +210,10 @@ impl PgStore {
         &self,
         email: &str,
     ) -> Result<Option<Account>, StoreError> {
-        self.record(
-            "account",
-            "SELECT record FROM accounts WHERE email = $1",
-            &[&email],
-        )
-        .await
+        self.query_opt("SELECT record FROM accounts WHERE email = $1", &[&email])
+            .await?
+            .map(|r| record::decode_account(r.get(0)))
+            .transpose()
     }
 
     pub(crate) async fn accounts(
@@ -216,12 +224,14 @@ impl PgStore {
         if after == Some(u64::MAX) {
             return Ok(Vec::new());
         }
-        self.records(
-            "account",
+        self.rows(
             "SELECT record FROM accounts WHERE discord_id > $1 ORDER BY discord_id LIMIT $2",
             &[&after.map_or(-1, id), &limit(n)],
         )
-        .await
+        .await?
+        .iter()
+        .map(|r| record::decode_account(r.get(0)))
+        .collect()
     }
 
     pub(crate) async fn account_count(&self) -> Result<usize, StoreError> {
@@ -235,6 +245,7 @@ impl PgStore {
     // ----- audit -----
 
     pub(crate) async fn audit_batch(&self, entries: Vec<AuditEntry>) -> Result<(), StoreError> {
+        self.sent(2 + entries.len() as u64);
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(db)?;
         for entry in &entries {
@@ -320,6 +331,59 @@ impl PgStore {
             &[&id(discord_id)],
         )
         .await
+    }
+
+    /// Up to `limit` linked people whose read is due by `until`, those never
+    /// read first, then earliest first, with their state: by the index on
+    /// `wake_at`, plus the (few) accounts with no state yet.
+    pub(crate) async fn due_people(
+        &self,
+        until: DateTime<Utc>,
+        n: usize,
+    ) -> Result<Vec<(Account, Option<NotifyState>)>, StoreError> {
+        let rows = self
+            .rows(
+                "(SELECT a.record, NULL::bytea FROM accounts a WHERE NOT EXISTS \
+                   (SELECT 1 FROM notify_state s WHERE s.discord_id = a.discord_id) \
+                   ORDER BY a.discord_id LIMIT $2) \
+                 UNION ALL \
+                 (SELECT a.record, s.record FROM notify_state s \
+                   JOIN accounts a ON a.discord_id = s.discord_id \
+                   WHERE s.wake_at <= $1 ORDER BY s.wake_at LIMIT $2) \
+                 LIMIT $2",
+                &[&until, &limit(n)],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let state: Option<&[u8]> = r.get(1);
+                Ok((
+                    record::decode_account(r.get(0))?,
+                    state
+                        .map(|s| record::decode("notification state", s))
+                        .transpose()?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Everyone linked who wants a digest, with their state.
+    pub(crate) async fn digest_people(&self) -> Result<Vec<(Account, NotifyState)>, StoreError> {
+        let rows = self
+            .rows(
+                "SELECT a.record, s.record FROM notify_state s \
+                 JOIN accounts a ON a.discord_id = s.discord_id WHERE s.digest",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    record::decode_account(r.get(0))?,
+                    record::decode("notification state", r.get(1))?,
+                ))
+            })
+            .collect()
     }
 
     pub(crate) async fn forget_notify_state(&self, discord_id: u64) -> Result<(), StoreError> {
