@@ -261,8 +261,14 @@ dm-approval-rejected-reason = An approver rejected **{ $name }**: “{ $reason }
 dm-withdrawn-mine = The request waiting on you for **{ $name }** was withdrawn by its sender: there is nothing for you to do.
 dm-approval-cancelled = The approval request for **{ $name }** was withdrawn.
 hint-approval-rejected = An approver rejected it: change it on the Comake website (`/contract edit`) and ask for approval again there, or delete it.
-notify-digest-daily = Digest on: every day at 09:00 ({ $zone }), a DM with your contracts waiting on others for more than { $days } days and those waiting on you (none when there are none).
-notify-digest-weekly = Digest on: every Monday at 09:00 ({ $zone }), a DM with your contracts waiting on others for more than { $days } days and those waiting on you.
+notify-digest-daily = Digest on: every day at 09:00 ({ $zone }), a DM with your contracts waiting on others for more than { $days ->
+    [one] a day
+   *[other] { $days } days
+  } and those waiting on you (none when there are none).
+notify-digest-weekly = Digest on: every Monday at 09:00 ({ $zone }), a DM with your contracts waiting on others for more than { $days ->
+    [one] a day
+   *[other] { $days } days
+  } and those waiting on you.
 notify-settings = Your notifications:
     • Real-time DMs: { $live }
     • Digest: { $digest }
@@ -371,9 +377,10 @@ board-out = Out for signature
 board-in-approval = In approval
 board-editable = Can be changed
 board-line-none = { $label }: 0
+board-line-count = { $label }: **{ $count }**
 board-line = { $label }: **{ $count }** · { $names }
 board-line-more = { $label }: **{ $count }** · { $names } and { $more } more
-board-footer = Posted by { $owner } · kept up to date by the Comake bot until unshared. Contract names only; no people, emails or links.
+board-footer = Posted by { $owner } · kept up to date by the Comake bot until unshared. Names only of contracts { $owner } sent (those sent to them are counted, not named); no people, emails or links.
 board-preview = Post your contract board in this channel? **Everyone who can read the channel will see exactly this**, kept up to date until you unshare it:
 board-preview-replace = Post your contract board here again? Your board already in this channel stops updating and this one takes its place. **Everyone who can read the channel will see exactly this**:
 board-posted = Posted your contract board in this channel; it updates by itself until you unshare it (`/contract board`, then **Unshare**).

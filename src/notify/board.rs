@@ -52,6 +52,13 @@ impl Line {
         }
     }
 
+    /// Whether the line names its contracts. Contracts others sent the
+    /// poster are only counted: their names were chosen by someone else
+    /// and may say more than the poster means to publish.
+    fn names_contracts(self) -> bool {
+        !matches!(self, Line::SignMe | Line::ApproveMe)
+    }
+
     /// The line a contract of the person's box is counted on, if any.
     fn of(c: &ContractSummary) -> Option<Line> {
         match c.role {
@@ -101,6 +108,11 @@ pub(crate) fn board_body(
             let label = t(line.label(), &[]);
             let text = if list.is_empty() {
                 t("board-line-none", &args!["label" => label])
+            } else if !line.names_contracts() {
+                t(
+                    "board-line-count",
+                    &args!["label" => label, "count" => list.len() as i64],
+                )
             } else {
                 let names: Vec<String> = list
                     .iter()

@@ -118,6 +118,16 @@ async fn the_board_shows_privately_first_then_posts_counts_and_names_only() {
         &signees,
     )
     .await;
+    // Sent to Kim by someone else: its name was not Kim's to publish.
+    s.h.sim.add_user("park@example.com", "Park").unwrap();
+    common::sent_for_signature(
+        &s.h.sim,
+        &s.h.app.comake,
+        "park@example.com",
+        "Settlement with Hong",
+        &[("Kim Minji", "kim@example.com")],
+    )
+    .await;
     let asked = s.h.command(&kim, "contract board", &[]).await;
     assert!(asked.ephemeral());
     assert!(asked.posted().is_empty(), "nothing public before Post");
@@ -133,6 +143,11 @@ async fn the_board_shows_privately_first_then_posts_counts_and_names_only() {
         "{content}"
     );
     assert!(content.contains("Can be changed: **1** · NDA"), "{content}");
+    assert!(
+        content.contains("Waiting for my signature: **1**\n"),
+        "{content}"
+    );
+    assert!(!content.contains("Settlement"), "{content}");
     assert!(
         !content.contains("Lee"),
         "a person on a public board: {content}"
