@@ -401,6 +401,7 @@ nudge-outside = Outside the company: { $names }. The bot cannot remind them (Com
 nudge-sent = **{ $who }** got a DM nudging them about **{ $name }**. You can nudge them about it again tomorrow.
 nudge-too-soon = **{ $who }** was already nudged about this contract today. The next nudge is possible { $next }.
 nudge-dms-closed = **{ $who }** does not take DMs from the bot, so no nudge went out. Remind them another way.
+nudge-muted = **{ $who }** muted news about **{ $name }**, so the bot won't nudge them about it. Remind them another way.
 nudge-not-linked = That colleague is no longer linked to Comake here, so the bot cannot nudge them.
 nudge-not-their-turn = It is not that person's turn on **{ $name }** now, so nothing was sent.
 nudge-dm-sign = **{ $sender }** asks you to sign **{ $name }**: it has waited for your signature since { $since }.

@@ -389,6 +389,7 @@ nudge-outside = 회사 밖 서명자: { $names }. 봇은 이분들께 재촉할 
 nudge-sent = **{ $who }**님에게 **{ $name }** 재촉 DM을 보냈습니다. 이 계약으로 같은 분께 다시 재촉하는 것은 내일부터 가능합니다.
 nudge-too-soon = **{ $who }**님에게는 오늘 이미 이 계약을 재촉했습니다. 다음 재촉은 { $next } 가능합니다.
 nudge-dms-closed = **{ $who }**님이 봇의 DM을 받지 않아 재촉을 보내지 못했습니다. 다른 방법으로 알려 주세요.
+nudge-muted = **{ $who }**님이 **{ $name }** 알림을 꺼 두어 봇이 재촉하지 않습니다. 다른 방법으로 알려 주세요.
 nudge-not-linked = 이 동료는 더 이상 코메이크에 연결되어 있지 않아 봇이 재촉할 수 없습니다.
 nudge-not-their-turn = 지금은 **{ $name }**에서 그분의 차례가 아니어서 아무것도 보내지 않았습니다.
 nudge-dm-sign = **{ $sender }**님이 **{ $name }** 서명을 재촉합니다. { $since }부터 서명을 기다리고 있습니다.

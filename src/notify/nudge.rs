@@ -174,6 +174,9 @@ pub(crate) enum Nudged {
     TooSoon(DateTime<Utc>),
     /// The colleague's DMs are closed to the bot.
     Closed,
+    /// The colleague muted this contract: they asked for no more DMs
+    /// about it, and a nudge is one.
+    Muted,
 }
 
 /// Nudge `colleague` (who is `who` on `c`, whose sender is `sender`): claim
@@ -189,6 +192,10 @@ pub(crate) async fn nudge(
     now: DateTime<Utc>,
 ) -> Result<Nudged, NotifyError> {
     let contract = c.summary.id.as_str();
+    let state = app.store.notify_state(colleague.discord_id).await?;
+    if state.as_ref().is_some_and(|s| s.muted.contains_key(contract)) {
+        return Ok(Nudged::Muted);
+    }
     let at = match app
         .store
         .claim_nudge(contract, colleague.discord_id, now)
@@ -199,13 +206,7 @@ pub(crate) async fn nudge(
     };
     // Their language as the watcher knows it (English before it does, as
     // the digest).
-    let lang = app
-        .store
-        .notify_state(colleague.discord_id)
-        .await
-        .ok()
-        .flatten()
-        .map_or(Lang::En, |s| Lang::from_locale(&s.locale));
+    let lang = state.map_or(Lang::En, |s| Lang::from_locale(&s.locale));
     let message = body(app, lang, sender, who, c);
     let sent = deliver(http, colleague.discord_id, &message).await;
     let outcome = match sent {
@@ -231,12 +232,22 @@ fn body(app: &App, lang: Lang, sender: &Account, who: &Waited, c: &Contract) -> 
         |id: &str, args: &[(&str, fluent_bundle::FluentValue<'static>)]| app.i18n.t(lang, id, args);
     let name = text::inert_max(&c.summary.name, NAME_BUDGET);
     let asks = asks_args(sender, &name, waiting_since(c));
+    // Like every notification DM, it can be muted.
+    let mute = Component::Button {
+        label: t(
+            "dm-button-mute",
+            &args!["name" => text::label(&c.summary.name, LABEL_NAME)],
+        ),
+        custom_id: ButtonId::Mute(c.summary.id.clone()).to_string(),
+        style: Style::Secondary,
+    };
     if who.approval {
         return Reply::text(format!(
             "{}\n{}",
             t("nudge-dm-approve", &asks),
             t("dm-waiting-approval", &args!["name" => name]),
-        ));
+        ))
+        .row(vec![mute]);
     }
     let help = t("dm-how-to-sign", &args!["name" => name.clone()]);
     let button = Component::Button {
@@ -244,7 +255,7 @@ fn body(app: &App, lang: Lang, sender: &Account, who: &Waited, c: &Contract) -> 
         custom_id: ButtonId::HowToSign(c.summary.id.clone()).to_string(),
         style: Style::Primary,
     };
-    Reply::text(format!("{}\n{help}", t("nudge-dm-sign", &asks))).row(vec![button])
+    Reply::text(format!("{}\n{help}", t("nudge-dm-sign", &asks))).row(vec![button, mute])
 }
 
 fn asks_args(

@@ -94,6 +94,7 @@ impl Watcher {
                         "ok (automatic)"
                     }
                     Nudged::Closed => "refused: their DMs are closed",
+                    Nudged::Muted => "refused: they muted this contract",
                 };
             r.reminded.push(colleague.discord_id);
             changed = true;

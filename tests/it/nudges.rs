@@ -182,6 +182,8 @@ async fn a_colleague_is_nudged_once_a_day_and_outside_signees_are_pointed_to_the
     assert!(common::discord::custom_ids(&dms[0])
         .iter()
         .any(|c| c.starts_with("n:sign:")));
+    // Like every notification DM, the nudge can be muted.
+    assert!(common::discord::custom_ids(&dms[0]).contains(&format!("n:mute:{id}")));
 
     // The second press the same day says when the next is possible.
     let again = s.h.press(&Actor::user(KIM), &nudge_id(LEE, &id)).await;
@@ -566,5 +568,39 @@ async fn the_digest_offers_a_nudge_for_each_stale_contracts_colleague_and_it_wor
     };
     let a = s.h.press(&in_dm, &ids[0]).await;
     assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    assert_eq!(s.nudges(LEE).len(), 1);
+}
+
+#[tokio::test]
+async fn a_colleague_who_muted_the_contract_is_not_nudged() {
+    let s = setup(&[]).await;
+    let id = s.nda().await;
+    let key = id.as_str().to_owned();
+    s.h.app
+        .store
+        .update_notify_state(LEE, move |state| {
+            let mut state = state.unwrap_or_default();
+            state.muted.insert(key.clone(), "NDA".into());
+            Some(state)
+        })
+        .await
+        .unwrap();
+    let pressed = s.h.press(&Actor::user(KIM), &nudge_id(LEE, &id)).await;
+    assert_eq!(pressed.outcome.result, "refused", "{}", pressed.text());
+    assert!(pressed.text().contains("muted"), "{}", pressed.text());
+    assert!(s.dms(LEE).is_empty(), "a muted contract's nudge went out");
+    // Muting did not use up the day: unmuted, the nudge goes out.
+    let key = id.as_str().to_owned();
+    s.h.app
+        .store
+        .update_notify_state(LEE, move |state| {
+            let mut state = state?;
+            state.muted.remove(&key);
+            Some(state)
+        })
+        .await
+        .unwrap();
+    let pressed = s.h.press(&Actor::user(KIM), &nudge_id(LEE, &id)).await;
+    assert_eq!(pressed.outcome.result, "ok", "{}", pressed.text());
     assert_eq!(s.nudges(LEE).len(), 1);
 }

@@ -107,6 +107,13 @@ pub(crate) async fn nudge(ctx: &Ctx<'_>, id: &ContractId, colleague: u64) -> Han
             "their DMs are closed",
             ctx.refuse("nudge-dms-closed", &args!["who" => colleague_name]),
         ),
+        Ok(Nudged::Muted) => refused(
+            "they muted this contract",
+            ctx.refuse(
+                "nudge-muted",
+                &args!["who" => colleague_name, "name" => name_of(&c)],
+            ),
+        ),
         Err(crate::notify::NotifyError::Store(e)) => Err(e.into()),
         Err(crate::notify::NotifyError::Comake(e)) => Err(e.into()),
         Err(e) => {
