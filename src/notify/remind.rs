@@ -26,8 +26,13 @@ impl Watcher {
         if let Err(e) = self.app.store.prune_nudges(now - NUDGE_GAP * 2).await {
             tracing::warn!(error = %e, "reminders: old nudges were not pruned");
         }
+        // Only those due, the longest due first: the ones not yet due never
+        // crowd out the due ones.
+        let due_at = |r: &Reminder| r.since + chrono::TimeDelta::days(i64::from(r.days));
+        let mut due: Vec<Reminder> = reminders.into_iter().filter(|r| due_at(r) <= now).collect();
+        due.sort_by_key(due_at);
         let mut sent = 0;
-        for r in reminders.into_iter().take(PER_RUN) {
+        for r in due.into_iter().take(PER_RUN) {
             match self.remind(r, now).await {
                 Ok(n) => sent += n,
                 Err(e) => tracing::warn!(error = %e, "reminders: one failed; tried again later"),
@@ -52,6 +57,17 @@ impl Watcher {
             store.remove_reminder(&r.contract).await?;
             return Ok(0);
         };
+        // A sender who left the company's servers nudges no one any more.
+        let guilds = &self.app.config.discord.guild_ids;
+        match self.app.members.is_member(sender.discord_id, guilds).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::info!("a reminder's sender left the company's servers; it is dropped");
+                store.remove_reminder(&r.contract).await?;
+                return Ok(0);
+            }
+            Err(e) => return Err(super::NotifyError::Discord(format!("membership: {e}"))),
+        }
         let Some(id) = crate::comake::wire::ContractId::parse(&r.contract) else {
             store.remove_reminder(&r.contract).await?;
             return Ok(0);
@@ -68,7 +84,14 @@ impl Watcher {
             store.remove_reminder(&r.contract).await?;
             return Ok(0);
         }
-        if now < r.since.max(waiting_since(&c)) + days {
+        let since = r.since.max(waiting_since(&c));
+        if now < since + days {
+            // The turn moved on since: due again that many days after it,
+            // and not looked at before then.
+            if since > r.since {
+                r.since = since;
+                store.put_reminder(r).await?;
+            }
             return Ok(0);
         }
         let mut sent = 0;

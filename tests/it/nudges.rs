@@ -604,3 +604,34 @@ async fn a_colleague_who_muted_the_contract_is_not_nudged() {
     assert_eq!(pressed.outcome.result, "ok", "{}", pressed.text());
     assert_eq!(s.nudges(LEE).len(), 1);
 }
+
+#[tokio::test]
+async fn reminders_not_yet_due_never_crowd_out_a_due_one() {
+    let s = setup(&[("NOTIFY_MAX_RPS", "100")]).await;
+    let id = sent_with_reminder(&s).await;
+    // Far more reminders than a run looks at, none of them due for a month,
+    // all sorting before the due one.
+    let now = comake_bot::now();
+    for n in 0..300u32 {
+        s.h.app
+            .store
+            .put_reminder(comake_bot::api::store::Reminder {
+                contract: format!("{n:024x}"),
+                sender: KIM,
+                days: 30,
+                since: now,
+                reminded: Vec::new(),
+            })
+            .await
+            .unwrap();
+    }
+    let w = Watcher::new(
+        s.h.app.clone(),
+        Arc::new(discord::http(&s.h.app.config.discord).unwrap()),
+    );
+    travel(Duration::from_secs(2 * 86_400 + 3_600)).await;
+    let tick = w.tick(comake_bot::now()).await;
+    assert_eq!(tick.reminders, 1, "{:?}", tick.ran);
+    assert_eq!(s.nudges(LEE).len(), 1);
+    assert!(id.as_str() > "000000000000000000000300");
+}
