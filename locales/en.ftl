@@ -337,6 +337,7 @@ error-not-linked-admin = Your Discord account isn't linked to Comake yet. Ask a 
 admin-link-no-user-open = Comake has no user with that email in your company. They can create one themselves with `/comake register`, or you can create it for them with `/comake-admin register`.
 admin-link-no-user-admin = Comake has no user with that email in your company. Create one for them with `/comake-admin register`. (Self-registration is off on this bot: it has no mail server to send codes.)
 admin-register-done = <@{ $user }> is now linked to the new Comake user **{ $name }** ({ $email }).
+admin-register-raced = Meanwhile <@{ $user }> was linked to { $email } (another server manager, or a second press), so they stay linked to it. The Comake user { $created } was created but is linked to no one; link it to someone with `/comake-admin link` if it was meant for them.
 admin-register-exists = Comake already has a user with { $email }, so none was created. Link <@{ $user }> to it with `/comake-admin link`.
 admin-register-already-linked = <@{ $user }> is already linked to { $email }, so no Comake user was created. To move them to another existing Comake user, use `/comake-admin link`; to start over, `/comake-admin unlink` first.
 admin-register-refused-input = Comake refused that name, email or phone number. Check them and try again.

@@ -101,7 +101,7 @@ pub(crate) async fn link(ctx: &Ctx<'_>) -> HandlerResult {
         Err(e) => return Err(e.into()),
     }
     let name = email.split('@').next().unwrap_or_default().to_owned();
-    link_and_tell(ctx, member, &email, &name, String::new()).await?;
+    link_and_tell(ctx, member, &email, &name, String::new(), true).await?;
     ctx.audit(
         &format!("admin.link <@{member}>"),
         None,
@@ -166,7 +166,18 @@ pub(crate) async fn register(ctx: &Ctx<'_>) -> HandlerResult {
         );
         return Err(ctx.internal("register-client answered with another email"));
     }
-    link_and_tell(ctx, member, &email, &client.name, client.id.0.clone()).await?;
+    // Never over another link: two admins registering the same member at
+    // once (or a retry) link once; the other is told who won.
+    if let Err(refused) =
+        link_and_tell(ctx, member, &email, &client.name, client.id.0.clone(), false).await
+    {
+        ctx.audit(
+            &action,
+            None,
+            &format!("refused after creating the Comake user ({masked})"),
+        );
+        return Err(refused);
+    }
     ctx.audit(&action, None, &format!("ok ({email})"));
     Ok(Reply::text(ctx.t(
         "admin-register-done",
@@ -178,14 +189,15 @@ pub(crate) async fn register(ctx: &Ctx<'_>) -> HandlerResult {
     )))
 }
 
-/// Link `member` to the Comake user `email` as an admin's act, then tell
-/// both ends.
+/// Link `member` to the Comake user `email` as an admin's act (in place
+/// of their link, with `replace`), then tell both ends.
 async fn link_and_tell(
     ctx: &Ctx<'_>,
     member: u64,
     email: &str,
     name: &str,
     client_id: String,
+    replace: bool,
 ) -> Result<(), Failure> {
     let account = Account {
         discord_id: member,
@@ -196,10 +208,20 @@ async fn link_and_tell(
         linked_by: ctx.inv.user,
         method: LinkMethod::Admin,
     };
-    match ctx.app.store.link(account, true).await {
+    match ctx.app.store.link(account, replace).await {
         Ok(_) => {}
         Err(LinkError::EmailTaken { owner }) => {
             return Err(ctx.refuse("admin-link-taken", &args!["owner" => owner.to_string()]))
+        }
+        Err(LinkError::AlreadyLinked { email: linked }) if !replace => {
+            return Err(ctx.refuse(
+                "admin-register-raced",
+                &args![
+                    "user" => member.to_string(),
+                    "email" => plain(&linked),
+                    "created" => plain(email),
+                ],
+            ))
         }
         Err(LinkError::AlreadyLinked { .. }) => return Err(ctx.internal("replace refused")),
         Err(LinkError::Store(e)) => return Err(e.into()),

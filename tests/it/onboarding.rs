@@ -288,3 +288,30 @@ async fn a_first_run_names_every_missing_variable_at_once() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn two_admins_registering_one_member_at_once_link_once() {
+    let h = Harness::new().await;
+    let boss = Actor::user(BOSS).admin();
+    let other = Actor::user(KIM).admin();
+    let (a, b) = tokio::join!(
+        admin_register(&h, &boss, LEE, "lee@example.com", None),
+        admin_register(&h, &other, LEE, "lee.m@example.com", None),
+    );
+    let results = [a.outcome.result, b.outcome.result];
+    let won = match results {
+        ["ok", "refused"] => "lee@example.com",
+        ["refused", "ok"] => "lee.m@example.com",
+        _ => panic!("{results:?}: {} / {}", a.text(), b.text()),
+    };
+    // The link that won stays; the other admin is told who holds it.
+    let account = h.app.store.account(LEE).await.unwrap().unwrap();
+    assert_eq!(account.email, won);
+    let refused = if results[0] == "refused" { &a } else { &b };
+    assert!(
+        refused.text().contains("Meanwhile")
+            && refused.text().contains(&won.replace('@', "\\@")),
+        "{}",
+        refused.text()
+    );
+}
