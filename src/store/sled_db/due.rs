@@ -26,7 +26,12 @@ impl SledStore {
     ) -> Result<Vec<(Account, Option<NotifyState>)>, StoreError> {
         let end = due_key(until, u64::MAX);
         let mut out = Vec::new();
-        for item in self.inner.due.range(..=end.as_slice()).take(limit) {
+        // An entry left by someone no longer linked is skipped and does not
+        // count toward `limit`, so such entries never hold the due back.
+        for item in self.inner.due.range(..=end.as_slice()) {
+            if out.len() >= limit {
+                break;
+            }
             let (key, _) = item?;
             let id = be_u64(key.get(8..).unwrap_or_default())?;
             if let Some(account) = self.inner.account(id)? {
