@@ -132,7 +132,10 @@ async fn the_sender_hears_each_approval_step_and_which_step_rejected() {
     s.h.sim.approver_acts(&loan, true, None).unwrap();
     assert_eq!(s.read(&w, KIM).await, 1);
     let text = content(&s.dms(KIM)[2]);
-    assert!(text.contains("**Loan** 결재선 1/2: **Boss** 결재 완료"), "{text}");
+    assert!(
+        text.contains("**Loan** 결재선 1/2: **Boss** 결재 완료"),
+        "{text}"
+    );
     s.h.sim
         .approver_acts(
             &loan,
