@@ -327,8 +327,8 @@ history-actor-sender = The sender
 history-actor-someone = Someone
 help = **The Comake bot, in short**
     • **Every day**: `/contract new` gives you a private link to upload a contract and place its signature fields on the Comake website → `/contract signee` names who signs each party (`member:` picks a linked colleague, `me:True` yourself; **Set signees** on `/contract show` opens a form instead) → `/contract request-sign` shows who will get a request, and **Send** sends it. `/contract pending` shows what is waiting, and on whom; `/contract show` shows one contract, its history, and buttons for what it allows.
-    • **Private**: every answer is seen only by you. Links carry a one-hour sign-in and are shown only to you. Only what you choose to post is public: a status card (**Share in this channel** on `/contract show`), which shows people outside the company by masked names, and your contract board (`/contract board`: counts and contract names, no people).
-    • **Notifications**: the bot DMs you when a contract you sent moves, when it is your turn to sign or approve, and how contracts sent to you end. `/comake notifications` shows your settings; `digest` sends a morning summary instead or as well.
+    • **Private**: every answer is seen only by you. Links carry a one-hour sign-in and are shown only to you. Only what you choose to post is public: a status card (**Share in this channel** on `/contract show`), which shows people outside the company by masked names, and your contract board (`/contract board`: counts, and names only of contracts you sent; no people).
+    • **Notifications**: the bot DMs you when a contract you sent moves (each approval step too), when it is your turn to sign or approve, and how contracts sent to you end. `/comake notifications` shows your settings; its `off:` and `on:` choose which kinds you get, each DM's **Mute** button silences one contract, and `digest` sends a morning summary instead or as well.
     • **Nudges**: on `/contract pending`, `/contract show` and the digest, **Nudge** DMs a linked colleague whose turn it is to sign or approve (once a day per contract). People outside the company cannot be reminded by the bot. `/contract request-sign remind_after:` nudges by itself after that many days.
     • **First time**: `/comake register` (if your company allows it) or ask an admin to link you.
 
@@ -418,10 +418,6 @@ request-remind-kept = If it has not moved in { $days ->
     }, the colleague whose turn it is gets one nudge by DM (the bot cannot remind people outside the company).
 request-remind-lost = The automatic nudge could not be set up: press a **Nudge** button on `/contract pending` when you want one.
 audit-contract-nudge = nudged a colleague
-    • **Every day**: `/contract new` gives you a private link to upload a contract and place its signature fields on the Comake website → `/contract signee` names who signs each party → `/contract request-sign` shows who will get a request, and **Send** sends it. `/contract pending` shows what is waiting, and on whom; `/contract show` shows one contract, its history, and buttons for what it allows.
-    • **Private**: every answer is seen only by you. Links carry a one-hour sign-in and are shown only to you. Only a status card you choose to post (**Share in this channel** on `/contract show`) is public, and it shows people outside the company by masked names.
-    • **Notifications**: the bot DMs you when a contract you sent moves (each approval step too), when it is your turn to sign or approve, and how contracts sent to you end. `/comake notifications` shows your settings; its `off:` and `on:` choose which kinds you get, each DM's **Mute** button silences one contract, and `digest` sends a morning summary instead or as well.
-    • **First time**: `/comake register` (if your company allows it) or ask an admin to link you.
 
 ## Notification choices: approval steps, kinds of news, muted contracts
 dm-approval-line = Approval line:

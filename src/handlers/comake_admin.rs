@@ -168,8 +168,15 @@ pub(crate) async fn register(ctx: &Ctx<'_>) -> HandlerResult {
     }
     // Never over another link: two admins registering the same member at
     // once (or a retry) link once; the other is told who won.
-    if let Err(refused) =
-        link_and_tell(ctx, member, &email, &client.name, client.id.0.clone(), false).await
+    if let Err(refused) = link_and_tell(
+        ctx,
+        member,
+        &email,
+        &client.name,
+        client.id.0.clone(),
+        false,
+    )
+    .await
     {
         ctx.audit(
             &action,

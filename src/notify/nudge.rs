@@ -193,7 +193,10 @@ pub(crate) async fn nudge(
 ) -> Result<Nudged, NotifyError> {
     let contract = c.summary.id.as_str();
     let state = app.store.notify_state(colleague.discord_id).await?;
-    if state.as_ref().is_some_and(|s| s.muted.contains_key(contract)) {
+    if state
+        .as_ref()
+        .is_some_and(|s| s.muted.contains_key(contract))
+    {
         return Ok(Nudged::Muted);
     }
     let at = match app

@@ -2668,7 +2668,7 @@ async fn list_header_reads_as_english_and_pending_names_approvers_in_approval() 
     );
     let ko = h.command(&kim.clone().ko(), "contract pending", &[]).await;
     assert!(
-        ko.text().contains("결재 대기중: Park") && !ko.text().contains("서명 대기중"),
+        ko.text().contains("아직 결재하지 않은 사람: Park") && !ko.text().contains("서명하지 않은"),
         "{}",
         ko.text()
     );

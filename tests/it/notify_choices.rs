@@ -125,14 +125,17 @@ async fn the_sender_hears_each_approval_step_and_which_step_rejected() {
     };
     assert!(at("**Lease**: approval 2 of 2, approved by **Park**.") < at("**Lease** was approved"));
     assert!(custom_ids(dm).contains(&format!("a:request:{lease}")));
-    // In Korean: 결재 1/2: … 승인; then step 2 rejects, its reason inert
+    // In Korean: 결재선 1/2: … 결재 완료; then step 2 rejects, its reason inert
     // and its contacts masked.
     s.h.command(&Actor::user(KIM).ko(), "comake whoami", &[])
         .await;
     s.h.sim.approver_acts(&loan, true, None).unwrap();
     assert_eq!(s.read(&w, KIM).await, 1);
     let text = content(&s.dms(KIM)[2]);
-    assert!(text.contains("**Loan** 결재 1/2: **Boss** 승인"), "{text}");
+    assert!(
+        text.contains("**Loan** 결재선 1/2: **Boss** 결재 완료"),
+        "{text}"
+    );
     s.h.sim
         .approver_acts(
             &loan,
@@ -145,7 +148,7 @@ async fn the_sender_hears_each_approval_step_and_which_step_rejected() {
     check_dm(&s, dm);
     let text = content(dm);
     assert!(
-        text.contains("**Loan** 결재 2/2: **Park** 반려 — “Wrong"),
+        text.contains("**Loan** 결재선 2/2: **Park** 결재 반려 — “Wrong"),
         "{text}"
     );
     assert!(

@@ -309,8 +309,7 @@ async fn two_admins_registering_one_member_at_once_link_once() {
     assert_eq!(account.email, won);
     let refused = if results[0] == "refused" { &a } else { &b };
     assert!(
-        refused.text().contains("Meanwhile")
-            && refused.text().contains(&won.replace('@', "\\@")),
+        refused.text().contains("Meanwhile") && refused.text().contains(&won.replace('@', "\\@")),
         "{}",
         refused.text()
     );
