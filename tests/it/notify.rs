@@ -67,7 +67,7 @@ impl Setup {
     /// Returns the DMs they got meanwhile.
     pub(crate) async fn read(&self, w: &Arc<Watcher>, user: u64) -> usize {
         let before = self.dms(user).len();
-        for _ in 0..4 {
+        for _ in 0..6 {
             let due = self
                 .h
                 .app
@@ -79,8 +79,14 @@ impl Setup {
             if let Some(wait) = due.and_then(|t| (t - comake_bot::now()).to_std().ok()) {
                 travel(wait).await;
             }
-            if self.tick(w).await.reads.read.contains(&user) {
+            let tick = self.tick(w).await;
+            if tick.reads.read.contains(&user) {
                 return self.dms(user).len() - before;
+            }
+            // Not read (a read that failed is retried later, as the loop
+            // would): sleep as the loop would, until its next job.
+            if let Ok(wait) = (tick.next - comake_bot::now()).to_std() {
+                travel(wait).await;
             }
         }
         panic!("{user} was never read");
