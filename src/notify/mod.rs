@@ -20,6 +20,7 @@
 //! - [`cards`]: the status cards; [`digest`]: the digests;
 //! - [`settings`]: what commands change; [`schedule`]: the pure timing rules.
 
+mod budget;
 mod cards;
 mod digest;
 mod dm;
@@ -30,11 +31,13 @@ mod read;
 pub mod schedule;
 mod settings;
 
+pub use budget::Fit;
 pub(crate) use cards::card_body;
 pub(crate) use dm::dm_body;
 pub use jobs::Job;
 pub use read::CycleStats;
-pub(crate) use settings::{current, hint_email, set_digest, set_enabled, touch};
+pub(crate) use settings::{current, set_digest, set_enabled};
+pub use settings::{hint_email, touch};
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -80,6 +83,9 @@ pub struct Tick {
     pub card_edits: usize,
     /// Digests sent.
     pub digests: usize,
+    /// What the read schedule needs against `NOTIFY_MAX_RPS`, as of this
+    /// tick's reads (zero when they did not run).
+    pub fit: Fit,
     /// When the earliest job is due next.
     pub next: DateTime<Utc>,
 }
@@ -88,6 +94,7 @@ pub struct Tick {
 #[derive(Default)]
 struct Plans {
     due: due::DueList,
+    budget: budget::Budget,
     cards: cards::Seen,
     next_cards: Option<DateTime<Utc>>,
     next_digests: Option<DateTime<Utc>>,
@@ -110,7 +117,7 @@ impl Watcher {
         // are paced when they leave, so only scheduling and network jitter
         // can bunch them on Comake's side, and 100 ms of it still cannot put
         // more than `rps` into any one second there.
-        let period = Duration::from_secs_f64(1.10 / f64::from(rps));
+        let period = Duration::from_secs_f64(schedule::PACE_SLOWER / f64::from(rps));
         let quota = Quota::with_period(period)
             .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
             .allow_burst(NonZeroU32::MIN);
@@ -155,6 +162,7 @@ impl Watcher {
             reads: CycleStats::default(),
             card_edits: 0,
             digests: 0,
+            fit: Fit::default(),
             next: now,
         };
         let interval = chrono::Duration::from_std(self.app.config.notify_interval)
@@ -170,8 +178,14 @@ impl Watcher {
                     if let Err(e) = plans.due.refresh(&self.app, now).await {
                         tracing::error!(error = %e, "notifications: cannot load the schedule");
                     }
+                    let Plans { due, budget, .. } = &mut *plans;
+                    budget.retain(|user| due.is_read(user));
                 }
-                Job::Reads => tick.reads = self.read_due(&mut plans.due, now).await,
+                Job::Reads => {
+                    let Plans { due, budget, .. } = &mut *plans;
+                    tick.reads = self.read_due(due, budget, now).await;
+                    tick.fit = budget.check(self.app.config.notify_max_rps);
+                }
                 Job::Cards => {
                     tick.card_edits = self.follow_cards(&mut plans.cards).await;
                     plans.next_cards = Some(now + interval);

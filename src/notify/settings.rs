@@ -6,7 +6,7 @@ use crate::store::{Digest, NotifyState, StoreError};
 /// A user ran a command: remember their language for DMs, make them
 /// reachable again, and read their box at once (what they did may have
 /// started something). Writes only when something changed.
-pub(crate) async fn touch(app: &App, user: u64, locale: &str) {
+pub async fn touch(app: &App, user: u64, locale: &str) {
     let Ok(state) = app.store.notify_state(user).await else {
         return;
     };
@@ -47,7 +47,7 @@ pub(crate) async fn touch(app: &App, user: u64, locale: &str) {
 
 /// A signature request went to `email`: if a linked person has it, read
 /// their box at once (the request is now waiting on them).
-pub(crate) async fn hint_email(app: &App, email: &str) {
+pub async fn hint_email(app: &App, email: &str) {
     let Ok(Some(account)) = app.store.account_by_email(email).await else {
         return;
     };
