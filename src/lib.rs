@@ -106,7 +106,7 @@ pub mod api {
     }
     /// The watcher.
     pub mod notify {
-        pub use crate::notify::{schedule, Job, Tick, Watcher};
+        pub use crate::notify::{hint_email, schedule, touch, Fit, Job, Tick, Watcher};
     }
     /// Health and metrics.
     pub mod observe {

@@ -20,3 +20,10 @@ pub(crate) const HELD: &str = "comake_bot_memory_entries";
 pub(crate) const AUDIT_PRUNED: &str = "comake_bot_audit_pruned_total";
 /// 1 while this instance holds a one-at-a-time role (`watcher`, `gateway`).
 pub(crate) const ROLE: &str = "comake_bot_role";
+/// Comake requests a second the watcher's read schedule needs, summed over
+/// everyone's current wait.
+pub(crate) const NOTIFY_NEEDED_RPS: &str = "comake_bot_notify_needed_requests_per_second";
+/// Comake requests a second `NOTIFY_MAX_RPS` lets the watcher make.
+pub(crate) const NOTIFY_CAPACITY_RPS: &str = "comake_bot_notify_capacity_requests_per_second";
+/// Reads jobs that found the schedule needing more than `NOTIFY_MAX_RPS`.
+pub(crate) const NOTIFY_OVER_BUDGET: &str = "comake_bot_notify_over_budget_total";

@@ -10,7 +10,8 @@
 //! `throughput` (5), `memory` (6, and the child process it measures),
 //! `notifications` (8, on the model in `notify_model`), `postgres` (7),
 //! `store_scale` (9: store statements an hour at 5,000 and 50,000 people),
-//! `load` (10: two instances on PostgreSQL under 200 people for 60 s).
+//! `load` (10: two instances on PostgreSQL under 200 people for 60 s),
+//! `notify_real` (11, the model checked against the real watcher).
 //! `support` holds what they share.
 
 mod cold_burst;
@@ -19,6 +20,7 @@ mod load;
 mod memory;
 mod notifications;
 mod notify_model;
+mod notify_real;
 mod postgres;
 mod round_trips;
 mod store_scale;
@@ -46,17 +48,20 @@ fn main() {
     if std::env::args().any(|a| a == "store-scale" || a == "load") {
         return alone();
     }
-    // `cargo bench --bench commands -- notifications`: section 8 alone.
-    if std::env::args().any(|a| a == "notifications") {
-        notifications::section();
-        return;
-    }
     let sim_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .thread_name("sim")
         .enable_all()
         .build()
         .expect("sim runtime");
+    // `cargo bench --bench commands -- notifications`: sections 8 and 11
+    // alone.
+    if std::env::args().any(|a| a == "notifications") {
+        let mut report = serde_json::Map::new();
+        report.insert("notifications".into(), notifications::section());
+        report.insert("notify_real".into(), notify_real::section(&sim_rt));
+        return write(report, "target/bench/notifications.json");
+    }
     let bot_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(16)
@@ -72,7 +77,7 @@ fn main() {
     let store = Store::open(dir.path().join("store")).expect("store");
     println!("comake-bot benchmark (simulator on 127.0.0.1, store in a temp dir)\n");
 
-    let report = bot_rt.block_on(async {
+    let mut report = bot_rt.block_on(async {
         let app = support::app(&config, &store);
         let bench = Bench {
             sim,
@@ -102,7 +107,14 @@ fn main() {
         report
     });
 
-    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/commands.json");
+    // Its own runtime, on a clock it moves: after the others.
+    report.insert("notify_real".into(), notify_real::section(&sim_rt));
+    write(report, "target/bench/commands.json");
+}
+
+/// Write `report` to `path` (in the workspace) as JSON.
+fn write(report: serde_json::Map<String, Value>, path: &str) {
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
     std::fs::write(
         &out,

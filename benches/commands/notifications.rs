@@ -12,7 +12,7 @@ pub(crate) fn section() -> Value {
     let week = notify_model::Workload::generate(5_000, 7, 20261128);
     let policy = Policy {
         active: Duration::from_secs(60),
-        max_idle: Duration::from_secs(3600),
+        max_idle: Duration::from_secs(DEFAULT_MAX_IDLE),
     };
     println!(
         "\n8. Notifications: 5,000 linked people, a simulated week \
@@ -48,8 +48,104 @@ pub(crate) fn section() -> Value {
             "adaptive_over_fixed_requests": (ratio * 1000.0).round() / 1000.0,
         }));
     }
+    let curve = curve(&week);
     println!("   (model run in {:.1} s)", started.elapsed().as_secs_f64());
-    Value::Array(rows)
+    json!({ "watchers": rows, "trade_off": curve })
+}
+
+/// `NOTIFY_MAX_IDLE_SECS`'s default, the cheapest point of the curve that
+/// meets every target.
+const DEFAULT_MAX_IDLE: u64 = 1080;
+
+/// The targets (issue #26): p95 time to DM for contracts sent by linked
+/// people, for contracts from outside, and requests per hour against the
+/// fixed 300 s watcher's.
+const SENT_P95: f64 = 60.0;
+const OUTSIDE_P95: f64 = 900.0;
+const OF_FIXED: f64 = 0.5;
+
+/// The trade-off at 20 requests a second: Comake requests per hour against
+/// the p95 for contracts from outside, one point per `NOTIFY_MAX_IDLE_SECS`;
+/// which points meet every target, and the cheapest of them.
+fn curve(week: &notify_model::Workload) -> Value {
+    let fixed = notify_model::fixed(week, 20, Duration::from_secs(300));
+    let fixed_per_hour = fixed.requests as f64 / fixed.hours;
+    println!(
+        "\n   Trade-off at 20 rps (targets: sent p95 <= {SENT_P95:.0} s, outside p95 <= \
+         {OUTSIDE_P95:.0} s, requests < {OF_FIXED} x fixed = {:.0}/h, none missed or twice)",
+        fixed_per_hour * OF_FIXED
+    );
+    println!(
+        "   {:>14} {:>11} {:>9} {:>8} {:>12} {:>12} {:>12} {:>6} {:>5}  meets",
+        "max idle s",
+        "quiet gap s",
+        "reqs/h",
+        "x fixed",
+        "sent p95 s",
+        "betw p95 s",
+        "outside p95",
+        "missed",
+        "dups"
+    );
+    let mut points = Vec::new();
+    let mut cheapest: Option<(f64, u64)> = None;
+    for max_idle in [
+        600u64, 870, 900, 1000, 1080, 1120, 1160, 1200, 1740, 2400, 3600,
+    ] {
+        let policy = Policy {
+            active: Duration::from_secs(60),
+            max_idle: Duration::from_secs(max_idle),
+        };
+        let o = notify_model::adaptive(week, 20, policy);
+        let per_hour = o.requests as f64 / o.hours;
+        let ratio = per_hour / fixed_per_hour;
+        let sent = o.percentile(Kind::SentOut, 0.95);
+        let between = o.percentile(Kind::Between, 0.95);
+        let outside = o.percentile(Kind::FromOutside, 0.95);
+        let meets = sent <= SENT_P95
+            && between <= SENT_P95
+            && outside <= OUTSIDE_P95
+            && ratio < OF_FIXED
+            && o.missed == 0
+            && o.duplicates == 0;
+        if meets && cheapest.is_none_or(|(best, _)| per_hour < best) {
+            cheapest = Some((per_hour, max_idle));
+        }
+        println!(
+            "   {max_idle:>14} {:>11} {per_hour:>9.0} {ratio:>8.3} {sent:>12.0} {between:>12.0} \
+             {outside:>12.0} {:>6} {:>5}  {}",
+            policy.quiet_gap().as_secs(),
+            o.missed,
+            o.duplicates,
+            if meets { "yes" } else { "no" }
+        );
+        points.push(json!({
+            "max_idle_s": max_idle,
+            "quiet_gap_s": policy.quiet_gap().as_secs(),
+            "requests_per_hour": per_hour.round(),
+            "of_fixed": (ratio * 1000.0).round() / 1000.0,
+            "sent_p95_s": sent.round(),
+            "between_p95_s": between.round(),
+            "outside_p95_s": outside.round(),
+            "missed": o.missed,
+            "duplicates": o.duplicates,
+            "meets_targets": meets,
+        }));
+    }
+    let best = cheapest.map(|(_, m)| m);
+    match best {
+        Some(m) => println!(
+            "   cheapest meeting every target: NOTIFY_MAX_IDLE_SECS={m} (the default is {DEFAULT_MAX_IDLE})"
+        ),
+        None => println!("   no point meets every target"),
+    }
+    json!({
+        "max_rps": 20,
+        "fixed_requests_per_hour": fixed_per_hour.round(),
+        "points": points,
+        "cheapest_meeting_targets_max_idle_s": best,
+        "default_max_idle_s": DEFAULT_MAX_IDLE,
+    })
 }
 
 /// One watcher's line of the table, printed, and its figures.

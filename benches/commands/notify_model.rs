@@ -36,8 +36,54 @@ struct Event {
     sent_contract: Option<usize>,
 }
 
+/// A contract a linked person sends: when, and each signee (a linked
+/// person, or `None` for one outside) with when they sign.
+pub struct SentScript {
+    pub at: f64,
+    pub sender: usize,
+    pub signees: Vec<(Option<usize>, f64)>,
+}
+
+/// A contract from outside reaching a linked person, and when they sign it.
+pub struct OutsideScript {
+    pub at: f64,
+    pub user: usize,
+    pub signs_at: f64,
+}
+
+/// How busy the people are, per period.
+#[derive(Clone, Copy)]
+pub struct Rates {
+    /// Periods, and their length in seconds.
+    pub periods: u32,
+    pub period: f64,
+    /// The chance a person sends a contract in a period.
+    pub send: f64,
+    /// The chance a person receives one from outside in a period.
+    pub outside: f64,
+    /// The signees' mean delay before they act, in seconds.
+    pub act_mean: f64,
+}
+
+impl Rates {
+    /// The benchmark's week: each day 10% send, 2% receive from outside,
+    /// signees act after 3 hours on average.
+    pub fn week(days: u32) -> Self {
+        Rates {
+            periods: days,
+            period: DAY,
+            send: 0.10,
+            outside: 0.02,
+            act_mean: 3.0 * 3600.0,
+        }
+    }
+}
+
 /// What happens during the week, generated once and read by both watchers.
 pub struct Workload {
+    /// The same, as a script to play against the real watcher.
+    pub sent: Vec<SentScript>,
+    pub from_outside: Vec<OutsideScript>,
     users: usize,
     events: Vec<Event>,
     /// (time, user): commands (the sender sending) and requests to linked
@@ -55,30 +101,43 @@ impl Workload {
     /// exponential delay (mean 3 hours); 2% get a contract from outside,
     /// which they sign after the same kind of delay.
     pub fn generate(users: usize, days: u32, seed: u64) -> Self {
+        Self::generate_with(users, Rates::week(days), seed)
+    }
+
+    /// `users` people under `rates`.
+    pub fn generate_with(users: usize, rates: Rates, seed: u64) -> Self {
         let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
         let exp = |rng: &mut rand::rngs::StdRng, mean: f64| -> f64 {
             let u: f64 = rng.gen_range(f64::EPSILON..1.0);
             (-u.ln() * mean).min(3.0 * DAY)
         };
         let mut w = Workload {
+            sent: Vec::new(),
+            from_outside: Vec::new(),
             users,
             events: Vec::new(),
             hints: Vec::new(),
             motion: vec![Vec::new(); users],
-            seconds: f64::from(days) * DAY,
+            seconds: f64::from(rates.periods) * rates.period,
         };
         let mut contract = 0usize;
-        for day in 0..days {
-            let base = f64::from(day) * DAY;
+        for day in 0..rates.periods {
+            let base = f64::from(day) * rates.period;
             for sender in 0..users {
-                if rng.gen_bool(0.10) {
-                    let at = base + rng.gen_range(0.0..DAY);
+                if rng.gen_bool(rates.send) {
+                    let at = base + rng.gen_range(0.0..rates.period);
                     contract += 1;
                     w.hints.push((at, sender));
                     let signees = rng.gen_range(1..=3);
                     let mut last = at;
+                    let mut linked = Vec::new();
+                    let mut script = SentScript {
+                        at,
+                        sender,
+                        signees: Vec::new(),
+                    };
                     for _ in 0..signees {
-                        let acts = at + exp(&mut rng, 3.0 * 3600.0);
+                        let acts = at + exp(&mut rng, rates.act_mean);
                         last = last.max(acts);
                         if rng.gen_bool(0.5) {
                             // A linked signee: the request waits on them.
@@ -87,13 +146,14 @@ impl Workload {
                                 signee = (signee + 1) % users;
                             }
                             w.hints.push((at, signee));
+                            script.signees.push((Some(signee), acts));
                             w.events.push(Event {
                                 at,
                                 user: signee,
                                 kind: Kind::Between,
                                 sent_contract: None,
                             });
-                            w.motion[signee].push((at, acts, false));
+                            linked.push(signee);
                             w.events.push(Event {
                                 at: acts,
                                 user: sender,
@@ -101,6 +161,7 @@ impl Workload {
                                 sent_contract: Some(contract),
                             });
                         } else {
+                            script.signees.push((None, acts));
                             w.events.push(Event {
                                 at: acts,
                                 user: sender,
@@ -110,16 +171,29 @@ impl Workload {
                         }
                     }
                     w.motion[sender].push((at, last, true));
+                    // The contract waits on a linked signee's box until
+                    // everyone has signed (its status is what the watcher
+                    // sees), not only until they sign themselves.
+                    for signee in linked {
+                        w.motion[signee].push((at, last, false));
+                    }
+                    w.sent.push(script);
                 }
-                if rng.gen_bool(0.02) {
-                    let at = base + rng.gen_range(0.0..DAY);
+                if rng.gen_bool(rates.outside) {
+                    let at = base + rng.gen_range(0.0..rates.period);
                     w.events.push(Event {
                         at,
                         user: sender,
                         kind: Kind::FromOutside,
                         sent_contract: None,
                     });
-                    w.motion[sender].push((at, at + exp(&mut rng, 3.0 * 3600.0), false));
+                    let signs_at = at + exp(&mut rng, rates.act_mean);
+                    w.motion[sender].push((at, signs_at, false));
+                    w.from_outside.push(OutsideScript {
+                        at,
+                        user: sender,
+                        signs_at,
+                    });
                 }
             }
         }
@@ -145,6 +219,11 @@ impl Workload {
 #[derive(Debug)]
 pub struct Outcome {
     pub requests: u64,
+    /// Of them: logins, and detail reads.
+    pub logins: u64,
+    pub details: u64,
+    /// Reads made.
+    pub reads: u64,
     pub hours: f64,
     pub announced: usize,
     pub missed: usize,
@@ -169,6 +248,9 @@ struct Reader<'a> {
     spacing: f64,
     free_at: f64,
     requests: u64,
+    logins: u64,
+    details: u64,
+    reads: u64,
     token_at: Vec<f64>,
     /// Per user: index into their events of the first not yet announced.
     pending: Vec<Vec<usize>>,
@@ -190,6 +272,9 @@ impl<'a> Reader<'a> {
             spacing: 1.10 / f64::from(max_rps),
             free_at: 0.0,
             requests: 0,
+            logins: 0,
+            details: 0,
+            reads: 0,
             token_at: vec![f64::NEG_INFINITY; w.users],
             pending,
             next_pending: vec![0; w.users],
@@ -212,10 +297,12 @@ impl<'a> Reader<'a> {
 
     /// Read `user`'s box starting at `at`; returns when the list came back.
     fn read(&mut self, user: usize, at: f64) -> f64 {
+        self.reads += 1;
         let mut t = at;
         if t - self.token_at[user] >= 3540.0 {
             t = self.request(t);
             self.token_at[user] = t;
+            self.logins += 1;
         }
         let seen_at = self.request(t);
         // Announce every change up to the list's moment, once; a detail
@@ -233,6 +320,7 @@ impl<'a> Reader<'a> {
         }
         for _ in &details {
             done = self.request(done);
+            self.details += 1;
         }
         for &ev in &list[self.next_pending[user]..i] {
             let e = &self.w.events[ev];
@@ -256,6 +344,9 @@ impl<'a> Reader<'a> {
         let missed = self.announced_event.iter().filter(|a| !**a).count();
         Outcome {
             requests: self.requests,
+            logins: self.logins,
+            details: self.details,
+            reads: self.reads,
             hours,
             announced: self.announced,
             missed,
@@ -325,7 +416,8 @@ pub fn adaptive(w: &Workload, max_rps: u32, policy: Policy) -> Outcome {
         now = now.max(done);
         let motion = w.motion(user, done);
         let t = epoch + chrono::Duration::milliseconds((done * 1000.0) as i64);
-        let (next, g) = policy.after_read(t, motion, gap[user]);
+        let left = Duration::from_secs_f64((r.token_at[user] + 3540.0 - done).max(0.0));
+        let (next, g) = policy.after_read(t, motion, gap[user], Some(left));
         gap[user] = g;
         let next = (next - epoch).num_milliseconds() as f64 / 1000.0;
         if next <= end || (r.announced < w.events.len() && next <= end + DAY) {

@@ -64,7 +64,7 @@ pub struct Settings {
     pub(super) commands_per_minute: u32,
     #[arg(long, env = "NOTIFY_INTERVAL_SECS", default_value_t = 60)]
     pub(super) notify_interval_secs: u64,
-    #[arg(long, env = "NOTIFY_MAX_IDLE_SECS", default_value_t = 3600, value_parser = positive)]
+    #[arg(long, env = "NOTIFY_MAX_IDLE_SECS", default_value_t = 1080, value_parser = positive)]
     pub(super) notify_max_idle_secs: u32,
     #[arg(long, env = "DIGEST_TIMEZONE", default_value = "Asia/Seoul", value_parser = timezone)]
     pub(super) digest_timezone: chrono_tz::Tz,

@@ -46,6 +46,11 @@ impl DueList {
         self.reads.values().map(|(t, _)| *t).min()
     }
 
+    /// Whether `user` is on the list of reads.
+    pub(super) fn is_read(&self, user: u64) -> bool {
+        self.reads.contains_key(&user)
+    }
+
     pub(super) fn put(&mut self, account: Account, due: DateTime<Utc>) {
         self.reads.insert(account.discord_id, (due, account));
     }

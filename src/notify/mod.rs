@@ -25,6 +25,7 @@
 //! - [`settings`]: what commands change; [`schedule`]: the pure timing rules.
 
 mod board;
+mod budget;
 mod cards;
 mod digest;
 mod dm;
@@ -40,13 +41,13 @@ pub mod schedule;
 mod settings;
 
 pub(crate) use board::board_body;
+pub use budget::Fit;
 pub(crate) use cards::card_body;
 pub(crate) use dm::dm_body;
 pub use jobs::Job;
 pub use read::CycleStats;
-pub(crate) use settings::{
-    current, hint_email, mute, set_digest, set_enabled, set_kind, touch, unmute, Muted,
-};
+pub(crate) use settings::{current, mute, set_digest, set_enabled, set_kind, unmute, Muted};
+pub use settings::{hint_email, touch};
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -96,6 +97,9 @@ pub struct Tick {
     pub board_edits: usize,
     /// Automatic nudges sent.
     pub reminders: usize,
+    /// What the read schedule needs against `NOTIFY_MAX_RPS`, as of this
+    /// tick's reads (zero when they did not run).
+    pub fit: Fit,
     /// When the earliest job is due next.
     pub next: DateTime<Utc>,
 }
@@ -104,6 +108,7 @@ pub struct Tick {
 #[derive(Default)]
 struct Plans {
     due: due::DueList,
+    budget: budget::Budget,
     cards: cards::Seen,
     next_cards: Option<DateTime<Utc>>,
     next_digests: Option<DateTime<Utc>>,
@@ -129,7 +134,7 @@ impl Watcher {
         // are paced when they leave, so only scheduling and network jitter
         // can bunch them on Comake's side, and 100 ms of it still cannot put
         // more than `rps` into any one second there.
-        let period = Duration::from_secs_f64(1.10 / f64::from(rps));
+        let period = Duration::from_secs_f64(schedule::PACE_SLOWER / f64::from(rps));
         let quota = Quota::with_period(period)
             .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
             .allow_burst(NonZeroU32::MIN);
@@ -178,6 +183,7 @@ impl Watcher {
             digests: 0,
             board_edits: 0,
             reminders: 0,
+            fit: Fit::default(),
             next: now,
         };
         let interval = chrono::Duration::from_std(self.app.config.notify_interval)
@@ -193,8 +199,14 @@ impl Watcher {
                     if let Err(e) = plans.due.refresh(&self.app, now).await {
                         tracing::error!(error = %e, "notifications: cannot load the schedule");
                     }
+                    let Plans { due, budget, .. } = &mut *plans;
+                    budget.retain(|user| due.is_read(user));
                 }
-                Job::Reads => tick.reads = self.read_due(&mut plans.due, now).await,
+                Job::Reads => {
+                    let Plans { due, budget, .. } = &mut *plans;
+                    tick.reads = self.read_due(due, budget, now).await;
+                    tick.fit = budget.check(self.app.config.notify_max_rps);
+                }
                 Job::Cards => {
                     tick.card_edits = self.follow_cards(&mut plans.cards).await;
                     plans.next_cards = Some(now + interval);

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
+use super::budget::Budget;
 use super::dm::{direct_messages, Sent};
 use super::due::DueList;
 use super::events::{changes, needs_detail, seen};
@@ -37,6 +38,7 @@ impl Watcher {
     pub(super) async fn read_due(
         self: &Arc<Self>,
         due: &mut DueList,
+        budget: &mut Budget,
         now: DateTime<Utc>,
     ) -> CycleStats {
         let started = Instant::now();
@@ -65,7 +67,11 @@ impl Watcher {
         };
         while let Some(result) = tasks.join_next().await {
             match result {
-                Ok((account, Ok(dms))) => {
+                Ok((account, Ok((dms, gap)))) => {
+                    match gap {
+                        Some(gap) => budget.record(account.discord_id, gap),
+                        None => budget.forget(account.discord_id),
+                    }
                     stats.reads += 1;
                     stats.dms += dms;
                     stats.read.push(account.discord_id);
@@ -90,15 +96,19 @@ impl Watcher {
     }
 
     /// Read one user's contracts, DM them what changed, remember what was
-    /// seen. Returns the number of DMs sent.
-    pub(super) async fn read_user(&self, account: &Account) -> Result<usize, NotifyError> {
+    /// seen. Returns the number of DMs sent, and the wait until the next
+    /// read (`None`: not read any more, or nothing was written).
+    pub(super) async fn read_user(
+        &self,
+        account: &Account,
+    ) -> Result<(usize, Option<Duration>), NotifyError> {
         let store = &self.app.store;
         let read_started = crate::app::now();
         let before = store.notify_state(account.discord_id).await?;
         let existed = before.is_some();
         let state: NotifyState = before.unwrap_or_default();
         if !state.enabled || state.unreachable {
-            return Ok(0);
+            return Ok((0, None));
         }
         let user = self.comake.user(&account.email);
         let list = user.list_contracts(BoxTab::All, 1, LIST_LIMIT).await?;
@@ -204,6 +214,7 @@ impl Watcher {
         // setting changed meanwhile is kept.
         let generation = state.generation;
         let locale = state.locale.clone();
+        let token_left = user.token_usable_for();
         let written = store
             .update_notify_state(account.discord_id, move |now| {
                 let mut now = match now {
@@ -221,8 +232,12 @@ impl Watcher {
                 // A hint that arrived during the read (a time between its
                 // start and now) stands: something may have moved since.
                 let written_at = crate::app::now();
-                let (next, gap) =
-                    policy.after_read(written_at, motion, Duration::from_secs(now.gap_secs));
+                let (next, gap) = policy.after_read(
+                    written_at,
+                    motion,
+                    Duration::from_secs(now.gap_secs),
+                    token_left,
+                );
                 let hinted = now
                     .next_read
                     .is_some_and(|t| t >= read_started && t <= written_at);
@@ -240,6 +255,9 @@ impl Watcher {
         {
             store.forget_notify_state(account.discord_id).await?;
         }
-        Ok(sent)
+        let gap = written
+            .filter(|w| w.enabled && !w.unreachable)
+            .map(|w| Duration::from_secs(w.gap_secs));
+        Ok((sent, gap))
     }
 }

@@ -9,7 +9,7 @@ use crate::store::{Digest, NewsKind, NotifyState, StoreError, MAX_MUTED};
 /// language is the same and the person is reachable and either already
 /// due (or never read: due at once) or not read at all (notifications off;
 /// a digest does not wait on reads).
-pub(crate) async fn touch(app: &App, user: u64, locale: &str) {
+pub async fn touch(app: &App, user: u64, locale: &str) {
     let Ok(state) = app.store.notify_state(user).await else {
         return;
     };
@@ -50,7 +50,7 @@ pub(crate) async fn touch(app: &App, user: u64, locale: &str) {
 
 /// A signature request went to `email`: if a linked person has it, read
 /// their box at once (the request is now waiting on them).
-pub(crate) async fn hint_email(app: &App, email: &str) {
+pub async fn hint_email(app: &App, email: &str) {
     let Ok(Some(account)) = app.store.account_by_email(email).await else {
         return;
     };

@@ -650,14 +650,15 @@ async fn people_in_motion_are_read_every_interval_and_the_rest_back_off() {
     .await;
     s.h.linked(KIM, "kim@example.com").await;
     let w = s.watcher();
-    // Nothing in motion: the wait doubles, up to NOTIFY_MAX_IDLE_SECS.
+    // Nothing in motion: the wait doubles, up to the token's hour split
+    // evenly in waits of at most NOTIFY_MAX_IDLE_SECS (3,480 s / 6).
     let mut waits = Vec::new();
     for _ in 0..6 {
         s.read(&w, KIM).await;
         waits.push(next_read_in(&s, KIM).await);
     }
     let near = |got: i64, want: i64| (want - 3..=want).contains(&got);
-    for (got, want) in waits.iter().zip([60, 120, 240, 480, 600, 600]) {
+    for (got, want) in waits.iter().zip([60, 120, 240, 480, 580, 580]) {
         assert!(near(*got, want), "waits {waits:?}");
     }
     // A contract out for signature: every minute again.
@@ -1321,4 +1322,106 @@ async fn a_card_of_ten_long_named_parties_fits_and_keeps_every_party() {
         !text.contains("**0"),
         "markdown from a name is live: {text}"
     );
+}
+
+// ----- the schedule's cost -----
+
+/// The watcher's "schedule over budget" counter, as /metrics shows it.
+fn over_budget_count() -> f64 {
+    let handle = comake_bot::api::observe::metrics().expect("the metrics recorder");
+    handle
+        .render()
+        .lines()
+        .find_map(|l| l.strip_prefix("comake_bot_notify_over_budget_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+#[tokio::test]
+async fn quiet_reads_reuse_each_client_token_and_the_read_that_logs_in_waits_longest() {
+    let s = setup(&[
+        ("NOTIFY_INTERVAL_SECS", "60"),
+        ("NOTIFY_MAX_IDLE_SECS", "1080"),
+    ])
+    .await;
+    s.h.linked(KIM, "kim@example.com").await;
+    let w = s.watcher();
+    // (the wait after a read, whether the read after it logged in)
+    let mut reads = Vec::new();
+    let mut logins = s.h.sim.count(Endpoint::LoginClient);
+    let mut wait = None;
+    for _ in 0..20 {
+        s.read(&w, KIM).await;
+        let now = s.h.sim.count(Endpoint::LoginClient);
+        if let Some(wait) = wait {
+            reads.push((wait, now > logins));
+        }
+        logins = now;
+        wait = Some(next_read_in(&s, KIM).await);
+    }
+    // Past the doubling (60 ... 480 s), every wait is the cadence (870 s:
+    // the token's 3,480 s in four) or, when the next read needs a new
+    // token anyway, the whole NOTIFY_MAX_IDLE_SECS; a read after the
+    // cadence never logs in, one after the long wait always does.
+    let cadence: Vec<_> = reads.iter().skip(5).collect();
+    let near = |got: i64, want: i64| (want - 3..=want).contains(&got);
+    for (wait, logged_in) in &cadence {
+        if near(*wait, 870) {
+            assert!(!logged_in, "{reads:?}");
+        } else {
+            assert!(near(*wait, 1080) && *logged_in, "{reads:?}");
+        }
+    }
+    let long = cadence.iter().filter(|(w, _)| near(*w, 1080)).count();
+    assert!(long >= 2, "{reads:?}");
+    // Five reads on each token: one in five logs in.
+    let logged = cadence.iter().filter(|(_, l)| *l).count();
+    assert!(logged * 5 <= cadence.len() + 4, "{reads:?}");
+}
+
+#[tokio::test]
+async fn a_schedule_needing_more_than_notify_max_rps_is_reported() {
+    // Every second while a contract Kim sent is out for signature: one
+    // request a second, more than NOTIFY_MAX_RPS=1 lets out (1 / 1.1).
+    let s = setup(&[("NOTIFY_INTERVAL_SECS", "1"), ("NOTIFY_MAX_RPS", "1")]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    let nda = s.sent_contract("NDA").await;
+    let w = s.watcher();
+    let before = over_budget_count();
+    let tick = s.tick(&w).await;
+    assert_eq!(tick.reads.read, [KIM]);
+    assert!(!tick.fit.fits(), "{:?}", tick.fit);
+    assert!(
+        tick.fit.needed_rps > 1.0 && tick.fit.capacity_rps < 1.0,
+        "{:?}",
+        tick.fit
+    );
+    assert!(over_budget_count() > before, "counted on /metrics");
+    // The contract is signed: Kim's wait doubles, and the schedule fits.
+    s.h.sim.signee_acts(&nda, 0, SigneeAction::Sign).unwrap();
+    s.h.sim.signee_acts(&nda, 1, SigneeAction::Sign).unwrap();
+    let mut fit = None;
+    for _ in 0..8 {
+        travel(Duration::from_secs(1)).await;
+        let tick = s.tick(&w).await;
+        if tick.reads.read.contains(&KIM) {
+            fit = Some(tick.fit);
+            break;
+        }
+    }
+    let fit = fit.expect("Kim was read again");
+    assert!(fit.fits(), "{fit:?}");
+    assert!(fit.needed_rps < 0.6, "{fit:?}");
+}
+
+#[tokio::test]
+async fn the_same_schedule_fits_a_higher_notify_max_rps() {
+    let s = setup(&[("NOTIFY_INTERVAL_SECS", "1"), ("NOTIFY_MAX_RPS", "2")]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    s.sent_contract("NDA").await;
+    let w = s.watcher();
+    let tick = s.tick(&w).await;
+    assert_eq!(tick.reads.read, [KIM]);
+    assert!(tick.fit.fits(), "{:?}", tick.fit);
+    assert!(tick.fit.needed_rps > 1.0, "{:?}", tick.fit);
 }

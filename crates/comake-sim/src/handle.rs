@@ -127,6 +127,11 @@ impl ComakeSim {
         lock(&self.shared.company).set_signees(owner, id, signees)
     }
 
+    /// The owner sends the contract for signature on the web page.
+    pub fn request_sign(&self, owner: &str, id: &ContractId) -> Result<Contract, ApiError> {
+        lock(&self.shared.company).request_sign(owner, id)
+    }
+
     /// Make register-client answer with `email` instead of the one it was
     /// given (`None`: answer truthfully again).
     pub fn answer_register_as(&self, email: Option<&str>) {

@@ -471,6 +471,13 @@ impl UserClient {
             .await
     }
 
+    /// How long the user's cached clientToken is used before a login
+    /// replaces it (`None`: none is cached): a read within that needs no
+    /// login.
+    pub fn token_usable_for(&self) -> Option<std::time::Duration> {
+        self.cell.usable_for()
+    }
+
     /// A private link to upload a new contract, with a freshly issued token.
     pub async fn new_contract_link(&self) -> Result<SecretUrl> {
         let token = self.fresh_token().await?;

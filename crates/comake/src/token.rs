@@ -87,6 +87,15 @@ impl TokenCell {
             .unwrap_or(false)
     }
 
+    /// How long the cached token stays in use before it is replaced
+    /// (`None`: none is cached, or the cell is busy logging in).
+    pub fn usable_for(&self) -> Option<Duration> {
+        self.slot.try_lock().ok().and_then(|s| {
+            s.as_ref()
+                .map(|c| c.refresh_at.saturating_duration_since(Instant::now()))
+        })
+    }
+
     fn fill(
         slot: &mut Option<Cached>,
         counter: &std::sync::atomic::AtomicU64,
