@@ -221,6 +221,24 @@ audit-outcome-ok = done
 audit-outcome-refused = refused
 audit-outcome-error = failed, error id
 audit-outcome-other = not done
+audit-outcome-not-sent = not sent
+audit-outcome-wrong = wrong code
+audit-outcome-locked = locked
+audit-outcome-expired = expired
+audit-detail-not-theirs = not their contract
+audit-detail-signees-changed = the signees changed on the website
+audit-detail-muted = the colleague muted this contract
+audit-detail-dms-closed = the colleague's DMs are closed
+audit-detail-already-nudged = already nudged today
+audit-detail-not-sender = not the sender
+audit-detail-not-linked = not linked
+audit-detail-not-their-turn = not their turn
+audit-detail-automatic = automatic
+audit-detail-email-exists = the email exists in Comake
+audit-detail-other-email = Comake answered with another email
+audit-detail-email-linked = the email is linked to someone else
+audit-detail-created-unlinked = the Comake user was created, a link made meanwhile kept
+audit-detail-too-many-codes = too many codes for this email
 comake-conflict = Comake refused that in the contract's current state. Check it with `/contract show`.
 
 ## Notifications

@@ -215,6 +215,24 @@ audit-outcome-ok = 완료
 audit-outcome-refused = 거절됨
 audit-outcome-error = 실패, 오류 번호
 audit-outcome-other = 하지 않음
+audit-outcome-not-sent = 보내지 않음
+audit-outcome-wrong = 코드 틀림
+audit-outcome-locked = 잠김
+audit-outcome-expired = 만료됨
+audit-detail-not-theirs = 본인 계약이 아님
+audit-detail-signees-changed = 웹사이트에서 서명자가 바뀜
+audit-detail-muted = 동료가 이 계약 알림을 끔
+audit-detail-dms-closed = 동료가 DM을 받지 않음
+audit-detail-already-nudged = 오늘 이미 재촉함
+audit-detail-not-sender = 보낸 사람이 아님
+audit-detail-not-linked = 연결되지 않음
+audit-detail-not-their-turn = 그 사람의 차례가 아님
+audit-detail-automatic = 자동
+audit-detail-email-exists = 코메이크에 이미 있는 이메일
+audit-detail-other-email = 코메이크가 다른 이메일로 응답함
+audit-detail-email-linked = 다른 사람에게 연결된 이메일
+audit-detail-created-unlinked = 코메이크 사용자는 만들어졌고, 그사이 생긴 연결을 유지함
+audit-detail-too-many-codes = 이 이메일로 코드를 너무 많이 요청함
 comake-conflict = 계약의 현재 상태에서는 코메이크가 그 작업을 받아들이지 않았습니다. `/계약 보기`로 확인해 주세요.
 
 ## 알림

@@ -452,23 +452,33 @@ fn audit_line(ctx: &Ctx<'_>, e: &crate::store::AuditEntry, budget: usize) -> Str
         .iter()
         .find(|(stored, _)| *stored == name)
         .map_or_else(|| ctx.t("audit-other", &[]), |(_, id)| ctx.t(id, &[]));
-    // `ok`, `ok (detail)`, `refused…`, `error: <id>`, or another word with
-    // a detail: in words, the detail kept as plain text.
-    let (word, detail) = match e.outcome.split_once(' ') {
-        Some((word, rest)) => (word.trim_end_matches(':'), rest.trim()),
-        None => (e.outcome.as_str(), ""),
-    };
-    let outcome_id = match word {
-        "ok" => "audit-outcome-ok",
-        "refused" => "audit-outcome-refused",
-        "error" => "audit-outcome-error",
-        _ => "audit-outcome-other",
-    };
-    let detail = detail.trim_start_matches('(').trim_end_matches(')');
+    // `ok`, `ok (detail)`, `refused: detail`, `error: <id>`, a code's
+    // outcome, or another word: in words; a known detail in words too, any
+    // other (a masked email, an error id) kept as plain text.
+    let (outcome_id, rest) = AUDIT_OUTCOMES
+        .iter()
+        .find_map(|(word, id)| {
+            let rest = e.outcome.strip_prefix(word)?;
+            (rest.is_empty() || rest.starts_with([' ', ':'])).then_some((*id, rest))
+        })
+        .unwrap_or(("audit-outcome-other", e.outcome.as_str()));
+    let detail = rest.trim_start_matches(':').trim();
+    let detail = detail
+        .strip_prefix('(')
+        .and_then(|d| d.strip_suffix(')'))
+        .unwrap_or(detail);
+    let detail = AUDIT_DETAILS
+        .iter()
+        .find_map(|(known, id)| {
+            let tail = detail.strip_prefix(known)?;
+            (tail.is_empty() || tail.starts_with(" ("))
+                .then(|| format!("{}{}", ctx.t(id, &[]), inert_max(tail, budget)))
+        })
+        .unwrap_or_else(|| inert_max(detail, budget));
     let outcome = if detail.is_empty() {
         ctx.t(outcome_id, &[])
     } else {
-        format!("{} ({})", ctx.t(outcome_id, &[]), inert_max(detail, budget))
+        format!("{} ({detail})", ctx.t(outcome_id, &[]))
     };
     format!(
         "• {}",
@@ -484,6 +494,43 @@ fn audit_line(ctx: &Ctx<'_>, e: &crate::store::AuditEntry, budget: usize) -> Str
         )
     )
 }
+
+/// An audit entry's outcome word (as the handlers record it) and its words.
+const AUDIT_OUTCOMES: &[(&str, &str)] = &[
+    ("ok", "audit-outcome-ok"),
+    ("refused", "audit-outcome-refused"),
+    ("error", "audit-outcome-error"),
+    ("not sent", "audit-outcome-not-sent"),
+    ("wrong", "audit-outcome-wrong"),
+    ("locked", "audit-outcome-locked"),
+    ("expired", "audit-outcome-expired"),
+];
+
+/// The details the handlers and the watcher record with an outcome, and
+/// their words (a detail not listed is shown as it is: a masked email, an
+/// error id).
+const AUDIT_DETAILS: &[(&str, &str)] = &[
+    ("not theirs", "audit-detail-not-theirs"),
+    ("signees changed", "audit-detail-signees-changed"),
+    ("they muted this contract", "audit-detail-muted"),
+    ("their DMs are closed", "audit-detail-dms-closed"),
+    ("already nudged today", "audit-detail-already-nudged"),
+    ("not the sender", "audit-detail-not-sender"),
+    ("not linked", "audit-detail-not-linked"),
+    ("not their turn", "audit-detail-not-their-turn"),
+    ("automatic", "audit-detail-automatic"),
+    ("email exists in Comake", "audit-detail-email-exists"),
+    ("Comake answered another email", "audit-detail-other-email"),
+    ("email linked", "audit-detail-email-linked"),
+    (
+        "after creating the Comake user",
+        "audit-detail-created-unlinked",
+    ),
+    (
+        "too many codes for this email",
+        "audit-detail-too-many-codes",
+    ),
+];
 
 #[cfg(test)]
 mod audit_words {

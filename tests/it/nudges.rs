@@ -635,3 +635,17 @@ async fn reminders_not_yet_due_never_crowd_out_a_due_one() {
     assert_eq!(s.nudges(LEE).len(), 1);
     assert!(id.as_str() > "000000000000000000000300");
 }
+
+#[tokio::test]
+async fn the_audit_log_tells_a_refused_nudge_in_words_in_korean() {
+    let s = setup(&[]).await;
+    let id = s.nda().await;
+    for _ in 0..2 {
+        s.h.press(&Actor::user(KIM), &nudge_id(LEE, &id)).await;
+    }
+    let boss = Actor::user(CHOI).admin().ko();
+    let a = s.h.command(&boss, "comake-admin audit", &[]).await;
+    let text = a.text();
+    assert!(text.contains("거절됨 (오늘 이미 재촉함)"), "{text}");
+    assert!(!text.contains("already"), "English in Korean: {text}");
+}
