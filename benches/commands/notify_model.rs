@@ -34,6 +34,10 @@ struct Event {
     kind: Kind,
     /// For the sender's detail read: the contract that changed.
     sent_contract: Option<usize>,
+    /// When it stops being news: a contract from outside its recipient
+    /// signed before a read saw it (the real watcher then sees it
+    /// complete, and says nothing of a turn that is over).
+    until: f64,
 }
 
 /// A contract a linked person sends: when, and each signee (a linked
@@ -152,6 +156,7 @@ impl Workload {
                                 user: signee,
                                 kind: Kind::Between,
                                 sent_contract: None,
+                                until: f64::INFINITY,
                             });
                             linked.push(signee);
                             w.events.push(Event {
@@ -159,6 +164,7 @@ impl Workload {
                                 user: sender,
                                 kind: Kind::Between,
                                 sent_contract: Some(contract),
+                                until: f64::INFINITY,
                             });
                         } else {
                             script.signees.push((None, acts));
@@ -167,6 +173,7 @@ impl Workload {
                                 user: sender,
                                 kind: Kind::SentOut,
                                 sent_contract: Some(contract),
+                                until: f64::INFINITY,
                             });
                         }
                     }
@@ -181,13 +188,14 @@ impl Workload {
                 }
                 if rng.gen_bool(rates.outside) {
                     let at = base + rng.gen_range(0.0..rates.period);
+                    let signs_at = at + exp(&mut rng, rates.act_mean);
                     w.events.push(Event {
                         at,
                         user: sender,
                         kind: Kind::FromOutside,
                         sent_contract: None,
+                        until: signs_at,
                     });
-                    let signs_at = at + exp(&mut rng, rates.act_mean);
                     w.motion[sender].push((at, signs_at, false));
                     w.from_outside.push(OutsideScript {
                         at,
@@ -226,6 +234,8 @@ pub struct Outcome {
     pub reads: u64,
     pub hours: f64,
     pub announced: usize,
+    /// Changes acted on by their recipient before any read saw them.
+    pub moot: usize,
     pub missed: usize,
     pub duplicates: usize,
     /// Seconds from change to DM, by kind, sorted.
@@ -257,6 +267,7 @@ struct Reader<'a> {
     next_pending: Vec<usize>,
     announced_event: Vec<bool>,
     announced: usize,
+    moot: usize,
     duplicates: usize,
     delays: HashMap<Kind, Vec<f64>>,
 }
@@ -280,6 +291,7 @@ impl<'a> Reader<'a> {
             next_pending: vec![0; w.users],
             announced_event: vec![false; w.events.len()],
             announced: 0,
+            moot: 0,
             duplicates: 0,
             delays: [Kind::SentOut, Kind::Between, Kind::FromOutside]
                 .into_iter()
@@ -326,6 +338,9 @@ impl<'a> Reader<'a> {
             let e = &self.w.events[ev];
             if self.announced_event[ev] {
                 self.duplicates += 1;
+            } else if e.until <= seen_at {
+                self.announced_event[ev] = true;
+                self.moot += 1;
             } else {
                 self.announced_event[ev] = true;
                 self.announced += 1;
@@ -349,6 +364,7 @@ impl<'a> Reader<'a> {
             reads: self.reads,
             hours,
             announced: self.announced,
+            moot: self.moot,
             missed,
             duplicates: self.duplicates,
             delays: self.delays,
@@ -420,11 +436,11 @@ pub fn adaptive(w: &Workload, max_rps: u32, policy: Policy) -> Outcome {
         let (next, g) = policy.after_read(t, motion, gap[user], Some(left));
         gap[user] = g;
         let next = (next - epoch).num_milliseconds() as f64 / 1000.0;
-        if next <= end || (r.announced < w.events.len() && next <= end + DAY) {
+        if next <= end || (r.announced + r.moot < w.events.len() && next <= end + DAY) {
             due[user] = next;
             queue.insert((key(next), user));
         }
-        if now >= w.seconds && r.announced == w.events.len() {
+        if now >= w.seconds && r.announced + r.moot == w.events.len() {
             break;
         }
     }

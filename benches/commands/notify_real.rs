@@ -46,6 +46,9 @@ enum Act {
 /// A change the watcher should announce: to whom, what the DM line holds,
 /// its kind, and when it happened (set when played).
 struct Expect {
+    /// For a contract from outside, which: moot once its recipient signed
+    /// it before any read saw it waiting on them.
+    outside: Option<usize>,
     user: usize,
     line: String,
     /// What says it too: the last signatures of a contract are announced
@@ -159,6 +162,10 @@ pub(crate) fn section(sim_rt: &tokio::runtime::Runtime) -> Value {
         "reads", model.reads, real.reads
     );
     println!(
+        "   {:<34} model {:>9}   real {:>9}",
+        "from outside, signed before a read", model.moot, real.moot
+    );
+    println!(
         "   {:<34} model {:>4} / {:<4}      real {:>4} / {:<4}",
         "missed / duplicate DMs", model.missed, model.duplicates, real.missed, real.duplicates
     );
@@ -253,6 +260,7 @@ async fn play(sim: &ComakeSim, w: &Workload, until: f64) -> Outcome {
             };
             starts.entry((c, 1, k)).or_default().push(expect.len());
             expect.push(Expect {
+                outside: None,
                 user: sent.sender,
                 line: format!("**Signer {c} {k}** signed **Deal {c}**"),
                 or: Some(format!("Everyone has signed **Deal {c}**")),
@@ -263,6 +271,7 @@ async fn play(sim: &ComakeSim, w: &Workload, until: f64) -> Outcome {
             if let Some(signee) = linked {
                 starts.entry((c, 0, 0)).or_default().push(expect.len());
                 expect.push(Expect {
+                    outside: None,
                     user: *signee,
                     line: format!("Your turn: **Deal {c}**"),
                     or: None,
@@ -278,6 +287,7 @@ async fn play(sim: &ComakeSim, w: &Workload, until: f64) -> Outcome {
         acts.push((arrived.signs_at, Act::SignArrived(o)));
         starts.entry((o, 2, 0)).or_default().push(expect.len());
         expect.push(Expect {
+            outside: Some(o),
             user: arrived.user,
             line: format!("Your turn: **From {o}**"),
             or: None,
@@ -303,6 +313,7 @@ async fn play(sim: &ComakeSim, w: &Workload, until: f64) -> Outcome {
     let mut duplicates = 0;
     let mut reads = 0u64;
     let mut failures = 0usize;
+    let mut signed = vec![false; w.from_outside.len()];
     // Bounded: every turn moves the clock to a job or an act, or both.
     for _ in 0..2_000_000 {
         let t = secs();
@@ -320,6 +331,9 @@ async fn play(sim: &ComakeSim, w: &Workload, until: f64) -> Outcome {
                 outsider,
             )
             .await;
+            if played.1 == 3 {
+                signed[played.0] = true;
+            }
             for e in starts.get(&played).into_iter().flatten() {
                 expect[*e].at = Some(t);
             }
@@ -370,7 +384,7 @@ async fn play(sim: &ComakeSim, w: &Workload, until: f64) -> Outcome {
             .entry(format!("{:?} {}", r.endpoint, r.status))
             .or_default() += 1;
     }
-    println!("   (real requests by endpoint: {by_endpoint:?}; failed reads {failures})");
+    println!("   real watcher's requests by endpoint: {by_endpoint:?}; failed reads {failures}");
     for e in expect
         .iter()
         .filter(|e| e.at.is_some() && e.dm_at.is_none())
@@ -381,12 +395,14 @@ async fn play(sim: &ComakeSim, w: &Workload, until: f64) -> Outcome {
     let mut delays: HashMap<Kind, Vec<f64>> = HashMap::new();
     let mut announced = 0;
     let mut missed = 0;
+    let mut moot = 0;
     for e in &expect {
         match (e.at, e.dm_at) {
             (Some(at), Some(dm)) => {
                 announced += 1;
                 delays.entry(e.kind).or_default().push(dm - at);
             }
+            (Some(_), None) if e.outside.is_some_and(|o| signed[o]) => moot += 1,
             (Some(_), None) => missed += 1,
             _ => {}
         }
@@ -404,6 +420,7 @@ async fn play(sim: &ComakeSim, w: &Workload, until: f64) -> Outcome {
         reads,
         hours,
         announced,
+        moot,
         missed,
         duplicates,
         delays,
