@@ -51,6 +51,9 @@ fn main() {
         notifications::section();
         return;
     }
+    // `cargo bench --bench commands -- memory`: section 6 alone (printed,
+    // not written to the JSON file).
+    let memory_alone = std::env::args().any(|a| a == "memory");
     let sim_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .thread_name("sim")
@@ -83,6 +86,10 @@ fn main() {
         };
         let mut report = serde_json::Map::new();
         let mut add = |key: &str, value: Value| report.insert(key.into(), value);
+        if memory_alone {
+            add("memory_and_store", memory::section(&bench).await);
+            return report;
+        }
         add("round_trips_warm", round_trips::section(&bench).await);
         add("cold_burst", cold_burst::section(&bench).await);
         add("latency_over_floor", latency::section(&bench).await);
@@ -102,6 +109,9 @@ fn main() {
         report
     });
 
+    if memory_alone {
+        return;
+    }
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/commands.json");
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
     std::fs::write(
