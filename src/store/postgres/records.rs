@@ -6,8 +6,7 @@ use super::{count, db, id, is_unique_violation, limit, PgStore};
 use crate::store::notify::DueIndex;
 use crate::store::rules::Records;
 use crate::store::{
-    record, Account, AuditCursor, AuditEntry, Board, Card, NotifyState, SigneeMessages,
-    StoreError,
+    record, Account, AuditCursor, AuditEntry, Board, Card, NotifyState, SigneeMessages, StoreError,
 };
 
 /// Year 1: before any audit entry, and within PostgreSQL's range.
