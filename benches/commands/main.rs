@@ -48,6 +48,9 @@ fn main() {
     if std::env::args().any(|a| a == "store-scale" || a == "load") {
         return alone();
     }
+    // `cargo bench --bench commands -- memory`: section 6 alone (printed,
+    // not written to the JSON file).
+    let memory_alone = std::env::args().any(|a| a == "memory");
     let sim_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .thread_name("sim")
@@ -88,6 +91,10 @@ fn main() {
         };
         let mut report = serde_json::Map::new();
         let mut add = |key: &str, value: Value| report.insert(key.into(), value);
+        if memory_alone {
+            add("memory_and_store", memory::section(&bench).await);
+            return report;
+        }
         add("round_trips_warm", round_trips::section(&bench).await);
         add("cold_burst", cold_burst::section(&bench).await);
         add("latency_over_floor", latency::section(&bench).await);
@@ -107,6 +114,9 @@ fn main() {
         report
     });
 
+    if memory_alone {
+        return;
+    }
     // Its own runtime, on a clock it moves: after the others.
     report.insert("notify_real".into(), notify_real::section(&sim_rt));
     write(report, "target/bench/commands.json");

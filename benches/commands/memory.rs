@@ -74,6 +74,9 @@ pub(crate) async fn section(b: &Bench) -> Value {
         "commands_served_before_measuring": child_report["commands"],
         "peak_rss_mib": (rss_mib * 10.0).round() / 10.0,
         "peak_rss_over_64_mib_target": (rss_mib / 64.0 * 1000.0).round() / 1000.0,
+        "peak_rss_mib_after_open": kib_to_mib(&child_report["peak_rss_kib_after_open"]),
+        "peak_rss_mib_after_commands": kib_to_mib(&child_report["peak_rss_kib_after_commands"]),
+        "threads": child_report["threads"],
         "lookup_p50_us": child_report["lookup_p50_us"],
         "lookup_p99_us": child_report["lookup_p99_us"],
         "durable_links_per_second_sequential": seq_rate.round(),
@@ -82,11 +85,13 @@ pub(crate) async fn section(b: &Bench) -> Value {
                  after serving warm /contract list from 100 users; lookups in that process",
     });
     println!(
-        "\n6. Memory and store: {} accounts, peak RSS {} MiB ({}x the 64 MiB target); \
-         lookup p50 {} µs, p99 {} µs; durable links {}/s one at a time, {}/s {concurrent} at once",
+        "\n6. Memory and store: {} accounts, peak RSS {} MiB ({}x the 64 MiB target; \
+         {} MiB after opening the store, {} MiB after the commands); lookup p50 {} µs, p99 {} µs; durable links {}/s one at a time, {}/s {concurrent} at once",
         memory["accounts"],
         memory["peak_rss_mib"],
         memory["peak_rss_over_64_mib_target"],
+        memory["peak_rss_mib_after_open"],
+        memory["peak_rss_mib_after_commands"],
         memory["lookup_p50_us"],
         memory["lookup_p99_us"],
         memory["durable_links_per_second_sequential"],
@@ -195,6 +200,7 @@ pub(crate) fn child() {
             .await
             .expect("store");
         let total = store.account_count().await.unwrap() as u64;
+        let peak_after_open = peak_rss_kib();
         let app = app(&config, &store);
         let deadline = Instant::now() + Duration::from_secs(5);
         let mut tasks = tokio::task::JoinSet::new();
@@ -213,6 +219,7 @@ pub(crate) fn child() {
         while let Some(n) = tasks.join_next().await {
             commands += n.unwrap();
         }
+        let peak_after_commands = peak_rss_kib();
         let mut lookups = Vec::with_capacity(20_000);
         for n in 0..20_000u64 {
             let i = senders + (n * 7919) % (total - senders);
@@ -226,6 +233,9 @@ pub(crate) fn child() {
         json!({
             "commands": commands,
             "peak_rss_kib": peak_rss_kib(),
+            "peak_rss_kib_after_open": peak_after_open,
+            "peak_rss_kib_after_commands": peak_after_commands,
+            "threads": status_field("Threads:"),
             "lookup_p50_us": us(0.5),
             "lookup_p99_us": us(0.99),
         })
@@ -233,11 +243,21 @@ pub(crate) fn child() {
     println!("{report}");
 }
 
+/// A KiB figure of the child's report in MiB, to a tenth.
+fn kib_to_mib(kib: &Value) -> f64 {
+    (kib.as_f64().unwrap_or(0.0) / 1024.0 * 10.0).round() / 10.0
+}
+
 fn peak_rss_kib() -> u64 {
+    status_field("VmHWM:")
+}
+
+/// A number of this process's `/proc/self/status` (0 if unreadable).
+fn status_field(name: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .unwrap_or_default()
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(name))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0)
 }

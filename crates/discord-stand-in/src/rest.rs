@@ -33,6 +33,8 @@ pub struct RestCall {
     pub body: Value,
     /// The id of the message the call created, if it created one.
     pub created: Option<u64>,
+    /// When the request's body had arrived.
+    pub at: Instant,
 }
 
 #[derive(Clone)]
@@ -173,6 +175,7 @@ fn record_created(s: &Shared, method: Method, uri: &Uri, body: &[u8], created: O
         path: uri.path().to_owned(),
         body,
         created,
+        at: Instant::now(),
     });
 }
 

@@ -402,6 +402,7 @@ mod tests {
             path: format!("/api/v10/{path}"),
             body,
             created,
+            at: std::time::Instant::now(),
         }
     }
 

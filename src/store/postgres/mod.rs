@@ -226,32 +226,38 @@ impl PgStore {
         self.statements.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    async fn rows(&self, sql: &str, params: Params<'_>) -> Result<Vec<Row>, StoreError> {
+    /// A connection and `sql` prepared on it: once per connection (kept in
+    /// the connection's statement cache), so a statement is one round trip
+    /// and not two (a prepare, then the execution), and the server parses
+    /// and plans it once.
+    async fn prepared(
+        &self,
+        sql: &str,
+    ) -> Result<(deadpool_postgres::Client, tokio_postgres::Statement), StoreError> {
         self.sent(1);
-        self.client().await?.query(sql, params).await.map_err(db)
+        let client = self.client().await?;
+        let statement = client.prepare_cached(sql).await.map_err(db)?;
+        Ok((client, statement))
+    }
+
+    async fn rows(&self, sql: &str, params: Params<'_>) -> Result<Vec<Row>, StoreError> {
+        let (client, statement) = self.prepared(sql).await?;
+        client.query(&statement, params).await.map_err(db)
     }
 
     async fn query_one(&self, sql: &str, params: Params<'_>) -> Result<Row, StoreError> {
-        self.sent(1);
-        self.client()
-            .await?
-            .query_one(sql, params)
-            .await
-            .map_err(db)
+        let (client, statement) = self.prepared(sql).await?;
+        client.query_one(&statement, params).await.map_err(db)
     }
 
     async fn query_opt(&self, sql: &str, params: Params<'_>) -> Result<Option<Row>, StoreError> {
-        self.sent(1);
-        self.client()
-            .await?
-            .query_opt(sql, params)
-            .await
-            .map_err(db)
+        let (client, statement) = self.prepared(sql).await?;
+        client.query_opt(&statement, params).await.map_err(db)
     }
 
     async fn execute(&self, sql: &str, params: Params<'_>) -> Result<u64, StoreError> {
-        self.sent(1);
-        self.client().await?.execute(sql, params).await.map_err(db)
+        let (client, statement) = self.prepared(sql).await?;
+        client.execute(&statement, params).await.map_err(db)
     }
 
     /// The record in the first column of the one row `sql` returns, if any.
