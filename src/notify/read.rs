@@ -118,6 +118,15 @@ impl Watcher {
                 .map(|c| (c.role == Role::Sender, c.status)),
         );
         let policy = self.policy();
+        // When the person was last read (about: the last wait before the
+        // next read), and whether every contract of theirs is in the list.
+        let last_read = state
+            .next_read
+            .map(|at| at - chrono::TimeDelta::seconds(state.gap_secs as i64));
+        let whole_box = list.total < u64::from(LIST_LIMIT);
+        let fresh = |c: &crate::comake::wire::ContractSummary| {
+            whole_box || last_read.is_some_and(|at| c.created_at > at)
+        };
         let mut seen_now = BTreeMap::new();
         let mut events = Vec::new();
         for summary in &list.contracts {
@@ -130,6 +139,14 @@ impl Watcher {
             };
             let new = seen(summary, detail.as_ref(), old);
             if state.baseline {
+                // A contract the person sent since the last read, first seen
+                // already out for signature (or done): what its signees did
+                // before this read is news too, told against it as sent.
+                // Not for one that only came back into the list's window.
+                let as_sent = (old.is_none() && fresh(summary))
+                    .then(|| sent_as(&new))
+                    .flatten();
+                let old = old.or(as_sent.as_ref());
                 events.extend(changes(&id, old, &new).into_iter().map(|e| (id.clone(), e)));
             }
             seen_now.insert(id, new);
@@ -260,4 +277,24 @@ impl Watcher {
             .map(|w| Duration::from_secs(w.gap_secs));
         Ok((sent, gap))
     }
+}
+
+/// `c` as it was when its requests went out: out for signature, no signee
+/// yet done. Only for a contract the person sent that is out for signature
+/// or completed.
+fn sent_as(c: &crate::store::SeenContract) -> Option<crate::store::SeenContract> {
+    use crate::comake::wire::{ContractStatus, SigneeStatus};
+    let sent_by_them = c.role == Role::Sender
+        && matches!(
+            c.status,
+            ContractStatus::Signing | ContractStatus::Completed
+        );
+    sent_by_them.then(|| {
+        let mut was = c.clone();
+        was.status = ContractStatus::Signing;
+        for s in &mut was.signees {
+            s.status = SigneeStatus::Waiting;
+        }
+        was
+    })
 }

@@ -1425,3 +1425,19 @@ async fn the_same_schedule_fits_a_higher_notify_max_rps() {
     assert!(tick.fit.fits(), "{:?}", tick.fit);
     assert!(tick.fit.needed_rps > 1.0, "{:?}", tick.fit);
 }
+
+#[tokio::test]
+async fn a_signature_before_the_contract_was_first_read_is_still_told() {
+    let s = setup(&[]).await;
+    let (w, _nda) = s.kim_after_baseline().await;
+    // Sent and signed by Lee between two reads: the watcher first sees it
+    // with Lee's signature already on it.
+    let id = s.sent_contract("Offer").await;
+    s.h.sim.signee_acts(&id, 1, SigneeAction::Sign).unwrap();
+    assert_eq!(s.read(&w, KIM).await, 1);
+    let dm = s.dms(KIM).pop().unwrap();
+    let content = dm["content"].as_str().unwrap();
+    assert!(content.contains("**Lee** signed **Offer**"), "{content}");
+    // Told once.
+    assert_eq!(s.read(&w, KIM).await, 0);
+}
