@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{json, Value};
 use serenity::all::{ChannelId, MessageId};
 
+use super::posted::Poster;
 use super::{Watcher, LIST_LIMIT};
 use crate::app::App;
 use crate::args;
@@ -182,13 +183,11 @@ impl Watcher {
         for board in boards {
             by_owner.entry(board.owner).or_default().push(board);
         }
-        let config = &self.app.config;
-        let listed = &config.discord.card_channel_ids;
         let mut edits = 0;
         for (owner, boards) in by_owner {
             let (boards, unlisted): (Vec<Board>, Vec<Board>) = boards
                 .into_iter()
-                .partition(|b| listed.is_empty() || listed.contains(&b.channel));
+                .partition(|b| self.channel_listed(b.channel));
             for board in &unlisted {
                 tracing::info!("a team board's channel is no longer listed in CARD_CHANNEL_IDS; its updates stop");
                 self.drop_board(board).await;
@@ -196,40 +195,15 @@ impl Watcher {
             if boards.is_empty() {
                 continue;
             }
-            match self
-                .app
-                .members
-                .is_member(owner, &config.discord.guild_ids)
-                .await
-            {
-                Ok(true) => {}
-                Ok(false) => {
-                    tracing::info!(
-                        "a team board's poster left the company's servers; its updates stop"
-                    );
+            let account = match self.poster(owner, "a team board").await {
+                Poster::Keeps(account) => account,
+                Poster::Gone => {
                     for board in &boards {
                         self.drop_board(board).await;
                     }
                     continue;
                 }
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot check a board's poster is still a member; tried next time");
-                    continue;
-                }
-            }
-            let account = match store.account(owner).await {
-                Ok(Some(account)) => account,
-                Ok(None) => {
-                    tracing::info!("a team board's poster is no longer linked; its updates stop");
-                    for board in &boards {
-                        self.drop_board(board).await;
-                    }
-                    continue;
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "notifications: cannot read a board's poster");
-                    continue;
-                }
+                Poster::Unknown => continue,
             };
             let user = self.comake.user(&account.email);
             let list = match user.list_contracts(BoxTab::All, 1, LIST_LIMIT).await {

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use serenity::all::{ChannelId, MessageId};
 
+use super::posted::Poster;
 use super::{Watcher, LIST_LIMIT, NAME_BUDGET};
 use crate::app::App;
 use crate::args;
@@ -171,56 +172,28 @@ impl Watcher {
             by_owner.entry(card.owner).or_default().push(card);
         }
         let mut edits = 0;
-        let config = &self.app.config;
-        for (owner, mut cards) in by_owner {
+        for (owner, cards) in by_owner {
             // What Post checked still holds: the channel is still one cards
             // may go to, and the sharer is still in a listed server.
-            let listed = &config.discord.card_channel_ids;
-            let (kept, unlisted): (Vec<Card>, Vec<Card>) = cards
+            let (cards, unlisted): (Vec<Card>, Vec<Card>) = cards
                 .into_iter()
-                .partition(|c| listed.is_empty() || listed.contains(&c.channel));
+                .partition(|c| self.channel_listed(c.channel));
             for card in &unlisted {
                 tracing::info!("a status card's channel is no longer listed in CARD_CHANNEL_IDS; its updates stop");
                 self.drop_card(card).await;
             }
-            cards = kept;
             if cards.is_empty() {
                 continue;
             }
-            match self
-                .app
-                .members
-                .is_member(owner, &config.discord.guild_ids)
-                .await
-            {
-                Ok(true) => {}
-                Ok(false) => {
-                    tracing::info!(
-                        "a status card's sharer left the company's servers; its updates stop"
-                    );
+            let account = match self.poster(owner, "a status card").await {
+                Poster::Keeps(account) => account,
+                Poster::Gone => {
                     for card in &cards {
                         self.drop_card(card).await;
                     }
                     continue;
                 }
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot check a card's sharer is still a member; tried next time");
-                    continue;
-                }
-            }
-            let account = match store.account(owner).await {
-                Ok(Some(account)) => account,
-                Ok(None) => {
-                    tracing::info!("a status card's sharer is no longer linked; its updates stop");
-                    for card in &cards {
-                        self.drop_card(card).await;
-                    }
-                    continue;
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "notifications: cannot read a card's sharer");
-                    continue;
-                }
+                Poster::Unknown => continue,
             };
             let user = self.comake.user(&account.email);
             let list = match user.list_contracts(BoxTab::All, 1, LIST_LIMIT).await {

@@ -18,7 +18,8 @@
 //! - [`read`]: the per-person read; [`events`]: what changed;
 //!   [`next_steps`]: the buttons after a contract is saved;
 //!   [`lines`]: each event as a line; [`dm`]: the DMs, packed and sent;
-//! - [`cards`]: the status cards; [`board`]: the team boards;
+//! - [`cards`]: the status cards; [`board`]: the team boards; [`posted`]:
+//!   what the two check again before each edit;
 //!   [`digest`]: the digests;
 //! - [`nudge`]: whom a contract waits on, and the nudge DM (재촉);
 //!   [`remind`]: the automatic nudges;
@@ -35,6 +36,7 @@ mod jobs;
 mod lines;
 mod next_steps;
 pub(crate) mod nudge;
+mod posted;
 mod read;
 mod remind;
 pub mod schedule;
