@@ -98,6 +98,7 @@ hint-signing = Cancel the signature requests first with `/contract cancel-sign`.
 hint-approving = Wait until the internal approval is finished; the approval request can be withdrawn on the Comake website.
 hint-completed = Every party has signed, so it can't change any more.
 hint-other = Open it on the Comake website to see why.
+hint-not-out = There are no signature requests out to withdraw.
 signee-waiting = waiting
 signee-viewed = viewed
 signee-signed = signed

@@ -92,6 +92,7 @@ hint-signing = 먼저 `/계약 서명요청취소`로 서명요청을 취소해 
 hint-approving = 내부 결재가 끝날 때까지 기다려 주세요. 결재 요청은 코메이크 웹사이트에서 취소할 수 있습니다.
 hint-completed = 모든 당사자가 서명해 체결된 계약이라 더 이상 바꿀 수 없습니다.
 hint-other = 자세한 이유는 코메이크 웹사이트에서 확인해 주세요.
+hint-not-out = 취소할 서명요청이 없습니다.
 signee-waiting = 대기중
 signee-viewed = 열람함
 signee-signed = 서명함

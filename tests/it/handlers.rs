@@ -1270,6 +1270,12 @@ async fn cancel_sign_confirms_then_withdraws() {
         )
         .await;
     assert_eq!(a.outcome.result, "refused", "not out for signature yet");
+    // Said as what it is, not sent to the website to find out why.
+    assert!(
+        a.text().contains("no signature requests out to withdraw") && !a.text().contains("website"),
+        "{}",
+        a.text()
+    );
     h.set_signee(&kim, id.as_str(), "0", "Kim", "kim@example.com")
         .await;
     h.send_for_signature(&kim, id.as_str()).await;
@@ -1291,6 +1297,20 @@ async fn cancel_sign_confirms_then_withdraws() {
     assert_eq!(
         c.timeline.last().unwrap().message.as_deref(),
         Some("wrong version")
+    );
+    // Once more, in Korean: already withdrawn, nothing left to withdraw.
+    let a = h
+        .command(
+            &kim.clone().ko(),
+            "contract cancel-sign",
+            &[("contract", json!(id.as_str()))],
+        )
+        .await;
+    assert_eq!(a.outcome.result, "refused");
+    assert!(
+        a.text().contains("서명요청 취소") && a.text().contains("취소할 서명요청이 없습니다"),
+        "{}",
+        a.text()
     );
 }
 

@@ -41,7 +41,7 @@ pub(super) fn guard(ctx: &Ctx<'_>, c: &Contract, action: Action) -> Result<(), F
     if action.allowed(c.summary.status, c.summary.role) {
         Ok(())
     } else {
-        Err(wrong_state(ctx, c))
+        Err(wrong_state(ctx, c, action))
     }
 }
 
@@ -53,13 +53,19 @@ pub(super) fn require_sender(ctx: &Ctx<'_>, c: &Contract) -> Result<(), Failure>
     }
 }
 
-/// "This contract is out for signature; cancel the signing first."
-pub(super) fn wrong_state(ctx: &Ctx<'_>, c: &Contract) -> Failure {
+/// "This contract is out for signature; cancel the signing first.": what
+/// its state means for `action`, and what to do instead.
+pub(super) fn wrong_state(ctx: &Ctx<'_>, c: &Contract, action: Action) -> Failure {
     let hint = match c.summary.status {
         ContractStatus::Signing => "hint-signing",
         ContractStatus::Approving => "hint-approving",
         ContractStatus::ApprovalRejected => "hint-approval-rejected",
         ContractStatus::Completed => "hint-completed",
+        // A state this version does not know: the website explains it.
+        ContractStatus::Unknown => "hint-other",
+        // Never sent, or its signing already over: nothing to withdraw
+        // (the website would not explain more).
+        _ if action == Action::CancelSign => "hint-not-out",
         _ => "hint-other",
     };
     ctx.refuse(
