@@ -385,6 +385,7 @@ signee-form-line = { $party }: { $signee }
 signee-form-line-open = { $party }: no signee yet
 signee-form-too-many = This contract has { $count } parties, more than buttons can hold. Set them with `/contract signee`.
 signee-form-title = Signee of party { $party }
+signee-form-title-named = Signee of { $party }
 signee-form-name = Name
 signee-form-email = Email
 signee-form-phone = Mobile phone (optional)

@@ -373,6 +373,7 @@ signee-form-line = { $party }: { $signee }
 signee-form-line-open = { $party }: 서명자 없음
 signee-form-too-many = 이 계약은 당사자가 { $count }곳이라 버튼으로 다 보여 드릴 수 없습니다. `/계약 서명자`로 지정해 주세요.
 signee-form-title = { $party }번 당사자의 서명자
+signee-form-title-named = { $party }의 서명자
 signee-form-name = 이름
 signee-form-email = 이메일
 signee-form-phone = 휴대폰 번호 (선택)

@@ -38,8 +38,15 @@ pub(crate) enum ButtonId {
     EnterCode,
     /// **Set signees** on a contract with several parties: a button per party.
     SetSignees(ContractId),
-    /// A party's button: opens its signee form.
-    SigneeForm { party: u32, id: ContractId },
+    /// A party's button: opens its signee form. `name`: the party's name
+    /// as Comake gave it, for the form's title only (shortened to fit the
+    /// id, possibly empty; it comes back from the client, so nothing but
+    /// the title trusts it).
+    SigneeForm {
+        party: u32,
+        id: ContractId,
+        name: String,
+    },
     /// The signee form's own id (a modal's, not a button's): its submit.
     SigneeSave { party: u32, id: ContractId },
     /// On the next-steps DM: `/contract show` of the contract.
@@ -85,7 +92,10 @@ impl fmt::Display for ButtonId {
             ButtonId::Unshare(id) => write!(f, "s:stop:{id}"),
             ButtonId::EnterCode => f.write_str("v:enter"),
             ButtonId::SetSignees(id) => write!(f, "g:pick:{id}"),
-            ButtonId::SigneeForm { party, id } => write!(f, "g:form:{party}:{id}"),
+            ButtonId::SigneeForm { party, id, name } if name.is_empty() => {
+                write!(f, "g:form:{party}:{id}")
+            }
+            ButtonId::SigneeForm { party, id, name } => write!(f, "g:form:{party}:{id}:{name}"),
             ButtonId::SigneeSave { party, id } => write!(f, "g:save:{party}:{id}"),
             ButtonId::ShowContract(id) => write!(f, "g:show:{id}"),
             ButtonId::BoardPost => f.write_str("b:post"),
@@ -99,6 +109,44 @@ impl fmt::Display for ButtonId {
         }
     }
 }
+
+/// The longest id Discord takes, in characters; counted here in bytes,
+/// which is never fewer.
+pub(crate) const MAX_ID_LEN: usize = 100;
+
+impl ButtonId {
+    /// Party `party`'s form button on contract `id`, carrying as much of
+    /// the party's `name` (made plain, as a title shows it) as fits.
+    pub(crate) fn signee_form(party: u32, id: &ContractId, name: &str) -> Self {
+        let bare = ButtonId::SigneeForm {
+            party,
+            id: id.clone(),
+            name: String::new(),
+        };
+        // The id, a `:`, then the name.
+        let room = MAX_ID_LEN.saturating_sub(bare.to_string().len() + 1);
+        let mut name = crate::text::label(name, SIGNEE_FORM_NAME);
+        if name.len() > room {
+            let mut cut = String::new();
+            for c in name.chars() {
+                if cut.len() + c.len_utf8() + '…'.len_utf8() > room {
+                    break;
+                }
+                cut.push(c);
+            }
+            name = if cut.is_empty() { cut } else { cut + "…" };
+        }
+        ButtonId::SigneeForm {
+            party,
+            id: id.clone(),
+            name,
+        }
+    }
+}
+
+/// Characters of a party's name in its form's title (Discord allows 45 in
+/// all).
+pub(crate) const SIGNEE_FORM_NAME: usize = 30;
 
 /// An id that is not one of ours.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,14 +198,25 @@ impl FromStr for ButtonId {
             (Some("g"), Some("pick")) => Ok(ButtonId::SetSignees(id()?)),
             (Some("g"), Some("show")) => Ok(ButtonId::ShowContract(id()?)),
             (Some("g"), Some(verb @ ("form" | "save"))) => {
-                let (party, id) = rest.and_then(|r| r.split_once(':')).ok_or(UnknownButton)?;
-                let party = party.parse().map_err(|_| UnknownButton)?;
-                let id = ContractId::parse(id).ok_or(UnknownButton)?;
-                Ok(if verb == "form" {
-                    ButtonId::SigneeForm { party, id }
-                } else {
-                    ButtonId::SigneeSave { party, id }
-                })
+                let mut fields = rest.ok_or(UnknownButton)?.splitn(3, ':');
+                let party = fields
+                    .next()
+                    .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))
+                    .and_then(|p| p.parse().ok())
+                    .ok_or(UnknownButton)?;
+                let id = fields
+                    .next()
+                    .and_then(ContractId::parse)
+                    .ok_or(UnknownButton)?;
+                match (verb, fields.next()) {
+                    ("form", name) => Ok(ButtonId::SigneeForm {
+                        party,
+                        id,
+                        name: name.unwrap_or_default().to_owned(),
+                    }),
+                    (_, None) => Ok(ButtonId::SigneeSave { party, id }),
+                    _ => Err(UnknownButton),
+                }
             }
             (Some("b"), Some("post")) if rest.is_none() => Ok(ButtonId::BoardPost),
             (Some("b"), Some("stop")) if rest.is_none() => Ok(ButtonId::BoardStop),
@@ -208,10 +267,10 @@ mod tests {
             },
             ButtonId::EnterCode,
             ButtonId::SetSignees(id.clone()),
-            ButtonId::SigneeForm {
-                party: u32::MAX,
-                id: id.clone(),
-            },
+            ButtonId::signee_form(u32::MAX, &id, ""),
+            ButtonId::signee_form(u32::MAX, &id, "매수인 (주식회사 코메이크)"),
+            ButtonId::signee_form(0, &id, &"갑".repeat(100)),
+            ButtonId::signee_form(7, &ContractId::parse("c1").unwrap(), "a:b"),
             ButtonId::SigneeSave {
                 party: u32::MAX,
                 id: id.clone(),
@@ -239,8 +298,25 @@ mod tests {
         }));
         for b in all {
             let text = b.to_string();
-            assert!(text.len() <= 100, "{text}");
+            assert!(text.len() <= MAX_ID_LEN, "{text}");
             assert_eq!(text.parse::<ButtonId>(), Ok(b));
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever a party is called and however long the contract's id,
+        /// its form button's id fits Discord and reads back as written.
+        #[test]
+        fn any_party_name_fits_its_form_button(
+            name in "\\PC{0,80}",
+            party in 0u32..,
+            len in 1usize..=ContractId::MAX_LEN,
+        ) {
+            let id = ContractId::parse(&"c".repeat(len)).unwrap();
+            let b = ButtonId::signee_form(party, &id, &name);
+            let text = b.to_string();
+            proptest::prop_assert!(text.len() <= MAX_ID_LEN, "{}", text);
+            proptest::prop_assert_eq!(text.parse::<ButtonId>(), Ok(b));
         }
     }
 
@@ -266,6 +342,11 @@ mod tests {
             "r:+1:c1",
             "r:0:c1",
             "r::c1",
+            "g:form:",
+            "g:form:1",
+            "g:form:+1:c1",
+            "g:form:x:c1",
+            "g:save:1:c1:extra",
         ] {
             assert_eq!(bad.parse::<ButtonId>(), Err(UnknownButton), "{bad:?}");
         }

@@ -297,7 +297,7 @@ pub(super) async fn press<R: Responder>(
         B::KeepPrivate => Ok(Reply::text(ctx.t("card-not-posted", &[]))),
         B::Unshare(id) => contract::unshare_card(ctx, id.as_str()).await,
         B::SetSignees(id) => contract::choose_party(ctx, id).await,
-        B::SigneeForm { party, id } => contract::open_form(ctx, *party, id).await,
+        B::SigneeForm { party, id, name } => contract::open_form(ctx, *party, id, name).await,
         B::SigneeSave { party, id } => contract::save_form(ctx, *party, id).await,
         B::ShowContract(id) => contract::show_id(ctx, id).await,
         B::BoardPost => contract::post_board(ctx, responder).await,

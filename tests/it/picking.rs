@@ -171,12 +171,22 @@ async fn set_signees_on_show_opens_a_form_per_party_that_sets_the_signee() {
         .map(|(_, id)| id)
         .filter(|b| b.starts_with("g:form:"))
         .collect();
-    assert_eq!(forms, [format!("g:form:0:{id}"), format!("g:form:1:{id}")]);
-    // The form is the first answer (no deferral), with its four inputs.
+    // Each carries its party's name, for the form's title.
+    assert_eq!(
+        forms,
+        [format!("g:form:0:{id}:갑"), format!("g:form:1:{id}:을")]
+    );
+    // The form is the first answer (no deferral), with its four inputs,
+    // titled with the party the button named.
     let form = h.press(&kim, &forms[1]).await;
     let body = form.first();
     assert_eq!(body["type"], 9, "{body}");
     assert_eq!(body["data"]["custom_id"], format!("g:save:1:{id}"));
+    assert_eq!(body["data"]["title"], "Signee of 을", "{body}");
+    // A button id without the name (an older message) still opens the
+    // form, by the party's number.
+    let bare = h.press(&kim.clone().ko(), &format!("g:form:1:{id}")).await;
+    assert_eq!(bare.first()["data"]["title"], "2번 당사자의 서명자");
     let inputs: Vec<String> = body["data"]["components"]
         .as_array()
         .unwrap()
@@ -270,6 +280,10 @@ async fn request_sign_with_parties_missing_offers_their_forms() {
         .map(|(_, b)| b)
         .filter(|b| b.starts_with("g:form:"))
         .collect();
-    assert_eq!(forms, [format!("g:form:1:{id}")], "only the missing party");
+    assert_eq!(
+        forms,
+        [format!("g:form:1:{id}:을")],
+        "only the missing party"
+    );
     assert!(a.text().contains("서명자가 없는 당사자"), "{}", a.text());
 }

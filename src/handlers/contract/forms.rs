@@ -6,7 +6,7 @@ use crate::text;
 use crate::validate;
 
 use super::super::action::Action;
-use super::super::button::ButtonId;
+use super::super::button::{ButtonId, SIGNEE_FORM_NAME};
 use super::super::reply::{Input, Modal};
 use super::super::{party_name, Component, Ctx, Failure, HandlerResult, Reply, Style};
 use super::guard::{guard, linked, name_of, resolve};
@@ -27,10 +27,7 @@ pub(crate) fn set_button(ctx: &Ctx<'_>, c: &Contract) -> Option<Component> {
         return None;
     }
     let id = match c.parties.as_slice() {
-        [one] => ButtonId::SigneeForm {
-            party: one.index,
-            id: s.id.clone(),
-        },
+        [one] => ButtonId::signee_form(one.index, &s.id, &one.name),
         _ => ButtonId::SetSignees(s.id.clone()),
     };
     Some(action(
@@ -53,11 +50,7 @@ fn party_rows(ctx: &Ctx<'_>, c: &Contract, parties: &[u32]) -> Vec<Vec<Component
                     "signee-form-button",
                     &args!["party" => text::inert_max(&party_name(ctx, p), LABEL_BUDGET)],
                 ),
-                ButtonId::SigneeForm {
-                    party: p.index,
-                    id: c.summary.id.clone(),
-                }
-                .to_string(),
+                ButtonId::signee_form(p.index, &c.summary.id, &p.name).to_string(),
                 Style::Primary,
             )
         })
@@ -135,7 +128,9 @@ pub(crate) async fn choose(ctx: &Ctx<'_>, id: &ContractId) -> HandlerResult {
 
 /// A party's button: the form, at once (a form must be the first answer,
 /// so nothing is read from Comake first; the submit checks everything).
-pub(crate) async fn open(ctx: &Ctx<'_>, party: u32, id: &ContractId) -> HandlerResult {
+/// Its title names the party as the button did (`name`, carried by the
+/// button's id), or by its number when the id had no room for the name.
+pub(crate) async fn open(ctx: &Ctx<'_>, party: u32, id: &ContractId, name: &str) -> HandlerResult {
     ctx.account().await?;
     let input = |id: &str, label: &str, max: u16, required: bool, long: bool| Input {
         id: id.to_owned(),
@@ -152,7 +147,12 @@ pub(crate) async fn open(ctx: &Ctx<'_>, party: u32, id: &ContractId) -> HandlerR
                 id: id.clone(),
             }
             .to_string(),
-            title: ctx.t("signee-form-title", &args!["party" => i64::from(party) + 1]),
+            title: match text::label(name, SIGNEE_FORM_NAME) {
+                name if name.is_empty() => {
+                    ctx.t("signee-form-title", &args!["party" => i64::from(party) + 1])
+                }
+                name => ctx.t("signee-form-title-named", &args!["party" => name]),
+            },
             inputs: vec![
                 input("name", "signee-form-name", 100, true, false),
                 input("email", "signee-form-email", 254, true, false),
