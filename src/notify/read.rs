@@ -11,7 +11,7 @@ use super::dm::{direct_messages, Sent};
 use super::due::DueList;
 use super::events::{changes, needs_detail, seen};
 use super::{schedule, NotifyError, Watcher, LIST_LIMIT};
-use crate::comake::wire::{BoxTab, Role};
+use crate::comake::wire::{BoxTab, ContractStatus, Role};
 use crate::i18n::Lang;
 use crate::metric;
 use crate::store::{Account, NotifyState};
@@ -147,6 +147,17 @@ impl Watcher {
                     .then(|| sent_as(&new))
                     .flatten();
                 let old = old.or(as_sent.as_ref());
+                // Completed since the last read: its signees can no longer
+                // be set, so the request messages the bot kept for that
+                // are not needed any more.
+                if summary.role == Role::Sender
+                    && summary.status == ContractStatus::Completed
+                    && old.is_some_and(|o| o.status != ContractStatus::Completed)
+                {
+                    if let Err(e) = store.forget_signee_messages(&id).await {
+                        tracing::warn!(contract = %id, error = %e, "the signees' request messages were not forgotten");
+                    }
+                }
                 events.extend(changes(&id, old, &new).into_iter().map(|e| (id.clone(), e)));
             }
             seen_now.insert(id, new);

@@ -598,6 +598,12 @@ impl Store {
         either!(self, b => b.signee_messages(contract).await)
     }
 
+    /// Stop keeping `contract`'s messages: it was deleted or completed, so
+    /// its signees can no longer be set.
+    pub async fn forget_signee_messages(&self, contract: &str) -> Result<(), StoreError> {
+        either!(self, b => b.forget_signee_messages(contract).await)
+    }
+
     // ----- team boards -----
 
     /// Keep `board` (in place of the owner's board in the same channel).

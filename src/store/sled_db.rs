@@ -337,6 +337,17 @@ impl SledStore {
             .transpose()
     }
 
+    pub(crate) async fn forget_signee_messages(&self, contract: &str) -> Result<(), StoreError> {
+        let key = Self::messages_key(contract);
+        self.blocking(move |inner| {
+            if inner.kv.remove(key)?.is_some() {
+                inner.flush()?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
     fn card_key(contract: &str) -> Vec<u8> {
         format!("card/{contract}").into_bytes()
     }

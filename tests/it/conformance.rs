@@ -501,6 +501,11 @@ async fn signee_messages_are_kept_per_contract(f: Fixture) {
         Some(kept("a", Some("월요일까지")))
     );
     assert_eq!(s.signee_messages("b").await.unwrap(), Some(kept("b", None)));
+    // Forgotten per contract (twice is fine), the others kept.
+    s.forget_signee_messages("a").await.unwrap();
+    s.forget_signee_messages("a").await.unwrap();
+    assert!(s.signee_messages("a").await.unwrap().is_none());
+    assert_eq!(s.signee_messages("b").await.unwrap(), Some(kept("b", None)));
 }
 
 async fn team_boards_are_kept_per_person_and_channel(f: Fixture) {

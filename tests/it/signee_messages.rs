@@ -128,3 +128,88 @@ async fn a_signee_set_on_the_website_is_not_overwritten_blindly() {
     set(&h, &id, "0", ("Lee", "lee@example.com"), Some("again")).await;
     set(&h, &id, "1", ("Park", "park@example.com"), None).await;
 }
+
+/// The messages kept for `id`, as the store has them.
+async fn kept(h: &Harness, id: &ContractId) -> Option<Vec<Option<String>>> {
+    h.app
+        .store
+        .signee_messages(id.as_str())
+        .await
+        .unwrap()
+        .map(|m| m.signees.into_iter().map(|s| s.message).collect())
+}
+
+#[tokio::test]
+async fn deleting_a_contract_forgets_its_messages() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let seed = |name: &str| {
+        h.sim
+            .seed_contract(
+                "kim@example.com",
+                name,
+                &["갑", "을"],
+                ContractStatus::Saved,
+            )
+            .unwrap()
+    };
+    let (lease, nda) = (seed("Lease"), seed("NDA"));
+    let lee = ("Lee", "lee@example.com");
+    set(&h, &lease, "0", lee, Some("Please sign by Friday")).await;
+    set(&h, &nda, "0", lee, Some("서명 부탁드립니다")).await;
+    assert_eq!(
+        kept(&h, &lease).await,
+        Some(vec![Some("Please sign by Friday".into())])
+    );
+    let kim = Actor::user(KIM);
+    let asked = h
+        .command(&kim, "contract delete", &[("contract", json!(lease.as_str()))])
+        .await;
+    let done = h.press(&kim, &asked.button("c:ok:")).await;
+    assert_eq!(done.outcome.result, "ok", "{}", done.text());
+    assert_eq!(h.sim.count(Endpoint::DeleteContract), 1, "deleted at Comake");
+    assert_eq!(kept(&h, &lease).await, None, "its messages are forgotten");
+    assert_eq!(
+        kept(&h, &nda).await,
+        Some(vec![Some("서명 부탁드립니다".into())]),
+        "another contract's are kept"
+    );
+}
+
+#[tokio::test]
+async fn the_watcher_forgets_the_messages_of_a_completed_contract() {
+    let s = crate::notify::setup(&[]).await;
+    let (w, nda) = s.kim_after_baseline().await;
+    let lease = s.sent_contract("Lease").await;
+    for id in [&nda, &lease] {
+        s.h.app
+            .store
+            .put_signee_messages(comake_bot::api::store::SigneeMessages {
+                contract: id.to_string(),
+                signees: vec![comake_bot::api::store::SignedMessage {
+                    party: 0,
+                    email: "kim@example.com".into(),
+                    message: Some("Please sign by Friday".into()),
+                }],
+            })
+            .await
+            .unwrap();
+    }
+    // Everyone signs the NDA; the lease is still out for signature.
+    for party in [0, 1] {
+        s.h.sim
+            .signee_acts(&nda, party, comake_sim::SigneeAction::Sign)
+            .unwrap();
+    }
+    assert_eq!(
+        s.h.sim.contract(&nda).map(|c| c.summary.status),
+        Some(ContractStatus::Completed)
+    );
+    s.read(&w, KIM).await;
+    assert_eq!(kept(&s.h, &nda).await, None, "completed: forgotten");
+    assert_eq!(
+        kept(&s.h, &lease).await,
+        Some(vec![Some("Please sign by Friday".into())]),
+        "still out for signature: kept"
+    );
+}

@@ -127,6 +127,7 @@ pub(crate) async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerRe
             match user.delete_contract(&id).await {
                 Ok(()) => {
                     ctx.audit("contract.delete", Some(id.as_str()), "ok");
+                    super::signing::forget_messages(ctx, id.as_str()).await;
                     // Said the way the confirmation asked it.
                     let done = if crate::comake::wire::DELETE_MOVES_TO_TRASH {
                         "delete-done-trash"

@@ -164,6 +164,14 @@ pub(super) async fn remember_messages(ctx: &Ctx<'_>, id: &str, list: &[SigneeInp
     }
 }
 
+/// Stop keeping contract `id`'s messages (deleted, or completed): best
+/// effort, a failure is logged.
+pub(super) async fn forget_messages(ctx: &Ctx<'_>, id: &str) {
+    if let Err(e) = ctx.app.store.forget_signee_messages(id).await {
+        tracing::warn!(contract = %id, error = %e, "the signees' request messages were not forgotten");
+    }
+}
+
 /// `/contract signee`: set one party's signee, keeping the others.
 pub(crate) async fn signee(ctx: &Ctx<'_>) -> HandlerResult {
     let (account, user) = linked(ctx).await?;

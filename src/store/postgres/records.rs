@@ -421,6 +421,15 @@ impl PgStore {
         .await
     }
 
+    pub(crate) async fn forget_signee_messages(&self, contract: &str) -> Result<(), StoreError> {
+        self.execute(
+            "DELETE FROM signee_messages WHERE contract = $1",
+            &[&contract],
+        )
+        .await?;
+        Ok(())
+    }
+
     // ----- status cards -----
 
     pub(crate) async fn put_card(&self, card: Card) -> Result<(), StoreError> {
