@@ -163,19 +163,11 @@ async fn deleting_a_contract_forgets_its_messages() {
     );
     let kim = Actor::user(KIM);
     let asked = h
-        .command(
-            &kim,
-            "contract delete",
-            &[("contract", json!(lease.as_str()))],
-        )
+        .command(&kim, "contract delete", &[("contract", json!(lease.as_str()))])
         .await;
     let done = h.press(&kim, &asked.button("c:ok:")).await;
     assert_eq!(done.outcome.result, "ok", "{}", done.text());
-    assert_eq!(
-        h.sim.count(Endpoint::DeleteContract),
-        1,
-        "deleted at Comake"
-    );
+    assert_eq!(h.sim.count(Endpoint::DeleteContract), 1, "deleted at Comake");
     assert_eq!(kept(&h, &lease).await, None, "its messages are forgotten");
     assert_eq!(
         kept(&h, &nda).await,

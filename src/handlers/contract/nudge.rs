@@ -63,13 +63,8 @@ pub(crate) async fn nudge(ctx: &Ctx<'_>, id: &ContractId, colleague: u64) -> Han
             ctx.refuse("not-owner", &args!["name" => name_of(&c)]),
         );
     }
-    // Not linked is answered as not their turn: the id comes from the
-    // client, and two answers would tell whether any id is linked.
     let Some(them) = ctx.app.store.account(colleague).await? else {
-        return refused(
-            "not linked",
-            ctx.refuse("nudge-not-their-turn", &args!["name" => name_of(&c)]),
-        );
+        return refused("not linked", ctx.refuse("nudge-not-linked", &[]));
     };
     let waited = nudge::waited_on(&c);
     let who = waited
