@@ -134,7 +134,12 @@ impl ButtonId {
                 }
                 cut.push(c);
             }
-            name = if cut.is_empty() { cut } else { cut + "…" };
+            let cut = cut.trim_end();
+            name = if cut.is_empty() {
+                String::new()
+            } else {
+                format!("{cut}…")
+            };
         }
         ButtonId::SigneeForm {
             party,

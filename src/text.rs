@@ -149,7 +149,9 @@ pub(crate) fn label(text: &str, max: usize) -> String {
     if clean.chars().count() <= max {
         return clean.to_owned();
     }
-    let mut out: String = clean.chars().take(max - 1).collect();
+    let kept: String = clean.chars().take(max - 1).collect();
+    // "매수인…", not "매수인 …".
+    let mut out = kept.trim_end().to_owned();
     out.push('…');
     out
 }
@@ -400,5 +402,7 @@ mod tests {
     fn labels_fit() {
         assert_eq!(label(&"가".repeat(120), 100).chars().count(), 100);
         assert_eq!(label("a\u{202E}b", 10), "ab");
+        // Cut after a space: the space goes, not a character of the name.
+        assert_eq!(label("매수인 주식회사", 5), "매수인…");
     }
 }

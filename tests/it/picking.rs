@@ -186,7 +186,7 @@ async fn set_signees_on_show_opens_a_form_per_party_that_sets_the_signee() {
     // A button id without the name (an older message) still opens the
     // form, by the party's number.
     let bare = h.press(&kim.clone().ko(), &format!("g:form:1:{id}")).await;
-    assert_eq!(bare.first()["data"]["title"], "2번 당사자의 서명자");
+    assert_eq!(bare.first()["data"]["title"], "당사자 2의 서명자");
     let inputs: Vec<String> = body["data"]["components"]
         .as_array()
         .unwrap()

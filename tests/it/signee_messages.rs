@@ -163,16 +163,62 @@ async fn deleting_a_contract_forgets_its_messages() {
     );
     let kim = Actor::user(KIM);
     let asked = h
-        .command(&kim, "contract delete", &[("contract", json!(lease.as_str()))])
+        .command(
+            &kim,
+            "contract delete",
+            &[("contract", json!(lease.as_str()))],
+        )
         .await;
     let done = h.press(&kim, &asked.button("c:ok:")).await;
     assert_eq!(done.outcome.result, "ok", "{}", done.text());
-    assert_eq!(h.sim.count(Endpoint::DeleteContract), 1, "deleted at Comake");
+    assert_eq!(
+        h.sim.count(Endpoint::DeleteContract),
+        1,
+        "deleted at Comake"
+    );
     assert_eq!(kept(&h, &lease).await, None, "its messages are forgotten");
     assert_eq!(
         kept(&h, &nda).await,
         Some(vec![Some("서명 부탁드립니다".into())]),
         "another contract's are kept"
+    );
+}
+
+#[tokio::test]
+async fn a_receivers_delete_keeps_the_senders_messages() {
+    const LEE: u64 = 222_222_222_222_222_222;
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    h.linked(LEE, "lee@example.com").await;
+    let id = h
+        .sim
+        .seed_contract("kim@example.com", "Lease", &["갑"], ContractStatus::Saved)
+        .unwrap();
+    set(
+        &h,
+        &id,
+        "0",
+        ("Lee", "lee@example.com"),
+        Some("Please sign by Friday"),
+    )
+    .await;
+    let kim = Actor::user(KIM);
+    let a = h.send_for_signature(&kim, id.as_str()).await;
+    assert_eq!(a.outcome.result, "ok", "{}", a.text());
+    // Lee declines: Kim may set the signees again and send it once more.
+    h.sim
+        .signee_acts(&id, 0, comake_sim::SigneeAction::Reject)
+        .unwrap();
+    let lee = Actor::user(LEE);
+    let asked = h
+        .command(&lee, "contract delete", &[("contract", json!(id.as_str()))])
+        .await;
+    let done = h.press(&lee, &asked.button("c:ok:")).await;
+    assert_eq!(done.outcome.result, "ok", "{}", done.text());
+    assert_eq!(
+        kept(&h, &id).await,
+        Some(vec![Some("Please sign by Friday".into())]),
+        "a receiver's delete only empties their own box"
     );
 }
 

@@ -1,7 +1,7 @@
 //! Confirmations: delete and cancel-sign ask first; Confirm, Send or Never mind then acts once, after reading the contract again.
 
 use crate::args;
-use crate::comake::wire::{Contract, ContractStatus};
+use crate::comake::wire::{Contract, ContractStatus, Role};
 use crate::validate;
 
 use super::super::action::Action;
@@ -127,7 +127,12 @@ pub(crate) async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerRe
             match user.delete_contract(&id).await {
                 Ok(()) => {
                     ctx.audit("contract.delete", Some(id.as_str()), "ok");
-                    super::signing::forget_messages(ctx, id.as_str()).await;
+                    // The sender's delete alone: a receiver's only takes
+                    // it out of their own box, and the sender may still set
+                    // its signees (after a withdrawal or a decline).
+                    if c.summary.role == Role::Sender {
+                        super::signing::forget_messages(ctx, id.as_str()).await;
+                    }
                     // Said the way the confirmation asked it.
                     let done = if crate::comake::wire::DELETE_MOVES_TO_TRASH {
                         "delete-done-trash"

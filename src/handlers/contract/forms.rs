@@ -129,7 +129,8 @@ pub(crate) async fn choose(ctx: &Ctx<'_>, id: &ContractId) -> HandlerResult {
 /// A party's button: the form, at once (a form must be the first answer,
 /// so nothing is read from Comake first; the submit checks everything).
 /// Its title names the party as the button did (`name`, carried by the
-/// button's id), or by its number when the id had no room for the name.
+/// button's id), or as "Party 2" (as the button names a party without a
+/// name) when the id had no room for it.
 pub(crate) async fn open(ctx: &Ctx<'_>, party: u32, id: &ContractId, name: &str) -> HandlerResult {
     ctx.account().await?;
     let input = |id: &str, label: &str, max: u16, required: bool, long: bool| Input {
@@ -147,12 +148,12 @@ pub(crate) async fn open(ctx: &Ctx<'_>, party: u32, id: &ContractId, name: &str)
                 id: id.clone(),
             }
             .to_string(),
-            title: match text::label(name, SIGNEE_FORM_NAME) {
-                name if name.is_empty() => {
-                    ctx.t("signee-form-title", &args!["party" => i64::from(party) + 1])
-                }
-                name => ctx.t("signee-form-title-named", &args!["party" => name]),
-            },
+            title: ctx.t(
+                "signee-form-title",
+                &args!["party" => text::or_fallback(&text::label(name, SIGNEE_FORM_NAME), || {
+                    ctx.t("party-fallback", &args!["n" => i64::from(party) + 1])
+                })],
+            ),
             inputs: vec![
                 input("name", "signee-form-name", 100, true, false),
                 input("email", "signee-form-email", 254, true, false),
