@@ -109,6 +109,7 @@ signee-unknown = unknown
 list-empty = No contracts here ({ $tab }). Use `/contract new` to upload one.
 list-header = Your contracts ({ $tab }), page { $page } of { $pages } ({ $total } in all):
 list-line = **{ $name }** · { $state } · { $text } · changed { $when }
+list-line-plain = **{ $name }** · { $state } · changed { $when }
 list-received = (received)
 button-previous = Previous
 button-next = Next

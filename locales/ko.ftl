@@ -103,6 +103,7 @@ signee-unknown = 알 수 없음
 list-empty = 이 목록({ $tab })에는 계약이 없습니다. `/계약 새계약`으로 계약을 올려 보세요.
 list-header = 내 계약 ({ $tab }) { $pages }쪽 중 { $page }쪽 (모두 { $total }건):
 list-line = **{ $name }** · { $state } · { $text } · { $when } 변경
+list-line-plain = **{ $name }** · { $state } · { $when } 변경
 list-received = (받은 계약)
 button-previous = 이전
 button-next = 다음

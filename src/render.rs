@@ -26,6 +26,23 @@ impl<'a> Labels<'a> {
         self.t(&format!("state-{}", status.as_str()), &[])
     }
 
+    /// Comake's own line about a contract's state (`statusText`), when it
+    /// says more than the state's name: blank, or just the website's name
+    /// of the state (what the Korean label says), it would only repeat it.
+    /// The website writes it in Korean: an English reply leaves Korean out
+    /// (the reply's own lines say the same in English).
+    pub(crate) fn status_note<'t>(&self, status: ContractStatus, text: &'t str) -> Option<&'t str> {
+        let words = |s: &str| s.split_whitespace().collect::<String>();
+        let note = words(text);
+        let name = words(
+            &self
+                .i18n
+                .t(Lang::Ko, &format!("state-{}", status.as_str()), &[]),
+        );
+        let readable = self.lang == Lang::Ko || !note.chars().any(is_hangul);
+        (!note.is_empty() && note != name && readable).then_some(text.trim())
+    }
+
     /// A signee's progress.
     pub(crate) fn progress(&self, status: SigneeStatus) -> String {
         self.t(crate::i18n::signee_status_id(status), &[])
@@ -86,6 +103,11 @@ impl<'a> Labels<'a> {
     }
 }
 
+/// A Hangul syllable or letter.
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
+
 /// Discord's `<t:…:style>` timestamp, shown in each reader's own time zone
 /// (`R`: relative, "3 days ago").
 pub(crate) fn time(at: chrono::DateTime<chrono::Utc>, style: char) -> String {
@@ -132,6 +154,32 @@ fn mask_word(word: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn comakes_status_text_is_shown_only_when_it_says_more_in_the_readers_words() {
+        let i18n = I18n::load().expect("messages");
+        let (ko, en) = (Labels::new(&i18n, Lang::Ko), Labels::new(&i18n, Lang::En));
+        let told = "홍길동, 심청이에게 서명요청";
+        assert_eq!(ko.status_note(ContractStatus::Signing, told), Some(told));
+        // The state's own name, however spaced, repeats the state.
+        assert_eq!(ko.status_note(ContractStatus::Saved, "저장됨"), None);
+        assert_eq!(
+            ko.status_note(ContractStatus::SignCancelled, " 서명요청  취소 "),
+            None
+        );
+        assert_eq!(ko.status_note(ContractStatus::Saved, "  "), None);
+        // Another state's name is news (Comake knows better than the list).
+        assert_eq!(
+            ko.status_note(ContractStatus::Saved, "체결중"),
+            Some("체결중")
+        );
+        // Korean in an English reply is left out; other text is kept.
+        assert_eq!(en.status_note(ContractStatus::Signing, told), None);
+        assert_eq!(
+            en.status_note(ContractStatus::Signing, " Sent to Lee "),
+            Some("Sent to Lee")
+        );
+    }
 
     #[test]
     fn the_approval_line_is_in_order_with_whose_turn_it_is() {

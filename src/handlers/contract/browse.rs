@@ -82,12 +82,18 @@ pub(crate) async fn list_page(
     let build = |budget: usize| {
         let mut lines = vec![header.clone()];
         for c in &contracts {
+            // Comake's own words on the state, unless they only repeat it.
+            let note = ctx.labels().status_note(c.status, &c.status_text);
             let mut line = ctx.t(
-                "list-line",
+                if note.is_some() {
+                    "list-line"
+                } else {
+                    "list-line-plain"
+                },
                 &args![
                     "name" => text::inert_max(&c.name, budget),
                     "state" => ctx.state_label(c.status),
-                    "text" => text::inert_max(&c.status_text, budget),
+                    "text" => note.map(|n| text::inert_max(n, budget)).unwrap_or_default(),
                     "when" => discord_time(c.updated_at, 'R'),
                 ],
             );

@@ -145,8 +145,8 @@ pub(super) fn render(ctx: &Ctx<'_>, c: &Contract, me: &str) -> Reply {
                 "state" => ctx.state_label(s.status),
             ],
         )];
-        if !s.status_text.is_empty() {
-            lines.push(text::inert_max(&s.status_text, budget));
+        if let Some(note) = ctx.labels().status_note(s.status, &s.status_text) {
+            lines.push(text::inert_max(note, budget));
         }
         lines.push(ctx.t(
             if s.role == Role::Sender {
