@@ -126,7 +126,8 @@ pub(crate) async fn offers(
     named: bool,
     max: usize,
 ) -> Result<(Vec<Component>, Vec<String>), crate::store::StoreError> {
-    let short = |s: &str| s.chars().take(LABEL_NAME).collect::<String>();
+    // Shortened with "…", so a cut name shows it was cut.
+    let short = |s: &str| crate::text::label(s, LABEL_NAME);
     let (mut buttons, mut outside) = (Vec::new(), Vec::new());
     for c in contracts {
         for who in waited_on(c) {

@@ -649,3 +649,31 @@ async fn the_audit_log_tells_a_refused_nudge_in_words_in_korean() {
     assert!(text.contains("거절됨 (오늘 이미 재촉함)"), "{text}");
     assert!(!text.contains("already"), "English in Korean: {text}");
 }
+
+#[tokio::test]
+async fn a_long_contract_name_on_a_nudge_button_shows_it_was_cut() {
+    let s = setup(&[]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    s.h.linked(LEE, "lee@example.com").await;
+    let long = "Annual budget contract (2-step approval)";
+    let id = common::sent_for_signature(
+        &s.h.sim,
+        &s.h.app.comake,
+        "kim@example.com",
+        long,
+        &[("Lee", "lee@example.com")],
+    )
+    .await;
+    let pending =
+        s.h.command(&Actor::user(KIM), "contract pending", &[])
+            .await;
+    let buttons = nudge_buttons(&pending);
+    let (label, _) = buttons
+        .iter()
+        .find(|(_, b)| *b == nudge_id(LEE, &id))
+        .expect("a Nudge button for Lee");
+    assert!(
+        label.starts_with("Nudge Lee: Annual budget") && label.ends_with('…'),
+        "{label}"
+    );
+}

@@ -287,3 +287,31 @@ async fn request_sign_with_parties_missing_offers_their_forms() {
     );
     assert!(a.text().contains("서명자가 없는 당사자"), "{}", a.text());
 }
+
+#[tokio::test]
+async fn a_partys_name_on_its_button_is_plain_text() {
+    let h = Harness::new().await;
+    h.linked(KIM, "kim@example.com").await;
+    let kim = Actor::user(KIM);
+    let id = h
+        .sim
+        .seed_contract(
+            "kim@example.com",
+            "Lease",
+            &["갑 (Acme)", "을_*B*"],
+            ContractStatus::Saved,
+        )
+        .unwrap();
+    let shown = h
+        .command(&kim, "contract show", &[("contract", json!(id.as_str()))])
+        .await;
+    let parties = h.press(&kim, &shown.button("g:pick:")).await;
+    let labels: Vec<String> = parties
+        .buttons()
+        .into_iter()
+        .filter(|(_, b)| b.starts_with("g:form:"))
+        .map(|(label, _)| label)
+        .collect();
+    // A button shows no markdown: no escapes in its label.
+    assert_eq!(labels, ["Signee: 갑 (Acme)", "Signee: 을_*B*"]);
+}

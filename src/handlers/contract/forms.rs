@@ -48,7 +48,8 @@ fn party_rows(ctx: &Ctx<'_>, c: &Contract, parties: &[u32]) -> Vec<Vec<Component
             action(
                 ctx.t(
                     "signee-form-button",
-                    &args!["party" => text::inert_max(&party_name(ctx, p), LABEL_BUDGET)],
+                    // A label shows no markdown: plain, not escaped.
+                    &args!["party" => text::label(&party_name(ctx, p), LABEL_BUDGET)],
                 ),
                 ButtonId::signee_form(p.index, &c.summary.id, &p.name).to_string(),
                 Style::Primary,
