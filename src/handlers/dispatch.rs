@@ -171,9 +171,11 @@ async fn handle<R: Responder>(
 ) -> (&'static str, Option<String>) {
     let inv = ctx.inv;
     let dm_button = is_dm_button(inv, pressed);
+    let keeps = pressed.is_some_and(|b| button_route(b).keeps);
     // Components (and modals opened from them) update the message they are
-    // on; DM buttons answer with a new private message instead.
-    let updates = matches!(inv.kind, Kind::Component | Kind::Modal) && !dm_button;
+    // on; DM buttons, and those whose message stays, answer with a new
+    // private message instead.
+    let updates = matches!(inv.kind, Kind::Component | Kind::Modal) && !dm_button && !keeps;
     // The immediate answer, for refusals before any work.
     let refuse_now = |text: String| async move {
         let r = Reply::text(text);

@@ -242,6 +242,10 @@ pub(crate) struct ButtonRoute {
     pub(crate) defer: bool,
     /// Checked before the per-user limit and any other work.
     pub(crate) guard: Option<Guard>,
+    /// Its answer is a new private message, and the message it is on
+    /// stays as it was (a Nudge on a list leaves the list and its other
+    /// buttons); otherwise the answer replaces that message.
+    pub(crate) keeps: bool,
 }
 
 /// A check on the interaction alone; `Err` is the message that explains
@@ -255,6 +259,7 @@ pub(crate) fn button_route(b: &button::ButtonId) -> ButtonRoute {
         in_dm,
         defer,
         guard,
+        keeps: false,
     };
     match b {
         B::HowToSign(_) | B::Mute(_) | B::Unmute(_) => route(true, false, None),
@@ -264,7 +269,11 @@ pub(crate) fn button_route(b: &button::ButtonId) -> ButtonRoute {
         B::KeepPrivate | B::EnterCode => route(false, false, None),
         // Also on the digest, a DM; the handler checks the presser is the
         // contract's sender.
-        B::Nudge { .. } => route(true, true, None),
+        // The list or contract it is on keeps its other Nudge buttons.
+        B::Nudge { .. } => ButtonRoute {
+            keeps: true,
+            ..route(true, true, None)
+        },
         B::Act(..) | B::Page { .. } | B::Pending { .. } | B::Unshare(_) => route(false, true, None),
         // Set signees works on the next-steps DM too; the form opens at once.
         B::SetSignees(_) | B::SigneeSave { .. } | B::ShowContract(_) => route(true, true, None),

@@ -676,4 +676,10 @@ async fn a_long_contract_name_on_a_nudge_button_shows_it_was_cut() {
         label.starts_with("Nudge Lee: Annual budget") && label.ends_with('…'),
         "{label}"
     );
+    // Pressed, it answers in a new private message: the list it was on
+    // stays, with its other buttons (a page button replaces its list).
+    let nudged = s.h.press(&Actor::user(KIM), &nudge_id(LEE, &id)).await;
+    assert_eq!(nudged.outcome.result, "ok", "{}", nudged.text());
+    assert_eq!(nudged.first()["type"], 5, "{}", nudged.first());
+    assert_eq!(nudged.first()["data"]["flags"], 64);
 }
