@@ -2767,3 +2767,36 @@ async fn show_and_the_card_list_the_approval_line_with_whose_turn_it_is() {
     );
     assert!(!asked.text().contains("최유나"), "{}", asked.text());
 }
+
+#[tokio::test]
+async fn show_before_any_request_says_it_was_not_sent_and_no_one_is_waiting() {
+    let h = Harness::new().await;
+    let (id, kim) = kim_with(&h, "NDA", &["갑"]).await;
+    h.set_signee(&kim, id.as_str(), "0", "Lee", "lee@example.com")
+        .await;
+    let show = |who: Actor| {
+        let h = &h;
+        let id = id.clone();
+        async move {
+            h.command(&who, "contract show", &[("contract", json!(id.as_str()))])
+                .await
+                .text()
+        }
+    };
+    let before = show(kim.clone()).await;
+    assert!(
+        before.contains("hasn't been sent for signature yet")
+            && before.contains("Lee (lee\\@example.com)")
+            && !before.contains("waiting")
+            && !before.contains("You sent"),
+        "{before}"
+    );
+    let ko = show(kim.clone().ko()).await;
+    assert!(ko.contains("아직 서명요청 전입니다"), "{ko}");
+    h.send_for_signature(&kim, id.as_str()).await;
+    let after = show(kim.clone()).await;
+    assert!(
+        after.contains("You sent this contract") && after.contains("waiting"),
+        "{after}"
+    );
+}

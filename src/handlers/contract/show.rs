@@ -1,7 +1,9 @@
 //! `/contract show` (parties, signees, recent history, and the buttons the state allows) and `/contract rename`.
 
 use crate::args;
-use crate::comake::wire::{timeline, Contract, ContractId, Role, SigneeStatus, TimelineEvent};
+use crate::comake::wire::{
+    timeline, BoxTab, Contract, ContractId, Role, SigneeStatus, TimelineEvent,
+};
 use crate::comake::ComakeError;
 use crate::text;
 use crate::validate;
@@ -148,11 +150,14 @@ pub(super) fn render(ctx: &Ctx<'_>, c: &Contract, me: &str) -> Reply {
         if let Some(note) = ctx.labels().status_note(s.status, &s.status_text) {
             lines.push(text::inert_max(note, budget));
         }
+        // Before any signature request, nobody "sent" it and no signee is
+        // "waiting" yet: their progress is left out.
+        let unsent = s.status.tab() == BoxTab::Preparing;
         lines.push(ctx.t(
-            if s.role == Role::Sender {
-                "show-role-sender"
-            } else {
-                "show-role-receiver"
+            match (s.role, unsent) {
+                (Role::Sender, true) => "show-role-sender-unsent",
+                (Role::Sender, false) => "show-role-sender",
+                _ => "show-role-receiver",
             },
             &[],
         ));
@@ -161,7 +166,11 @@ pub(super) fn render(ctx: &Ctx<'_>, c: &Contract, me: &str) -> Reply {
         for p in &c.parties {
             let signee = match c.signees.iter().find(|x| x.party == p.index) {
                 Some(x) => ctx.t(
-                    "show-signee",
+                    if unsent {
+                        "show-signee-unsent"
+                    } else {
+                        "show-signee"
+                    },
                     &args![
                         "name" => text::inert_max(&x.name, budget),
                         "email" => text::inert_max(&x.email, budget),
