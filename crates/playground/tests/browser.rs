@@ -327,6 +327,29 @@ async fn journey(driver: &WebDriver, url: &str) {
         .json()
         .clone();
     assert_eq!(warnings, 0, "bodies that fail Discord's spec");
+
+    // In a window shorter than the channel's messages, the channel scrolls
+    // on its own and the page does not: the command box stays in view.
+    driver
+        .set_window_rect(0, 0, 1400, 420)
+        .await
+        .expect("a shorter window");
+    let fit = driver
+        .execute(
+            "const c = document.querySelector('[data-testid=channel]'); \
+             return [c.scrollHeight > c.clientHeight, \
+                     document.scrollingElement.scrollHeight <= window.innerHeight + 1]",
+            Vec::new(),
+        )
+        .await
+        .expect("measuring the page")
+        .json()
+        .clone();
+    assert_eq!(
+        fit,
+        serde_json::json!([true, true]),
+        "[channel overflows, page fits]"
+    );
 }
 
 #[tokio::test]
