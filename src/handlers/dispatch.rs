@@ -127,10 +127,9 @@ fn is_dm_button(inv: &Invocation, pressed: Option<&ButtonId>) -> bool {
     // signatures on an "approved" DM, and the Send or Never mind of the
     // preview it opens; Set signees, a party's form and its submit, and
     // Show on the next-steps DM; Nudge on the digest (the routes say
-    // which). The
-    // handlers behind them act only for a linked person, on their own
-    // contracts, through their own Comake user, and a confirmation only
-    // for the person who asked.
+    // which). The handlers behind them act only for a linked person, on
+    // their own contracts, through their own Comake user, and a
+    // confirmation only for the person who asked.
     matches!(inv.kind, Kind::Component | Kind::Modal)
         && inv.guild.is_none()
         && pressed.is_some_and(|b| button_route(b).in_dm)
@@ -171,7 +170,8 @@ async fn handle<R: Responder>(
 ) -> (&'static str, Option<String>) {
     let inv = ctx.inv;
     let dm_button = is_dm_button(inv, pressed);
-    let keeps = pressed.is_some_and(|b| button_route(b).keeps);
+    let button = pressed.map(|b| (b, button_route(b)));
+    let keeps = button.as_ref().is_some_and(|(_, route)| route.keeps);
     // Components (and modals opened from them) update the message they are
     // on; DM buttons, and those whose message stays, answer with a new
     // private message instead.
@@ -186,7 +186,6 @@ async fn handle<R: Responder>(
         };
         deliver(responder.callback(body).await, name);
     };
-    let button = pressed.map(|b| (b, button_route(b)));
     if let Some(guard) = button.as_ref().and_then(|(_, route)| route.guard) {
         if let Err(refusal) = guard(ctx) {
             refuse_now(ctx.t(refusal, &[])).await;

@@ -268,8 +268,8 @@ pub(crate) fn button_route(b: &button::ButtonId) -> ButtonRoute {
         B::Share(_) | B::Post(_) => route(false, true, Some(contract::share_guard)),
         B::KeepPrivate | B::EnterCode => route(false, false, None),
         // Also on the digest, a DM; the handler checks the presser is the
-        // contract's sender.
-        // The list or contract it is on keeps its other Nudge buttons.
+        // contract's sender. The list or contract it is on stays, with its
+        // other Nudge buttons.
         B::Nudge { .. } => ButtonRoute {
             keeps: true,
             ..route(true, true, None)

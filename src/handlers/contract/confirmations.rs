@@ -10,7 +10,7 @@ use super::super::confirm::Pending;
 use super::super::{Ctx, HandlerResult, Reply, Style};
 use super::action;
 use super::guard::{acted, guard, linked, name_of, resolve};
-use super::signing::{plan, preview_of, remember_messages};
+use super::signing::{forget_messages, plan, preview_of, remember_messages};
 
 /// `/contract delete`: confirm first.
 pub(crate) async fn delete(ctx: &Ctx<'_>) -> HandlerResult {
@@ -131,7 +131,7 @@ pub(crate) async fn confirmed(ctx: &Ctx<'_>, ok: bool, nonce: &str) -> HandlerRe
                     // it out of their own box, and the sender may still set
                     // its signees (after a withdrawal or a decline).
                     if c.summary.role == Role::Sender {
-                        super::signing::forget_messages(ctx, id.as_str()).await;
+                        forget_messages(ctx, id.as_str()).await;
                     }
                     // Said the way the confirmation asked it.
                     let done = if crate::comake::wire::DELETE_MOVES_TO_TRASH {
