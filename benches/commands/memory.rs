@@ -22,21 +22,7 @@ pub(crate) async fn section(b: &Bench) -> Value {
     let mem_path = b.dir.path().join("memory-store");
     {
         let big = Store::open(&mem_path).unwrap();
-        let mut batch = Vec::new();
-        for i in 0..total {
-            let (id, mail) = if i < SENDERS {
-                (BASE + i, email(BASE + i))
-            } else {
-                (1_000_000 + i, format!("bulk{i}@example.com"))
-            };
-            batch.push(account(id, &mail));
-            if batch.len() == 10_000 {
-                big.import(std::mem::take(&mut batch), Vec::new(), false)
-                    .await
-                    .unwrap();
-            }
-        }
-        big.import(batch, Vec::new(), false).await.unwrap();
+        fill(&big, total).await;
         assert_eq!(big.account_count().await.unwrap() as u64, total);
     }
     let child_report = child_run(
@@ -117,11 +103,9 @@ pub(crate) async fn section(b: &Bench) -> Value {
     memory
 }
 
-/// The memory child's figures on PostgreSQL with `total` accounts (the
-/// same ids and emails as on sled), or `None` without `TEST_DATABASE_URL`.
-async fn postgres_memory(b: &Bench, total: u64) -> Option<Value> {
-    let base = crate::postgres::base_url()?;
-    let (pg, url) = crate::postgres::postgres_store(&base).await;
+/// `total` linked accounts into `store`, 10,000 at a time: the section's
+/// senders first, then bulk ones (the same on either store).
+async fn fill(store: &Store, total: u64) {
     let mut batch = Vec::new();
     for i in 0..total {
         let (id, mail) = if i < SENDERS {
@@ -131,11 +115,20 @@ async fn postgres_memory(b: &Bench, total: u64) -> Option<Value> {
         };
         batch.push(account(id, &mail));
         if batch.len() == 10_000 || i + 1 == total {
-            pg.import(std::mem::take(&mut batch), Vec::new(), false)
+            store
+                .import(std::mem::take(&mut batch), Vec::new(), false)
                 .await
                 .unwrap();
         }
     }
+}
+
+/// The memory child's figures on PostgreSQL with `total` accounts (the
+/// same ids and emails as on sled), or `None` without `TEST_DATABASE_URL`.
+async fn postgres_memory(b: &Bench, total: u64) -> Option<Value> {
+    let base = crate::postgres::base_url()?;
+    let (pg, url) = crate::postgres::postgres_store(&base).await;
+    fill(&pg, total).await;
     Some(child_run(b, &[("COMAKE_BENCH_DATABASE_URL", url.as_str())]).await)
 }
 
