@@ -106,7 +106,11 @@ pub mod api {
     }
     /// The watcher.
     pub mod notify {
-        pub use crate::notify::{hint_email, schedule, touch, Fit, Job, Tick, Watcher};
+        pub use crate::notify::{hint_email, touch, Fit, Job, Tick, Watcher};
+        /// The schedule's rules, for the benchmark's model.
+        pub mod schedule {
+            pub use crate::notify::schedule::{Motion, Policy};
+        }
     }
     /// Health and metrics.
     pub mod observe {
