@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
 use super::schedule;
@@ -14,8 +15,9 @@ const LOG_EVERY: Duration = Duration::from_secs(600);
 /// What the schedule asks of Comake, person by person.
 #[derive(Default)]
 pub(super) struct Budget {
-    /// Requests a second each person's current wait costs.
-    demand: HashMap<u64, f64>,
+    /// Requests a second each person's current wait costs, and when that
+    /// wait ends (their next read).
+    demand: HashMap<u64, (f64, DateTime<Utc>)>,
     /// When the last "does not fit" line was logged.
     logged: Option<Instant>,
 }
@@ -37,9 +39,10 @@ impl Fit {
 }
 
 impl Budget {
-    /// `user` is read next after `gap`.
-    pub(super) fn record(&mut self, user: u64, gap: Duration) {
-        self.demand.insert(user, schedule::request_rate(gap));
+    /// `user` is read next after `gap`, at `next`.
+    pub(super) fn record(&mut self, user: u64, gap: Duration, next: DateTime<Utc>) {
+        self.demand
+            .insert(user, (schedule::request_rate(gap), next));
     }
 
     /// `user` is not read any more.
@@ -47,16 +50,17 @@ impl Budget {
         self.demand.remove(&user);
     }
 
-    /// Keep only the people `read` says are still read.
-    pub(super) fn retain(&mut self, read: impl Fn(u64) -> bool) {
-        self.demand.retain(|user, _| read(*user));
+    /// Keep only the people `keep` (given each one's next read) says are
+    /// still read.
+    pub(super) fn retain(&mut self, keep: impl Fn(u64, DateTime<Utc>) -> bool) {
+        self.demand.retain(|user, (_, next)| keep(*user, *next));
     }
 
     /// Sum the schedule's cost, report it, and say (in the log, at most
     /// every [`LOG_EVERY`]) when it exceeds what `max_rps` allows.
     pub(super) fn check(&mut self, max_rps: u32) -> Fit {
         let fit = Fit {
-            needed_rps: self.demand.values().sum(),
+            needed_rps: self.demand.values().map(|(rate, _)| rate).sum(),
             capacity_rps: schedule::capacity(max_rps),
         };
         metrics::gauge!(metric::NOTIFY_NEEDED_RPS).set(fit.needed_rps);

@@ -97,19 +97,23 @@ impl DueList {
 
     /// Load, in place of the list, those whose read is due before the next
     /// reload: one query by the store's index, whoever else is linked.
+    /// Returns up to when the list now holds everyone due (`None`: more
+    /// were due than a page holds, so it may not).
     pub(super) async fn refresh(
         &mut self,
         app: &App,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
         let until = now + chrono::Duration::from_std(REFRESH).unwrap_or_default();
+        let people = app.store.due_people(until, DUE_PAGE).await?;
+        let whole = people.len() < DUE_PAGE;
         let mut fresh = DueList::default();
-        for (account, state) in app.store.due_people(until, DUE_PAGE).await? {
+        for (account, state) in people {
             fresh.plan(&account, &state.unwrap_or_default(), now);
         }
         self.reads = fresh.reads;
         self.refreshed = Some(now);
-        Ok(())
+        Ok(whole.then_some(until))
     }
 
     /// Load everyone who wants a digest (when the digest job runs).

@@ -198,11 +198,19 @@ impl Watcher {
             tick.ran.push(job);
             match job {
                 Job::Schedule => {
-                    if let Err(e) = plans.due.refresh(&self.app, now).await {
-                        tracing::error!(error = %e, "notifications: cannot load the schedule");
+                    match plans.due.refresh(&self.app, now).await {
+                        // Whoever was due by then and is not on the list
+                        // is read no more (unlinked, turned off): their
+                        // cost goes. Those due later stay counted.
+                        Ok(Some(until)) => {
+                            let Plans { due, budget, .. } = &mut *plans;
+                            budget.retain(|user, next| next > until || due.is_read(user));
+                        }
+                        Ok(None) => {}
+                        Err(e) => {
+                            tracing::error!(error = %e, "notifications: cannot load the schedule");
+                        }
                     }
-                    let Plans { due, budget, .. } = &mut *plans;
-                    budget.retain(|user| due.is_read(user));
                 }
                 Job::Reads => {
                     let Plans { due, budget, .. } = &mut *plans;

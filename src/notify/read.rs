@@ -69,7 +69,11 @@ impl Watcher {
             match result {
                 Ok((account, Ok((dms, gap)))) => {
                     match gap {
-                        Some(gap) => budget.record(account.discord_id, gap),
+                        Some(gap) => budget.record(
+                            account.discord_id,
+                            gap,
+                            crate::app::now() + chrono::Duration::from_std(gap).unwrap_or_default(),
+                        ),
                         None => budget.forget(account.discord_id),
                     }
                     stats.reads += 1;

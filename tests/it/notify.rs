@@ -1427,6 +1427,44 @@ async fn the_same_schedule_fits_a_higher_notify_max_rps() {
 }
 
 #[tokio::test]
+async fn the_schedules_cost_counts_everyone_read_not_only_those_due_soon() {
+    // Waits of two minutes: longer than the 30 s the due list looks ahead.
+    let s = setup(&[("NOTIFY_INTERVAL_SECS", "120")]).await;
+    s.h.linked(KIM, "kim@example.com").await;
+    let w = s.watcher();
+    let tick = s.tick(&w).await;
+    assert_eq!(tick.reads.read, [KIM]);
+    let one = tick.fit.needed_rps;
+    assert!(one > 0.0, "{:?}", tick.fit);
+    // Past the next reload, Lee is linked and read; Kim's next read is
+    // still more than 30 s away, and her cost still counts.
+    travel(Duration::from_secs(31)).await;
+    s.h.linked(LEE, "lee@example.com").await;
+    let tick = s.tick(&w).await;
+    assert!(tick.ran.contains(&Job::Schedule), "{:?}", tick.ran);
+    assert_eq!(tick.reads.read, [LEE]);
+    assert!(
+        (tick.fit.needed_rps - 2.0 * one).abs() < one / 100.0,
+        "Kim's and Lee's first waits: {} (one alone: {one})",
+        tick.fit.needed_rps
+    );
+    // Unlinked, Kim is read no more: once her read falls in a reload's
+    // window, her cost goes.
+    s.h.app.store.unlink(KIM).await.unwrap();
+    let mut last = None;
+    for _ in 0..8 {
+        travel(Duration::from_secs(30)).await;
+        let tick = s.tick(&w).await;
+        if tick.reads.read.contains(&LEE) {
+            last = Some(tick.fit);
+            break;
+        }
+    }
+    let fit = last.expect("Lee was read again");
+    assert!(fit.needed_rps < 1.5 * one, "{fit:?}");
+}
+
+#[tokio::test]
 async fn a_signature_before_the_contract_was_first_read_is_still_told() {
     let s = setup(&[]).await;
     let (w, _nda) = s.kim_after_baseline().await;
